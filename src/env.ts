@@ -1,0 +1,64 @@
+// Configuration, validated once with Zod. A bad value stops the process with
+// a message naming the variable (see docs/configuration.md).
+import { z } from "zod";
+import { databaseKind, DEFAULT_DATABASE_URL } from "./server/db/database-url";
+
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+const integer = (min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .refine(
+      (url) => {
+        try {
+          databaseKind(url);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)" },
+    ),
+  APP_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("http://localhost:3000")
+    .transform((url) => url.replace(/\/+$/, "")),
+  PORT: z.preprocess(emptyAsUndefined, integer(1, 65535).default(3000)),
+  SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, integer(1, 31 * 24 * 3600).default(10800)),
+  RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  EMAIL_FROM: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^(?:[^<>]+<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+        message: 'must be an address, e.g. "Accounts <no-reply@example.org>"',
+      })
+      .default("Accounts <no-reply@localhost>"),
+  ),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws a ConfigError naming every bad variable. */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

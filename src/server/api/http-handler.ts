@@ -1,0 +1,22 @@
+// Serves the tRPC API over HTTP (fetch Request → Response). The Next route
+// handler and the HTTP tests both call this.
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { AppError } from "../app-error";
+import type { Services } from "../services/context";
+import { appRouter } from "./root";
+import { createContextInner } from "./trpc";
+
+export function handleTrpcRequest(req: Request, services: Services): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: ({ resHeaders }) => createContextInner({ services, headers: req.headers, resHeaders }),
+    responseMeta({ errors }) {
+      const retry = errors.find((e) => e instanceof AppError && e.details.retryAfterSeconds);
+      const headers: Record<string, string> = { "cache-control": "no-store" };
+      if (retry instanceof AppError) headers["retry-after"] = String(retry.details.retryAfterSeconds);
+      return { headers };
+    },
+  });
+}

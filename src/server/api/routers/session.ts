@@ -1,0 +1,30 @@
+import { okOutput } from "@/shared/schemas/account";
+import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
+import { logIn, revokeSession, validateSession } from "../../services/sessions";
+import { publicProcedure, router, sessionCookie } from "../trpc";
+
+export const sessionRouter = router({
+  create: publicProcedure
+    .input(createSessionInput)
+    .output(sessionOutput)
+    .mutation(async ({ ctx, input }) => {
+      const session = await logIn(ctx.services, input, ctx.meta);
+      sessionCookie.set(ctx, session.token, session.expiresAt);
+      return { userId: session.userId, expiresAt: session.expiresAt.toISOString() };
+    }),
+
+  validate: publicProcedure.output(sessionOutput).query(async ({ ctx }) => {
+    const session = await validateSession(ctx.services, ctx.sessionToken).catch((error) => {
+      if (ctx.sessionToken) sessionCookie.clear(ctx);
+      throw error;
+    });
+    return { userId: session.userId, expiresAt: session.expiresAt.toISOString() };
+  }),
+
+  delete: publicProcedure.output(okOutput).mutation(async ({ ctx }) => {
+    sessionCookie.clear(ctx);
+    await revokeSession(ctx.services, ctx.sessionToken);
+    return { ok: true as const };
+  }),
+});
+

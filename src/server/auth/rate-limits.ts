@@ -1,0 +1,88 @@
+// Rate limits, counted in the database (rate-limiter-flexible's Prisma store)
+// so that every app instance shares them.
+import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import { AppError } from "../app-error";
+import type { Db } from "../db/client";
+
+const MINUTE = 60;
+const HOUR = 3600;
+
+/** The limits, as data: docs/errors.md and the tests read the same numbers. */
+export const RATE_LIMITS = {
+  loginFailuresPerEmail: { points: 10, duration: 15 * MINUTE },
+  loginFailuresPerIp: { points: 50, duration: 15 * MINUTE },
+  registerPerEmail: { points: 5, duration: HOUR },
+  registerPerIp: { points: 20, duration: HOUR },
+  resendVerificationPerEmail: { points: 5, duration: HOUR },
+  resendVerificationPerIp: { points: 20, duration: HOUR },
+} as const;
+
+type LimitName = keyof typeof RATE_LIMITS;
+
+/** Requests that count against a limit: per email and per client address. */
+type Action = "register" | "resendVerification";
+
+export class RateLimits {
+  private readonly limiters: Record<LimitName, RateLimiterPrisma>;
+
+  constructor(db: Db) {
+    this.limiters = Object.fromEntries(
+      Object.entries(RATE_LIMITS).map(([name, limit]) => [
+        name,
+        new RateLimiterPrisma({ storeClient: db, tableName: "rateLimit", keyPrefix: name, ...limit }),
+      ]),
+    ) as Record<LimitName, RateLimiterPrisma>;
+  }
+
+  /** Refuses a log-in attempt while either failure budget is spent. */
+  async assertLoginAllowed(email: string, ip: string | null): Promise<void> {
+    const checks: [LimitName, string][] = [
+      ["loginFailuresPerEmail", email],
+      ["loginFailuresPerIp", ipKey(ip)],
+    ];
+    let waitMs = 0;
+    for (const [name, key] of checks) {
+      const res = await this.limiters[name].get(key);
+      if (res && res.consumedPoints >= RATE_LIMITS[name].points) waitMs = Math.max(waitMs, res.msBeforeNext);
+    }
+    if (waitMs > 0) throw rateLimited(waitMs);
+  }
+
+  /** Counts a failed log-in against the address and the client. */
+  async recordLoginFailure(email: string, ip: string | null): Promise<void> {
+    await Promise.all([
+      this.limiters.loginFailuresPerEmail.consume(email).catch(ignoreRejection),
+      this.limiters.loginFailuresPerIp.consume(ipKey(ip)).catch(ignoreRejection),
+    ]);
+  }
+
+  /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
+  async consume(action: Action, email: string, ip: string | null): Promise<void> {
+    const results = await Promise.allSettled([
+      this.limiters[`${action}PerEmail`].consume(email),
+      this.limiters[`${action}PerIp`].consume(ipKey(ip)),
+    ]);
+    let waitMs = 0;
+    for (const result of results) {
+      if (result.status === "fulfilled") continue;
+      if (!(result.reason instanceof RateLimiterRes)) throw result.reason;
+      waitMs = Math.max(waitMs, result.reason.msBeforeNext);
+    }
+    if (waitMs > 0) throw rateLimited(waitMs);
+  }
+}
+
+function ipKey(ip: string | null): string {
+  return ip ?? "unknown";
+}
+
+function ignoreRejection(reason: unknown): void {
+  if (!(reason instanceof RateLimiterRes)) throw reason;
+}
+
+function rateLimited(waitMs: number): AppError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new AppError("TOO_MANY_REQUESTS", "RATE_LIMITED", `Too many attempts. Try again in ${seconds} seconds.`, {
+    retryAfterSeconds: seconds,
+  });
+}

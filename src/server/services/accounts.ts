@@ -1,0 +1,138 @@
+// Registration and email verification.
+import { AppError, validationFailed } from "../app-error";
+import { isCommonPassword } from "../auth/common-passwords";
+import { hashPassword } from "../auth/password";
+import { hashToken, newSecretToken } from "../auth/secret-token";
+import type { Db } from "../db/client";
+import { registrationAttemptMail, verifyEmailMail } from "../mail/compose";
+import { enqueueMail } from "../mail/outbox";
+import { isUniqueViolation } from "../db/errors";
+import type { RequestMeta, Services } from "./context";
+import { issueSession, type IssuedSession } from "./sessions";
+import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
+
+export const VERIFICATION_TTL_MS = 24 * 3600 * 1000;
+
+type Tx = Pick<Db, "emailVerificationToken" | "outboxEmail">;
+
+export type RegisterRequest = { email: string; password: string; name: string; teacherToken: string | null };
+
+/**
+ * Creates an account. An address that already has one gets the same answer
+ * ({verified: false}) and its owner a mail, so the answer never tells whether
+ * an address is registered.
+ */
+export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
+  await s.rateLimits.consume("register", input.email, meta.ip);
+  if (isCommonPassword(input.password)) {
+    throw validationFailed("password", "This password is too common. Choose one that is harder to guess.");
+  }
+  if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken))) throw teacherTokenInvalid();
+
+  // Hash before looking the address up: both paths then take the same time.
+  const passwordHash = await hashPassword(input.password);
+  const existing = await s.db.login.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (existing) return registrationAttempt(s, input.email);
+
+  const teacher = input.teacherToken !== null;
+  const verificationToken = newSecretToken();
+  const mail = teacher ? null : await verifyEmailMail(input.email, input.name, verifyLink(s, verificationToken));
+  try {
+    await s.db.$transaction(async (tx) => {
+      if (input.teacherToken) await consumeTeacherToken(tx, input.teacherToken);
+      const now = new Date();
+      const user = await tx.user.create({
+        data: {
+          name: input.name,
+          teacher,
+          login: {
+            create: { email: input.email, passwordHash, emailVerifiedAt: teacher ? now : null },
+          },
+        },
+        select: { id: true },
+      });
+      if (mail) await saveVerificationToken(tx, user.id, input.email, verificationToken, mail);
+    });
+  } catch (error) {
+    // A parallel registration of the same address won the race.
+    if (isUniqueViolation(error)) return registrationAttempt(s, input.email);
+    throw error;
+  }
+  void s.mail.kick();
+  return { verified: teacher };
+}
+
+async function registrationAttempt(s: Services, email: string): Promise<{ verified: false }> {
+  const owner = await s.db.login.findUnique({ where: { email }, select: { user: { select: { name: true } } } });
+  if (owner) {
+    await enqueueMail(s.db, await registrationAttemptMail(email, owner.user.name, `${s.config.APP_URL}/login`));
+    void s.mail.kick();
+  }
+  return { verified: false };
+}
+
+function verifyLink(s: Services, token: string): string {
+  return `${s.config.APP_URL}/verify?token=${encodeURIComponent(token)}`;
+}
+
+async function saveVerificationToken(
+  tx: Tx,
+  userId: string,
+  email: string,
+  token: string,
+  mail: Awaited<ReturnType<typeof verifyEmailMail>>,
+): Promise<void> {
+  await tx.emailVerificationToken.create({
+    data: { tokenHash: hashToken(token), userId, email, expiresAt: new Date(Date.now() + VERIFICATION_TTL_MS) },
+  });
+  await enqueueMail(tx, mail);
+}
+
+export const tokenInvalid = () =>
+  new AppError("BAD_REQUEST", "TOKEN_INVALID", "This link is not valid or has already been used.");
+export const tokenExpired = () =>
+  new AppError("BAD_REQUEST", "TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
+
+/** Confirms an address from its emailed link and logs its owner in. */
+export async function verifyEmail(s: Services, token: string, meta: RequestMeta): Promise<IssuedSession> {
+  const row = await s.db.emailVerificationToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, userId: true, email: true, expiresAt: true, usedAt: true },
+  });
+  if (!row || row.usedAt) throw tokenInvalid();
+  if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
+  return s.db.$transaction(async (tx) => {
+    const now = new Date();
+    // Conditional update: of parallel uses of one link, exactly one wins.
+    const { count } = await tx.emailVerificationToken.updateMany({
+      where: { id: row.id, usedAt: null },
+      data: { usedAt: now },
+    });
+    if (count !== 1) throw tokenInvalid();
+    const { count: logins } = await tx.login.updateMany({
+      where: { userId: row.userId, email: row.email },
+      data: { emailVerifiedAt: now },
+    });
+    if (logins !== 1) throw tokenInvalid();
+    return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta);
+  });
+}
+
+/** Sends a fresh link to an unverified address; earlier links stop working. */
+export async function resendVerification(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
+  await s.rateLimits.consume("resendVerification", email, meta.ip);
+  const login = await s.db.login.findUnique({
+    where: { email },
+    select: { userId: true, emailVerifiedAt: true, user: { select: { name: true } } },
+  });
+  if (login && !login.emailVerifiedAt) {
+    const token = newSecretToken();
+    const mail = await verifyEmailMail(email, login.user.name, verifyLink(s, token));
+    await s.db.$transaction(async (tx) => {
+      await tx.emailVerificationToken.deleteMany({ where: { userId: login.userId, usedAt: null } });
+      await saveVerificationToken(tx, login.userId, email, token, mail);
+    });
+    void s.mail.kick();
+  }
+  return { ok: true };
+}

@@ -1,0 +1,19 @@
+// What every service needs, built once per process (or per test).
+import type { Config } from "@/env";
+import { createDb, type Db } from "../db/client";
+import { RateLimits } from "../auth/rate-limits";
+import { MailDelivery } from "../mail/outbox";
+
+export type Services = {
+  db: Db;
+  config: Config;
+  rateLimits: RateLimits;
+  mail: MailDelivery;
+};
+
+/** Where a request came from, recorded on sessions and used by rate limits. */
+export type RequestMeta = { ip: string | null; userAgent: string | null };
+
+export function createServices(config: Config, db: Db = createDb(config.DATABASE_URL)): Services {
+  return { db, config, rateLimits: new RateLimits(db), mail: new MailDelivery(db, config) };
+}

@@ -1,0 +1,87 @@
+// Sessions: log in, validate, log out. A session is a random bearer token
+// whose SHA-256 is the only thing stored; it lasts SESSION_TTL_SECONDS from
+// creation (absolute), and an expired one is deleted when it is presented.
+import { AppError, sessionInvalid } from "../app-error";
+import { hashToken, newSecretToken } from "../auth/secret-token";
+import { verifyAgainstDummy, verifyPassword } from "../auth/password";
+import type { Db } from "../db/client";
+import type { RequestMeta, Services } from "./context";
+
+type Tx = Pick<Db, "session">;
+
+export type IssuedSession = { token: string; userId: string; expiresAt: Date };
+export type ValidSession = { id: string; userId: string; expiresAt: Date };
+
+/** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, meta: RequestMeta): Promise<IssuedSession> {
+  const token = newSecretToken();
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  await tx.session.create({
+    data: {
+      tokenHash: hashToken(token),
+      userId,
+      expiresAt,
+      ip: meta.ip?.slice(0, 64) ?? null,
+      userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    },
+  });
+  return { token, userId, expiresAt };
+}
+
+export const invalidCredentials = () =>
+  new AppError("UNAUTHORIZED", "INVALID_CREDENTIALS", "The email address or password is not correct.");
+
+/** Checks an email and password and opens a session. */
+export async function logIn(
+  s: Services,
+  input: { email: string; password: string },
+  meta: RequestMeta,
+): Promise<IssuedSession> {
+  await s.rateLimits.assertLoginAllowed(input.email, meta.ip);
+  const login = await s.db.login.findUnique({
+    where: { email: input.email },
+    select: { userId: true, passwordHash: true, emailVerifiedAt: true },
+  });
+  const ok = login ? await verifyPassword(login.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+  if (!login || !ok) {
+    await s.rateLimits.recordLoginFailure(input.email, meta.ip);
+    throw invalidCredentials();
+  }
+  if (!login.emailVerifiedAt) {
+    throw new AppError(
+      "FORBIDDEN",
+      "EMAIL_NOT_VERIFIED",
+      "Confirm your email address first: open the link we sent you, or ask for a new one.",
+    );
+  }
+  return issueSession(s.db, s.config.SESSION_TTL_SECONDS, login.userId, meta);
+}
+
+/** The session a token names, or SESSION_INVALID. Deletes it when expired. */
+export async function validateSession(s: Services, token: string | null): Promise<ValidSession> {
+  if (!token) throw sessionInvalid();
+  const tokenHash = hashToken(token);
+  const session = await s.db.session.findUnique({
+    where: { tokenHash },
+    select: { id: true, userId: true, expiresAt: true, lastUsedAt: true },
+  });
+  if (!session) throw sessionInvalid();
+  const now = Date.now();
+  if (session.expiresAt.getTime() <= now) {
+    await s.db.session.deleteMany({ where: { id: session.id } });
+    throw sessionInvalid();
+  }
+  if (now - session.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+    await s.db.session.updateMany({ where: { id: session.id }, data: { lastUsedAt: new Date(now) } });
+  }
+  return { id: session.id, userId: session.userId, expiresAt: session.expiresAt };
+}
+
+/** Revokes the session a token names, valid or expired. */
+export async function revokeSession(s: Services, token: string | null): Promise<void> {
+  if (!token) throw sessionInvalid();
+  const { count } = await s.db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
+  if (count === 0) throw sessionInvalid();
+}

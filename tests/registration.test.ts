@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TRPCError } from "@trpc/server";
+import { createTeacherToken } from "@/server/services/teacher-tokens";
+import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
+import { expectAppError } from "./support/expect-app-error";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const password = "correct horse battery staple";
+let n = 0;
+const fresh = () => `person${++n}-${Date.now()}@school.example`;
+
+describe("user.register", () => {
+  it("creates an unverified user and login and mails a verification link", async () => {
+    const email = fresh();
+    const result = await app.caller().user.register({ email: `  ${email.toUpperCase()} `, password, name: " Ada " });
+    expect(result).toEqual({ verified: false });
+    const login = await app.db.login.findUnique({ where: { email }, include: { user: true } });
+    expect(login?.user.name).toBe("Ada");
+    expect(login?.emailVerifiedAt).toBeNull();
+    expect(login?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(login?.user.teacher).toBe(false);
+    const [mail] = await app.mailsTo(email);
+    expect(mail?.kind).toBe("verify-email");
+    expect(mail?.html).toContain("/verify?token=");
+    const token = tokenFromLink(mail!.text, "/verify");
+    expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(16);
+    const stored = await app.db.emailVerificationToken.findFirst({ where: { userId: login!.userId } });
+    expect(stored?.tokenHash).not.toBe(token);
+    expect(stored!.expiresAt.getTime() - stored!.createdAt.getTime()).toBeCloseTo(24 * 3600 * 1000, -4);
+  });
+
+  it.each([
+    ["email", { email: "not-an-email", password, name: "A" }],
+    ["password", { email: "a@b.example", password: "short", name: "A" }],
+    ["password", { email: "a@b.example", password: "x".repeat(129), name: "A" }],
+    ["name", { email: "a@b.example", password, name: "   " }],
+    ["name", { email: "a@b.example", password, name: "n".repeat(101) }],
+  ])("refuses a bad %s with VALIDATION_FAILED naming it", async (field, input) => {
+    const before = await app.db.user.count();
+    const error = await expectAppError(app.caller().user.register(input), "BAD_REQUEST", "VALIDATION_FAILED");
+    expect(error.message).toContain(field);
+    expect(await app.db.user.count()).toBe(before);
+  });
+
+  it("refuses a common password, naming the field", async () => {
+    const error = await expectAppError(
+      app.caller().user.register({ email: fresh(), password: "qwerty123456", name: "A" }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
+    expect(error.message).toMatch(/^password:/);
+  });
+
+  it("answers an existing address exactly like a new one and mails its owner", async () => {
+    const email = fresh();
+    await app.caller({ ip: "198.51.100.7" }).user.register({ email, password, name: "Owner" });
+    const again = await app.caller({ ip: "198.51.100.8" }).user.register({ email, password: "another long password", name: "Other" });
+    expect(again).toEqual({ verified: false });
+    expect(await app.db.login.count({ where: { email } })).toBe(1);
+    const mails = await app.mailsTo(email);
+    expect(mails.map((m) => m.kind)).toEqual(["verify-email", "registration-attempt"]);
+    expect(mails[1]!.text).toContain(`${app.config.APP_URL}/login`);
+  });
+
+  it("with a valid teacher token creates a verified teacher", async () => {
+    const { token } = await createTeacherToken(app.db, { maxUses: 1 });
+    const email = fresh();
+    expect(await app.caller().user.register({ email, password, name: "Teach", teacherToken: token })).toEqual({ verified: true });
+    const login = await app.db.login.findUnique({ where: { email }, include: { user: true } });
+    expect(login?.user.teacher).toBe(true);
+    expect(login?.emailVerifiedAt).not.toBeNull();
+  });
+
+  it("refuses an unknown, used-up, expired or revoked teacher token and creates nothing", async () => {
+    const used = await createTeacherToken(app.db, { maxUses: 1 });
+    await app.caller().user.register({ email: fresh(), password, name: "First", teacherToken: used.token });
+    const expired = await createTeacherToken(app.db, {});
+    await app.db.teacherToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const revoked = await createTeacherToken(app.db, {});
+    await app.db.teacherToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    for (const teacherToken of ["nope", used.token, expired.token, revoked.token]) {
+      const email = fresh();
+      const users = await app.db.user.count();
+      await expectAppError(
+        app.caller().user.register({ email, password, name: "X", teacherToken }),
+        "BAD_REQUEST",
+        "TEACHER_TOKEN_INVALID",
+      );
+      expect(await app.db.user.count()).toBe(users);
+      expect(await app.mailsTo(email)).toHaveLength(0);
+    }
+  });
+
+  it("parallel registrations with a one-use teacher token give exactly one teacher", async () => {
+    const { id, token } = await createTeacherToken(app.db, { maxUses: 1 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        app.caller({ ip: `192.0.2.${i + 10}` }).user.register({ email: fresh(), password, name: `P${i}`, teacherToken: token }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as TRPCError).code).toBe("BAD_REQUEST");
+    expect((await app.db.teacherToken.findUnique({ where: { id } }))?.uses).toBe(1);
+  });
+
+  it("parallel registrations of one address create one account", async () => {
+    const email = fresh();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => app.caller({ ip: `192.0.2.${i + 50}` }).user.register({ email, password, name: `R${i}` })),
+    );
+    expect(results).toEqual(Array(5).fill({ verified: false }));
+    expect(await app.db.login.count({ where: { email } })).toBe(1);
+  });
+});
+
+describe("user.verify", () => {
+  async function registered() {
+    const email = fresh();
+    await app.caller().user.register({ email, password, name: "V" });
+    const [mail] = await app.mailsTo(email);
+    return { email, token: tokenFromLink(mail!.text, "/verify") };
+  }
+
+  it("verifies, consumes the token and logs in", async () => {
+    const { email, token } = await registered();
+    const resHeaders = new Headers();
+    const session = await app.caller({ resHeaders }).user.verify({ token });
+    const login = await app.db.login.findUnique({ where: { email } });
+    expect(login?.emailVerifiedAt).not.toBeNull();
+    expect(session.userId).toBe(login!.userId);
+    expect(new Date(session.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect(resHeaders.getSetCookie().join()).toMatch(/^session=/);
+    await expectAppError(app.caller().user.verify({ token }), "BAD_REQUEST", "TOKEN_INVALID");
+  });
+
+  it("refuses an unknown token", async () => {
+    await expectAppError(app.caller().user.verify({ token: "x".repeat(43) }), "BAD_REQUEST", "TOKEN_INVALID");
+  });
+
+  it("refuses an expired token with TOKEN_EXPIRED and leaves the login unverified", async () => {
+    const { email, token } = await registered();
+    await app.db.emailVerificationToken.updateMany({ where: { email }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await expectAppError(app.caller().user.verify({ token }), "BAD_REQUEST", "TOKEN_EXPIRED");
+    expect((await app.db.login.findUnique({ where: { email } }))?.emailVerifiedAt).toBeNull();
+  });
+
+  it("of parallel uses of one link exactly one succeeds", async () => {
+    const { email, token } = await registered();
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => app.caller().user.verify({ token })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const login = await app.db.login.findUnique({ where: { email } });
+    expect(await app.db.session.count({ where: { userId: login!.userId } })).toBe(1);
+  });
+});
+
+describe("user.resendVerification", () => {
+  it("sends a fresh link to an unverified address; the older one stops working", async () => {
+    const email = fresh();
+    await app.caller().user.register({ email, password, name: "R" });
+    const first = tokenFromLink((await app.mailsTo(email))[0]!.text, "/verify");
+    expect(await app.caller().user.resendVerification({ email })).toEqual({ ok: true });
+    const mails = await app.mailsTo(email);
+    expect(mails).toHaveLength(2);
+    const second = tokenFromLink(mails[1]!.text, "/verify");
+    await expectAppError(app.caller().user.verify({ token: first }), "BAD_REQUEST", "TOKEN_INVALID");
+    await app.caller().user.verify({ token: second });
+  });
+
+  it("answers the same for unknown and verified addresses and sends nothing", async () => {
+    const unknown = fresh();
+    expect(await app.caller().user.resendVerification({ email: unknown })).toEqual({ ok: true });
+    expect(await app.mailsTo(unknown)).toHaveLength(0);
+    const { token } = await createTeacherToken(app.db, {});
+    const verified = fresh();
+    await app.caller().user.register({ email: verified, password, name: "T", teacherToken: token });
+    expect(await app.caller().user.resendVerification({ email: verified })).toEqual({ ok: true });
+    expect(await app.mailsTo(verified)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,67 @@
+// Throwaway databases for tests: each test file gets its own copy of a
+// migrated template (a file copy for SQLite, CREATE DATABASE … TEMPLATE for
+// PostgreSQL), so files run in parallel without seeing each other's rows.
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { createDb, type Db } from "@/server/db/client";
+
+export type TestDbKind = "sqlite" | "postgres";
+
+export const TEST_DIR = path.resolve("data/test");
+export const SQLITE_TEMPLATE = path.join(TEST_DIR, "template.db");
+export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const PG_TEMPLATE = "accounts_test_template";
+
+export function testDbKind(): TestDbKind {
+  return process.env.TEST_DB === "postgres" ? "postgres" : "sqlite";
+}
+
+export function pgUrl(database: string): string {
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function pgAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export type TestDatabase = { url: string; db: Db; drop: () => Promise<void> };
+
+export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promise<TestDatabase> {
+  const id = randomBytes(6).toString("hex");
+  if (kind === "sqlite") {
+    const file = path.join(TEST_DIR, `t-${id}.db`);
+    fs.copyFileSync(SQLITE_TEMPLATE, file);
+    const url = `file:${file}`;
+    const db = createDb(url);
+    return {
+      url,
+      db,
+      drop: async () => {
+        await db.$disconnect();
+        for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
+      },
+    };
+  }
+  const name = `accounts_t_${id}`;
+  await pgAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`));
+  const url = pgUrl(name);
+  const db = createDb(url);
+  return {
+    url,
+    db,
+    drop: async () => {
+      await db.$disconnect();
+      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
