@@ -18,5 +18,5 @@ export default defineConfig({
   adapter: async () =>
     kind === "sqlite"
       ? new PrismaBetterSQLite3({ url })
-      : new PrismaPg({ connectionString: url }),
+      : new PrismaPg({ connectionString: url, allowExitOnIdle: true }),
 });

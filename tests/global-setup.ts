@@ -1,13 +1,19 @@
 // Migrates one template database per kind before the tests. PostgreSQL must
 // be reachable: the suite fails rather than silently skipping it.
 import fs from "node:fs";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
 import { migrate } from "../scripts/migrate";
 import { PG_ADMIN_URL, PG_TEMPLATE, SQLITE_TEMPLATE, TEST_DIR, pgAdmin, pgUrl } from "./support/databases";
 
-export default async function setup() {
-  fs.rmSync(TEST_DIR, { recursive: true, force: true });
-  fs.mkdirSync(TEST_DIR, { recursive: true });
-  migrate(`file:${SQLITE_TEMPLATE}`, { quiet: true });
+/** Runs once per project (sqlite, postgres): prepares only that kind. */
+export default async function setup(project: TestProject) {
+  if (project.name === "sqlite") {
+    fs.mkdirSync(TEST_DIR, { recursive: true });
+    for (const file of fs.readdirSync(TEST_DIR)) fs.rmSync(path.join(TEST_DIR, file), { force: true });
+    await migrate(`file:${SQLITE_TEMPLATE}`, { quiet: true });
+    return;
+  }
 
   try {
     await pgAdmin(async (c) => {
@@ -21,5 +27,5 @@ export default async function setup() {
   } catch (error) {
     throw new Error(`PostgreSQL is required by the test suite and is not reachable at ${PG_ADMIN_URL}: ${String(error)}`);
   }
-  migrate(pgUrl(PG_TEMPLATE), { quiet: true });
+  await migrate(pgUrl(PG_TEMPLATE), { quiet: true });
 }

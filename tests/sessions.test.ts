@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken } from "@/server/auth/secret-token";
+import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { createTestApp, type TestApp } from "./support/test-app";
+import { expectAppError } from "./support/expect-app-error";
+import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+describe("session.create", () => {
+  it("logs in, stores only the token's SHA-256, and sets an HttpOnly SameSite=Lax cookie", async () => {
+    const user = await seedUser(app);
+    const resHeaders = new Headers();
+    const result = await app.caller({ resHeaders, headers: { "user-agent": "TestAgent/1.0" } }).session.create({
+      email: user.email.toUpperCase(),
+      password: PASSWORD,
+    });
+    expect(result.userId).toBe(user.id);
+    const ttl = new Date(result.expiresAt).getTime() - Date.now();
+    expect(ttl).toBeGreaterThan(10800_000 - 60_000);
+    expect(ttl).toBeLessThanOrEqual(10800_000);
+    const cookie = resHeaders.getSetCookie()[0]!;
+    expect(cookie).toMatch(/^session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).toContain("Path=/");
+    expect(cookie).not.toContain("Secure");
+    const token = cookie.split(";")[0]!.slice("session=".length);
+    expect(Buffer.from(token, "base64url")).toHaveLength(32);
+    const stored = await app.db.session.findFirst({ where: { userId: user.id } });
+    expect(stored?.tokenHash).toBe(hashToken(token));
+    expect(stored?.userAgent).toBe("TestAgent/1.0");
+    expect(stored?.ip).toBe("203.0.113.1");
+  });
+
+  it("answers an unknown email and a wrong password with the same INVALID_CREDENTIALS", async () => {
+    const user = await seedUser(app);
+    const wrong = await expectAppError(
+      app.caller().session.create({ email: user.email, password: "wrong password here" }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+    const unknown = await expectAppError(
+      app.caller().session.create({ email: freshEmail("nobody"), password: "wrong password here" }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+    expect(unknown.message).toBe(wrong.message);
+  });
+
+  it("refuses the right password of an unverified address with EMAIL_NOT_VERIFIED", async () => {
+    const user = await seedUser(app, { verified: false });
+    await expectAppError(app.caller().session.create({ email: user.email, password: PASSWORD }), "FORBIDDEN", "EMAIL_NOT_VERIFIED");
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it(`allows ${RATE_LIMITS.loginFailuresPerEmail.points} failures per email per 15 minutes, then RATE_LIMITED even with the right password`, async () => {
+    const user = await seedUser(app);
+    for (let i = 0; i < RATE_LIMITS.loginFailuresPerEmail.points; i++) {
+      await expectAppError(
+        app.caller({ ip: `198.51.100.${i + 1}` }).session.create({ email: user.email, password: "wrong password here" }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
+    }
+    const limited = await expectAppError(
+      app.caller({ ip: "198.51.100.200" }).session.create({ email: user.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
+    expect(limited.details.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it(`allows ${RATE_LIMITS.loginFailuresPerIp.points} failures per client address, then RATE_LIMITED for any email`, async () => {
+    const ip = "192.0.2.77";
+    for (let i = 0; i < RATE_LIMITS.loginFailuresPerIp.points; i++) {
+      await expectAppError(
+        app.caller({ ip }).session.create({ email: freshEmail("spray"), password: "wrong password here" }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
+    }
+    const user = await seedUser(app);
+    await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    // Another address is not affected.
+    await app.caller({ ip: "192.0.2.78" }).session.create({ email: user.email, password: PASSWORD });
+  });
+});
+
+describe("session.validate and session.delete", () => {
+  it("validates a session from the Authorization bearer header", async () => {
+    const user = await seedUser(app);
+    const token = await logInAs(app, user.email);
+    expect(await app.caller({ token }).session.validate()).toMatchObject({ userId: user.id });
+  });
+
+  it("validates a session from the cookie", async () => {
+    const user = await seedUser(app);
+    const token = await logInAs(app, user.email);
+    expect(await app.caller({ headers: { cookie: `session=${token}` } }).session.validate()).toMatchObject({ userId: user.id });
+  });
+
+  it("refuses a missing or unknown token with SESSION_INVALID", async () => {
+    await expectAppError(app.caller().session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    await expectAppError(app.caller({ token: "a".repeat(43) }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+  });
+
+  it("logs out: the session is revoked and the cookie cleared; a second logout is SESSION_INVALID", async () => {
+    const user = await seedUser(app);
+    const token = await logInAs(app, user.email);
+    const resHeaders = new Headers();
+    expect(await app.caller({ token, resHeaders }).session.delete()).toEqual({ ok: true });
+    expect(resHeaders.getSetCookie()[0]).toMatch(/^session=; .*Expires=Thu, 01 Jan 1970/);
+    await expectAppError(app.caller({ token }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    const again = new Headers();
+    await expectAppError(app.caller({ token, resHeaders: again }).session.delete(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(again.getSetCookie()[0]).toMatch(/^session=;/);
+  });
+});
+
+describe("session expiry", () => {
+  let short: TestApp;
+  beforeAll(async () => {
+    short = await createTestApp({ env: { SESSION_TTL_SECONDS: "1" } });
+  });
+  afterAll(() => short.close());
+
+  it("an expired session is refused with SESSION_INVALID and deleted", async () => {
+    const user = await seedUser(short);
+    const token = await logInAs(short, user.email);
+    expect(await short.caller({ token }).session.validate()).toMatchObject({ userId: user.id });
+    await new Promise((r) => setTimeout(r, 1100));
+    await expectAppError(short.caller({ token }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(await short.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("an expired session can still be logged out (it existed), once", async () => {
+    const user = await seedUser(short);
+    const token = await logInAs(short, user.email);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await short.caller({ token }).session.delete()).toEqual({ ok: true });
+    await expectAppError(short.caller({ token }).session.delete(), "UNAUTHORIZED", "SESSION_INVALID");
+  });
+});
