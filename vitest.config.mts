@@ -16,8 +16,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "sqlite", env: { TEST_DB: "sqlite" } } },
-      { extends: true, test: { name: "postgres", env: { TEST_DB: "postgres" } } },
+      { extends: true, test: { name: "sqlite", env: { TEST_DB: "sqlite", LOG_LEVEL: "error" } } },
+      { extends: true, test: { name: "postgres", env: { TEST_DB: "postgres", LOG_LEVEL: "error" } } },
     ],
   },
 });

@@ -85,9 +85,10 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, servic
     new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }),
     services,
   );
-  res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+  const outgoing: Record<string, string | string[]> = Object.fromEntries(response.headers.entries());
   const setCookies = response.headers.getSetCookie();
-  if (setCookies.length) res.setHeader("set-cookie", setCookies);
+  if (setCookies.length) outgoing["set-cookie"] = setCookies;
+  res.writeHead(response.status, outgoing);
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
