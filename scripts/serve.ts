@@ -1,0 +1,36 @@
+// Starts the app: validates the configuration (stopping with a message that
+// names a bad variable), applies pending migrations, then serves Next.js.
+// A small custom server records each request's socket address, which the
+// app uses for rate limits and session records.
+import http from "node:http";
+import next from "next";
+import { ConfigError, parseConfig } from "../src/env";
+import { recordPeerAddress } from "../src/server/http/peer-address";
+import { migrate } from "./migrate";
+
+async function main() {
+  const dev = process.argv.includes("--dev");
+  const config = parseConfig(process.env);
+  await migrate(config.DATABASE_URL, { quiet: true });
+  console.log("[accounts] database is up to date");
+  const hostname = process.env.HOST ?? "0.0.0.0";
+  const app = next({ dev, hostname, port: config.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    recordPeerAddress(req);
+    void handle(req, res);
+  });
+  server.listen(config.PORT, hostname, () => {
+    console.log(`[accounts] serving ${config.APP_URL} (listening on ${hostname}:${config.PORT}, ${dev ? "development" : "production"})`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error("[accounts] could not start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

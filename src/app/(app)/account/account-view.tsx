@@ -1,0 +1,81 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { appCodeOf, messageOf } from "@/shared/error-message";
+import { api } from "@/trpc/react";
+import { Alert } from "@/components/form";
+
+const FLAG_LABELS = { teacher: "Teacher", admin: "Administrator", privilegedStudent: "Privileged student" } as const;
+
+export function AccountView() {
+  const router = useRouter();
+  const utils = api.useUtils();
+  const me = api.user.get.useQuery();
+  const logout = api.session.delete.useMutation({
+    onSettled: async () => {
+      utils.user.get.reset();
+      router.replace("/login");
+    },
+  });
+
+  const signedOut = appCodeOf(me.error) === "SESSION_INVALID";
+  useEffect(() => {
+    if (signedOut) router.replace("/login?next=/account");
+  }, [signedOut, router]);
+
+  if (me.isPending || signedOut) {
+    return (
+      <section className="card wide">
+        <p className="lead" role="status">
+          Loading your account…
+        </p>
+      </section>
+    );
+  }
+  if (me.error) {
+    return (
+      <section className="card wide">
+        <h1>Your account</h1>
+        <Alert>{messageOf(me.error)}</Alert>
+      </section>
+    );
+  }
+
+  const user = me.data;
+  const flags = (Object.keys(FLAG_LABELS) as (keyof typeof FLAG_LABELS)[]).filter((flag) => user[flag]);
+  return (
+    <section className="card wide">
+      <h1>Hello, {user.name}</h1>
+      <p className="lead">This is your account. You stay logged in for up to 3 hours.</p>
+      <dl className="details">
+        <dt>Name</dt>
+        <dd>{user.name}</dd>
+        <dt>Email</dt>
+        <dd>
+          {user.email} {user.emailVerified ? <span className="badge muted">confirmed</span> : null}
+        </dd>
+        <dt>Member since</dt>
+        <dd>{new Date(user.createdAt).toLocaleDateString(undefined, { dateStyle: "long" })}</dd>
+        <dt>Roles</dt>
+        <dd>
+          <div className="badges" aria-label="Your roles">
+            {flags.length ? (
+              flags.map((flag) => (
+                <span className="badge" key={flag}>
+                  {FLAG_LABELS[flag]}
+                </span>
+              ))
+            ) : (
+              <span className="badge muted">Student</span>
+            )}
+          </div>
+        </dd>
+      </dl>
+      <div className="actions">
+        <button className="button secondary" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+          {logout.isPending ? "Logging out…" : "Log out"}
+        </button>
+      </div>
+    </section>
+  );
+}

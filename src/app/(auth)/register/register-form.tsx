@@ -1,0 +1,104 @@
+"use client";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { registerInput } from "@/shared/schemas/account";
+import { PASSWORD_MIN } from "@/shared/schemas/fields";
+import { fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { api } from "@/trpc/react";
+import { Alert, Field } from "@/components/form";
+import { ResendVerification } from "../resend-verification";
+
+export function RegisterForm() {
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [submitted, setSubmitted] = useState<{ email: string; verified: boolean } | null>(null);
+  const register = api.user.register.useMutation();
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const parsed = registerInput.safeParse({
+      email: form.get("email"),
+      name: form.get("name"),
+      password: form.get("password"),
+      teacherToken: form.get("teacherToken"),
+    });
+    if (!parsed.success) {
+      setFieldErrors(zodFieldErrors(parsed.error.issues));
+      return;
+    }
+    setFieldErrors({});
+    try {
+      const result = await register.mutateAsync(parsed.data);
+      setSubmitted({ email: parsed.data.email, verified: result.verified });
+    } catch (error) {
+      const serverFields = fieldErrorsOf(error);
+      setFieldErrors(Object.fromEntries(Object.entries(serverFields).map(([k, v]) => [k, v[0] ?? ""])));
+    }
+  }
+
+  if (submitted?.verified) {
+    return (
+      <section className="card">
+        <h1>Your teacher account is ready</h1>
+        <Alert tone="success">Your invitation was accepted and your address is confirmed.</Alert>
+        <p className="footer-links">
+          <Link className="button block" href="/login">
+            Continue to log in
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
+  if (submitted) {
+    return (
+      <section className="card">
+        <h1>Check your email</h1>
+        <p className="lead">
+          We sent a link to <strong>{submitted.email}</strong>. Open it within 24 hours to confirm your address and
+          log in.
+        </p>
+        <Alert tone="info">
+          <p>No mail after a few minutes? Look in your spam folder, or send a new link.</p>
+        </Alert>
+        <hr className="divider" />
+        <ResendVerification email={submitted.email} />
+      </section>
+    );
+  }
+
+  const serverError = register.error && !Object.keys(fieldErrorsOf(register.error)).length ? messageOf(register.error) : "";
+  return (
+    <section className="card">
+      <h1>Create your account</h1>
+      <p className="lead">It takes a minute. We will send you a link to confirm your email address.</p>
+      <form onSubmit={onSubmit} noValidate>
+        {serverError ? <Alert>{serverError}</Alert> : null}
+        <Field label="Email address" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
+        <Field label="Your name" name="name" autoComplete="name" required maxLength={100} error={fieldErrors.name} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={fieldErrors.password}
+          hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong password.`}
+        />
+        <Field
+          label="Teacher token (optional)"
+          name="teacherToken"
+          autoComplete="off"
+          error={fieldErrors.teacherToken}
+          hint="Teachers: paste the token from your invitation. Students leave this empty."
+        />
+        <button className="button block" type="submit" disabled={register.isPending}>
+          {register.isPending ? "Creating account…" : "Create account"}
+        </button>
+      </form>
+      <p className="footer-links">
+        Already have an account? <Link href="/login">Log in</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+// Small form parts shared by the pages: a labelled field and an alert.
+import type { InputHTMLAttributes, ReactNode } from "react";
+
+export function Field(
+  props: { label: string; name: string; error?: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>,
+) {
+  const { label, name, error, hint, ...input } = props;
+  const id = `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Alert(props: { children: ReactNode; tone?: "error" | "success" | "info" }) {
+  const tone = props.tone ?? "error";
+  return (
+    <div className={`alert alert-${tone}`} role={tone === "error" ? "alert" : "status"}>
+      {props.children}
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+// Runs once when the server starts: checks the configuration (a bad value
+// stops the server, naming the variable) and starts the mail outbox worker.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { config } = await import("./env");
+  const settings = config();
+  const { services } = await import("./server/services/instance");
+  services().mail.start();
+  const { logger } = await import("./server/logger");
+  if (!settings.RESEND_API_KEY) {
+    logger.info("RESEND_API_KEY is not set: mail is kept in the outbox and its links printed here.");
+  }
+}
