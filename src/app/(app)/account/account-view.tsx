@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { appCodeOf, messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
@@ -10,20 +10,23 @@ const FLAG_LABELS = { teacher: "Teacher", admin: "Administrator", privilegedStud
 export function AccountView() {
   const router = useRouter();
   const utils = api.useUtils();
-  const me = api.user.get.useQuery();
+  const [leaving, setLeaving] = useState(false);
+  const me = api.user.get.useQuery(undefined, { enabled: !leaving });
   const logout = api.session.delete.useMutation({
-    onSettled: async () => {
-      utils.user.get.reset();
+    onSettled: () => {
+      setLeaving(true);
       router.replace("/login");
+      // Forget the account data so the next person on this browser never sees it.
+      utils.user.get.setData(undefined, undefined);
     },
   });
 
   const signedOut = appCodeOf(me.error) === "SESSION_INVALID";
   useEffect(() => {
-    if (signedOut) router.replace("/login?next=/account");
-  }, [signedOut, router]);
+    if (signedOut && !leaving) router.replace("/login?next=/account");
+  }, [signedOut, leaving, router]);
 
-  if (me.isPending || signedOut) {
+  if (me.isPending || signedOut || leaving) {
     return (
       <section className="card wide">
         <p className="lead" role="status">

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { registerInput } from "@/shared/schemas/account";
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
-import { fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert, Field } from "@/components/form";
 import { ResendVerification } from "../resend-verification";
@@ -31,8 +31,9 @@ export function RegisterForm() {
       const result = await register.mutateAsync(parsed.data);
       setSubmitted({ email: parsed.data.email, verified: result.verified });
     } catch (error) {
-      const serverFields = fieldErrorsOf(error);
-      setFieldErrors(Object.fromEntries(Object.entries(serverFields).map(([k, v]) => [k, v[0] ?? ""])));
+      const serverFields = Object.fromEntries(Object.entries(fieldErrorsOf(error)).map(([k, v]) => [k, v[0] ?? ""]));
+      if (appCodeOf(error) === "TEACHER_TOKEN_INVALID") serverFields.teacherToken = messageOf(error);
+      setFieldErrors(serverFields);
     }
   }
 
@@ -67,7 +68,11 @@ export function RegisterForm() {
     );
   }
 
-  const serverError = register.error && !Object.keys(fieldErrorsOf(register.error)).length ? messageOf(register.error) : "";
+  // Errors about one field are shown at that field; anything else above the form.
+  const serverError =
+    register.error && !Object.keys(fieldErrorsOf(register.error)).length && appCodeOf(register.error) !== "TEACHER_TOKEN_INVALID"
+      ? messageOf(register.error)
+      : "";
   return (
     <section className="card">
       <h1>Create your account</h1>

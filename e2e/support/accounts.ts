@@ -1,0 +1,20 @@
+// Test data for the browser tests, made with the project's own scripts.
+import { execFileSync } from "node:child_process";
+
+let n = 0;
+export const PASSWORD = "a long and memorable passphrase";
+
+export function freshEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${++n}@school.example`;
+}
+
+const env = { ...process.env, DATABASE_URL: "file:./data/e2e/app.db", LOG_LEVEL: "error" };
+
+/** A teacher invitation, created with npm run teacher-token:create. */
+export function createTeacherToken(maxUses = 1): string {
+  return execFileSync(process.execPath, ["--import", "tsx", "scripts/teacher-token-create.ts", "--max-uses", String(maxUses)], {
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
+}

@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+// Browser tests run the production build against a fresh SQLite database, with
+// the real Resend SDK pointed at a local capture server.
+export const E2E_PORT = 3100;
+export const CAPTURE_PORT = 3199;
+export const E2E_URL = `http://localhost:${E2E_PORT}`;
+export const E2E_DATABASE_URL = "file:./data/e2e/app.db";
+
+// Debian's Chromium when present (offline machines); Playwright's own elsewhere.
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? systemChromium,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+  ],
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: {
+    baseURL: E2E_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions } },
+    { name: "phone", use: { ...devices["Pixel 7"], launchOptions }, testMatch: /screenshots\.spec\.ts/ },
+  ],
+  webServer: [
+    {
+      command: `node --import tsx tests/support/resend-capture-server.ts --port ${CAPTURE_PORT}`,
+      port: CAPTURE_PORT,
+      reuseExistingServer: false,
+    },
+    {
+      command: "rm -rf data/e2e && node --import tsx scripts/serve.ts",
+      url: `${E2E_URL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: {
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        PORT: String(E2E_PORT),
+        HOST: "127.0.0.1",
+        APP_URL: E2E_URL,
+        DATABASE_URL: E2E_DATABASE_URL,
+        RESEND_API_KEY: "re_e2e_test",
+        RESEND_BASE_URL: `http://127.0.0.1:${CAPTURE_PORT}`,
+        EMAIL_FROM: "Accounts <accounts@school.example>",
+      },
+    },
+  ],
+});
