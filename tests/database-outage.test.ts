@@ -1,0 +1,37 @@
+// When the database cannot be reached, calls fail with a typed, retryable
+// error: SERVICE_UNAVAILABLE, HTTP 503, no stack.
+import { afterAll, describe, expect, it } from "vitest";
+import { parseConfig } from "@/env";
+import { createServices } from "@/server/services/context";
+import { createCaller } from "@/server/api/root";
+import { createContextInner } from "@/server/api/trpc";
+import { handleTrpcRequest } from "@/server/api/http-handler";
+import { expectAppError } from "./support/expect-app-error";
+
+describe("database unreachable", () => {
+  // A port where nothing listens.
+  const services = createServices(parseConfig({ DATABASE_URL: "postgresql://postgres@127.0.0.1:9/none", NODE_ENV: "test" }));
+  const caller = () => createCaller(createContextInner({ services, headers: new Headers() }));
+
+  afterAll(() => services.db.$disconnect());
+
+  it("session.create answers SERVICE_UNAVAILABLE", async () => {
+    await expectAppError(
+      caller().session.create({ email: "a@school.example", password: "whatever it is" }),
+      "SERVICE_UNAVAILABLE",
+      "SERVICE_UNAVAILABLE",
+    );
+  });
+
+  it("over HTTP it is a 503 with a clear message and no stack", async () => {
+    const res = await handleTrpcRequest(
+      new Request("http://localhost/api/trpc/session.validate", { headers: { authorization: "Bearer abc" } }),
+      services,
+    );
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as any;
+    expect(body.error.data.appCode).toBe("SERVICE_UNAVAILABLE");
+    expect(body.error.message).toMatch(/briefly unavailable/);
+    expect(body.error.data.stack).toBeUndefined();
+  });
+});
