@@ -10,7 +10,43 @@ export const userSelect = {
   privilegedStudent: true,
   reportSpammer: true,
   createdAt: true,
-  login: { select: { email: true, emailVerifiedAt: true } },
+  login: { select: { email: true, emailVerifiedAt: true, pendingEmail: true } },
 } satisfies Prisma.UserSelect;
 
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
+
+/** The flags that decide what a user may do. */
+export const flagsSelect = {
+  id: true,
+  name: true,
+  teacher: true,
+  admin: true,
+  privilegedStudent: true,
+  reportSpammer: true,
+} satisfies Prisma.UserSelect;
+
+export type UserFlagsRow = Prisma.UserGetPayload<{ select: typeof flagsSelect }>;
+
+export const teacherTokenSelect = {
+  id: true,
+  note: true,
+  maxUses: true,
+  uses: true,
+  expiresAt: true,
+  revokedAt: true,
+  createdAt: true,
+  createdBy: { select: { id: true, name: true } },
+} satisfies Prisma.TeacherTokenSelect;
+
+export const auditEntrySelect = {
+  id: true,
+  actorId: true,
+  actorLabel: true,
+  targetId: true,
+  targetLabel: true,
+  action: true,
+  field: true,
+  oldValue: true,
+  newValue: true,
+  createdAt: true,
+} satisfies Prisma.AuditEntrySelect;

@@ -5,6 +5,8 @@ import { createElement } from "react";
 import { render } from "@react-email/render";
 import { VerifyEmail } from "./templates/verify-email";
 import { RegistrationAttempt } from "./templates/registration-attempt";
+import { ConfirmNewEmail } from "./templates/confirm-new-email";
+import { EmailChangeNotice } from "./templates/email-change-notice";
 
 export type OutgoingMail = { kind: string; to: string; subject: string; html: string; text: string };
 
@@ -23,5 +25,18 @@ export function registrationAttemptMail(to: string, name: string, loginLink: str
     to,
     "Someone tried to register with your address",
     createElement(RegistrationAttempt, { name, loginLink }),
+  );
+}
+
+export function confirmNewEmailMail(to: string, name: string, link: string) {
+  return compose("confirm-new-email", to, "Confirm your new email address", createElement(ConfirmNewEmail, { name, link }));
+}
+
+export function emailChangedNoticeMail(to: string, name: string, newEmail: string) {
+  return compose(
+    "email-change-notice",
+    to,
+    "Your account's email address is being changed",
+    createElement(EmailChangeNotice, { name, newEmail }),
   );
 }

@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { registrationAttemptMail, verifyEmailMail } from "../mail/compose";
 import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
+import { emailTaken } from "./email-taken";
 import type { RequestMeta, Services } from "./context";
 import { issueSession, type IssuedSession } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
@@ -97,7 +98,7 @@ export const tokenExpired = () =>
 export async function verifyEmail(s: Services, token: string, meta: RequestMeta): Promise<IssuedSession> {
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, userId: true, email: true, expiresAt: true, usedAt: true },
+    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true },
   });
   if (!row || row.usedAt) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
@@ -109,11 +110,25 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
       data: { usedAt: now },
     });
     if (count !== 1) throw tokenInvalid();
-    const { count: logins } = await tx.login.updateMany({
-      where: { userId: row.userId, email: row.email },
-      data: { emailVerifiedAt: now },
-    });
-    if (logins !== 1) throw tokenInvalid();
+    if (row.purpose === "change-email") {
+      // Moves the login to the new address, if it is still the pending one and free.
+      try {
+        const { count: moved } = await tx.login.updateMany({
+          where: { userId: row.userId, pendingEmail: row.email },
+          data: { email: row.email, pendingEmail: null, emailVerifiedAt: now },
+        });
+        if (moved !== 1) throw tokenInvalid();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw emailTaken();
+        throw error;
+      }
+    } else {
+      const { count: logins } = await tx.login.updateMany({
+        where: { userId: row.userId, email: row.email },
+        data: { emailVerifiedAt: now },
+      });
+      if (logins !== 1) throw tokenInvalid();
+    }
     return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta);
   });
 }
@@ -129,7 +144,7 @@ export async function resendVerification(s: Services, email: string, meta: Reque
     const token = newSecretToken();
     const mail = await verifyEmailMail(email, login.user.name, verifyLink(s, token));
     await s.db.$transaction(async (tx) => {
-      await tx.emailVerificationToken.deleteMany({ where: { userId: login.userId, usedAt: null } });
+      await tx.emailVerificationToken.deleteMany({ where: { userId: login.userId, purpose: "verify", usedAt: null } });
       await saveVerificationToken(tx, login.userId, email, token, mail);
     });
     void s.mail.kick();

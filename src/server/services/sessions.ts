@@ -5,12 +5,14 @@ import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { verifyAgainstDummy, verifyPassword } from "../auth/password";
 import type { Db } from "../db/client";
+import { flagsSelect, type UserFlagsRow } from "../db/selects";
 import type { RequestMeta, Services } from "./context";
 
 type Tx = Pick<Db, "session">;
 
 export type IssuedSession = { token: string; userId: string; expiresAt: Date };
-export type ValidSession = { id: string; userId: string; expiresAt: Date };
+/** A valid session and its user's flags, read in one query. */
+export type ValidSession = { id: string; userId: string; expiresAt: Date; user: UserFlagsRow };
 
 /** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -65,7 +67,7 @@ export async function validateSession(s: Services, token: string | null): Promis
   const tokenHash = hashToken(token);
   const session = await s.db.session.findUnique({
     where: { tokenHash },
-    select: { id: true, userId: true, expiresAt: true, lastUsedAt: true },
+    select: { id: true, userId: true, expiresAt: true, lastUsedAt: true, user: { select: flagsSelect } },
   });
   if (!session) throw sessionInvalid();
   const now = Date.now();
@@ -76,7 +78,7 @@ export async function validateSession(s: Services, token: string | null): Promis
   if (now - session.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     await s.db.session.updateMany({ where: { id: session.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return { id: session.id, userId: session.userId, expiresAt: session.expiresAt };
+  return { id: session.id, userId: session.userId, expiresAt: session.expiresAt, user: session.user };
 }
 
 /** Revokes the session a token names, valid or expired. */

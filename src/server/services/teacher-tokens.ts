@@ -3,6 +3,11 @@
 import { AppError } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
+import { teacherTokenSelect, type UserFlagsRow } from "../db/selects";
+import { may } from "@/shared/permissions";
+import { audit } from "./audit";
+import type { Services } from "./context";
+import { notPermitted } from "./access-errors";
 
 type Tx = Pick<Db, "teacherToken">;
 
@@ -59,4 +64,66 @@ export async function isTeacherTokenUsable(db: Db, token: string, now = new Date
     select: { revokedAt: true, expiresAt: true, uses: true, maxUses: true },
   });
   return !!row && !row.revokedAt && row.expiresAt > now && row.uses < row.maxUses;
+}
+
+export const teacherTokenNotFound = () =>
+  new AppError("NOT_FOUND", "TEACHER_TOKEN_NOT_FOUND", "There is no teacher token with this id.");
+
+export function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date; uses: number; maxUses: number }, now = new Date()) {
+  if (row.revokedAt) return "revoked" as const;
+  if (row.uses >= row.maxUses) return "used" as const;
+  if (row.expiresAt <= now) return "expired" as const;
+  return "active" as const;
+}
+
+/** Creates a token as an admin, with an audit entry. */
+export async function issueTeacherToken(
+  s: Services,
+  caller: UserFlagsRow,
+  options: { maxUses?: number; expiresInDays?: number; note?: string | null },
+) {
+  if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
+  const created = await createTeacherToken(s.db, { ...options, createdById: caller.id });
+  await audit(s.db, [
+    {
+      actor: caller,
+      action: "createTeacherToken",
+      field: created.id,
+      newValue: `${options.maxUses ?? TEACHER_TOKEN_DEFAULTS.maxUses} use(s) until ${created.expiresAt.toISOString()}`,
+    },
+  ]);
+  return created;
+}
+
+/** Every token, newest first, without secrets. */
+export async function listTeacherTokens(s: Services, caller: UserFlagsRow) {
+  if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
+  const rows = await s.db.teacherToken.findMany({ orderBy: { createdAt: "desc" }, take: 500, select: teacherTokenSelect });
+  const now = new Date();
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      note: r.note,
+      maxUses: r.maxUses,
+      uses: r.uses,
+      usesLeft: Math.max(0, r.maxUses - r.uses),
+      expiresAt: r.expiresAt.toISOString(),
+      revokedAt: r.revokedAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
+      createdBy: r.createdBy,
+      state: teacherTokenState(r, now),
+    })),
+  };
+}
+
+export async function revokeTeacherToken(s: Services, caller: UserFlagsRow, id: string): Promise<{ ok: true }> {
+  if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
+  await s.db.$transaction(async (tx) => {
+    const row = await tx.teacherToken.findUnique({ where: { id }, select: { id: true, revokedAt: true } });
+    if (!row) throw teacherTokenNotFound();
+    if (row.revokedAt) return;
+    await tx.teacherToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await audit(tx, [{ actor: caller, action: "revokeTeacherToken", field: id }]);
+  });
+  return { ok: true };
 }

@@ -1,18 +1,21 @@
-// Reading users, always through the field list in db/selects.ts.
-import { sessionInvalid } from "../app-error";
-import { userSelect, type UserRow } from "../db/selects";
-import type { Services } from "./context";
-
-export type Me = {
-  id: string;
-  name: string;
-  email: string;
-  emailVerified: boolean;
-  createdAt: string;
-  teacher: boolean;
-  admin: boolean;
-  privilegedStudent: boolean;
-};
+// The signed-in user's own account: read, update, delete, permissions, and
+// reading another user's flags (teachers and admins).
+import { AppError, sessionInvalid, validationFailed } from "../app-error";
+import { isCommonPassword } from "../auth/common-passwords";
+import { hashPassword, verifyPassword } from "../auth/password";
+import { hashToken, newSecretToken } from "../auth/secret-token";
+import { userSelect, type UserFlagsRow, type UserRow } from "../db/selects";
+import { serializable } from "../db/serializable";
+import { emailChangedNoticeMail, confirmNewEmailMail } from "../mail/compose";
+import { enqueueMail } from "../mail/outbox";
+import { capabilities, maySeeReportSpammer, may } from "@/shared/permissions";
+import type { Me } from "@/shared/schemas/user";
+import { audit } from "./audit";
+import type { RequestMeta, Services } from "./context";
+import { VERIFICATION_TTL_MS } from "./accounts";
+import { assertNotLastAdmin } from "./last-admin";
+import { notPermitted, userNotFound } from "./access-errors";
+import { emailTaken } from "./email-taken";
 
 export function toMe(user: UserRow): Me {
   return {
@@ -20,6 +23,7 @@ export function toMe(user: UserRow): Me {
     name: user.name,
     email: user.login?.email ?? "",
     emailVerified: !!user.login?.emailVerifiedAt,
+    pendingEmail: user.login?.pendingEmail ?? null,
     createdAt: user.createdAt.toISOString(),
     teacher: user.teacher,
     admin: user.admin,
@@ -33,3 +37,125 @@ export async function getMe(s: Services, userId: string): Promise<Me> {
   if (!user) throw sessionInvalid();
   return toMe(user);
 }
+
+const wrongPassword = () => new AppError("FORBIDDEN", "WRONG_PASSWORD", "Your current password is not correct.");
+
+/** Flags of the caller or (teachers and admins) of another user. */
+export async function userInfo(s: Services, caller: UserFlagsRow, userId: string | null | undefined) {
+  const self = !userId || userId === caller.id;
+  if (!self && !may(caller, "viewUsers")) throw notPermitted("see other users");
+  const user = self
+    ? caller
+    : await s.db.user.findUnique({
+        where: { id: userId },
+        select: { id: true, name: true, teacher: true, admin: true, privilegedStudent: true, reportSpammer: true },
+      });
+  if (!user) throw userNotFound();
+  return {
+    userId: user.id,
+    name: user.name,
+    teacher: user.teacher,
+    admin: user.admin,
+    privilegedStudent: user.privilegedStudent,
+    reportSpammer: maySeeReportSpammer(caller) ? user.reportSpammer : false,
+  };
+}
+
+export function permissionsOf(caller: UserFlagsRow) {
+  return {
+    teacher: caller.teacher,
+    admin: caller.admin,
+    privilegedStudent: caller.privilegedStudent,
+    can: capabilities(caller),
+  };
+}
+
+/** Checks the caller's password; wrong guesses count against the log-in limits. */
+async function confirmPassword(s: Services, userId: string, password: string, meta: RequestMeta) {
+  const login = await s.db.login.findUnique({ where: { userId }, select: { email: true, passwordHash: true } });
+  if (!login) throw sessionInvalid();
+  await s.rateLimits.assertLoginAllowed(login.email, meta.ip);
+  if (!(await verifyPassword(login.passwordHash, password))) {
+    await s.rateLimits.recordLoginFailure(login.email, meta.ip);
+    throw wrongPassword();
+  }
+  return login;
+}
+
+export type UpdateRequest = { name?: string; email?: string; password?: { current: string; next: string } };
+
+/**
+ * Updates name, email and password all or nothing. A new email stays pending
+ * until confirmed through a link sent to it (the old address is told); a new
+ * password revokes every other session.
+ */
+export async function updateMe(
+  s: Services,
+  session: { id: string; userId: string },
+  input: UpdateRequest,
+  meta: RequestMeta,
+): Promise<Me> {
+  const current = await s.db.user.findUnique({ where: { id: session.userId }, select: userSelect });
+  if (!current?.login) throw sessionInvalid();
+  const login = current.login;
+
+  // Every check first: nothing is written unless all parts can succeed.
+  let passwordHash: string | undefined;
+  if (input.password) {
+    if (isCommonPassword(input.password.next)) {
+      throw validationFailed("password.next", "This password is too common. Choose one that is harder to guess.");
+    }
+    await confirmPassword(s, session.userId, input.password.current, meta);
+    passwordHash = await hashPassword(input.password.next);
+  }
+  const newEmail = input.email && input.email !== login.email ? input.email : undefined;
+  if (newEmail && (await s.db.login.findUnique({ where: { email: newEmail }, select: { id: true } }))) {
+    throw emailTaken();
+  }
+  const name = input.name ?? current.name;
+  const token = newEmail ? newSecretToken() : null;
+  const mails = newEmail
+    ? await Promise.all([
+        confirmNewEmailMail(newEmail, name, `${s.config.APP_URL}/verify?token=${encodeURIComponent(token!)}`),
+        emailChangedNoticeMail(login.email, name, newEmail),
+      ])
+    : [];
+
+  await s.db.$transaction(async (tx) => {
+    if (input.name !== undefined) await tx.user.update({ where: { id: session.userId }, data: { name: input.name } });
+    if (passwordHash) {
+      await tx.login.update({ where: { userId: session.userId }, data: { passwordHash } });
+      await tx.session.deleteMany({ where: { userId: session.userId, id: { not: session.id } } });
+    }
+    if (newEmail && token) {
+      await tx.login.update({ where: { userId: session.userId }, data: { pendingEmail: newEmail } });
+      await tx.emailVerificationToken.deleteMany({ where: { userId: session.userId, purpose: "change-email", usedAt: null } });
+      await tx.emailVerificationToken.create({
+        data: {
+          tokenHash: hashToken(token),
+          userId: session.userId,
+          purpose: "change-email",
+          email: newEmail,
+          expiresAt: new Date(Date.now() + VERIFICATION_TTL_MS),
+        },
+      });
+      for (const mail of mails) await enqueueMail(tx, mail);
+    }
+  });
+  if (mails.length) void s.mail.kick();
+  return getMe(s, session.userId);
+}
+
+
+/** Deletes the caller's account with its sessions and tokens, after checking the password. */
+export async function deleteMe(s: Services, caller: UserFlagsRow, password: string, meta: RequestMeta): Promise<void> {
+  const login = await confirmPassword(s, caller.id, password, meta);
+  await serializable(s.db, async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: caller.id }, select: { id: true, admin: true } });
+    if (!user) throw sessionInvalid();
+    await assertNotLastAdmin(tx, user);
+    await audit(tx, [{ actor: caller, target: { id: caller.id, label: login.email }, action: "deleteOwnAccount" }]);
+    await tx.user.delete({ where: { id: caller.id } });
+  });
+}
+

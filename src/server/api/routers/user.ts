@@ -1,8 +1,8 @@
 import { okOutput, registerInput, registerOutput, resendVerificationInput, verifyInput } from "@/shared/schemas/account";
 import { sessionOutput } from "@/shared/schemas/session";
-import { meOutput } from "@/shared/schemas/user";
+import { deleteUserInput, infoInput, infoOutput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import { register, resendVerification, verifyEmail } from "../../services/accounts";
-import { getMe } from "../../services/users";
+import { deleteMe, getMe, permissionsOf, updateMe, userInfo } from "../../services/users";
 import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
 
 export const userRouter = router({
@@ -26,4 +26,25 @@ export const userRouter = router({
     .mutation(({ ctx, input }) => resendVerification(ctx.services, input.email, ctx.meta)),
 
   get: authenticatedProcedure.output(meOutput).query(({ ctx }) => getMe(ctx.services, ctx.session.userId)),
+
+  update: authenticatedProcedure
+    .input(updateUserInput)
+    .output(meOutput)
+    .mutation(({ ctx, input }) => updateMe(ctx.services, ctx.session, input, ctx.meta)),
+
+  delete: authenticatedProcedure
+    .input(deleteUserInput)
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      await deleteMe(ctx.services, ctx.session.user, input.password, ctx.meta);
+      sessionCookie.clear(ctx);
+      return { ok: true as const };
+    }),
+
+  permissions: authenticatedProcedure.output(permissionsOutput).query(({ ctx }) => permissionsOf(ctx.session.user)),
+
+  info: authenticatedProcedure
+    .input(infoInput)
+    .output(infoOutput)
+    .query(({ ctx, input }) => userInfo(ctx.services, ctx.session.user, input.userId)),
 });

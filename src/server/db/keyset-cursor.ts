@@ -1,0 +1,28 @@
+// Keyset pagination over (createdAt, id), newest first: a page is one index
+// seek whatever its depth, and stays stable while rows are added.
+import { validationFailed } from "../app-error";
+
+export type Keyset = { createdAt: Date; id: string };
+
+export function encodeCursor(row: Keyset): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+/** The position a cursor names; a cursor that is not ours is VALIDATION_FAILED. */
+export function decodeCursor(cursor: string | null | undefined): Keyset | null {
+  if (!cursor) return null;
+  const [iso, id, extra] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  if (!id || extra !== undefined || Number.isNaN(createdAt.getTime())) {
+    throw validationFailed("cursor", "This cursor is not valid: pass nextCursor from the previous page.");
+  }
+  return { createdAt, id };
+}
+
+/** The where clause for rows after a position, in (createdAt desc, id desc) order. */
+export function keysetAfter(after: Keyset | null) {
+  if (!after) return {};
+  return { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] };
+}
+
+export const KEYSET_ORDER = [{ createdAt: "desc" as const }, { id: "desc" as const }];

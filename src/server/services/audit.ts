@@ -1,0 +1,91 @@
+// The audit log: who changed what, when. Written in the transaction of the
+// change itself, so a change and its entry exist together or not at all.
+import type { Db } from "../db/client";
+import { auditEntrySelect, type UserFlagsRow } from "../db/selects";
+import { may } from "@/shared/permissions";
+import { notPermitted } from "./access-errors";
+import type { Services } from "./context";
+import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
+
+type Tx = Pick<Db, "auditEntry">;
+
+export type AuditAction =
+  | "setFlag"
+  | "deleteUser"
+  | "deleteOwnAccount"
+  | "revokeSessions"
+  | "createTeacherToken"
+  | "revokeTeacherToken";
+
+export type AuditInput = {
+  actor: { id: string; name: string };
+  target?: { id: string; label: string } | null;
+  action: AuditAction;
+  field?: string | null;
+  oldValue?: string | null;
+  newValue?: string | null;
+};
+
+export async function audit(tx: Tx, entries: AuditInput[]): Promise<void> {
+  if (!entries.length) return;
+  await tx.auditEntry.createMany({
+    data: entries.map((e) => ({
+      actorId: e.actor.id,
+      actorLabel: e.actor.name,
+      targetId: e.target?.id ?? null,
+      targetLabel: e.target?.label ?? null,
+      action: e.action,
+      field: e.field ?? null,
+      oldValue: e.oldValue ?? null,
+      newValue: e.newValue ?? null,
+    })),
+  });
+}
+
+export type AuditEntryView = {
+  id: string;
+  actor: { id: string | null; label: string };
+  target: { id: string | null; label: string | null };
+  action: string;
+  field: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  createdAt: string;
+};
+
+/** Entries newest first, optionally those by or about one user (admins). */
+export async function listAudit(
+  s: Services,
+  caller: UserFlagsRow,
+  input: { userId?: string | null; cursor?: string | null; limit: number },
+): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
+  if (!may(caller, "viewAuditLog")) throw notPermitted("read the audit log");
+  const db = s.db;
+  const after = decodeCursor(input.cursor);
+  const rows = await db.auditEntry.findMany({
+    where: {
+      AND: [
+        input.userId ? { OR: [{ targetId: input.userId }, { actorId: input.userId }] } : {},
+        keysetAfter(after),
+      ],
+    },
+    orderBy: KEYSET_ORDER,
+    take: input.limit + 1,
+    select: auditEntrySelect,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      actor: { id: r.actorId, label: r.actorLabel },
+      target: { id: r.targetId, label: r.targetLabel },
+      action: r.action,
+      field: r.field,
+      oldValue: r.oldValue,
+      newValue: r.newValue,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+  };
+}

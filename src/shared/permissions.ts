@@ -1,0 +1,121 @@
+// Who may do what, written once as data. The services enforce it, the pages
+// use it to enable or explain controls, docs/permissions.md shows it, and the
+// tests walk it — so none of them can disagree.
+
+export type Role = "student" | "privilegedStudent" | "teacher" | "admin";
+
+export type Flags = { teacher: boolean; admin: boolean; privilegedStudent: boolean; reportSpammer: boolean };
+export const FLAG_NAMES = ["teacher", "admin", "privilegedStudent", "reportSpammer"] as const;
+export type FlagName = (typeof FLAG_NAMES)[number];
+
+/**
+ * On whom a role may act: "anyone", or only "students" (users who are
+ * neither teacher nor admin).
+ */
+export type Scope = "anyone" | "students";
+
+export const ACTIONS = [
+  "viewUsers",
+  "setPrivilegedStudent",
+  "setReportSpammer",
+  "setTeacher",
+  "setAdmin",
+  "manageTeacherTokens",
+  "deleteUsers",
+  "revokeSessions",
+  "viewAuditLog",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** The table: action → the roles that may do it, and on whom. Absent = never. */
+export const PERMISSIONS: Record<Action, Partial<Record<Role, Scope>>> = {
+  viewUsers: { teacher: "anyone", admin: "anyone" },
+  setPrivilegedStudent: { teacher: "students", admin: "anyone" },
+  setReportSpammer: { teacher: "students", admin: "anyone" },
+  setTeacher: { admin: "anyone" },
+  setAdmin: { admin: "anyone" },
+  manageTeacherTokens: { admin: "anyone" },
+  deleteUsers: { admin: "anyone" },
+  revokeSessions: { admin: "anyone" },
+  viewAuditLog: { admin: "anyone" },
+};
+
+/** Rules that hold whatever the table says. */
+export const INVARIANTS = {
+  /** Nobody, admins included, may ever change their own reportSpammer flag. */
+  selfReportSpammer: "Nobody may change their own report-spammer flag.",
+  /** There is always at least one admin. */
+  lastAdmin: "The last admin cannot lose the admin flag or be deleted.",
+  /** reportSpammer is shown only to teachers and admins. */
+  seeReportSpammer: "Only teachers and admins see the report-spammer flag.",
+} as const;
+
+export const FLAG_ACTION: Record<FlagName, Action> = {
+  teacher: "setTeacher",
+  admin: "setAdmin",
+  privilegedStudent: "setPrivilegedStudent",
+  reportSpammer: "setReportSpammer",
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  student: "Student",
+  privilegedStudent: "Privileged student",
+  teacher: "Teacher",
+  admin: "Admin",
+};
+
+export const FLAG_LABELS: Record<FlagName, string> = {
+  teacher: "Teacher",
+  admin: "Admin",
+  privilegedStudent: "Privileged student",
+  reportSpammer: "Report spammer",
+};
+
+/** The strongest role a set of flags gives. */
+export function roleOf(flags: Pick<Flags, "teacher" | "admin" | "privilegedStudent">): Role {
+  if (flags.admin) return "admin";
+  if (flags.teacher) return "teacher";
+  if (flags.privilegedStudent) return "privilegedStudent";
+  return "student";
+}
+
+export type Actor = { id: string } & Pick<Flags, "teacher" | "admin" | "privilegedStudent">;
+export type Target = { id: string } & Pick<Flags, "teacher" | "admin">;
+
+/** Whether the actor's role may do this at all (on someone). */
+export function may(actor: Actor, action: Action): boolean {
+  return PERMISSIONS[action][roleOf(actor)] !== undefined;
+}
+
+/** Whether the actor may do this to this target, by the table alone. */
+export function mayOn(actor: Actor, action: Action, target: Target): boolean {
+  const scope = PERMISSIONS[action][roleOf(actor)];
+  if (!scope) return false;
+  return scope === "anyone" || (!target.teacher && !target.admin);
+}
+
+export type FlagDecision = { allowed: true } | { allowed: false; reason: "self-report-spammer" | "not-permitted" };
+
+/** Whether the actor may change this flag on this target, with the reason when not. */
+export function canSetFlag(actor: Actor, target: Target, flag: FlagName): FlagDecision {
+  if (flag === "reportSpammer" && actor.id === target.id) return { allowed: false, reason: "self-report-spammer" };
+  return mayOn(actor, FLAG_ACTION[flag], target) ? { allowed: true } : { allowed: false, reason: "not-permitted" };
+}
+
+/** The caller's capabilities, as user.permissions reports them. */
+export function capabilities(actor: Actor) {
+  return {
+    viewUsers: may(actor, "viewUsers"),
+    setPrivilegedStudent: may(actor, "setPrivilegedStudent"),
+    setReportSpammer: may(actor, "setReportSpammer"),
+    setTeacher: may(actor, "setTeacher"),
+    setAdmin: may(actor, "setAdmin"),
+    manageTeacherTokens: may(actor, "manageTeacherTokens"),
+    deleteUsers: may(actor, "deleteUsers"),
+  };
+}
+
+/** Whether the viewer may see report-spammer flags. */
+export function maySeeReportSpammer(viewer: Pick<Flags, "teacher" | "admin">): boolean {
+  return viewer.teacher || viewer.admin;
+}

@@ -1,0 +1,100 @@
+// Inputs and outputs of the admin router.
+import { z } from "zod";
+import { userIdSchema } from "./user";
+import { teacherTokenOptions } from "./teacher-token";
+
+const flagChange = z.boolean().nullish();
+
+export const setFlagsInput = z.object({
+  userId: userIdSchema.nullish(),
+  teacher: flagChange,
+  admin: flagChange,
+  privilegedStudent: flagChange,
+  reportSpammer: flagChange,
+});
+export type SetFlagsInput = z.input<typeof setFlagsInput>;
+
+export const userFlagsOutput = z.object({
+  userId: z.string(),
+  teacher: z.boolean(),
+  admin: z.boolean(),
+  privilegedStudent: z.boolean(),
+  reportSpammer: z.boolean(),
+});
+
+const cursorSchema = z.string().max(200).nullish();
+const limitSchema = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
+
+export const listUsersInput = z
+  .object({
+    query: z.string().trim().max(254).nullish(),
+    flags: z
+      .object({
+        teacher: z.boolean().optional(),
+        admin: z.boolean().optional(),
+        privilegedStudent: z.boolean().optional(),
+        reportSpammer: z.boolean().optional(),
+      })
+      .nullish(),
+    cursor: cursorSchema,
+    limit: limitSchema(100, 50),
+  })
+  .default({ limit: 50 });
+
+export const listedUser = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  emailVerified: z.boolean(),
+  createdAt: z.iso.datetime(),
+  teacher: z.boolean(),
+  admin: z.boolean(),
+  privilegedStudent: z.boolean(),
+  reportSpammer: z.boolean(),
+});
+export type ListedUser = z.infer<typeof listedUser>;
+
+export const listUsersOutput = z.object({ items: z.array(listedUser), nextCursor: z.string().nullable() });
+
+export const userIdInput = z.object({ userId: userIdSchema });
+
+export const createTeacherTokenInput = teacherTokenOptions.default({});
+export const createTeacherTokenOutput = z.object({ id: z.string(), token: z.string(), expiresAt: z.iso.datetime() });
+
+export const teacherTokenState = z.enum(["active", "expired", "revoked", "used"]);
+
+export const teacherTokenView = z.object({
+  id: z.string(),
+  note: z.string().nullable(),
+  maxUses: z.number(),
+  uses: z.number(),
+  usesLeft: z.number(),
+  expiresAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  state: teacherTokenState,
+});
+export type TeacherTokenView = z.infer<typeof teacherTokenView>;
+
+export const listTeacherTokensOutput = z.object({ items: z.array(teacherTokenView) });
+
+export const revokeTeacherTokenInput = z.object({ id: z.string().trim().min(1).max(64) });
+
+export const auditLogInput = z
+  .object({ userId: userIdSchema.nullish(), cursor: cursorSchema, limit: limitSchema(100, 50) })
+  .default({ limit: 50 });
+
+export const auditEntryView = z.object({
+  id: z.string(),
+  actor: z.object({ id: z.string().nullable(), label: z.string() }),
+  target: z.object({ id: z.string().nullable(), label: z.string().nullable() }),
+  action: z.string(),
+  field: z.string().nullable(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export const auditLogOutput = z.object({ items: z.array(auditEntryView), nextCursor: z.string().nullable() });
+
+export const revokedOutput = z.object({ revoked: z.number() });
