@@ -7,7 +7,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
-import { databaseKind } from "./database-url";
+import { databaseKind, type DatabaseKind } from "./database-url";
 
 export type Db = SqliteClient;
 export type { Prisma } from "./generated/sqlite/client";
@@ -17,13 +17,24 @@ export function sqlitePath(url: string): string {
   return path.resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
 }
 
+const kinds = new WeakMap<Db, DatabaseKind>();
+
+/** Which database a client talks to, for the few queries that differ. */
+export function kindOf(db: Db): DatabaseKind {
+  return kinds.get(db) ?? "sqlite";
+}
+
 export function createDb(url: string): Db {
+  let db: Db;
   if (databaseKind(url) === "sqlite") {
     const file = sqlitePath(url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Wait up to 5 s for a lock held by another process (migrations, scripts).
-    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 }) });
+    db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 }) });
+  } else {
+    const adapter = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+    db = new PostgresClient({ adapter }) as unknown as Db;
   }
-  const adapter = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-  return new PostgresClient({ adapter }) as unknown as Db;
+  kinds.set(db, databaseKind(url));
+  return db;
 }

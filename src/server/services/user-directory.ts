@@ -1,7 +1,6 @@
 // admin.listUsers, admin.deleteUser and admin.revokeSessions.
-import { databaseKind } from "../db/database-url";
 import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
-import type { Prisma } from "../db/client";
+import { kindOf, type Prisma } from "../db/client";
 import { flagsSelect, type UserFlagsRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { may, mayOn } from "@/shared/permissions";
@@ -34,7 +33,7 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
   if (!may(caller, "viewUsers")) throw notPermitted("see the user list");
   const after = decodeCursor(input.cursor);
   const query = input.query?.trim();
-  const insensitive = databaseKind(s.config.DATABASE_URL) === "postgres" ? { mode: "insensitive" as const } : {};
+  const insensitive = kindOf(s.db) === "postgres" ? { mode: "insensitive" as const } : {};
   const where: Prisma.UserWhereInput = {
     AND: [
       // SQLite's LIKE is already case-insensitive for ASCII; PostgreSQL needs ILIKE.

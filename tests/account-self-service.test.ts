@@ -1,0 +1,127 @@
+// user.update and user.delete: all or nothing, with the rules around email,
+// password and the last admin.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "@/server/auth/password";
+import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
+import { expectAppError } from "./support/expect-app-error";
+import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
+import { snapshot } from "./support/roles";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+async function signedIn(options: Parameters<typeof seedUser>[1] = {}) {
+  const user = await seedUser(app, options);
+  return { user, token: await logInAs(app, user.email) };
+}
+
+describe("user.update", () => {
+  it("changes the name and ignores unknown keys", async () => {
+    const { user, token } = await signedIn();
+    const me = await app.caller({ token }).user.update({ name: "  New Name ", admin: true, teacher: true } as never);
+    expect(me.name).toBe("New Name");
+    const after = await app.db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({ name: "New Name", admin: false, teacher: false });
+  });
+
+  it("a new email stays pending until its link is used; the old address is told", async () => {
+    const { user, token } = await signedIn();
+    const next = freshEmail("moved");
+    const me = await app.caller({ token }).user.update({ email: next.toUpperCase() });
+    expect(me).toMatchObject({ email: user.email, pendingEmail: next });
+    const notice = (await app.mailsTo(user.email)).at(-1)!;
+    expect(notice.kind).toBe("email-change-notice");
+    expect(notice.text).toContain(next);
+    const confirm = (await app.mailsTo(next)).at(-1)!;
+    expect(confirm.kind).toBe("confirm-new-email");
+    // Until confirmed, the old address still logs in.
+    await logInAs(app, user.email);
+    await app.caller().user.verify({ token: tokenFromLink(confirm.text, "/verify") });
+    const after = await app.caller({ token }).user.get();
+    expect(after).toMatchObject({ email: next, pendingEmail: null, emailVerified: true });
+    await logInAs(app, next);
+  });
+
+  it("an address of another account is EMAIL_TAKEN and nothing is written, not even the name", async () => {
+    const other = await seedUser(app);
+    const { token } = await signedIn();
+    const before = await snapshot(app);
+    await expectAppError(app.caller({ token }).user.update({ name: "Changed", email: other.email }), "CONFLICT", "EMAIL_TAKEN");
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("a wrong current password is WRONG_PASSWORD and nothing is written", async () => {
+    const { token } = await signedIn();
+    const before = await snapshot(app);
+    await expectAppError(
+      app.caller({ token }).user.update({ name: "Changed", password: { current: "not my password", next: "a brand new passphrase" } }),
+      "FORBIDDEN",
+      "WRONG_PASSWORD",
+    );
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("a bad value anywhere is VALIDATION_FAILED and nothing is written", async () => {
+    const { token } = await signedIn();
+    const before = await snapshot(app);
+    await expectAppError(
+      app.caller({ token }).user.update({ name: "Fine", email: "not-an-address" }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
+    await expectAppError(
+      app.caller({ token }).user.update({ name: "Fine", password: { current: PASSWORD, next: "qwerty123456" } }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("a new password needs the current one and revokes every other session, not this one", async () => {
+    const { user, token } = await signedIn();
+    const other = await logInAs(app, user.email);
+    await app.caller({ token }).user.update({ password: { current: PASSWORD, next: "a brand new passphrase" } });
+    await expect(app.caller({ token: other }).session.validate()).rejects.toMatchObject({ appCode: "SESSION_INVALID" });
+    expect(await app.caller({ token }).session.validate()).toMatchObject({ userId: user.id });
+    const login = await app.db.login.findUniqueOrThrow({ where: { userId: user.id } });
+    expect(await verifyPassword(login.passwordHash, "a brand new passphrase")).toBe(true);
+  });
+});
+
+describe("user.delete", () => {
+  it("with the wrong password is WRONG_PASSWORD and deletes nothing", async () => {
+    const { user, token } = await signedIn();
+    await expectAppError(app.caller({ token }).user.delete({ password: "not my password" }), "FORBIDDEN", "WRONG_PASSWORD");
+    expect(await app.db.user.count({ where: { id: user.id } })).toBe(1);
+  });
+
+  it("deletes the account, its login, sessions and tokens, and clears the cookie", async () => {
+    const { user, token } = await signedIn();
+    await app.db.emailVerificationToken.create({
+      data: { tokenHash: `h-${user.id}`, userId: user.id, email: user.email, expiresAt: new Date(Date.now() + 60_000) },
+    });
+    const resHeaders = new Headers();
+    expect(await app.caller({ token, resHeaders }).user.delete({ password: PASSWORD })).toEqual({ ok: true });
+    expect(resHeaders.getSetCookie()[0]).toMatch(/^session=;/);
+    expect(await app.db.user.count({ where: { id: user.id } })).toBe(0);
+    expect(await app.db.login.count({ where: { userId: user.id } })).toBe(0);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+    expect(await app.db.emailVerificationToken.count({ where: { userId: user.id } })).toBe(0);
+    await expect(app.caller({ token }).session.validate()).rejects.toMatchObject({ appCode: "SESSION_INVALID" });
+  });
+
+  it("the last admin cannot delete their account: LAST_ADMIN", async () => {
+    const solo = await createTestApp();
+    try {
+      const admin = await seedUser(solo, { admin: true });
+      const token = await logInAs(solo, admin.email);
+      await expectAppError(solo.caller({ token }).user.delete({ password: PASSWORD }), "CONFLICT", "LAST_ADMIN");
+      expect(await solo.db.user.count({ where: { id: admin.id } })).toBe(1);
+    } finally {
+      await solo.close();
+    }
+  });
+});

@@ -1,0 +1,142 @@
+// admin.listUsers, teacher tokens and the audit log, as an admin uses them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "./support/test-app";
+import { logInAs, PASSWORD, seedUser } from "./support/accounts";
+import { expectAppError } from "./support/expect-app-error";
+
+let app: TestApp;
+let adminToken: string;
+let teacherToken: string;
+beforeAll(async () => {
+  app = await createTestApp();
+  const admin = await seedUser(app, { admin: true, name: "Ada Admin", email: "ada.admin@school.example" });
+  const teacher = await seedUser(app, { teacher: true, name: "Tess Teacher", email: "tess@school.example" });
+  adminToken = await logInAs(app, admin.email);
+  teacherToken = await logInAs(app, teacher.email);
+  for (let i = 0; i < 23; i++) {
+    await seedUser(app, { name: `Pupil ${String(i).padStart(2, "0")}`, email: `pupil${i}@school.example`, privilegedStudent: i % 5 === 0 });
+  }
+});
+afterAll(() => app.close());
+
+const admin = () => app.caller({ token: adminToken }).admin;
+
+describe("admin.listUsers", () => {
+  it("pages through every user exactly once, newest first", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<ReturnType<typeof admin>["listUsers"]>> = await admin().listUsers({ limit: 10, cursor });
+      seen.push(...page.items.map((u) => u.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(25);
+    const all = await app.db.user.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } });
+    expect(seen).toEqual(all.map((u) => u.id));
+  });
+
+  it("searches email and name, case-insensitively", async () => {
+    const byName = await admin().listUsers({ query: "pupil 1" });
+    expect(byName.items.map((u) => u.name).sort()).toEqual(["Pupil 10", "Pupil 11", "Pupil 12", "Pupil 13", "Pupil 14", "Pupil 15", "Pupil 16", "Pupil 17", "Pupil 18", "Pupil 19"].sort());
+    const byEmail = await admin().listUsers({ query: "TESS@" });
+    expect(byEmail.items.map((u) => u.email)).toEqual(["tess@school.example"]);
+  });
+
+  it("filters by flags", async () => {
+    const privileged = await admin().listUsers({ flags: { privilegedStudent: true } });
+    expect(privileged.items).toHaveLength(5);
+    expect(privileged.items.every((u) => u.privilegedStudent)).toBe(true);
+    const teachers = await app.caller({ token: teacherToken }).admin.listUsers({ flags: { teacher: true } });
+    expect(teachers.items.map((u) => u.name)).toEqual(["Tess Teacher"]);
+  });
+
+  it("never returns secrets", async () => {
+    const page = await admin().listUsers({ limit: 100 });
+    expect(JSON.stringify(page)).not.toMatch(/argon2|passwordHash|tokenHash/);
+  });
+
+  it("refuses a limit over 100 and a forged cursor with VALIDATION_FAILED", async () => {
+    await expectAppError(admin().listUsers({ limit: 101 }), "BAD_REQUEST", "VALIDATION_FAILED");
+    await expectAppError(admin().listUsers({ cursor: "forged" }), "BAD_REQUEST", "VALIDATION_FAILED");
+  });
+});
+
+describe("teacher tokens", () => {
+  it("creates a token shown once, lists it without the secret, and a teacher can register with it", async () => {
+    const created = await admin().createTeacherToken({ maxUses: 2, expiresInDays: 7, note: "Science department" });
+    expect(created.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const days = (new Date(created.expiresAt).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.9);
+    expect(days).toBeLessThanOrEqual(7);
+    const listed = (await admin().listTeacherTokens()).items.find((t) => t.id === created.id)!;
+    expect(listed).toMatchObject({ note: "Science department", maxUses: 2, uses: 0, usesLeft: 2, state: "active", revokedAt: null });
+    expect(JSON.stringify(await admin().listTeacherTokens())).not.toContain(created.token);
+    await app.caller().user.register({ email: "new.teacher@school.example", password: PASSWORD, name: "New", teacherToken: created.token });
+    const after = (await admin().listTeacherTokens()).items.find((t) => t.id === created.id)!;
+    expect(after).toMatchObject({ uses: 1, usesLeft: 1, state: "active" });
+  });
+
+  it("defaults to one use for 14 days and refuses out-of-range options", async () => {
+    const created = await admin().createTeacherToken({});
+    const listed = (await admin().listTeacherTokens()).items.find((t) => t.id === created.id)!;
+    expect(listed.maxUses).toBe(1);
+    expect(Math.round((new Date(listed.expiresAt).getTime() - Date.now()) / 86_400_000)).toBe(14);
+    await expectAppError(admin().createTeacherToken({ maxUses: 1001 }), "BAD_REQUEST", "VALIDATION_FAILED");
+    await expectAppError(admin().createTeacherToken({ expiresInDays: 91 }), "BAD_REQUEST", "VALIDATION_FAILED");
+    await expectAppError(admin().createTeacherToken({ maxUses: 0 }), "BAD_REQUEST", "VALIDATION_FAILED");
+  });
+
+  it("a revoked token is refused at registration and listed as revoked", async () => {
+    const created = await admin().createTeacherToken({ maxUses: 5 });
+    expect(await admin().revokeTeacherToken({ id: created.id })).toEqual({ ok: true });
+    expect((await admin().listTeacherTokens()).items.find((t) => t.id === created.id)?.state).toBe("revoked");
+    await expectAppError(
+      app.caller().user.register({ email: "late@school.example", password: PASSWORD, name: "Late", teacherToken: created.token }),
+      "BAD_REQUEST",
+      "TEACHER_TOKEN_INVALID",
+    );
+    await expectAppError(admin().revokeTeacherToken({ id: "nope" }), "NOT_FOUND", "TEACHER_TOKEN_NOT_FOUND");
+  });
+});
+
+describe("admin.revokeSessions and admin.auditLog", () => {
+  it("logs a user out everywhere and says how many sessions ended", async () => {
+    const user = await seedUser(app);
+    const t1 = await logInAs(app, user.email);
+    await logInAs(app, user.email);
+    expect(await admin().revokeSessions({ userId: user.id })).toEqual({ revoked: 2 });
+    await expectAppError(app.caller({ token: t1 }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+  });
+
+  it("lists entries newest first, by user, in pages", async () => {
+    const user = await seedUser(app, { email: "audited@school.example" });
+    await admin().setFlags({ userId: user.id, privilegedStudent: true });
+    await admin().setFlags({ userId: user.id, teacher: true, reportSpammer: true });
+    const log = await admin().auditLog({ userId: user.id });
+    expect(log.items.map((e) => e.field)).toEqual(expect.arrayContaining(["teacher", "reportSpammer", "privilegedStudent"]));
+    expect(log.items.at(-1)).toMatchObject({
+      action: "setFlag",
+      field: "privilegedStudent",
+      oldValue: "false",
+      newValue: "true",
+      target: { id: user.id, label: "audited@school.example" },
+      actor: { label: "Ada Admin" },
+    });
+    const first = await admin().auditLog({ limit: 2 });
+    expect(first.items).toHaveLength(2);
+    const second = await admin().auditLog({ limit: 2, cursor: first.nextCursor });
+    expect(second.items[0]!.id).not.toBe(first.items[1]!.id);
+    expect(new Date(second.items[0]!.createdAt).getTime()).toBeLessThanOrEqual(new Date(first.items[1]!.createdAt).getTime());
+  });
+
+  it("keeps entries about a deleted user", async () => {
+    const user = await seedUser(app, { email: "gone@school.example" });
+    await admin().setFlags({ userId: user.id, privilegedStudent: true });
+    await admin().deleteUser({ userId: user.id });
+    const log = await admin().auditLog({ userId: user.id });
+    expect(log.items.map((e) => e.action).sort()).toEqual(["deleteUser", "setFlag"]);
+  });
+});
