@@ -1,22 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
-import { createTeacherToken, freshEmail, PASSWORD } from "./support/accounts";
+import { expect, test } from "@playwright/test";
+import { createTeacherToken, freshEmail } from "./support/accounts";
+import { alertOf, logIn, register } from "./support/pages";
 import { linkIn, waitForMail } from "./support/mail";
-
-async function register(page: Page, email: string, name: string, teacherToken?: string) {
-  await page.goto("/register");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Password").fill(PASSWORD);
-  if (teacherToken) await page.getByLabel("Teacher token (optional)").fill(teacherToken);
-  await page.getByRole("button", { name: "Create account" }).click();
-}
-
-async function logIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto("/login");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
 
 test("register, confirm by email, see the account, log out and log in again", async ({ page, context }) => {
   const email = freshEmail("student");
@@ -48,7 +33,7 @@ test("register, confirm by email, see the account, log out and log in again", as
 
 test("a wrong password shows a clear message", async ({ page }) => {
   await logIn(page, freshEmail("nobody"), "not the right password");
-  await expect(page.getByRole("alert").filter({ hasText: /./ })).toHaveText("The email address or password is not correct.");
+  await expect(alertOf(page)).toHaveText("The email address or password is not correct.");
   await expect(page).toHaveURL(/\/login$/);
 });
 
@@ -59,7 +44,7 @@ test("an unverified account is told to confirm and can ask for a new link that w
   const first = await waitForMail(email, /Confirm your email/);
 
   await logIn(page, email);
-  await expect(page.getByRole("alert").filter({ hasText: /./ })).toContainText("Confirm your email address first");
+  await expect(alertOf(page)).toContainText("Confirm your email address first");
   await page.getByRole("button", { name: "Send a new link" }).click();
   await expect(page.getByRole("status")).toContainText("a new link is on its way");
 
@@ -68,7 +53,7 @@ test("an unverified account is told to confirm and can ask for a new link that w
   // The older link no longer works, and the page says so with a resend form.
   await page.goto(linkIn(first, "/verify"));
   await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
-  await expect(page.getByRole("alert").filter({ hasText: /./ })).toBeVisible();
+  await expect(alertOf(page)).toBeVisible();
   await expect(page.getByRole("button", { name: "Send a new link" })).toBeVisible();
   await page.goto(linkIn(second, "/verify"));
   await expect(page).toHaveURL(/\/account$/);

@@ -1,8 +1,9 @@
 // Screenshots of every page, at desktop and phone widths, for people to look at
 // (e2e/.artifacts/screenshots). Each also checks the page has no horizontal scroll.
 import { expect, test } from "@playwright/test";
-import { freshEmail, PASSWORD } from "./support/accounts";
+import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
+import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
 
 const dir = "e2e/.artifacts/screenshots";
 
@@ -25,16 +26,48 @@ test("every page, as a person sees it", async ({ page }, testInfo) => {
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await shot("register-done");
   await page.goto("/verify?token=not-a-real-token");
-  await expect(page.getByRole("alert").filter({ hasText: /./ })).toBeVisible();
+  await expect(alertOf(page)).toBeVisible();
   await shot("verify-failed");
   await page.goto("/login");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill("wrong password entirely");
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: /./ })).toBeVisible();
+  await expect(alertOf(page)).toBeVisible();
   await shot("login-error");
   const mail = await waitForMail(email, /Confirm your email/);
   await page.goto(linkIn(mail, "/verify"));
   await expect(page.getByRole("heading", { name: /Hello/ })).toBeVisible();
   await shot("account");
+});
+
+test("the admin dashboard and the 403 page, as a person sees them", async ({ page }, testInfo) => {
+  const shot = async (name: string) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${dir}/${testInfo.project.name}-${name}.png`, fullPage: true });
+  };
+  const email = freshEmail(`shot-admin-${testInfo.project.name}`);
+  createAdmin(email, "Dana Admin");
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/admin");
+  await expect(page.getByRole("list", { name: "Users" })).toBeVisible();
+  await page.getByRole("button", { name: /^Manage/ }).first().click();
+  await shot("admin-users");
+  await page.getByRole("tab", { name: "Teacher tokens" }).click();
+  await page.getByLabel("Note (optional)").fill("Maths department");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByLabel("New teacher token")).toBeVisible();
+  await shot("admin-tokens");
+  await page.getByRole("tab", { name: "Audit log" }).click();
+  await expect(page.getByRole("list", { name: "Audit entries" })).toBeVisible();
+  await shot("admin-audit");
+  await page.getByRole("link", { name: "Your account" }).click();
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  const student = freshEmail(`shot-student-${testInfo.project.name}`);
+  await registerVerifiedStudent(page, student, "Robin Student");
+  await shot("account-settings");
+  await page.goto("/admin");
+  await shot("forbidden");
 });

@@ -18,3 +18,11 @@ export function createTeacherToken(maxUses = 1): string {
     stdio: ["ignore", "pipe", "ignore"],
   }).trim();
 }
+
+/** A verified admin, created with npm run admin:create. */
+export function createAdmin(email: string, name: string, password = PASSWORD): void {
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/admin-create.ts", "--email", email, "--name", name], {
+    env: { ...env, ADMIN_PASSWORD: password },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}

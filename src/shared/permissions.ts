@@ -119,3 +119,14 @@ export function capabilities(actor: Actor) {
 export function maySeeReportSpammer(viewer: Pick<Flags, "teacher" | "admin">): boolean {
   return viewer.teacher || viewer.admin;
 }
+
+/** Why a flag control is disabled, in words for the dashboard. */
+export function flagDecisionReason(actor: Actor, target: Target, flag: FlagName): string | null {
+  const decision = canSetFlag(actor, target, flag);
+  if (decision.allowed) return null;
+  if (decision.reason === "self-report-spammer") return "Nobody can change their own report-spammer flag";
+  const scope = PERMISSIONS[FLAG_ACTION[flag]][roleOf(actor)];
+  if (scope === "students") return `${ROLE_LABELS[roleOf(actor)]}s can change this only for students`;
+  const roles = (Object.keys(PERMISSIONS[FLAG_ACTION[flag]]) as Role[]).map((r) => `${ROLE_LABELS[r].toLowerCase()}s`);
+  return `Only ${roles.join(" and ")} can change this`;
+}

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { appCodeOf, messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
+import { DeleteAccountForm, EmailForm, NameForm, PasswordForm } from "./account-forms";
 
 const FLAG_LABELS = { teacher: "Teacher", admin: "Administrator", privilegedStudent: "Privileged student" } as const;
 
@@ -47,6 +48,7 @@ export function AccountView() {
   const user = me.data;
   const flags = (Object.keys(FLAG_LABELS) as (keyof typeof FLAG_LABELS)[]).filter((flag) => user[flag]);
   return (
+    <div className="account">
     <section className="card wide">
       <h1>Hello, {user.name}</h1>
       <p className="lead">This is your account. You stay logged in for up to 3 hours.</p>
@@ -78,7 +80,22 @@ export function AccountView() {
         <button className="button secondary" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
           {logout.isPending ? "Logging out…" : "Log out"}
         </button>
+        {user.teacher || user.admin ? (
+          <a className="button" href="/admin">
+            Admin dashboard
+          </a>
+        ) : null}
       </div>
     </section>
+    <section className="card wide settings" aria-label="Account settings">
+      <NameForm me={user} />
+      <hr className="divider" />
+      <EmailForm me={user} />
+      <hr className="divider" />
+      <PasswordForm />
+      <hr className="divider" />
+      <DeleteAccountForm />
+    </section>
+    </div>
   );
 }

@@ -1,0 +1,128 @@
+import { expect, test } from "@playwright/test";
+import { createAdmin, freshEmail } from "./support/accounts";
+import { alertOf, logIn, logOut, register, registerVerifiedStudent } from "./support/pages";
+
+test("admin invites a teacher, the teacher flags a student, the student never sees the spammer flag", async ({ page }) => {
+  const adminEmail = freshEmail("admin");
+  createAdmin(adminEmail, "Ada Admin");
+  const teacherEmail = freshEmail("teacher");
+  const studentEmail = freshEmail("student");
+  const studentName = `Stu ${Date.now()}`;
+
+  // The admin creates a teacher token in the dashboard; it is shown once.
+  await logIn(page, adminEmail);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.getByRole("link", { name: "Admin dashboard" }).click();
+  await expect(page.getByRole("heading", { name: "Admin dashboard" })).toBeVisible();
+  await page.getByRole("tab", { name: "Teacher tokens" }).click();
+  await page.getByLabel("Note (optional)").fill("Science department");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByLabel("New teacher token").textContent())!.trim();
+  expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  await expect(page.getByRole("list", { name: "Teacher tokens" })).toContainText("Science department");
+  await expect(page.getByRole("list", { name: "Teacher tokens" })).toContainText("0 of 1 used");
+  await logOut(page);
+
+  // A teacher registers with it; a student registers and confirms.
+  await register(page, teacherEmail, "Tess Teacher", token);
+  await expect(page.getByRole("heading", { name: "Your teacher account is ready" })).toBeVisible();
+  await registerVerifiedStudent(page, studentEmail, studentName);
+  await logOut(page);
+
+  // The teacher marks the student privileged and a report spammer.
+  await logIn(page, teacherEmail);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/admin");
+  await page.getByLabel("Search users by name or email").fill(studentEmail);
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.getByRole("listitem", { name: studentName });
+  await expect(row).toBeVisible();
+  await row.getByRole("switch", { name: `Privileged student for ${studentName}` }).check();
+  await expect(row.getByRole("switch", { name: `Privileged student for ${studentName}` })).toBeChecked();
+  await row.getByRole("switch", { name: `Report spammer for ${studentName}` }).check();
+  await expect(row.getByRole("switch", { name: `Report spammer for ${studentName}` })).toBeChecked();
+  // Teacher and admin flags are not the teacher's to change, and say why.
+  await expect(row.getByRole("switch", { name: `Teacher for ${studentName}` })).toBeDisabled();
+  await expect(row).toContainText("Only admins can change this");
+  await logOut(page);
+
+  // The student sees the privilege but never the spammer flag.
+  await logIn(page, studentEmail);
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByLabel("Your roles")).toHaveText("Privileged student");
+  await expect(page.getByText(/spammer/i)).toHaveCount(0);
+  const info = await page.evaluate(async () => {
+    const res = await fetch("/api/trpc/user.info");
+    return res.json();
+  });
+  expect(info.result.data).toMatchObject({ privilegedStudent: true, reportSpammer: false });
+  // Students are refused the dashboard with a 403 page.
+  const response = await page.goto("/admin");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+  await logOut(page);
+
+  // The admin's own report-spammer toggle is disabled, and the API refuses it.
+  await logIn(page, adminEmail);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/admin");
+  await page.getByLabel("Search users by name or email").fill(adminEmail);
+  await page.getByRole("button", { name: "Search" }).click();
+  const own = page.getByRole("listitem", { name: "Ada Admin" });
+  await expect(own.getByRole("switch", { name: "Report spammer for Ada Admin" })).toBeDisabled();
+  await expect(own).toContainText("Nobody can change their own report-spammer flag");
+  const refused = await page.evaluate(async () => {
+    const res = await fetch("/api/trpc/admin.setFlags", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reportSpammer: true }),
+    });
+    return { status: res.status, body: await res.json() };
+  });
+  expect(refused.status).toBe(403);
+  expect(refused.body.error.data.appCode).toBe("SELF_REPORT_SPAMMER");
+
+  // The audit log shows the teacher's changes.
+  await page.getByRole("tab", { name: "Audit log" }).click();
+  await expect(page.getByRole("list", { name: "Audit entries" })).toContainText(`Tess Teacher set Report spammer of ${studentEmail} from false to true`);
+});
+
+test("anonymous visitors are sent to log in, and come back to the dashboard after", async ({ page }) => {
+  const adminEmail = freshEmail("admin2");
+  createAdmin(adminEmail, "Second Admin");
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/login\?next=(%2F|\/)admin$/);
+  await page.getByLabel("Email address").fill(adminEmail);
+  await page.getByLabel("Password").fill("a long and memorable passphrase");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+});
+
+test("account page: change name, ask for a new email, change password, delete the account", async ({ page }) => {
+  const email = freshEmail("self");
+  await registerVerifiedStudent(page, email, "Sally Self");
+  await page.getByLabel("Your name", { exact: true }).fill("Sally Renamed");
+  await page.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Your name was saved." })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Hello, Sally Renamed" })).toBeVisible();
+
+  const next = freshEmail("moved");
+  await page.getByLabel("New email address").fill(next);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByText(`waiting for confirmation: ${next}`)).toBeVisible();
+
+  await page.getByLabel("Current password").fill("wrong password for sure");
+  await page.getByLabel("New password").fill("an entirely new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(alertOf(page)).toContainText("Your current password is not correct.");
+  await page.getByLabel("Current password").fill("a long and memorable passphrase");
+  await page.getByLabel("New password").fill("an entirely new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Your password was changed." })).toBeVisible();
+
+  await page.getByLabel("Type your password to confirm").fill("an entirely new passphrase");
+  await page.getByRole("button", { name: "Delete account" }).click();
+  await expect(page.getByText("Your account was deleted.")).toBeVisible();
+  await logIn(page, email, "an entirely new passphrase");
+  await expect(alertOf(page)).toHaveText("The email address or password is not correct.");
+});

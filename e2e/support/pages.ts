@@ -1,0 +1,38 @@
+// Steps a person takes, shared by the browser tests.
+import { expect, type Page } from "@playwright/test";
+import { PASSWORD } from "./accounts";
+import { linkIn, waitForMail } from "./mail";
+
+export async function register(page: Page, email: string, name: string, teacherToken?: string) {
+  await page.goto("/register");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  if (teacherToken) await page.getByLabel("Teacher token (optional)").fill(teacherToken);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function logIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+export async function logOut(page: Page) {
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+/** Registers a student and confirms the address through the mailed link. */
+export async function registerVerifiedStudent(page: Page, email: string, name: string) {
+  await register(page, email, name);
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  const mail = await waitForMail(email, /Confirm your email/);
+  await page.goto(linkIn(mail, "/verify"));
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+/** The visible error alert (Next's empty route announcer also has role=alert). */
+export const alertOf = (page: Page) => page.getByRole("alert").and(page.locator(":not(#__next-route-announcer__)"));

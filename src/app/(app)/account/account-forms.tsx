@@ -1,0 +1,163 @@
+"use client";
+// The account page's forms: name, email, password, deleting the account.
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { z } from "zod";
+import { deleteUserInput, updateUserInput, type Me } from "@/shared/schemas/user";
+import { PASSWORD_MIN } from "@/shared/schemas/fields";
+import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { api } from "@/trpc/react";
+import { Alert, Field } from "@/components/form";
+
+type Errors = Record<string, string>;
+
+function useUpdate(onDone: (me: Me) => string) {
+  const utils = api.useUtils();
+  const [errors, setErrors] = useState<Errors>({});
+  const [success, setSuccess] = useState<string | null>(null);
+  const mutation = api.user.update.useMutation({
+    onSuccess: (me) => {
+      utils.user.get.setData(undefined, me);
+      setSuccess(onDone(me));
+    },
+    onError: (error) => {
+      setSuccess(null);
+      setErrors(Object.fromEntries(Object.entries(fieldErrorsOf(error)).map(([k, v]) => [k, v[0] ?? ""])));
+    },
+  });
+  function submit(input: z.input<typeof updateUserInput>) {
+    const parsed = updateUserInput.safeParse(input);
+    if (!parsed.success) {
+      setSuccess(null);
+      setErrors(
+        Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])),
+      );
+      return;
+    }
+    setErrors({});
+    mutation.mutate(parsed.data);
+  }
+  const generalError = mutation.error && !Object.keys(fieldErrorsOf(mutation.error)).length ? messageOf(mutation.error) : null;
+  return { submit, errors, success, generalError, pending: mutation.isPending };
+}
+
+export function NameForm(props: { me: Me }) {
+  const update = useUpdate(() => "Your name was saved.");
+  return (
+    <form
+      noValidate
+      aria-labelledby="name-heading"
+      onSubmit={(e: FormEvent<HTMLFormElement>) => {
+        e.preventDefault();
+        update.submit({ name: String(new FormData(e.currentTarget).get("name") ?? "") });
+      }}
+    >
+      <h2 id="name-heading">Name</h2>
+      {update.success ? <Alert tone="success">{update.success}</Alert> : null}
+      {update.generalError ? <Alert>{update.generalError}</Alert> : null}
+      <Field label="Your name" name="name" defaultValue={props.me.name} maxLength={100} autoComplete="name" error={update.errors.name} />
+      <button className="button secondary" type="submit" disabled={update.pending}>
+        Save name
+      </button>
+    </form>
+  );
+}
+
+export function EmailForm(props: { me: Me }) {
+  const update = useUpdate((me) => `We sent a link to ${me.pendingEmail}. Your address changes once you open it.`);
+  return (
+    <form
+      noValidate
+      aria-labelledby="email-heading"
+      onSubmit={(e: FormEvent<HTMLFormElement>) => {
+        e.preventDefault();
+        update.submit({ email: String(new FormData(e.currentTarget).get("email") ?? "") });
+      }}
+    >
+      <h2 id="email-heading">Email address</h2>
+      <p className="muted">
+        Now: <strong>{props.me.email}</strong>
+        {props.me.pendingEmail ? (
+          <>
+            {" "}
+            · waiting for confirmation: <strong>{props.me.pendingEmail}</strong>
+          </>
+        ) : null}
+      </p>
+      {update.success ? <Alert tone="success">{update.success}</Alert> : null}
+      {update.generalError ? <Alert>{update.generalError}</Alert> : null}
+      <Field label="New email address" name="email" type="email" autoComplete="email" error={update.errors.email} />
+      <button className="button secondary" type="submit" disabled={update.pending}>
+        Change email
+      </button>
+    </form>
+  );
+}
+
+export function PasswordForm() {
+  const update = useUpdate(() => "Your password was changed. Other devices were logged out.");
+  return (
+    <form
+      noValidate
+      aria-labelledby="password-heading"
+      onSubmit={(e: FormEvent<HTMLFormElement>) => {
+        e.preventDefault();
+        const form = new FormData(e.currentTarget);
+        update.submit({ password: { current: String(form.get("current") ?? ""), next: String(form.get("next") ?? "") } });
+        e.currentTarget.reset();
+      }}
+    >
+      <h2 id="password-heading">Password</h2>
+      {update.success ? <Alert tone="success">{update.success}</Alert> : null}
+      {update.generalError ? <Alert>{update.generalError}</Alert> : null}
+      <Field label="Current password" name="current" type="password" autoComplete="current-password" error={update.errors["password.current"]} />
+      <Field
+        label="New password"
+        name="next"
+        type="password"
+        autoComplete="new-password"
+        error={update.errors["password.next"]}
+        hint={`At least ${PASSWORD_MIN} characters.`}
+      />
+      <button className="button secondary" type="submit" disabled={update.pending}>
+        Change password
+      </button>
+    </form>
+  );
+}
+
+export function DeleteAccountForm() {
+  const router = useRouter();
+  const utils = api.useUtils();
+  const [error, setError] = useState<string | undefined>();
+  const remove = api.user.delete.useMutation({
+    onSuccess: () => {
+      utils.user.get.setData(undefined, undefined);
+      router.replace("/?deleted=1");
+    },
+  });
+  return (
+    <form
+      noValidate
+      aria-labelledby="delete-heading"
+      className="danger-zone"
+      onSubmit={(e: FormEvent<HTMLFormElement>) => {
+        e.preventDefault();
+        const parsed = deleteUserInput.safeParse({ password: new FormData(e.currentTarget).get("password") });
+        if (!parsed.success) return setError(zodFieldErrors(parsed.error.issues).password);
+        setError(undefined);
+        remove.mutate(parsed.data);
+      }}
+    >
+      <h2 id="delete-heading">Delete account</h2>
+      <p className="muted">This removes your account and logs you out everywhere. It cannot be undone.</p>
+      {remove.error ? (
+        <Alert>{appCodeOf(remove.error) === "WRONG_PASSWORD" ? "That password is not correct." : messageOf(remove.error)}</Alert>
+      ) : null}
+      <Field label="Type your password to confirm" name="password" type="password" autoComplete="current-password" error={error} />
+      <button className="button danger" type="submit" disabled={remove.isPending}>
+        Delete account
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,60 @@
+"use client";
+import { useState } from "react";
+import type { Actor } from "@/shared/permissions";
+import type { ListedUser } from "@/shared/schemas/admin";
+import { messageOf } from "@/shared/error-message";
+import { api } from "@/trpc/react";
+import { Alert } from "@/components/form";
+
+/** An admin's actions on one user: end their sessions, delete the account. */
+export function UserPanel(props: { user: ListedUser; viewer: Actor; onDone: () => void }) {
+  const { user } = props;
+  const utils = api.useUtils();
+  const [confirming, setConfirming] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const revoke = api.admin.revokeSessions.useMutation({
+    onSuccess: (r) => setNotice(`${r.revoked} session${r.revoked === 1 ? "" : "s"} ended.`),
+  });
+  const remove = api.admin.deleteUser.useMutation({
+    onSuccess: async () => {
+      await Promise.all([utils.admin.listUsers.invalidate(), utils.admin.auditLog.invalidate()]);
+      props.onDone();
+    },
+  });
+  const error = revoke.error ?? remove.error;
+  return (
+    <div className="user-panel" aria-label={`Manage ${user.name}`} role="region">
+      <dl className="details compact">
+        <dt>Email</dt>
+        <dd>{user.email}</dd>
+        <dt>Joined</dt>
+        <dd>{new Date(user.createdAt).toLocaleDateString(undefined, { dateStyle: "medium" })}</dd>
+        <dt>User id</dt>
+        <dd>
+          <code>{user.id}</code>
+        </dd>
+      </dl>
+      {error ? <Alert>{messageOf(error)}</Alert> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      <div className="actions">
+        <button type="button" className="button secondary" disabled={revoke.isPending} onClick={() => revoke.mutate({ userId: user.id })}>
+          Log out everywhere
+        </button>
+        {confirming ? (
+          <>
+            <button type="button" className="button danger" disabled={remove.isPending} onClick={() => remove.mutate({ userId: user.id })}>
+              Yes, delete {user.name}
+            </button>
+            <button type="button" className="button secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button danger-outline" onClick={() => setConfirming(true)}>
+            Delete user
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { FLAG_LABELS, FLAG_NAMES, flagDecisionReason, may, type Actor, type FlagName } from "@/shared/permissions";
+import type { ListedUser } from "@/shared/schemas/admin";
+import { messageOf } from "@/shared/error-message";
+import { api } from "@/trpc/react";
+import { Alert } from "@/components/form";
+import { UserPanel } from "./user-panel";
+
+const PAGE_SIZE = 25;
+
+export function UsersSection(props: { viewer: Actor }) {
+  const { viewer } = props;
+  const utils = api.useUtils();
+  const [query, setQuery] = useState("");
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  // Toggles show the new value at once; a refusal puts the old one back.
+  const [optimistic, setOptimistic] = useState<Record<string, boolean>>({});
+  const forget = (key: string) =>
+    setOptimistic((o) => {
+      const { [key]: _dropped, ...rest } = o;
+      return rest;
+    });
+  const cursor = cursors.at(-1) ?? null;
+  const list = api.admin.listUsers.useQuery({ query: query || null, cursor, limit: PAGE_SIZE });
+  const setFlags = api.admin.setFlags.useMutation({
+    onSuccess: async (_data, input) => {
+      setNotice({ tone: "success", text: "Saved." });
+      await Promise.all([utils.admin.listUsers.invalidate(), utils.admin.auditLog.invalidate()]);
+      for (const flag of FLAG_NAMES) if (input[flag] != null) forget(`${input.userId}:${flag}`);
+    },
+    onError: (error, input) => {
+      setNotice({ tone: "error", text: messageOf(error) });
+      for (const flag of FLAG_NAMES) if (input[flag] != null) forget(`${input.userId}:${flag}`);
+    },
+  });
+
+  function onSearch(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setQuery(String(new FormData(event.currentTarget).get("query") ?? "").trim());
+    setCursors([null]);
+  }
+
+  function toggle(user: ListedUser, flag: FlagName, value: boolean) {
+    setNotice(null);
+    setOptimistic((o) => ({ ...o, [`${user.id}:${flag}`]: value }));
+    setFlags.mutate({ userId: user.id, [flag]: value });
+  }
+
+  const selectedUser = list.data?.items.find((u) => u.id === selected) ?? null;
+  return (
+    <section aria-labelledby="users-heading">
+      <h2 id="users-heading" className="visually-hidden">
+        Users
+      </h2>
+      <form className="search" role="search" onSubmit={onSearch}>
+        <label htmlFor="user-search" className="visually-hidden">
+          Search users by name or email
+        </label>
+        <input id="user-search" name="query" type="search" placeholder="Search by name or email" defaultValue={query} />
+        <button className="button" type="submit">
+          Search
+        </button>
+      </form>
+      {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
+      {list.error ? <Alert>{messageOf(list.error)}</Alert> : null}
+      {list.isPending ? <p role="status">Loading users…</p> : null}
+      {list.data && list.data.items.length === 0 ? <p className="empty">No users match.</p> : null}
+      <ul className="user-list" aria-label="Users">
+        {list.data?.items.map((user) => (
+          <li key={user.id} className="user-row" aria-label={user.name}>
+            <div className="user-id">
+              <strong>{user.name}</strong>
+              <span className="muted">{user.email}</span>
+              {!user.emailVerified ? <span className="badge muted">unconfirmed</span> : null}
+              {user.id === viewer.id ? <span className="badge muted">you</span> : null}
+            </div>
+            <div className="flag-toggles">
+              {FLAG_NAMES.map((flag) => {
+                const reason = flagDecisionReason(viewer, user, flag);
+                const id = `flag-${user.id}-${flag}`;
+                return (
+                  <div className={reason ? "flag-toggle disabled" : "flag-toggle"} key={flag}>
+                    <input
+                      id={id}
+                      type="checkbox"
+                      role="switch"
+                      checked={optimistic[`${user.id}:${flag}`] ?? user[flag]}
+                      disabled={!!reason || `${user.id}:${flag}` in optimistic}
+                      aria-describedby={reason ? `${id}-why` : undefined}
+                      onChange={(e) => toggle(user, flag, e.currentTarget.checked)}
+                    />
+                    <label htmlFor={id}>
+                      {FLAG_LABELS[flag]}
+                      <span className="visually-hidden"> for {user.name}</span>
+                    </label>
+                    {reason ? (
+                      <span className="why" id={`${id}-why`}>
+                        {reason}
+                      </span>
+                    ) : null}
+                  </div>
+                );
+              })}
+            </div>
+            {may(viewer, "deleteUsers") ? (
+              <button
+                type="button"
+                className="button secondary small"
+                aria-expanded={selected === user.id}
+                onClick={() => setSelected(selected === user.id ? null : user.id)}
+              >
+                Manage<span className="visually-hidden"> {user.name}</span>
+              </button>
+            ) : null}
+            {selectedUser?.id === user.id ? (
+              <UserPanel user={selectedUser} viewer={viewer} onDone={() => setSelected(null)} />
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <nav className="pager" aria-label="Pages">
+        <button
+          type="button"
+          className="button secondary"
+          disabled={cursors.length <= 1}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
+          Previous page
+        </button>
+        <span className="muted">Page {cursors.length}</span>
+        <button
+          type="button"
+          className="button secondary"
+          disabled={!list.data?.nextCursor}
+          onClick={() => list.data?.nextCursor && setCursors((c) => [...c, list.data!.nextCursor])}
+        >
+          Next page
+        </button>
+      </nav>
+    </section>
+  );
+}
