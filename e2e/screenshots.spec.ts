@@ -71,3 +71,16 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
   await page.goto("/admin");
   await shot("forbidden");
 });
+
+test("the API reference renders offline from our own origin", async ({ page }, testInfo) => {
+  const outside: string[] = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith("http://localhost:3100/") && !r.url().startsWith("data:")) outside.push(r.url());
+  });
+  await page.goto("/api/docs");
+  await expect(page.getByRole("heading", { name: /Accounts API/ })).toBeVisible();
+  await expect(page.getByText("/api/user/session/create").first()).toBeVisible();
+  await expect(page.getByText("/user/update").first()).toBeVisible();
+  expect(outside).toEqual([]);
+  await page.screenshot({ path: `${dir}/${testInfo.project.name}-api-docs.png`, fullPage: false });
+});

@@ -8,6 +8,10 @@ import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { handleTrpcRequest } from "@/server/api/http-handler";
 import { recordPeerAddress } from "@/server/http/peer-address";
+import { serveRoutes } from "@/server/http/json-routes";
+import { openApiDocument } from "@/server/http/openapi";
+import { SEED_000_BASE, seed000NotFound, seed000Routes } from "@/server/http/seed-000-api";
+import { SEED_002_BASE, seed002NotFound, seed002Routes } from "@/server/http/seed-002-api";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { ResendCapture } from "./resend-capture";
@@ -81,10 +85,18 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, servic
     else if (value !== undefined) headers.set(key, value);
   }
   const body = chunks.length && req.method !== "GET" && req.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-  const response = await handleTrpcRequest(
-    new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }),
-    services,
-  );
+  const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body });
+  // The same handlers the Next routes use, by path.
+  const path = new URL(request.url).pathname;
+  const response = path.startsWith("/api/trpc/")
+    ? await handleTrpcRequest(request, services)
+    : path === "/api/openapi.json"
+      ? Response.json(openApiDocument())
+      : path === SEED_000_BASE || path.startsWith(`${SEED_000_BASE}/`)
+        ? await serveRoutes(SEED_000_BASE, seed000Routes, seed000NotFound, () => services)(request)
+        : path.startsWith(`${SEED_002_BASE}/`)
+          ? await serveRoutes(SEED_002_BASE, seed002Routes, seed002NotFound, () => services)(request)
+          : Response.json({ error: "NOT_FOUND" }, { status: 404 });
   const outgoing: Record<string, string | string[]> = Object.fromEntries(response.headers.entries());
   const setCookies = response.headers.getSetCookie();
   if (setCookies.length) outgoing["set-cookie"] = setCookies;

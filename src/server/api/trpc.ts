@@ -1,15 +1,12 @@
 // tRPC setup, in three parts: 1. context, 2. init (error shape), 3. procedures.
 import { initTRPC } from "@trpc/server";
-import { ZodError } from "zod";
-import type { AppCode } from "@/shared/app-codes";
 import { AppError, sessionInvalid } from "../app-error";
 import { isCrossSiteRequest } from "../auth/request-origin";
 import { clearSessionCookie, sessionCookieName, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import { clientIp } from "../auth/request-origin";
-import { isDatabaseUnavailable } from "../db/errors";
+import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
 import type { RequestMeta, Services } from "../services/context";
 import { validateSession } from "../services/sessions";
-import { logger } from "../logger";
 
 // 1. Context -----------------------------------------------------------------
 
@@ -46,30 +43,6 @@ export const sessionCookie = {
 
 // 2. Init: every error carries our appCode; no stack ever leaves the server. --
 
-const DEFAULT_APP_CODES: Partial<Record<string, AppCode>> = {
-  BAD_REQUEST: "VALIDATION_FAILED",
-  PARSE_ERROR: "VALIDATION_FAILED",
-  UNAUTHORIZED: "SESSION_INVALID",
-  NOT_FOUND: "NOT_FOUND",
-  METHOD_NOT_SUPPORTED: "METHOD_NOT_SUPPORTED",
-  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  TOO_MANY_REQUESTS: "RATE_LIMITED",
-  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-};
-
-/** An input that failed its Zod schema, as VALIDATION_FAILED naming each field. */
-function validationError(error: ZodError): AppError {
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join(".") : "input";
-    (fieldErrors[key] ??= []).push(issue.message);
-  }
-  const message = Object.entries(fieldErrors)
-    .map(([field, messages]) => `${field}: ${messages[0]}`)
-    .join("; ");
-  return new AppError("BAD_REQUEST", "VALIDATION_FAILED", message, { fieldErrors });
-}
-
 const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
@@ -77,8 +50,9 @@ const t = initTRPC.context<Context>().create({
     if (error instanceof AppError) {
       return { ...shape, data: { ...data, appCode: error.appCode, ...error.details } };
     }
-    const appCode = DEFAULT_APP_CODES[error.code] ?? "INTERNAL_ERROR";
-    const message = appCode === "INTERNAL_ERROR" ? "Something went wrong on our side. Please try again." : shape.message;
+    // Errors raised by tRPC itself (unknown procedure, wrong method, bad JSON).
+    const appCode = defaultAppCode(error.code);
+    const message = appCode === "INTERNAL_ERROR" ? INTERNAL_MESSAGE : shape.message;
     return { ...shape, message, data: { ...data, appCode } };
   },
 });
@@ -94,19 +68,7 @@ export const router = t.router;
  */
 const typedErrors = t.middleware(async ({ next, path }) => {
   const result = await next();
-  if (!result.ok && !(result.error instanceof AppError)) {
-    const cause = result.error.cause ?? result.error;
-    if (cause instanceof ZodError) throw validationError(cause);
-    if (isDatabaseUnavailable(cause)) {
-      logger.warn(`${path}: database unavailable`, cause);
-      throw new AppError(
-        "SERVICE_UNAVAILABLE",
-        "SERVICE_UNAVAILABLE",
-        "The service is briefly unavailable. Please try again in a moment.",
-      );
-    }
-    if (result.error.code === "INTERNAL_SERVER_ERROR") logger.error(`${path} failed`, cause);
-  }
+  if (!result.ok && !(result.error instanceof AppError)) throw toAppError(result.error, path);
   return result;
 });
 

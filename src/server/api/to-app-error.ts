@@ -1,0 +1,64 @@
+// Turns any failure into an AppError, for every API surface (tRPC and the
+// seeds' HTTP routes), so they answer the same code for the same cause.
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { ZodError } from "zod";
+import type { AppCode } from "@/shared/app-codes";
+import { AppError } from "../app-error";
+import { isDatabaseUnavailable } from "../db/errors";
+import { logger } from "../logger";
+
+const DEFAULT_APP_CODES: Partial<Record<TRPCError["code"], AppCode>> = {
+  BAD_REQUEST: "VALIDATION_FAILED",
+  PARSE_ERROR: "VALIDATION_FAILED",
+  UNAUTHORIZED: "SESSION_INVALID",
+  NOT_FOUND: "NOT_FOUND",
+  METHOD_NOT_SUPPORTED: "METHOD_NOT_SUPPORTED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TOO_MANY_REQUESTS: "RATE_LIMITED",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+/** The appCode for a tRPC error raised outside our code (routing, parsing). */
+export function defaultAppCode(code: TRPCError["code"]): AppCode {
+  return DEFAULT_APP_CODES[code] ?? "INTERNAL_ERROR";
+}
+
+export const INTERNAL_MESSAGE = "Something went wrong on our side. Please try again.";
+
+/** An input that failed its Zod schema, as VALIDATION_FAILED naming each field. */
+export function validationError(error: ZodError): AppError {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "input";
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  const message = Object.entries(fieldErrors)
+    .map(([field, messages]) => `${field}: ${messages[0]}`)
+    .join("; ");
+  return new AppError("BAD_REQUEST", "VALIDATION_FAILED", message, { fieldErrors });
+}
+
+export const serviceUnavailable = () =>
+  new AppError("SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a moment.");
+
+/** Maps a failure to the AppError a client sees; unexpected ones are logged. */
+export function toAppError(error: unknown, where: string): AppError {
+  if (error instanceof AppError) return error;
+  const cause = error instanceof TRPCError ? (error.cause ?? error) : error;
+  if (cause instanceof AppError) return cause;
+  if (cause instanceof ZodError) return validationError(cause);
+  if (isDatabaseUnavailable(cause)) {
+    logger.warn(`${where}: database unavailable`, cause);
+    return serviceUnavailable();
+  }
+  if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") {
+    return new AppError(error.code, defaultAppCode(error.code), error.message);
+  }
+  logger.error(`${where} failed`, cause);
+  return new AppError("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR", INTERNAL_MESSAGE);
+}
+
+export function httpStatusOf(error: AppError): number {
+  return getHTTPStatusCodeFromError(error);
+}

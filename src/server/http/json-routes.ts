@@ -1,0 +1,120 @@
+// Plain HTTP JSON endpoints (the seeds' APIs) served from a table of routes.
+// Each route names its method, path, input and output schemas and calls the
+// same services as the tRPC routers; the table also generates the OpenAPI
+// document. Body parsing, method and media-type checks, the same-site rule and
+// error mapping live here once.
+import type { z } from "zod";
+import { AppError } from "../app-error";
+import { isCrossSiteRequest, clientIp } from "../auth/request-origin";
+import type { RequestMeta, Services } from "../services/context";
+import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type RouteContext<I> = {
+  services: Services;
+  input: I;
+  headers: Headers;
+  meta: RequestMeta;
+  /** Set-Cookie and other headers added to the answer. */
+  resHeaders: Headers;
+};
+
+export type JsonRoute<S extends z.ZodType = z.ZodType, O = unknown> = {
+  method: Method;
+  /** Path below the API's base, e.g. "/session/create"; "" is the base itself. */
+  path: string;
+  summary: string;
+  description?: string;
+  input?: S;
+  /** Schema of the success body (after the envelope), for the OpenAPI document. */
+  output: z.ZodType;
+  /** Error body schema, for the OpenAPI document. */
+  errorBody: z.ZodType;
+  /** appCodes this route may answer, for the OpenAPI document. */
+  errors: readonly string[];
+  /** How the route reads a session: cookie/Bearer, a body field, or none. */
+  auth: "cookie-or-bearer" | "body" | "none";
+  handle: (ctx: RouteContext<z.output<S>>) => Promise<O>;
+  /** Wraps a result or an error in this API's envelope. */
+  success: (data: O) => unknown;
+  failure: (error: AppError) => unknown;
+};
+
+export function route<S extends z.ZodType, O>(r: JsonRoute<S, O>): JsonRoute {
+  return r as unknown as JsonRoute;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+function json(status: number, body: unknown, headers: Headers): Response {
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+async function readBody(req: Request): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) {
+    throw new AppError("PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  }
+  if (!text.trim()) return {};
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_REQUEST", "VALIDATION_FAILED", "The body is not valid JSON.", { fieldErrors: { body: ["not valid JSON"] } });
+  }
+}
+
+/**
+ * A Next route handler serving every route of a table below `base`. Unknown
+ * paths answer 404 and known paths with another method 405, both as JSON in
+ * the API's own error envelope.
+ */
+export function serveRoutes(
+  base: string,
+  routes: JsonRoute[],
+  notFound: (error: AppError) => unknown,
+  getServices: () => Services,
+) {
+  return async function handler(req: Request): Promise<Response> {
+    const resHeaders = new Headers();
+    const path = new URL(req.url).pathname.slice(base.length).replace(/\/+$/, "");
+    const forPath = routes.filter((r) => r.path === path);
+    const match = forPath.find((r) => r.method === req.method);
+    if (!match) {
+      if (!forPath.length) {
+        return json(404, notFound(new AppError("NOT_FOUND", "NOT_FOUND", `No endpoint at ${base}${path}.`)), resHeaders);
+      }
+      const allowed = forPath.map((r) => r.method).join(", ");
+      resHeaders.set("allow", allowed);
+      const error = new AppError("METHOD_NOT_SUPPORTED", "METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
+      return json(405, forPath[0]!.failure(error), resHeaders);
+    }
+    try {
+      const services = getServices();
+      if (req.method !== "GET" && isCrossSiteRequest(req.headers, services.config.APP_URL)) {
+        throw new AppError("FORBIDDEN", "CROSS_SITE_REQUEST", "This request came from another site and was refused.");
+      }
+      const raw = req.method === "GET" ? {} : await readBody(req);
+      const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
+      if (!parsed.success) throw validationError(parsed.error);
+      const data = await match.handle({
+        services,
+        input: parsed.data,
+        headers: req.headers,
+        meta: { ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") },
+        resHeaders,
+      });
+      return json(200, match.success(data), resHeaders);
+    } catch (thrown) {
+      const error = toAppError(thrown, `${req.method} ${base}${path}`);
+      if (error.details.retryAfterSeconds) resHeaders.set("retry-after", String(error.details.retryAfterSeconds));
+      return json(httpStatusOf(error), match.failure(error), resHeaders);
+    }
+  };
+}

@@ -1,0 +1,159 @@
+// Seed 000's Users API under /api/user: the same services as the tRPC
+// routers, answered as {status: "success", data} or
+// {status: "error", error: {code, message}} with the HTTP status of the error.
+import { z } from "zod";
+import { APP_CODES } from "@/shared/app-codes";
+import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
+import { okOutput, registerInput, registerOutput } from "@/shared/schemas/account";
+import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
+import type { AppError } from "../app-error";
+import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
+import { register } from "../services/accounts";
+import { logIn, revokeSession, validateSession } from "../services/sessions";
+import { deleteMe, getMe, permissionsOf, updateMe } from "../services/users";
+import { route, type JsonRoute, type RouteContext } from "./json-routes";
+
+export const SEED_000_BASE = "/api/user";
+
+export const seed000ErrorBody = z
+  .object({
+    status: z.literal("error"),
+    error: z.object({ code: z.enum(APP_CODES), message: z.string() }),
+  })
+  .meta({ id: "Seed000Error" });
+
+const success = <T extends z.ZodType>(data: T) => z.object({ status: z.literal("success"), data });
+
+const envelope = {
+  success: (data: unknown) => ({ status: "success", data }),
+  failure: (error: AppError) => ({ status: "error", error: { code: error.appCode, message: error.message } }),
+  errorBody: seed000ErrorBody,
+};
+
+/** The session named by the cookie or Bearer header; clears a stale cookie. */
+async function session(ctx: RouteContext<unknown>) {
+  const appUrl = ctx.services.config.APP_URL;
+  const token = sessionTokenFrom(ctx.headers, appUrl);
+  try {
+    return await validateSession(ctx.services, token);
+  } catch (error) {
+    if (token) ctx.resHeaders.append("set-cookie", clearSessionCookie(appUrl));
+    throw error;
+  }
+}
+
+const SESSION_ERRORS = ["SESSION_INVALID", "SERVICE_UNAVAILABLE"] as const;
+
+export const seed000Routes: JsonRoute[] = [
+  route({
+    ...envelope,
+    method: "POST",
+    path: "/session/create",
+    summary: "Log in",
+    description: "Checks the credentials and sets the session cookie (HttpOnly, SameSite=Lax, 3 hours).",
+    input: createSessionInput,
+    output: success(sessionOutput),
+    errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    auth: "none",
+    async handle(ctx) {
+      const s = await logIn(ctx.services, ctx.input, ctx.meta);
+      ctx.resHeaders.append("set-cookie", setSessionCookie(ctx.services.config.APP_URL, s.token, s.expiresAt));
+      return { userId: s.userId, expiresAt: s.expiresAt.toISOString() };
+    },
+  }),
+  route({
+    ...envelope,
+    method: "GET",
+    path: "/session/validate",
+    summary: "Check the session",
+    description: "An expired session is deleted and answers SESSION_INVALID.",
+    output: success(sessionOutput),
+    errors: SESSION_ERRORS,
+    auth: "cookie-or-bearer",
+    async handle(ctx) {
+      const s = await session(ctx);
+      return { userId: s.userId, expiresAt: s.expiresAt.toISOString() };
+    },
+  }),
+  route({
+    ...envelope,
+    method: "DELETE",
+    path: "/session/delete",
+    summary: "Log out",
+    description: "Revokes the session (valid or expired) and clears the cookie; SESSION_INVALID when there was none.",
+    output: success(okOutput),
+    errors: SESSION_ERRORS,
+    auth: "cookie-or-bearer",
+    async handle(ctx) {
+      const appUrl = ctx.services.config.APP_URL;
+      ctx.resHeaders.append("set-cookie", clearSessionCookie(appUrl));
+      await revokeSession(ctx.services, sessionTokenFrom(ctx.headers, appUrl));
+      return { ok: true as const };
+    },
+  }),
+  route({
+    ...envelope,
+    method: "POST",
+    path: "/register",
+    summary: "Create an account",
+    description:
+      "Sends a verification link. A registered address gets the same answer (its owner is told by mail). A valid teacher token creates a verified teacher.",
+    input: registerInput,
+    output: success(registerOutput),
+    errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    auth: "none",
+    handle: (ctx) => register(ctx.services, ctx.input, ctx.meta),
+  }),
+  route({
+    ...envelope,
+    method: "GET",
+    path: "",
+    summary: "The signed-in user",
+    output: success(meOutput),
+    errors: SESSION_ERRORS,
+    auth: "cookie-or-bearer",
+    handle: async (ctx) => getMe(ctx.services, (await session(ctx)).userId),
+  }),
+  route({
+    ...envelope,
+    method: "PATCH",
+    path: "/update",
+    summary: "Update name, email or password",
+    description:
+      "All or nothing; unknown fields are ignored. A new email stays pending until confirmed by a link sent to it. A new password needs the current one and ends every other session.",
+    input: updateUserInput,
+    output: success(meOutput),
+    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "EMAIL_TAKEN", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    auth: "cookie-or-bearer",
+    handle: async (ctx) => updateMe(ctx.services, await session(ctx), ctx.input, ctx.meta),
+  }),
+  route({
+    ...envelope,
+    method: "DELETE",
+    path: "/delete",
+    summary: "Delete the signed-in user's account",
+    description: "Needs the password. Deletes the account, its sessions and tokens, and clears the cookie.",
+    input: deleteUserInput,
+    output: success(okOutput),
+    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "LAST_ADMIN", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    auth: "cookie-or-bearer",
+    async handle(ctx) {
+      const s = await session(ctx);
+      await deleteMe(ctx.services, s.user, ctx.input.password, ctx.meta);
+      ctx.resHeaders.append("set-cookie", clearSessionCookie(ctx.services.config.APP_URL));
+      return { ok: true as const };
+    },
+  }),
+  route({
+    ...envelope,
+    method: "GET",
+    path: "/permissions",
+    summary: "What the signed-in user may do",
+    output: success(permissionsOutput),
+    errors: SESSION_ERRORS,
+    auth: "cookie-or-bearer",
+    handle: async (ctx) => permissionsOf((await session(ctx)).user),
+  }),
+];
+
+export const seed000NotFound = envelope.failure;

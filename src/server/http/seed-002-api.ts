@@ -1,0 +1,146 @@
+// Seed 002's User API under /user: field names exactly as the seed, the
+// session as an opaque token in the body, and `error` null or an appCode.
+// The same services (and so the same limits, permissions and audit) as tRPC.
+import { z } from "zod";
+import { APP_CODES } from "@/shared/app-codes";
+import { emailSchema, currentPasswordSchema, tokenSchema } from "@/shared/schemas/fields";
+import { registerInput } from "@/shared/schemas/account";
+import { userIdSchema } from "@/shared/schemas/user";
+import type { AppError } from "../app-error";
+import { register, verifyEmail } from "../services/accounts";
+import { logIn, validateSession } from "../services/sessions";
+import { userInfo } from "../services/users";
+import { setFlags } from "../services/user-flags";
+import { route, type JsonRoute } from "./json-routes";
+
+export const SEED_002_BASE = "/user";
+
+const errorCode = z.enum(APP_CODES).nullable();
+const sessionToken = tokenSchema.describe("The opaque session token from /user/login or /user/verify.");
+
+/** Each route's error body: `error` set, the other fields at their empty value. */
+function envelope<T extends Record<string, unknown>>(empty: T, shape: z.ZodRawShape, id: string) {
+  return {
+    success: (data: unknown) => ({ error: null, ...(data as object) }),
+    failure: (error: AppError) => ({ error: error.appCode, ...empty }),
+    output: z.object({ error: z.null(), ...shape }),
+    errorBody: z.object({ error: errorCode, ...shape }).meta({ id }),
+  };
+}
+
+const plain = envelope({}, {}, "Seed002Error");
+const withSession = envelope({ session: null }, { session: z.string().nullable() }, "Seed002SessionError");
+const flags = envelope(
+  { teacher: false, admin: false, privileged_student: false, report_spammer: 0 },
+  { teacher: z.boolean(), admin: z.boolean(), privileged_student: z.boolean(), report_spammer: z.number().int().min(0).max(1) },
+  "Seed002InfoError",
+);
+
+const nullableFlag = z.boolean().nullish();
+
+export const seed002Routes: JsonRoute[] = [
+  route({
+    ...plain,
+    method: "POST",
+    path: "/register",
+    summary: "Create an account (seed 002)",
+    description: "Sends a link to https://APP/verify?token=…; with a valid teacher_token the teacher is verified at once.",
+    input: z.object({
+      email: registerInput.shape.email,
+      password: registerInput.shape.password,
+      name: registerInput.shape.name,
+      teacher_token: registerInput.shape.teacherToken,
+    }),
+    errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    auth: "none",
+    async handle(ctx) {
+      const { teacher_token, ...rest } = ctx.input;
+      await register(ctx.services, { ...rest, teacherToken: teacher_token }, ctx.meta);
+      return {};
+    },
+  }),
+  route({
+    ...withSession,
+    method: "PATCH",
+    path: "/verify",
+    summary: "Confirm an address and log in (seed 002)",
+    input: z.object({ token: tokenSchema }),
+    errors: ["VALIDATION_FAILED", "TOKEN_INVALID", "TOKEN_EXPIRED", "EMAIL_TAKEN", "CROSS_SITE_REQUEST"],
+    auth: "none",
+    async handle(ctx) {
+      const s = await verifyEmail(ctx.services, ctx.input.token, ctx.meta);
+      return { session: s.token };
+    },
+  }),
+  route({
+    ...withSession,
+    method: "POST",
+    path: "/login",
+    summary: "Log in (seed 002)",
+    input: z.object({ email: emailSchema, password: currentPasswordSchema }),
+    errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    auth: "none",
+    async handle(ctx) {
+      const s = await logIn(ctx.services, ctx.input, ctx.meta);
+      return { session: s.token };
+    },
+  }),
+  route({
+    ...flags,
+    method: "POST",
+    path: "/info",
+    summary: "Flags of the session's owner or of another user (seed 002)",
+    description: "`user` null means the session's owner. report_spammer is 0 unless the caller is a teacher or admin.",
+    input: z.object({ session: sessionToken, user: userIdSchema.nullish() }),
+    errors: ["VALIDATION_FAILED", "SESSION_INVALID", "NOT_PERMITTED", "USER_NOT_FOUND", "CROSS_SITE_REQUEST"],
+    auth: "body",
+    async handle(ctx) {
+      const s = await validateSession(ctx.services, ctx.input.session);
+      const info = await userInfo(ctx.services, s.user, ctx.input.user);
+      return {
+        teacher: info.teacher,
+        admin: info.admin,
+        privileged_student: info.privilegedStudent,
+        report_spammer: info.reportSpammer ? 1 : 0,
+      };
+    },
+  }),
+  route({
+    ...plain,
+    method: "PUT",
+    path: "/update",
+    summary: "Change flags of a user (seed 002)",
+    description: "Null leaves a flag as it is. Nobody may ever change their own report_spammer.",
+    input: z.object({
+      session: sessionToken,
+      user: userIdSchema.nullish(),
+      teacher: nullableFlag,
+      admin: nullableFlag,
+      privileged_student: nullableFlag,
+      report_spammer: nullableFlag,
+    }),
+    errors: [
+      "VALIDATION_FAILED",
+      "SESSION_INVALID",
+      "NOT_PERMITTED",
+      "SELF_REPORT_SPAMMER",
+      "LAST_ADMIN",
+      "USER_NOT_FOUND",
+      "CROSS_SITE_REQUEST",
+    ],
+    auth: "body",
+    async handle(ctx) {
+      const s = await validateSession(ctx.services, ctx.input.session);
+      await setFlags(ctx.services, s.userId, {
+        userId: ctx.input.user,
+        teacher: ctx.input.teacher,
+        admin: ctx.input.admin,
+        privilegedStudent: ctx.input.privileged_student,
+        reportSpammer: ctx.input.report_spammer,
+      });
+      return {};
+    },
+  }),
+];
+
+export const seed002NotFound = plain.failure;
