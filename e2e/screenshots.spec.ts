@@ -34,6 +34,10 @@ test("every page, as a person sees it", async ({ page }, testInfo) => {
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(alertOf(page)).toBeVisible();
   await shot("login-error");
+  await page.goto("/forgot-password");
+  await shot("forgot-password");
+  await page.goto("/reset-password?token=not-a-real-token");
+  await shot("reset-password");
   const mail = await waitForMail(email, /Confirm your email/);
   await page.goto(linkIn(mail, "/verify"));
   await expect(page.getByRole("heading", { name: /Hello/ })).toBeVisible();

@@ -30,6 +30,8 @@ export const configSchema = z.object({
     .transform((url) => url.replace(/\/+$/, "")),
   PORT: z.preprocess(emptyAsUndefined, integer(1, 65535).default(3000)),
   SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, integer(1, 31 * 24 * 3600).default(10800)),
+  /** How many reverse-proxy hops in front of the app to trust for X-Forwarded-For (0: none). */
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, integer(0, 10).default(0)),
   RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: z.preprocess(

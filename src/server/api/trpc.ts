@@ -26,7 +26,7 @@ export function createContextInner(opts: { services: Services; headers: Headers;
     services,
     headers,
     resHeaders: opts.resHeaders ?? new Headers(),
-    meta: { ip: clientIp(headers), userAgent: headers.get("user-agent") },
+    meta: { ip: clientIp(headers, services.config.TRUST_PROXY), userAgent: headers.get("user-agent") },
     sessionToken: sessionTokenFrom(headers, services.config.APP_URL),
   };
 }

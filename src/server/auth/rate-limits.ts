@@ -15,12 +15,14 @@ export const RATE_LIMITS = {
   registerPerIp: { points: 20, duration: HOUR },
   resendVerificationPerEmail: { points: 5, duration: HOUR },
   resendVerificationPerIp: { points: 20, duration: HOUR },
+  passwordResetPerEmail: { points: 5, duration: HOUR },
+  passwordResetPerIp: { points: 20, duration: HOUR },
 } as const;
 
 type LimitName = keyof typeof RATE_LIMITS;
 
 /** Requests that count against a limit: per email and per client address. */
-type Action = "register" | "resendVerification";
+type Action = "register" | "resendVerification" | "passwordReset";
 
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterPrisma>;

@@ -4,9 +4,24 @@
 /** Header our server entry sets from the socket; any client-sent value is overwritten. */
 export const PEER_ADDRESS_HEADER = "x-accounts-peer-address";
 
-/** The client address: the socket address our server recorded, else unknown. */
-export function clientIp(headers: Headers): string | null {
-  return headers.get(PEER_ADDRESS_HEADER) || null;
+/**
+ * The client address. Without trusted proxies it is the socket address our
+ * server recorded. With TRUST_PROXY=n, the n proxies nearest to us each
+ * appended the address they saw to X-Forwarded-For, so the client is the n-th
+ * entry from the right of (X-Forwarded-For + socket address); anything a
+ * client wrote further left is ignored, so it can neither dodge its limits
+ * nor push everyone into one bucket.
+ */
+export function clientIp(headers: Headers, trustProxy = 0): string | null {
+  const peer = headers.get(PEER_ADDRESS_HEADER) || null;
+  if (!trustProxy || !peer) return peer;
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const chain = [...forwarded, peer];
+  const client = chain[Math.max(0, chain.length - 1 - trustProxy)]!;
+  return /^[0-9a-fA-F:.]{2,45}$/.test(client) ? client.replace(/^::ffff:/, "") : peer;
 }
 
 /**

@@ -107,7 +107,7 @@ export function serveRoutes(
         services,
         input: parsed.data,
         headers: req.headers,
-        meta: { ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") },
+        meta: { ip: clientIp(req.headers, services.config.TRUST_PROXY), userAgent: req.headers.get("user-agent") },
         resHeaders,
       });
       return json(200, match.success(data), resHeaders);

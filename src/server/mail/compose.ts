@@ -7,6 +7,8 @@ import { VerifyEmail } from "./templates/verify-email";
 import { RegistrationAttempt } from "./templates/registration-attempt";
 import { ConfirmNewEmail } from "./templates/confirm-new-email";
 import { EmailChangeNotice } from "./templates/email-change-notice";
+import { ResetPassword } from "./templates/reset-password";
+import { PasswordChanged } from "./templates/password-changed";
 
 export type OutgoingMail = { kind: string; to: string; subject: string; html: string; text: string };
 
@@ -38,5 +40,18 @@ export function emailChangedNoticeMail(to: string, name: string, newEmail: strin
     to,
     "Your account's email address is being changed",
     createElement(EmailChangeNotice, { name, newEmail }),
+  );
+}
+
+export function resetPasswordMail(to: string, name: string, link: string) {
+  return compose("reset-password", to, "Choose a new password", createElement(ResetPassword, { name, link }));
+}
+
+export function passwordChangedMail(to: string, name: string, appUrl: string) {
+  return compose(
+    "password-changed",
+    to,
+    "Your password was changed",
+    createElement(PasswordChanged, { name, loginLink: `${appUrl}/login`, forgotLink: `${appUrl}/forgot-password` }),
   );
 }

@@ -100,7 +100,8 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
     where: { tokenHash: hashToken(token) },
     select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true },
   });
-  if (!row || row.usedAt) throw tokenInvalid();
+  // Only address links log in here; a password-reset link is not one.
+  if (!row || row.usedAt || (row.purpose !== "verify" && row.purpose !== "change-email")) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
   return s.db.$transaction(async (tx) => {
     const now = new Date();

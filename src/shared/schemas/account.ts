@@ -21,4 +21,8 @@ export const verifyInput = z.object({ token: tokenSchema });
 
 export const resendVerificationInput = z.object({ email: emailSchema });
 
+export const requestPasswordResetInput = z.object({ email: emailSchema });
+
+export const resetPasswordInput = z.object({ token: tokenSchema, password: passwordSchema });
+
 export const okOutput = z.object({ ok: z.literal(true) });

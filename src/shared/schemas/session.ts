@@ -14,3 +14,19 @@ export const sessionOutput = z.object({
   expiresAt: z.iso.datetime(),
 });
 export type SessionOutput = z.infer<typeof sessionOutput>;
+
+export const ownSessionView = z.object({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  ip: z.string().nullable(),
+  /** Browser and system read from the user agent, e.g. "Chrome on Linux (desktop)". */
+  device: z.string(),
+  current: z.boolean(),
+});
+export type OwnSession = z.infer<typeof ownSessionView>;
+
+export const sessionListOutput = z.array(ownSessionView);
+
+export const revokeSessionInput = z.object({ id: z.string().trim().min(1).max(64) });

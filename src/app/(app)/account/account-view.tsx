@@ -5,6 +5,7 @@ import { appCodeOf, messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
 import { DeleteAccountForm, EmailForm, NameForm, PasswordForm } from "./account-forms";
+import { SessionsSection } from "./sessions-section";
 
 const FLAG_LABELS = { teacher: "Teacher", admin: "Administrator", privilegedStudent: "Privileged student" } as const;
 
@@ -87,6 +88,7 @@ export function AccountView() {
         ) : null}
       </div>
     </section>
+    <SessionsSection />
     <section className="card wide settings" aria-label="Account settings">
       <NameForm me={user} />
       <hr className="divider" />

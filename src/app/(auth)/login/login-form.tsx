@@ -55,6 +55,9 @@ export function LoginForm(props: { next: string }) {
           required
           error={fieldErrors.password}
         />
+        <p className="hint right">
+          <Link href="/forgot-password">Forgot your password?</Link>
+        </p>
         <button className="button block" type="submit" disabled={login.isPending || login.isSuccess}>
           {login.isPending ? "Logging in…" : "Log in"}
         </button>

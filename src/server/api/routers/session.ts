@@ -1,7 +1,9 @@
 import { okOutput } from "@/shared/schemas/account";
-import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
+import { createSessionInput, revokeSessionInput, sessionListOutput, sessionOutput } from "@/shared/schemas/session";
+import { revokedOutput } from "@/shared/schemas/admin";
+import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from "../../services/own-sessions";
 import { logIn, revokeSession, validateSession } from "../../services/sessions";
-import { publicProcedure, router, sessionCookie } from "../trpc";
+import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
 
 export const sessionRouter = router({
   create: publicProcedure
@@ -26,5 +28,15 @@ export const sessionRouter = router({
     await revokeSession(ctx.services, ctx.sessionToken);
     return { ok: true as const };
   }),
-});
 
+  list: authenticatedProcedure.output(sessionListOutput).query(({ ctx }) => listOwnSessions(ctx.services, ctx.session)),
+
+  revoke: authenticatedProcedure
+    .input(revokeSessionInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => revokeOwnSession(ctx.services, ctx.session, input.id)),
+
+  revokeOthers: authenticatedProcedure
+    .output(revokedOutput)
+    .mutation(({ ctx }) => revokeOtherSessions(ctx.services, ctx.session)),
+});

@@ -1,4 +1,13 @@
-import { okOutput, registerInput, registerOutput, resendVerificationInput, verifyInput } from "@/shared/schemas/account";
+import {
+  okOutput,
+  registerInput,
+  registerOutput,
+  requestPasswordResetInput,
+  resendVerificationInput,
+  resetPasswordInput,
+  verifyInput,
+} from "@/shared/schemas/account";
+import { requestPasswordReset, resetPassword } from "../../services/password-reset";
 import { sessionOutput } from "@/shared/schemas/session";
 import { deleteUserInput, infoInput, infoOutput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import { register, resendVerification, verifyEmail } from "../../services/accounts";
@@ -24,6 +33,16 @@ export const userRouter = router({
     .input(resendVerificationInput)
     .output(okOutput)
     .mutation(({ ctx, input }) => resendVerification(ctx.services, input.email, ctx.meta)),
+
+  requestPasswordReset: publicProcedure
+    .input(requestPasswordResetInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx.services, input.email, ctx.meta)),
+
+  resetPassword: publicProcedure
+    .input(resetPasswordInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => resetPassword(ctx.services, input.token, input.password)),
 
   get: authenticatedProcedure.output(meOutput).query(({ ctx }) => getMe(ctx.services, ctx.session.userId)),
 

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { freshEmail, PASSWORD } from "./support/accounts";
+import { linkIn, waitForMail } from "./support/mail";
+import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
+
+test("forgot password → mail → new password → log in", async ({ page }) => {
+  const email = freshEmail("forgot");
+  await registerVerifiedStudent(page, email, "Fran Forgetful");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+
+  const mail = await waitForMail(email, /Choose a new password/);
+  await page.goto(linkIn(mail, "/reset-password"));
+  await page.getByLabel("New password", { exact: true }).fill("my brand new passphrase");
+  await page.getByLabel("Repeat the new password").fill("my brand new passphrase");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByRole("heading", { name: "Your password was changed" })).toBeVisible();
+  await waitForMail(email, /Your password was changed/);
+
+  await logIn(page, email, PASSWORD);
+  await expect(alertOf(page)).toHaveText("The email address or password is not correct.");
+  await logIn(page, email, "my brand new passphrase");
+  await expect(page).toHaveURL(/\/account$/);
+
+  // The link worked once.
+  await page.goto(linkIn(mail, "/reset-password"));
+  await page.getByLabel("New password", { exact: true }).fill("yet another passphrase!");
+  await page.getByLabel("Repeat the new password").fill("yet another passphrase!");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+});
+
+test("logging out other devices from /account ends them on their next request", async ({ page, browser }) => {
+  const email = freshEmail("devices");
+  await registerVerifiedStudent(page, email, "Dev Ices");
+
+  const phone = await browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1" });
+  const phonePage = await phone.newPage();
+  await logIn(phonePage, email);
+  await expect(phonePage).toHaveURL(/\/account$/);
+
+  await page.reload();
+  const sessions = page.getByRole("list", { name: "Your sessions" });
+  await expect(sessions.getByRole("listitem")).toHaveCount(2);
+  await expect(sessions).toContainText("Safari on iOS (mobile)");
+  await expect(sessions).toContainText("This device");
+  await page.getByRole("button", { name: "Log out other devices" }).click();
+  await expect(page.getByText("Logged out of 1 other device.")).toBeVisible();
+  await expect(sessions.getByRole("listitem")).toHaveCount(1);
+
+  await phonePage.reload();
+  await expect(phonePage).toHaveURL(/\/login\?next=/);
+  await phone.close();
+});

@@ -1,0 +1,16 @@
+import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
+
+export function ResetPassword(props: { name: string; link: string }) {
+  return (
+    <MailLayout preview="Choose a new password" heading="Choose a new password">
+      <MailText>Hello {props.name},</MailText>
+      <MailText>
+        Someone, hopefully you, asked to reset the password of your account. The link works once, for one hour; a newer
+        request replaces it.
+      </MailText>
+      <MailButton href={props.link}>Choose a new password</MailButton>
+      <MailLinkFallback href={props.link} />
+      <MailText>If you did not ask for this, ignore this mail: your password stays as it is.</MailText>
+    </MailLayout>
+  );
+}

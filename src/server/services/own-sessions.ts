@@ -1,0 +1,49 @@
+// A user's own sessions: where they are logged in, and logging out of them.
+import Bowser from "bowser";
+import { AppError } from "../app-error";
+import type { Services } from "./context";
+import type { ValidSession } from "./sessions";
+
+/** A readable device from a user agent, e.g. "Firefox on Windows (desktop)". */
+export function describeDevice(userAgent: string | null): string {
+  if (!userAgent) return "Unknown device";
+  const parsed = Bowser.parse(userAgent);
+  const browser = parsed.browser.name;
+  const os = parsed.os.name;
+  const kind = parsed.platform.type;
+  if (!browser && !os) return userAgent.slice(0, 60);
+  return `${browser ?? "Unknown browser"}${os ? ` on ${os}` : ""}${kind ? ` (${kind})` : ""}`;
+}
+
+export async function listOwnSessions(s: Services, current: ValidSession) {
+  const rows = await s.db.session.findMany({
+    where: { userId: current.userId, expiresAt: { gt: new Date() } },
+    orderBy: { lastUsedAt: "desc" },
+    select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, ip: true, userAgent: true },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    ip: r.ip,
+    device: describeDevice(r.userAgent),
+    current: r.id === current.id,
+  }));
+}
+
+export const sessionNotFound = () =>
+  new AppError("NOT_FOUND", "SESSION_NOT_FOUND", "You have no session with this id.");
+
+/** Ends one of the caller's own sessions; another user's id is not found. */
+export async function revokeOwnSession(s: Services, current: ValidSession, id: string): Promise<{ ok: true }> {
+  const { count } = await s.db.session.deleteMany({ where: { id, userId: current.userId } });
+  if (count === 0) throw sessionNotFound();
+  return { ok: true };
+}
+
+/** Ends every session of the caller but this one. */
+export async function revokeOtherSessions(s: Services, current: ValidSession): Promise<{ revoked: number }> {
+  const { count } = await s.db.session.deleteMany({ where: { userId: current.userId, id: { not: current.id } } });
+  return { revoked: count };
+}

@@ -1,0 +1,65 @@
+// Forgotten passwords: a one-hour, single-use link by mail, then a new
+// password that ends every session. Links are EmailVerificationToken rows
+// with purpose "reset-password"; a newer request voids older links.
+import { validationFailed } from "../app-error";
+import { isCommonPassword } from "../auth/common-passwords";
+import { hashPassword } from "../auth/password";
+import { hashToken, newSecretToken } from "../auth/secret-token";
+import { passwordChangedMail, resetPasswordMail } from "../mail/compose";
+import { enqueueMail } from "../mail/outbox";
+import { tokenExpired, tokenInvalid } from "./accounts";
+import type { RequestMeta, Services } from "./context";
+
+export const RESET_TTL_MS = 3600 * 1000;
+const PURPOSE = "reset-password";
+
+/** Always {ok: true}; mails a link only when the address has an account. */
+export async function requestPasswordReset(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
+  await s.rateLimits.consume("passwordReset", email, meta.ip);
+  const login = await s.db.login.findUnique({ where: { email }, select: { userId: true, user: { select: { name: true } } } });
+  if (login) {
+    const token = newSecretToken();
+    const mail = await resetPasswordMail(email, login.user.name, `${s.config.APP_URL}/reset-password?token=${encodeURIComponent(token)}`);
+    await s.db.$transaction(async (tx) => {
+      await tx.emailVerificationToken.deleteMany({ where: { userId: login.userId, purpose: PURPOSE, usedAt: null } });
+      await tx.emailVerificationToken.create({
+        data: { tokenHash: hashToken(token), userId: login.userId, purpose: PURPOSE, email, expiresAt: new Date(Date.now() + RESET_TTL_MS) },
+      });
+      await enqueueMail(tx, mail);
+    });
+    void s.mail.kick();
+  }
+  return { ok: true };
+}
+
+/**
+ * Sets a new password from a reset link, ends every session of the user and
+ * tells them by mail. It also confirms the address: whoever opened the link
+ * reads that mailbox.
+ */
+export async function resetPassword(s: Services, token: string, password: string): Promise<{ ok: true }> {
+  if (isCommonPassword(password)) {
+    throw validationFailed("password", "This password is too common. Choose one that is harder to guess.");
+  }
+  const row = await s.db.emailVerificationToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
+  });
+  if (!row || row.purpose !== PURPOSE || row.usedAt) throw tokenInvalid();
+  if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
+  const passwordHash = await hashPassword(password);
+  const notice = await passwordChangedMail(row.email, row.user.name, s.config.APP_URL);
+  await s.db.$transaction(async (tx) => {
+    const now = new Date();
+    const { count } = await tx.emailVerificationToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
+    if (count !== 1) throw tokenInvalid();
+    // The link was sent to this address; if the login moved since, it is void.
+    const { count: logins } = await tx.login.updateMany({ where: { userId: row.userId, email: row.email }, data: { passwordHash } });
+    if (logins !== 1) throw tokenInvalid();
+    await tx.login.updateMany({ where: { userId: row.userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
+    await tx.session.deleteMany({ where: { userId: row.userId } });
+    await enqueueMail(tx, notice);
+  });
+  void s.mail.kick();
+  return { ok: true };
+}
