@@ -21,7 +21,7 @@ test("register, confirm by email, see the account, log out and log in again", as
   expect(cookies.find((c) => c.name === "session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   expect(await page.evaluate(() => document.cookie)).not.toContain("session=");
 
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/account");
   await expect(page).toHaveURL(/\/login\?next=%2Faccount|\/login\?next=\/account/);
@@ -79,7 +79,7 @@ test("a teacher registers with an invitation token and is a verified teacher at 
   await expect(page.getByLabel("Your roles")).toHaveText("Teacher");
 
   // The token had one use: a second registration with it is refused.
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await register(page, freshEmail("teacher2"), "Second Teacher", token);
   await expect(page.getByText(/teacher token is not valid/)).toBeVisible();

@@ -6,7 +6,7 @@ import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
 test("forgot password → mail → new password → log in", async ({ page }) => {
   const email = freshEmail("forgot");
   await registerVerifiedStudent(page, email, "Fran Forgetful");
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
 
   await page.getByRole("link", { name: "Forgot your password?" }).click();

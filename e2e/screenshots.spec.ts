@@ -67,7 +67,7 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
   await expect(page.getByRole("list", { name: "Audit entries" })).toBeVisible();
   await shot("admin-audit");
   await page.getByRole("link", { name: "Your account" }).click();
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   const student = freshEmail(`shot-student-${testInfo.project.name}`);
   await registerVerifiedStudent(page, student, "Robin Student");

@@ -21,7 +21,7 @@ export async function logIn(page: Page, email: string, password = PASSWORD) {
 
 export async function logOut(page: Page) {
   await page.goto("/account");
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
 }
 
