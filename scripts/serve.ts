@@ -6,6 +6,7 @@ import http from "node:http";
 import next from "next";
 import { ConfigError, parseConfig } from "../src/env";
 import { recordPeerAddress } from "../src/server/http/peer-address";
+import { securityHeaders } from "../src/server/http/security-headers";
 import { migrate } from "./migrate";
 
 async function main() {
@@ -17,8 +18,10 @@ async function main() {
   const app = next({ dev, hostname, port: config.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const headers = Object.entries(securityHeaders(config.APP_URL));
   const server = http.createServer((req, res) => {
     recordPeerAddress(req);
+    for (const [name, value] of headers) res.setHeader(name, value);
     void handle(req, res);
   });
   server.listen(config.PORT, hostname, () => {

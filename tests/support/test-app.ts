@@ -20,7 +20,7 @@ export const APP_URL = "http://localhost:3000";
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
-export async function createTestApp(options: { env?: Record<string, string>; resend?: boolean } = {}) {
+export async function createTestApp(options: { env?: Record<string, string>; resend?: boolean; mailSendTimeoutMs?: number } = {}) {
   const database: TestDatabase = await createTestDatabase();
   const capture = options.resend ? new ResendCapture() : null;
   if (capture) await capture.start();
@@ -31,7 +31,7 @@ export async function createTestApp(options: { env?: Record<string, string>; res
     ...(capture ? { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: capture.url } : {}),
     ...options.env,
   });
-  const services: Services = createServices(config, database.db);
+  const services: Services = createServices(config, database.db, { mailSendTimeoutMs: options.mailSendTimeoutMs });
   let server: http.Server | null = null;
 
   const app = {

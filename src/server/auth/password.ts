@@ -22,6 +22,15 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
+/** Whether a stored hash was made with other (older) parameters than ours. */
+export function needsRehash(hash: string): boolean {
+  try {
+    return argon2.needsRehash(hash, ARGON2_OPTIONS);
+  } catch {
+    return true;
+  }
+}
+
 let dummyHash: Promise<string> | undefined;
 
 /**

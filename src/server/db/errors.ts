@@ -26,7 +26,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|connection (?:is )?closed|terminating connection|Can't reach database|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error|database is locked|SocketTimeout|DatabaseNotReachable|ConnectionClosed/i;
+  /Connection terminated|connection (?:is )?closed|terminating connection|not currently accepting connections|the database system is (?:starting up|shutting down)|Can't reach database|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error|database is locked|SocketTimeout|DatabaseNotReachable|ConnectionClosed/i;
 
 /** The database could not be reached or dropped the connection: retrying later may succeed. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {

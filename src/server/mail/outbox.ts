@@ -36,6 +36,8 @@ export class MailDelivery {
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, "RESEND_API_KEY" | "RESEND_BASE_URL" | "EMAIL_FROM">,
+    /** How long one send may take before it counts as failed (and is retried). */
+    private readonly sendTimeoutMs = SEND_TIMEOUT_MS,
   ) {
     this.resend = config.RESEND_API_KEY
       ? new Resend(config.RESEND_API_KEY, config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : undefined)
@@ -114,7 +116,7 @@ export class MailDelivery {
       const { data, error } = await this.resend.emails.send(
         { from: this.config.EMAIL_FROM, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text },
         // The key makes a retry after a lost answer deliver the mail only once.
-        { idempotencyKey: `outbox-${mail.id}`, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
+        { idempotencyKey: `outbox-${mail.id}`, signal: AbortSignal.timeout(this.sendTimeoutMs) },
       );
       if (!error) {
         await this.db.outboxEmail.update({

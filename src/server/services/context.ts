@@ -14,6 +14,10 @@ export type Services = {
 /** Where a request came from, recorded on sessions and used by rate limits. */
 export type RequestMeta = { ip: string | null; userAgent: string | null };
 
-export function createServices(config: Config, db: Db = createDb(config.DATABASE_URL)): Services {
-  return { db, config, rateLimits: new RateLimits(db), mail: new MailDelivery(db, config) };
+export function createServices(
+  config: Config,
+  db: Db = createDb(config.DATABASE_URL),
+  options: { mailSendTimeoutMs?: number } = {},
+): Services {
+  return { db, config, rateLimits: new RateLimits(db), mail: new MailDelivery(db, config, options.mailSendTimeoutMs) };
 }

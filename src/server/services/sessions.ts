@@ -3,7 +3,7 @@
 // creation (absolute), and an expired one is deleted when it is presented.
 import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
-import { verifyAgainstDummy, verifyPassword } from "../auth/password";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import type { Db } from "../db/client";
 import { flagsSelect, type UserFlagsRow } from "../db/selects";
 import type { RequestMeta, Services } from "./context";
@@ -50,6 +50,11 @@ export async function logIn(
   if (!login || !ok) {
     await s.rateLimits.recordLoginFailure(input.email, meta.ip);
     throw invalidCredentials();
+  }
+  // Hashes made with older parameters are upgraded while the password is at hand.
+  if (needsRehash(login.passwordHash)) {
+    const upgraded = await hashPassword(input.password);
+    await s.db.login.updateMany({ where: { userId: login.userId, passwordHash: login.passwordHash }, data: { passwordHash: upgraded } });
   }
   if (!login.emailVerifiedAt) {
     throw new AppError(
