@@ -6,6 +6,7 @@ export async function register() {
   const settings = config();
   const { services } = await import("./server/services/instance");
   services().mail.start();
+  if (process.env.METRICS_TOKEN) (await import("./server/http/runtime-metrics")).startRuntimeMetrics();
   const { logger } = await import("./server/logger");
   if (!settings.RESEND_API_KEY) {
     logger.info("RESEND_API_KEY is not set: mail is kept in the outbox and its links printed here.");
