@@ -1,0 +1,337 @@
+// npm run bench [-- --db postgres] [--duration 8] [--connections 16] [--no-build] [--scale-users 100000]
+// Builds and starts the production server, loads it with autocannon from this
+// (second) process, and records ratios measured in the same run: every figure
+// is compared with a bare route handler or a bound measured alongside it,
+// because these machines are shared and noisy. Writes bench/results/*.json and
+// the matching section of docs/BENCHMARKS.md.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { hashPassword } from "../src/server/auth/password";
+import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
+import { createDb, type Db } from "../src/server/db/client";
+import { migrate } from "./migrate";
+import pg from "pg";
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: "string", default: "sqlite" },
+    duration: { type: "string", default: "8" },
+    connections: { type: "string", default: "16" },
+    "no-build": { type: "boolean", default: false },
+    "scale-users": { type: "string", default: "100000" },
+  },
+});
+const DB_KIND = args.db === "postgres" ? "postgres" : "sqlite";
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const SCALE_USERS = Number(args["scale-users"]);
+const PORT = 3300;
+const BASE = `http://127.0.0.1:${PORT}`;
+const METRICS_TOKEN = newSecretToken();
+const PASSWORD = "benchmark passphrase long enough";
+const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+function databaseUrl(): string {
+  if (DB_KIND === "sqlite") return `file:${path.resolve("bench/tmp/bench.db")}`;
+  const url = new URL(PG_ADMIN);
+  url.pathname = "/accounts_bench";
+  return url.toString();
+}
+
+async function freshDatabase(url: string) {
+  if (DB_KIND === "sqlite") {
+    fs.rmSync("bench/tmp", { recursive: true, force: true });
+    fs.mkdirSync("bench/tmp", { recursive: true });
+  } else {
+    const c = new pg.Client({ connectionString: PG_ADMIN });
+    await c.connect();
+    await c.query("DROP DATABASE IF EXISTS accounts_bench WITH (FORCE)");
+    await c.query("CREATE DATABASE accounts_bench");
+    await c.end();
+  }
+  await migrate(url, { quiet: true });
+}
+
+let server: ChildProcess | null = null;
+
+async function startServer(url: string) {
+  server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      APP_URL: BASE,
+      DATABASE_URL: url,
+      LOG_LEVEL: "error",
+      METRICS_TOKEN,
+      RESEND_API_KEY: "",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${BASE}/api/health`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the server did not start");
+}
+
+async function stopServer() {
+  if (!server) return;
+  const exited = new Promise((r) => server!.once("exit", r));
+  server.kill("SIGTERM");
+  await exited;
+  server = null;
+}
+
+async function metrics(reset = false) {
+  const res = await fetch(`${BASE}/api/metrics${reset ? "?reset=1" : ""}`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  return (await res.json()) as { eventLoopDelayMs: { p99: number }; peakRssBytes: number };
+}
+
+type Load = { rps: number; p99: number; mean: number; errors: number; non2xx: number; eventLoopP99: number; peakRssMb: number };
+
+async function load(name: string, opts: Partial<autocannon.Options>, duration = DURATION): Promise<Load> {
+  await metrics(true);
+  const result = await autocannon({ url: BASE, connections: CONNECTIONS, duration, ...opts } as autocannon.Options);
+  const m = await metrics(true);
+  const out = {
+    rps: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    mean: Math.round(result.latency.mean * 100) / 100,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    eventLoopP99: m.eventLoopDelayMs.p99,
+    peakRssMb: Math.round(m.peakRssBytes / 1e6),
+  };
+  console.log(`${name.padEnd(36)} ${String(out.rps).padStart(6)} req/s  p99 ${out.p99} ms  non-2xx ${out.non2xx}  loop p99 ${out.eventLoopP99} ms  rss ${out.peakRssMb} MB`);
+  return out;
+}
+
+/** Median server time (Server-Timing) and latency of a request, sequentially. */
+async function timeRequest(url: string, headers: Record<string, string>, runs = 40) {
+  const server: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    total.push(performance.now() - t);
+    const dur = res.headers.get("server-timing")?.match(/dur=([\d.]+)/)?.[1];
+    if (dur) server.push(Number(dur));
+    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  return { serverMs: Math.round(median(server.slice(5)) * 100) / 100, latencyMs: Math.round(median(total.slice(5)) * 100) / 100 };
+}
+
+async function seedUsers(db: Db, from: number, to: number, passwordHash: string) {
+  const chunk = 1000;
+  for (let start = from; start < to; start += chunk) {
+    const users = [];
+    const logins = [];
+    const sessions = [];
+    const now = Date.now();
+    for (let i = start; i < Math.min(to, start + chunk); i++) {
+      const id = `bench-user-${String(i).padStart(7, "0")}`;
+      users.push({ id, name: `Pupil ${i}`, createdAt: new Date(now - (to - i) * 1000) });
+      logins.push({ userId: id, email: `pupil${i}@bench.example`, passwordHash, emailVerifiedAt: new Date() });
+      sessions.push({ tokenHash: hashToken(`bench-session-${i}`), userId: id, expiresAt: new Date(now + 86_400_000) });
+    }
+    await db.user.createMany({ data: users });
+    await db.login.createMany({ data: logins });
+    await db.session.createMany({ data: sessions });
+  }
+}
+
+function argon2Bound(hashMs: number) {
+  return os.availableParallelism() / (hashMs / 1000);
+}
+
+async function main() {
+  if (!args["no-build"]) {
+    console.log("building…");
+    const build = spawnSync("npx", ["next", "build"], { stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+  const url = databaseUrl();
+  await freshDatabase(url);
+  const db = createDb(url);
+  const passwordHash = await hashPassword(PASSWORD);
+  const roles = await Promise.all(
+    (["admin", "teacher", "student"] as const).map(async (role) => {
+      const token = newSecretToken();
+      const user = await db.user.create({
+        data: {
+          name: `Bench ${role}`,
+          admin: role === "admin",
+          teacher: role === "teacher",
+          login: { create: { email: `${role}@bench.example`, passwordHash, emailVerifiedAt: new Date() } },
+          sessions: { create: { tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) } },
+        },
+      });
+      return [role, { id: user.id, token }] as const;
+    }),
+  );
+  const who = Object.fromEntries(roles) as Record<"admin" | "teacher" | "student", { id: string; token: string }>;
+  await seedUsers(db, 0, 1000, passwordHash);
+
+  // argon2: one hash with the production parameters, in this process.
+  const samples: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const t = performance.now();
+    await hashPassword(PASSWORD);
+    samples.push(performance.now() - t);
+  }
+  const hashMs = samples.sort((a, b) => a - b)[6]!;
+
+  await startServer(url);
+  const bearer = (role: keyof typeof who) => ({ authorization: `Bearer ${who[role].token}` });
+  await load("warm-up", { url: `${BASE}/api/health` }, 2);
+  await load("warm-up", { url: `${BASE}/api/trpc/session.validate`, headers: bearer("student") }, 2);
+
+  const health = await load("GET /api/health (bare route)", { url: `${BASE}/api/health` });
+  const validate = await load("session.validate", { url: `${BASE}/api/trpc/session.validate`, headers: bearer("student") });
+  const infoSelf = await load("user.info (self)", { url: `${BASE}/api/trpc/user.info`, headers: bearer("student") });
+  const infoOther = await load("user.info (teacher reads a student)", {
+    url: `${BASE}/api/trpc/user.info?input=${encodeURIComponent(JSON.stringify({ userId: who.student.id }))}`,
+    headers: bearer("teacher"),
+  });
+  const login = await load("session.create (log-in storm)", {
+    url: `${BASE}/api/trpc/session.create`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "student@bench.example", password: PASSWORD }),
+  });
+
+  const listUrl = (input: unknown) => `${BASE}/api/trpc/admin.listUsers?input=${encodeURIComponent(JSON.stringify(input))}`;
+  async function scaleProbe() {
+    const first = await (await fetch(listUrl({ limit: 50 }), { headers: bearer("admin") })).json();
+    let cursor = first.result.data.nextCursor;
+    for (let i = 0; i < 10 && cursor; i++) {
+      const page = await (await fetch(listUrl({ limit: 50, cursor }), { headers: bearer("admin") })).json();
+      cursor = page.result.data.nextCursor;
+    }
+    return {
+      validate: await timeRequest(`${BASE}/api/trpc/session.validate`, { authorization: "Bearer bench-session-500" }),
+      listFirst: await timeRequest(listUrl({ limit: 50 }), bearer("admin")),
+      listDeep: await timeRequest(listUrl({ limit: 50, cursor }), bearer("admin")),
+      listSearch: await timeRequest(listUrl({ limit: 50, query: "pupil77" }), bearer("admin")),
+    };
+  }
+  const small = await scaleProbe();
+  await stopServer();
+  console.log(`seeding up to ${SCALE_USERS} users and sessions…`);
+  await seedUsers(db, 1000, SCALE_USERS, passwordHash);
+  await db.$disconnect();
+  await startServer(url);
+  await load("warm-up", { url: `${BASE}/api/trpc/session.validate`, headers: bearer("student") }, 2);
+  const large = await scaleProbe();
+  const validateLarge = await load(`session.validate at ${SCALE_USERS / 1000}k`, {
+    url: `${BASE}/api/trpc/session.validate`,
+    headers: bearer("student"),
+  });
+  await stopServer();
+
+  const bound = argon2Bound(hashMs);
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const result = {
+    date: new Date().toISOString(),
+    db: DB_KIND,
+    machine: { cores: os.availableParallelism(), node: process.version },
+    settings: { durationSeconds: DURATION, connections: CONNECTIONS, scaleUsers: SCALE_USERS },
+    loads: { health, validate, infoSelf, infoOther, login, validateLarge },
+    argon2: { hashMs: Math.round(hashMs * 10) / 10, boundPerSecond: Math.round(bound) },
+    scale: { small, large },
+    targets: {
+      validateRps: { value: ratio(validate.rps, health.rps), target: ">= 0.70" },
+      validateP99: { value: ratio(validate.p99, health.p99), target: "<= 2.0" },
+      infoSelfRps: { value: ratio(infoSelf.rps, health.rps), target: ">= 0.70" },
+      infoSelfP99: { value: ratio(infoSelf.p99, health.p99), target: "<= 2.0" },
+      infoOtherRps: { value: ratio(infoOther.rps, health.rps), target: ">= 0.70" },
+      infoOtherP99: { value: ratio(infoOther.p99, health.p99), target: "<= 2.0" },
+      loginOfArgon2Bound: { value: ratio(login.rps, bound), target: ">= 0.85" },
+      loginEventLoopP99Ms: { value: login.eventLoopP99, target: "<= 50" },
+      scaleValidate: { value: ratio(large.validate.serverMs, small.validate.serverMs), target: "<= 1.2" },
+      scaleListFirst: { value: ratio(large.listFirst.serverMs, small.listFirst.serverMs), target: "<= 1.2" },
+      scaleListDeep: { value: ratio(large.listDeep.serverMs, small.listDeep.serverMs), target: "<= 1.2" },
+      scaleListSearch: { value: ratio(large.listSearch.serverMs, small.listSearch.serverMs), target: "<= 1.2" },
+      pageAtScaleMs: { value: large.listFirst.serverMs, target: "<= 20" },
+    },
+  };
+  fs.mkdirSync("bench/results", { recursive: true });
+  const file = `bench/results/${result.date.replace(/[:.]/g, "-")}-${DB_KIND}.json`;
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  writeMarkdown(result, file);
+  console.log(`wrote ${file} and docs/BENCHMARKS.md`);
+}
+
+function met(value: number, target: string): string {
+  const [op, limit] = target.split(" ");
+  const ok = op === ">=" ? value >= Number(limit) : value <= Number(limit);
+  return ok ? "met" : "**not met**";
+}
+
+function writeMarkdown(r: any, file: string) {
+  const t = r.targets;
+  const row = (name: string, key: string) => `| ${name} | ${t[key].value} | ${t[key].target} | ${met(t[key].value, t[key].target)} |`;
+  const loads = Object.entries(r.loads as Record<string, Load>)
+    .map(([k, v]) => `| ${k} | ${v.rps} | ${v.p99} | ${v.non2xx} | ${v.eventLoopP99} | ${v.peakRssMb} |`)
+    .join("\n");
+  const scale = (["validate", "listFirst", "listDeep", "listSearch"] as const)
+    .map((k) => `| ${k} | ${r.scale.small[k].serverMs} | ${r.scale.large[k].serverMs} | ${r.scale.small[k].latencyMs} | ${r.scale.large[k].latencyMs} |`)
+    .join("\n");
+  const section = `<!-- bench:${r.db}:start -->
+### ${r.db === "sqlite" ? "SQLite" : "PostgreSQL"} — ${r.date.slice(0, 16).replace("T", " ")} UTC
+
+${r.machine.cores} cores, Node ${r.machine.node}; autocannon ${r.settings.connections} connections × ${r.settings.durationSeconds} s per load; results in \`${file}\`.
+
+| Target | Measured | Target | |
+| --- | --- | --- | --- |
+${row("session.validate req/s ÷ bare route", "validateRps")}
+${row("session.validate p99 ÷ bare route", "validateP99")}
+${row("user.info (self) req/s ÷ bare route", "infoSelfRps")}
+${row("user.info (self) p99 ÷ bare route", "infoSelfP99")}
+${row("user.info (teacher → student) req/s ÷ bare route", "infoOtherRps")}
+${row("user.info (teacher → student) p99 ÷ bare route", "infoOtherP99")}
+${row(`log-in storm ÷ argon2 bound (${r.argon2.boundPerSecond}/s: ${r.machine.cores} cores ÷ ${r.argon2.hashMs} ms)`, "loginOfArgon2Bound")}
+${row("event-loop delay p99 during the log-in storm (ms)", "loginEventLoopP99Ms")}
+${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
+${row("admin.listUsers first page, scale ratio", "scaleListFirst")}
+${row("admin.listUsers deep cursor page, scale ratio", "scaleListDeep")}
+${row("admin.listUsers search, scale ratio", "scaleListSearch")}
+${row(`50-user page at ${r.settings.scaleUsers / 1000}k users, server time (ms)`, "pageAtScaleMs")}
+
+| Load | req/s | p99 ms | non-2xx | event-loop p99 ms | peak RSS MB |
+| --- | --- | --- | --- | --- | --- |
+${loads}
+
+| Scale probe (median) | server ms at 1k | server ms at ${r.settings.scaleUsers / 1000}k | latency ms at 1k | latency ms at ${r.settings.scaleUsers / 1000}k |
+| --- | --- | --- | --- | --- |
+${scale}
+<!-- bench:${r.db}:end -->`;
+  const docPath = "docs/BENCHMARKS.md";
+  let doc = fs.existsSync(docPath) ? fs.readFileSync(docPath, "utf8") : "# Benchmarks\n\n## Latest runs\n\n";
+  const start = `<!-- bench:${r.db}:start -->`;
+  const end = `<!-- bench:${r.db}:end -->`;
+  doc = doc.includes(start)
+    ? doc.slice(0, doc.indexOf(start)) + section + doc.slice(doc.indexOf(end) + end.length)
+    : doc.replace("## Latest runs\n\n", `## Latest runs\n\n${section}\n\n`);
+  fs.writeFileSync(docPath, doc);
+}
+
+main()
+  .catch(async (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => stopServer());
