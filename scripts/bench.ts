@@ -165,7 +165,7 @@ async function main() {
   }
   const url = databaseUrl();
   await freshDatabase(url);
-  const db = createDb(url);
+  let db = createDb(url);
   const passwordHash = await hashPassword(PASSWORD);
   const roles = await Promise.all(
     (["admin", "teacher", "student"] as const).map(async (role) => {
@@ -193,6 +193,7 @@ async function main() {
     samples.push(performance.now() - t);
   }
   const hashMs = samples.sort((a, b) => a - b)[6]!;
+  await db.$disconnect();
 
   await startServer(url);
   const bearer = (role: keyof typeof who) => ({ authorization: `Bearer ${who[role].token}` });
@@ -231,6 +232,7 @@ async function main() {
   const small = await scaleProbe();
   await stopServer();
   console.log(`seeding up to ${SCALE_USERS} users and sessions…`);
+  db = createDb(url);
   await seedUsers(db, 1000, SCALE_USERS, passwordHash);
   await db.$disconnect();
   await startServer(url);

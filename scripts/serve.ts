@@ -7,6 +7,8 @@ import next from "next";
 import { ConfigError, parseConfig } from "../src/env";
 import { recordPeerAddress } from "../src/server/http/peer-address";
 import { securityHeaders } from "../src/server/http/security-headers";
+import { createApiHandler, isApiPath, serveNode } from "../src/server/http/api-server";
+import { createServices } from "../src/server/services/context";
 import { migrate } from "./migrate";
 
 async function main() {
@@ -19,7 +21,20 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const headers = Object.entries(securityHeaders(config.APP_URL));
+  // The JSON APIs are answered here directly; pages and the rest go to Next.js.
+  const services = createServices(config);
+  services.mail.start();
+  const api = createApiHandler(() => services);
   const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    if (isApiPath(pathname)) {
+      serveNode(req, res, api, headers).catch((error) => {
+        console.error("[accounts] API request failed:", error instanceof Error ? error.message : error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "INTERNAL_ERROR" }));
+      });
+      return;
+    }
     recordPeerAddress(req);
     for (const [name, value] of headers) res.setHeader(name, value);
     void handle(req, res);

@@ -1,11 +1,10 @@
 // Runs once when the server starts: checks the configuration (a bad value
-// stops the server, naming the variable) and starts the mail outbox worker.
+// stops the server, naming the variable) and starts the runtime metrics. The
+// mail outbox worker runs beside the API in the server entry (scripts/serve.ts).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { config } = await import("./env");
   const settings = config();
-  const { services } = await import("./server/services/instance");
-  services().mail.start();
   if (process.env.METRICS_TOKEN) (await import("./server/http/runtime-metrics")).startRuntimeMetrics();
   const { logger } = await import("./server/logger");
   if (!settings.RESEND_API_KEY) {

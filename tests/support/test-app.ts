@@ -6,13 +6,8 @@ import { parseConfig, type Config } from "@/env";
 import { createServices, type Services } from "@/server/services/context";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
-import { handleTrpcRequest } from "@/server/api/http-handler";
-import { recordPeerAddress } from "@/server/http/peer-address";
-import { serveRoutes } from "@/server/http/json-routes";
-import { openApiDocument } from "@/server/http/openapi";
-import { SEED_000_BASE, seed000NotFound, seed000Routes } from "@/server/http/seed-000-api";
-import { SEED_002_BASE, seed002NotFound, seed002Routes } from "@/server/http/seed-002-api";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
+import { createApiHandler, serveNode } from "@/server/http/api-server";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { ResendCapture } from "./resend-capture";
 
@@ -51,7 +46,8 @@ export async function createTestApp(options: { env?: Record<string, string>; res
     /** Base URL of a real HTTP server serving /api/trpc with these services. */
     async httpUrl(): Promise<string> {
       if (!server) {
-        server = http.createServer((req, res) => void serve(req, res, services));
+        const api = createApiHandler(() => services);
+        server = http.createServer((req, res) => void serveNode(req, res, api));
         await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
       }
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,35 +69,6 @@ export async function createTestApp(options: { env?: Record<string, string>; res
     },
   };
   return app;
-}
-
-async function serve(req: http.IncomingMessage, res: http.ServerResponse, services: Services) {
-  recordPeerAddress(req);
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) value.forEach((v) => headers.append(key, v));
-    else if (value !== undefined) headers.set(key, value);
-  }
-  const body = chunks.length && req.method !== "GET" && req.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-  const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body });
-  // The same handlers the Next routes use, by path.
-  const path = new URL(request.url).pathname;
-  const response = path.startsWith("/api/trpc/")
-    ? await handleTrpcRequest(request, services)
-    : path === "/api/openapi.json"
-      ? Response.json(openApiDocument())
-      : path === SEED_000_BASE || path.startsWith(`${SEED_000_BASE}/`)
-        ? await serveRoutes(SEED_000_BASE, seed000Routes, seed000NotFound, () => services)(request)
-        : path.startsWith(`${SEED_002_BASE}/`)
-          ? await serveRoutes(SEED_002_BASE, seed002Routes, seed002NotFound, () => services)(request)
-          : Response.json({ error: "NOT_FOUND" }, { status: 404 });
-  const outgoing: Record<string, string | string[]> = Object.fromEntries(response.headers.entries());
-  const setCookies = response.headers.getSetCookie();
-  if (setCookies.length) outgoing["set-cookie"] = setCookies;
-  res.writeHead(response.status, outgoing);
-  res.end(Buffer.from(await response.arrayBuffer()));
 }
 
 /** The value of a cookie set in these response headers. */

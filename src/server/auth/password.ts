@@ -1,6 +1,7 @@
 // Password hashing with argon2id. Parameters are OWASP's minimum for
 // argon2id (19 MiB, 2 iterations, 1 lane); argon2 runs on libuv's thread
 // pool, so hashing never blocks the event loop.
+import os from "node:os";
 import argon2 from "argon2";
 
 export const ARGON2_OPTIONS = {
@@ -10,13 +11,32 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
+// At most one hash per core at a time: more would only make the thread pool
+// fight the event loop for the CPU (and every request wait longer).
+const slots = os.availableParallelism();
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  // A freed slot passes straight to the next waiter, so the count never overshoots.
+  if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return limited(() => argon2.hash(password, ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await limited(() => argon2.verify(hash, password));
   } catch {
     return false;
   }

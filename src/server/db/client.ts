@@ -31,6 +31,10 @@ export function createDb(url: string): Db {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Wait up to 5 s for a lock held by another process (migrations, scripts).
     db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 }) });
+    // A larger page cache keeps index lookups in memory as the tables grow.
+    // (Not WAL: the migration engine of the Prisma CLI then cannot take its
+    // lock while the app holds a connection, e.g. for npm run admin:create.)
+    void db.$queryRawUnsafe("PRAGMA cache_size = -32000").catch(() => undefined);
   } else {
     const adapter = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
     db = new PostgresClient({ adapter }) as unknown as Db;
