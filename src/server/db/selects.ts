@@ -2,19 +2,6 @@
 // these, so a password or token hash can never reach a response.
 import type { Prisma } from "./client";
 
-export const userSelect = {
-  id: true,
-  name: true,
-  teacher: true,
-  admin: true,
-  privilegedStudent: true,
-  reportSpammer: true,
-  createdAt: true,
-  login: { select: { email: true, emailVerifiedAt: true, pendingEmail: true } },
-} satisfies Prisma.UserSelect;
-
-export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
-
 /** The flags that decide what a user may do. */
 export const flagsSelect = {
   id: true,
@@ -26,6 +13,15 @@ export const flagsSelect = {
 } satisfies Prisma.UserSelect;
 
 export type UserFlagsRow = Prisma.UserGetPayload<{ select: typeof flagsSelect }>;
+
+/** A user as the account pages and user.get show them. */
+export const userSelect = {
+  ...flagsSelect,
+  createdAt: true,
+  login: { select: { email: true, emailVerifiedAt: true, pendingEmail: true } },
+} satisfies Prisma.UserSelect;
+
+export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
 export const teacherTokenSelect = {
   id: true,
