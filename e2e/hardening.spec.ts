@@ -22,3 +22,11 @@ test("cross-origin mutations are refused", async ({ request }) => {
   expect(res.status()).toBe(403);
   expect((await res.json()).error.data.appCode).toBe("CROSS_SITE_REQUEST");
 });
+
+test("the development mailbox is never served in production", async ({ request }) => {
+  expect((await request.get("/dev/mailbox")).status()).toBe(404);
+});
+
+test("the metrics endpoint does not exist without METRICS_TOKEN", async ({ request }) => {
+  expect((await request.get("/api/metrics")).status()).toBe(404);
+});

@@ -31,6 +31,7 @@ async function expectOutcome(call: () => Promise<unknown>, expected: Outcome) {
 }
 
 const noSession = (kind: CallerKind) => kind === "anonymous" || kind === "unverified";
+const PASSWORD_OF_CAST = "correct horse battery staple";
 
 describe("the unverified user cannot get a session", () => {
   it("log-in is refused with EMAIL_NOT_VERIFIED", async () => {
@@ -62,6 +63,22 @@ describe("user.get and user.permissions", () => {
     expect(permissions.admin).toBe(kind === "admin");
     expect(permissions.teacher).toBe(kind === "teacher");
     expect(permissions.privilegedStudent).toBe(kind === "privilegedStudent");
+  });
+});
+
+describe("user.update and user.delete", () => {
+  it.each(CALLER_KINDS)("%s", async (kind) => {
+    if (noSession(kind)) {
+      await expectOutcome(() => cast.as(kind).user.update({ name: "Nobody" }), "SESSION_INVALID");
+      await expectOutcome(() => cast.as(kind).user.delete({ password: PASSWORD_OF_CAST }), "SESSION_INVALID");
+      return;
+    }
+    const me = await cast.as(kind).user.update({ name: `${kind} renamed` });
+    expect(me.name).toBe(`${kind} renamed`);
+    // Flags cannot be set through user.update: unknown keys are ignored.
+    await cast.as(kind).user.update({ admin: true, teacher: true } as never);
+    expect((await cast.as(kind).user.permissions()).admin).toBe(kind === "admin");
+    await expectOutcome(() => cast.as(kind).user.delete({ password: "not the password" }), "WRONG_PASSWORD");
   });
 });
 
