@@ -5,7 +5,7 @@ import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import type { Db } from "../db/client";
-import { flagsSelect, type UserFlagsRow } from "../db/selects";
+import type { UserFlagsRow } from "../db/selects";
 import type { RequestMeta, Services } from "./context";
 
 type Tx = Pick<Db, "session">;
@@ -13,6 +13,18 @@ type Tx = Pick<Db, "session">;
 export type IssuedSession = { token: string; userId: string; expiresAt: Date };
 /** A valid session and its user's flags, read in one query. */
 export type ValidSession = { id: string; userId: string; expiresAt: Date; user: UserFlagsRow };
+
+type SessionWithFlags = {
+  id: string;
+  userId: string;
+  expiresAt: Date | string;
+  lastUsedAt: Date | string;
+  name: string;
+  teacher: boolean | number;
+  admin: boolean | number;
+  privilegedStudent: boolean | number;
+  reportSpammer: boolean | number;
+};
 
 /** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -70,10 +82,29 @@ export async function logIn(
 export async function validateSession(s: Services, token: string | null): Promise<ValidSession> {
   if (!token) throw sessionInvalid();
   const tokenHash = hashToken(token);
-  const session = await s.db.session.findUnique({
-    where: { tokenHash },
-    select: { id: true, userId: true, expiresAt: true, lastUsedAt: true, user: { select: flagsSelect } },
-  });
+  // The hot path of every authenticated request: one statement for the
+  // session and its user's flags, as raw SQL (valid on SQLite and PostgreSQL)
+  // because Prisma's query building costs more CPU than the query itself.
+  const rows = await s.db.$queryRaw<SessionWithFlags[]>`
+    SELECT s."id", s."userId", s."expiresAt", s."lastUsedAt",
+           u."name", u."teacher", u."admin", u."privilegedStudent", u."reportSpammer"
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."tokenHash" = ${tokenHash}`;
+  const row = rows[0];
+  const session = row && {
+    id: row.id,
+    userId: row.userId,
+    expiresAt: new Date(row.expiresAt),
+    lastUsedAt: new Date(row.lastUsedAt),
+    user: {
+      id: row.userId,
+      name: row.name,
+      teacher: Boolean(row.teacher),
+      admin: Boolean(row.admin),
+      privilegedStudent: Boolean(row.privilegedStudent),
+      reportSpammer: Boolean(row.reportSpammer),
+    },
+  };
   if (!session) throw sessionInvalid();
   const now = Date.now();
   if (session.expiresAt.getTime() <= now) {

@@ -44,20 +44,21 @@ const wrongPassword = () => new AppError("FORBIDDEN", "WRONG_PASSWORD", "Your cu
 export async function userInfo(s: Services, caller: UserFlagsRow, userId: string | null | undefined) {
   const self = !userId || userId === caller.id;
   if (!self && !may(caller, "viewUsers")) throw notPermitted("see other users");
+  // Raw SQL for the same reason as session validation: a hot read path.
   const user = self
     ? caller
-    : await s.db.user.findUnique({
-        where: { id: userId },
-        select: { id: true, name: true, teacher: true, admin: true, privilegedStudent: true, reportSpammer: true },
-      });
+    : (
+        await s.db.$queryRaw<UserFlagsRow[]>`
+          SELECT "id", "name", "teacher", "admin", "privilegedStudent", "reportSpammer" FROM "User" WHERE "id" = ${userId}`
+      )[0];
   if (!user) throw userNotFound();
   return {
     userId: user.id,
     name: user.name,
-    teacher: user.teacher,
-    admin: user.admin,
-    privilegedStudent: user.privilegedStudent,
-    reportSpammer: maySeeReportSpammer(caller) ? user.reportSpammer : false,
+    teacher: Boolean(user.teacher),
+    admin: Boolean(user.admin),
+    privilegedStudent: Boolean(user.privilegedStudent),
+    reportSpammer: maySeeReportSpammer(caller) ? Boolean(user.reportSpammer) : false,
   };
 }
 
