@@ -159,3 +159,21 @@ describe("https deployments", () => {
     });
   });
 });
+
+describe("text the database cannot store", () => {
+  it("a NUL byte in any string is VALIDATION_FAILED on both databases, never a 500", async () => {
+    const user = await seedUser(app);
+    const login = await mutation("session.create", { email: user.email, password: PASSWORD });
+    const cookie = login.res.headers.getSetCookie()[0]!.split(";")[0]!;
+    for (const [path, input] of [
+      ["session.revoke", { id: "abc\u0000def" }],
+      ["user.update", { name: "Nul\u0000Name" }],
+      ["user.resendVerification", { email: "a\u0000b@school.example" }],
+    ] as const) {
+      const { res, body } = await mutation(path, input, { cookie });
+      expect(res.status, path).toBe(400);
+      expect(body.error.data.appCode, path).toBe("VALIDATION_FAILED");
+    }
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe(user.name);
+  });
+});

@@ -231,6 +231,14 @@ describe("bad requests are clear 4xx answers, never 500", () => {
     }
   });
 
+  it("text with a NUL character is VALIDATION_FAILED", async () => {
+    expect(await call("POST", "/user/login", { email: "a\u0000@school.example", password: "x" })).toMatchObject({
+      status: 400,
+      body: { error: "VALIDATION_FAILED" },
+    });
+    expect((await call("POST", "/api/user/register", { email: "n@school.example", password: PASSWORD, name: "N\u0000" })).status).toBe(400);
+  });
+
   it("unknown endpoints are 404 in each API's envelope", async () => {
     expect(await call("GET", "/api/user/nothing")).toMatchObject({ status: 404, body: { status: "error", error: { code: "NOT_FOUND" } } });
     expect(await call("POST", "/user/nothing", {})).toMatchObject({ status: 404, body: { error: "NOT_FOUND" } });

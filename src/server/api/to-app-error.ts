@@ -5,7 +5,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 import type { AppCode } from "@/shared/app-codes";
 import { AppError } from "../app-error";
-import { isDatabaseUnavailable } from "../db/errors";
+import { isDatabaseUnavailable, isUnstorableText } from "../db/errors";
 import { logger } from "../logger";
 
 const DEFAULT_APP_CODES: Partial<Record<TRPCError["code"], AppCode>> = {
@@ -48,6 +48,12 @@ export function toAppError(error: unknown, where: string): AppError {
   const cause = error instanceof TRPCError ? (error.cause ?? error) : error;
   if (cause instanceof AppError) return cause;
   if (cause instanceof ZodError) return validationError(cause);
+  // Refused at the edge already; kept for text the database refuses otherwise.
+  if (isUnstorableText(cause)) {
+    return new AppError("BAD_REQUEST", "VALIDATION_FAILED", "This text cannot be stored.", {
+      fieldErrors: { input: ["contains a character that cannot be stored"] },
+    });
+  }
   if (isDatabaseUnavailable(cause)) {
     logger.warn(`${where}: database unavailable`, cause);
     return serviceUnavailable();

@@ -5,6 +5,7 @@ import { isCrossSiteRequest } from "../auth/request-origin";
 import { clearSessionCookie, sessionCookieName, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import { clientIp } from "../auth/request-origin";
 import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
+import { containsNul, nulRefused } from "../http/nul-text";
 import type { RequestMeta, Services } from "../services/context";
 import { validateSession } from "../services/sessions";
 
@@ -80,7 +81,13 @@ const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(typedErrors).use(sameSiteMutations);
+/** Text with NUL characters is refused before any input reaches a service. */
+const noNulText = t.middleware(async ({ getRawInput, next }) => {
+  if (containsNul(await getRawInput())) throw nulRefused();
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(typedErrors).use(sameSiteMutations).use(noNulText);
 
 /** Needs a valid session; inside, ctx.session is known to be present. */
 export const authenticatedProcedure = publicProcedure.use(async ({ ctx, next }) => {

@@ -42,3 +42,15 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 function hasCode(error: unknown, code: string): boolean {
   return !!error && typeof error === "object" && (error as { code?: unknown }).code === code;
 }
+
+/**
+ * The database refused text it cannot store (PostgreSQL: a NUL byte, or a
+ * character its encoding lacks). That is bad input, not a server fault.
+ */
+export function isUnstorableText(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 5) return false;
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown };
+  if (e.code === "22021" || e.code === "22P05") return true;
+  if (typeof e.message === "string" && /invalid byte sequence for encoding|untranslatable character/i.test(e.message)) return true;
+  return isUnstorableText(e.cause, depth + 1);
+}

@@ -8,6 +8,7 @@ import { AppError } from "../app-error";
 import { isCrossSiteRequest, clientIp } from "../auth/request-origin";
 import type { RequestMeta, Services } from "../services/context";
 import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
+import { containsNul, nulRefused } from "./nul-text";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -101,6 +102,7 @@ export function serveRoutes(
         throw new AppError("FORBIDDEN", "CROSS_SITE_REQUEST", "This request came from another site and was refused.");
       }
       const raw = req.method === "GET" ? {} : await readBody(req);
+      if (containsNul(raw)) throw nulRefused();
       const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
       if (!parsed.success) throw validationError(parsed.error);
       const data = await match.handle({
