@@ -40,16 +40,6 @@ export const PERMISSIONS: Record<Action, Partial<Record<Role, Scope>>> = {
   viewAuditLog: { admin: "anyone" },
 };
 
-/** Rules that hold whatever the table says. */
-export const INVARIANTS = {
-  /** Nobody, admins included, may ever change their own reportSpammer flag. */
-  selfReportSpammer: "Nobody may change their own report-spammer flag.",
-  /** There is always at least one admin. */
-  lastAdmin: "The last admin cannot lose the admin flag or be deleted.",
-  /** reportSpammer is shown only to teachers and admins. */
-  seeReportSpammer: "Only teachers and admins see the report-spammer flag.",
-} as const;
-
 export const FLAG_ACTION: Record<FlagName, Action> = {
   teacher: "setTeacher",
   admin: "setAdmin",

@@ -71,16 +71,6 @@ export async function createTestApp(options: { env?: Record<string, string>; res
   return app;
 }
 
-/** The value of a cookie set in these response headers. */
-export function cookieFrom(headers: Headers, name: string): { value: string; attributes: string } | null {
-  for (const line of headers.getSetCookie()) {
-    const [pair, ...attrs] = line.split(";");
-    const eq = pair!.indexOf("=");
-    if (pair!.slice(0, eq).trim() === name) return { value: decodeURIComponent(pair!.slice(eq + 1)), attributes: attrs.join(";") };
-  }
-  return null;
-}
-
 /** The token in a mail's verification link. */
 export function tokenFromLink(text: string, path: string): string {
   const match = text.match(new RegExp(`${APP_URL}${path}\\?token=([A-Za-z0-9_%-]+)`));

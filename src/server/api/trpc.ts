@@ -2,7 +2,7 @@
 import { initTRPC } from "@trpc/server";
 import { AppError, sessionInvalid } from "../app-error";
 import { isCrossSiteRequest } from "../auth/request-origin";
-import { clearSessionCookie, sessionCookieName, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
+import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import { clientIp } from "../auth/request-origin";
 import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
 import { containsNul, nulRefused } from "../http/nul-text";
@@ -39,7 +39,6 @@ export const sessionCookie = {
   clear(ctx: Context) {
     ctx.resHeaders.append("set-cookie", clearSessionCookie(ctx.services.config.APP_URL));
   },
-  name: (ctx: Context) => sessionCookieName(ctx.services.config.APP_URL),
 };
 
 // 2. Init: every error carries our appCode; no stack ever leaves the server. --
@@ -97,5 +96,3 @@ export const authenticatedProcedure = publicProcedure.use(async ({ ctx, next }) 
   });
   return next({ ctx: { ...ctx, session } });
 });
-
-export { sessionInvalid };

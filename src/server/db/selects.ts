@@ -23,6 +23,13 @@ export const userSelect = {
 
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
+/** A row of the admin user list. */
+export const listedUserSelect = {
+  ...flagsSelect,
+  createdAt: true,
+  login: { select: { email: true, emailVerifiedAt: true } },
+} satisfies Prisma.UserSelect;
+
 export const teacherTokenSelect = {
   id: true,
   note: true,

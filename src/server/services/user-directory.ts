@@ -1,7 +1,7 @@
 // admin.listUsers, admin.deleteUser and admin.revokeSessions.
 import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
 import { kindOf, type Prisma } from "../db/client";
-import { flagsSelect, type UserFlagsRow } from "../db/selects";
+import { flagsSelect, listedUserSelect, type UserFlagsRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { may, mayOn } from "@/shared/permissions";
 import type { ListedUser } from "@/shared/schemas/admin";
@@ -9,17 +9,6 @@ import { audit } from "./audit";
 import type { Services } from "./context";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
-
-const listSelect = {
-  id: true,
-  name: true,
-  createdAt: true,
-  teacher: true,
-  admin: true,
-  privilegedStudent: true,
-  reportSpammer: true,
-  login: { select: { email: true, emailVerifiedAt: true } },
-} satisfies Prisma.UserSelect;
 
 export type ListUsersRequest = {
   query?: string | null;
@@ -49,7 +38,7 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
       keysetAfter(after),
     ],
   };
-  const rows = await s.db.user.findMany({ where, orderBy: KEYSET_ORDER, take: input.limit + 1, select: listSelect });
+  const rows = await s.db.user.findMany({ where, orderBy: KEYSET_ORDER, take: input.limit + 1, select: listedUserSelect });
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
