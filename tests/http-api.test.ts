@@ -90,6 +90,20 @@ describe("plain JSON over HTTP", () => {
     expect(noOrigin.res.status).toBe(200);
   });
 
+  it("a mutation marked Sec-Fetch-Site: cross-site is refused even without Origin", async () => {
+    const email = freshEmail("fetchsite");
+    const { res, body } = await mutation("user.register", { email, password: PASSWORD, name: "X" }, { "sec-fetch-site": "cross-site" });
+    expect(res.status).toBe(403);
+    expect(body.error.data.appCode).toBe("CROSS_SITE_REQUEST");
+    expect(await app.db.login.count({ where: { email } })).toBe(0);
+  });
+
+  it("a stale session cookie is cleared when it is refused", async () => {
+    const { res, body } = await query("session.validate", { cookie: `session=${"z".repeat(43)}` });
+    expect(body.error.data.appCode).toBe("SESSION_INVALID");
+    expect(res.headers.getSetCookie()[0]).toMatch(/^session=; .*Expires=Thu, 01 Jan 1970/);
+  });
+
   it("RATE_LIMITED answers 429 with Retry-After", async () => {
     const email = freshEmail("limit");
     for (let i = 0; i < RATE_LIMITS.resendVerificationPerEmail.points; i++) {
