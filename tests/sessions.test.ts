@@ -75,6 +75,11 @@ describe("session.create", () => {
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(14 * 60);
     expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+
+    // Once the 15-minute window has passed, the right password works again.
+    await app.db.rateLimit.updateMany({ where: { key: { contains: user.email } }, data: { expire: new Date(Date.now() - 1000) } });
+    await app.caller({ ip: "198.51.100.200" }).session.create({ email: user.email, password: PASSWORD });
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
   });
 
   it(`allows ${RATE_LIMITS.loginFailuresPerIp.points} failures per client address, then RATE_LIMITED for any email`, async () => {
