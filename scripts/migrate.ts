@@ -3,13 +3,50 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { databaseKind } from "../src/server/db/database-url";
-import { sqlitePath } from "../src/server/db/client";
+import { databaseKind, type DatabaseKind } from "../src/server/db/database-url";
+import { createDb, sqlitePath } from "../src/server/db/client";
 
 // The CLI prints one of these once every migration is committed.
 const DONE = /All migrations have been successfully applied|No pending migrations to apply/;
 
-export function migrate(databaseUrl: string, options: { quiet?: boolean } = {}): Promise<void> {
+/** The committed migrations of one kind of database, by folder name. */
+function committedMigrations(kind: DatabaseKind): string[] {
+  const dir = path.resolve("prisma", kind, "migrations");
+  return fs.readdirSync(dir).filter((name) => fs.existsSync(path.join(dir, name, "migration.sql")));
+}
+
+/**
+ * Whether every committed migration is recorded as applied. Read with the
+ * app's own client: the Prisma CLI cannot take its lock on a SQLite database
+ * in WAL mode while a server holds it open, so an up-to-date database must
+ * not need the CLI at all (a second instance, npm run admin:create).
+ */
+async function upToDate(databaseUrl: string): Promise<boolean> {
+  const kind = databaseKind(databaseUrl);
+  if (kind === "sqlite" && !fs.existsSync(sqlitePath(databaseUrl))) return false;
+  const db = createDb(databaseUrl);
+  try {
+    const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+    );
+    const applied = new Set(rows.map((r) => r.migration_name));
+    return committedMigrations(kind).every((name) => applied.has(name));
+  } catch {
+    return false; // no migrations table yet, or not reachable: let the CLI say why
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export async function migrate(databaseUrl: string, options: { quiet?: boolean } = {}): Promise<void> {
+  if (await upToDate(databaseUrl)) {
+    if (!options.quiet) console.log("No pending migrations to apply.");
+    return;
+  }
+  return applyWithCli(databaseUrl, options);
+}
+
+function applyWithCli(databaseUrl: string, options: { quiet?: boolean }): Promise<void> {
   if (databaseKind(databaseUrl) === "sqlite") fs.mkdirSync(path.dirname(sqlitePath(databaseUrl)), { recursive: true });
   const cli = path.resolve("node_modules/prisma/build/index.js");
   const child = spawn(process.execPath, [cli, "migrate", "deploy"], {
@@ -34,6 +71,8 @@ export function migrate(databaseUrl: string, options: { quiet?: boolean } = {}):
     child.on("error", reject);
     child.on("exit", (code) => {
       if (done || code === 0) resolve();
+      else if (/SocketTimeout|SQLITE_BUSY|database is locked/.test(output))
+        reject(new Error("The SQLite database is in use by a running server: stop it, then apply the migrations (npm run db:migrate)."));
       else reject(new Error(`prisma migrate deploy failed for ${databaseKind(databaseUrl)} (exit ${code})\n${output}`));
     });
   });

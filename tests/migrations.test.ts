@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "@/server/db/client";
+import { migrate } from "../scripts/migrate";
+import { TEST_DIR } from "./support/databases";
+import { createTestApp, type TestApp } from "./support/test-app";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+describe("migrations next to a running server", () => {
+  it("an up-to-date database is left alone while the app holds it open", async () => {
+    // The app's client is connected (SQLite: in WAL mode, where the Prisma CLI
+    // could not take its lock); starting a second instance must still work.
+    await app.db.user.count();
+    await expect(migrate(app.config.DATABASE_URL, { quiet: true })).resolves.toBeUndefined();
+    await app.db.user.count();
+  });
+});
+
+describe.runIf(process.env.TEST_DB !== "postgres")("SQLite journal", () => {
+  it("the app's client uses WAL with synchronous = NORMAL", async () => {
+    const [mode] = await app.db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
+    const [sync] = await app.db.$queryRawUnsafe<{ synchronous: number | bigint }[]>("PRAGMA synchronous");
+    expect(mode!.journal_mode).toBe("wal");
+    expect(Number(sync!.synchronous)).toBe(1); // NORMAL
+  });
+
+  it("a database file already in WAL mode is migrated when no server holds it", async () => {
+    const file = path.join(TEST_DIR, `wal-${randomBytes(4).toString("hex")}.db`);
+    const raw = new Database(file);
+    raw.pragma("journal_mode = WAL");
+    raw.close();
+    try {
+      await migrate(`file:${file}`, { quiet: true });
+      const db = createDb(`file:${file}`);
+      expect(await db.user.count()).toBe(0);
+      await db.$disconnect();
+    } finally {
+      for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
+    }
+  });
+});
