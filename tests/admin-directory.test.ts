@@ -45,6 +45,41 @@ describe("admin.listUsers", () => {
     expect(byEmail.items.map((u) => u.email)).toEqual(["tess@school.example"]);
   });
 
+  it("a search follows renames, email changes and deletions", async () => {
+    const user = await seedUser(app, { name: "Quentin Quill", email: "quill@school.example" });
+    const names = async (query: string) => (await admin().listUsers({ query })).items.map((u) => u.name);
+    expect(await names("QUENTIN")).toEqual(["Quentin Quill"]);
+    await app.db.user.update({ where: { id: user.id }, data: { name: "Rosa Reed" } });
+    expect(await names("quentin")).toEqual([]);
+    expect(await names("sa re")).toEqual(["Rosa Reed"]);
+    await app.db.login.update({ where: { userId: user.id }, data: { email: "rosa.reed@school.example" } });
+    expect(await names("quill@")).toEqual([]);
+    expect(await names("rosa.reed@")).toEqual(["Rosa Reed"]);
+    await app.db.user.delete({ where: { id: user.id } });
+    expect(await names("rosa")).toEqual([]);
+  });
+
+  it("matches short searches too, and treats % and _ as plain characters", async () => {
+    const short = await admin().listUsers({ query: "22" });
+    expect(short.items.map((u) => u.email)).toEqual(["pupil22@school.example"]);
+    // Unescaped, LIKE would read _ as any character ("Pupil 1…") and % as anything.
+    expect((await admin().listUsers({ query: "pupil_1" })).items).toEqual([]);
+    expect((await admin().listUsers({ query: "%" })).items).toEqual([]);
+    expect((await admin().listUsers({ query: "a\\b" })).items).toEqual([]);
+  });
+
+  it("pages through a search by cursor, each match once", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<ReturnType<typeof admin>["listUsers"]>> = await admin().listUsers({ query: "PUPIL", limit: 10, cursor });
+      seen.push(...page.items.map((u) => u.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(23);
+    expect(new Set(seen).size).toBe(23);
+  });
+
   it("filters by flags", async () => {
     const privileged = await admin().listUsers({ flags: { privilegedStudent: true } });
     expect(privileged.items).toHaveLength(5);

@@ -23,12 +23,24 @@ export const userSelect = {
 
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
-/** A row of the admin user list. */
-export const listedUserSelect = {
-  ...flagsSelect,
-  createdAt: true,
-  login: { select: { email: true, emailVerifiedAt: true } },
-} satisfies Prisma.UserSelect;
+/**
+ * A row of the admin user list, read with raw SQL (one statement per page):
+ * the columns of "User" u and "Login" l it may return, and their types.
+ */
+export const listedUserColumns = `u."id", u."name", u."teacher", u."admin", u."privilegedStudent", u."reportSpammer",
+  u."createdAt", l."email", l."emailVerifiedAt"`;
+
+export type ListedUserRow = {
+  id: string;
+  name: string;
+  teacher: boolean | number;
+  admin: boolean | number;
+  privilegedStudent: boolean | number;
+  reportSpammer: boolean | number;
+  createdAt: Date | string;
+  email: string | null;
+  emailVerifiedAt: Date | string | null;
+};
 
 export const teacherTokenSelect = {
   id: true,

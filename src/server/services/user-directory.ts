@@ -1,7 +1,8 @@
 // admin.listUsers, admin.deleteUser and admin.revokeSessions.
-import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
-import { kindOf, type Prisma } from "../db/client";
-import { flagsSelect, listedUserSelect, type UserFlagsRow } from "../db/selects";
+import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
+import { kindOf, Prisma } from "../db/client";
+import { flagsSelect, listedUserColumns, type ListedUserRow, type UserFlagsRow } from "../db/selects";
+import { userSearchCondition } from "../db/user-search";
 import { serializable } from "../db/serializable";
 import { may, mayOn } from "@/shared/permissions";
 import type { ListedUser } from "@/shared/schemas/admin";
@@ -12,50 +13,61 @@ import { notPermitted, userNotFound } from "./access-errors";
 
 export type ListUsersRequest = {
   query?: string | null;
-  flags?: Partial<Record<"teacher" | "admin" | "privilegedStudent" | "reportSpammer", boolean>> | null;
+  flags?: Partial<Record<FlagName, boolean>> | null;
   cursor?: string | null;
   limit: number;
 };
 
-/** Users newest first, searchable by email or name, filtered by flags, in keyset pages. */
+type FlagName = "teacher" | "admin" | "privilegedStudent" | "reportSpammer";
+const FLAG_COLUMNS: Record<FlagName, Prisma.Sql> = {
+  teacher: Prisma.raw(`u."teacher"`),
+  admin: Prisma.raw(`u."admin"`),
+  privilegedStudent: Prisma.raw(`u."privilegedStudent"`),
+  reportSpammer: Prisma.raw(`u."reportSpammer"`),
+};
+
+/**
+ * Users newest first, searchable by any part of their email or name,
+ * filtered by flags, in keyset pages. One raw statement per page: the
+ * keyset walks the ("createdAt", "id") index, and a search of three or more
+ * characters goes through the trigram indexes (see user-search.ts).
+ */
 export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUsersRequest) {
   if (!may(caller, "viewUsers")) throw notPermitted("see the user list");
   const after = decodeCursor(input.cursor);
+  const conditions: Prisma.Sql[] = [];
   const query = input.query?.trim();
-  const insensitive = kindOf(s.db) === "postgres" ? { mode: "insensitive" as const } : {};
-  const where: Prisma.UserWhereInput = {
-    AND: [
-      // SQLite's LIKE is already case-insensitive for ASCII; PostgreSQL needs ILIKE.
-      query
-        ? {
-            OR: [
-              { login: { is: { email: { contains: query.toLowerCase() } } } },
-              { name: { contains: query, ...insensitive } as Prisma.StringFilter },
-            ],
-          }
-        : {},
-      { ...(input.flags ?? {}) },
-      keysetAfter(after),
-    ],
-  };
-  const rows = await s.db.user.findMany({ where, orderBy: KEYSET_ORDER, take: input.limit + 1, select: listedUserSelect });
-  const page = rows.slice(0, input.limit);
+  if (query) conditions.push(userSearchCondition(kindOf(s.db), query));
+  for (const [flag, value] of Object.entries(input.flags ?? {}) as [FlagName, boolean | undefined][]) {
+    if (value !== undefined && FLAG_COLUMNS[flag]) conditions.push(Prisma.sql`${FLAG_COLUMNS[flag]} = ${value}`);
+  }
+  if (after) {
+    conditions.push(Prisma.sql`(u."createdAt" < ${after.createdAt} OR (u."createdAt" = ${after.createdAt} AND u."id" < ${after.id}))`);
+  }
+  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const rows = await s.db.$queryRaw<ListedUserRow[]>`
+    SELECT ${Prisma.raw(listedUserColumns)}
+    FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id"
+    ${where}
+    ORDER BY u."createdAt" DESC, u."id" DESC
+    LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit).map(
+    (u): ListedUser => ({
+      id: u.id,
+      name: u.name,
+      email: u.email ?? "",
+      emailVerified: u.emailVerifiedAt != null,
+      createdAt: new Date(u.createdAt).toISOString(),
+      teacher: Boolean(u.teacher),
+      admin: Boolean(u.admin),
+      privilegedStudent: Boolean(u.privilegedStudent),
+      reportSpammer: Boolean(u.reportSpammer),
+    }),
+  );
   const last = page.at(-1);
   return {
-    items: page.map(
-      (u): ListedUser => ({
-        id: u.id,
-        name: u.name,
-        email: u.login?.email ?? "",
-        emailVerified: !!u.login?.emailVerifiedAt,
-        createdAt: u.createdAt.toISOString(),
-        teacher: u.teacher,
-        admin: u.admin,
-        privilegedStudent: u.privilegedStudent,
-        reportSpammer: u.reportSpammer,
-      }),
-    ),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+    items: page,
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
   };
 }
 
