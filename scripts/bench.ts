@@ -134,6 +134,26 @@ async function timeRequest(url: string, headers: Record<string, string>, runs = 
   return { serverMs: Math.round(median(server.slice(5)) * 100) / 100, latencyMs: Math.round(median(total.slice(5)) * 100) / 100 };
 }
 
+// Names made of syllables from a seeded generator: like a real directory,
+// the users share few substrings (every user named "Pupil N" would share
+// every trigram, which no real school has).
+const SYLLABLES = "ka lo mi ne ru sa ti vo be da fe gi ho ju ky la ma no pe qu ri so tu va we xi yo zu an el or ul".split(" ");
+function directoryName(i: number): { first: string; last: string } {
+  let x = (i + 1) * 2654435761;
+  const syllable = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return SYLLABLES[x % SYLLABLES.length]!;
+  };
+  const word = (n: number) => {
+    const w = Array.from({ length: n }, syllable).join("");
+    return w[0]!.toUpperCase() + w.slice(1);
+  };
+  return { first: word(2), last: word(3) };
+}
+
+/** The one person the search probe looks for: seeded with the first 1k. */
+const SOUGHT = { index: 500, name: "Wilhelmina Okonkwo-Lindqvist", email: "w.okonkwo-lindqvist@bench.example", query: "okonkwo" };
+
 async function seedUsers(db: Db, from: number, to: number, passwordHash: string) {
   const chunk = 1000;
   for (let start = from; start < to; start += chunk) {
@@ -143,8 +163,11 @@ async function seedUsers(db: Db, from: number, to: number, passwordHash: string)
     const now = Date.now();
     for (let i = start; i < Math.min(to, start + chunk); i++) {
       const id = `bench-user-${String(i).padStart(7, "0")}`;
-      users.push({ id, name: `Pupil ${i}`, createdAt: new Date(now - (to - i) * 1000) });
-      logins.push({ userId: id, email: `pupil${i}@bench.example`, passwordHash, emailVerifiedAt: new Date() });
+      const { first, last } = directoryName(i);
+      const sought = i === SOUGHT.index;
+      users.push({ id, name: sought ? SOUGHT.name : `${first} ${last}`, createdAt: new Date(now - (to - i) * 1000) });
+      const email = sought ? SOUGHT.email : `${first}.${last}${i}@school${i % 7}.example`.toLowerCase();
+      logins.push({ userId: id, email, passwordHash, emailVerifiedAt: new Date() });
       sessions.push({ tokenHash: hashToken(`bench-session-${i}`), userId: id, expiresAt: new Date(now + 86_400_000) });
     }
     await db.user.createMany({ data: users });
@@ -215,29 +238,41 @@ async function main() {
   });
 
   const listUrl = (input: unknown) => `${BASE}/api/trpc/admin.listUsers?input=${encodeURIComponent(JSON.stringify(input))}`;
+  // The scale probes run on a freshly started server after the same warm-up
+  // at both sizes, so that neither size profits from a longer-warmed JIT.
   async function scaleProbe() {
+    await startServer(url);
+    await load("warm-up", { url: `${BASE}/api/trpc/session.validate`, headers: bearer("student") }, 2);
+    await load("warm-up", { url: listUrl({ limit: 50 }), headers: bearer("admin") }, 2);
+    await load("warm-up", { url: listUrl({ limit: 50, query: SOUGHT.query }), headers: bearer("admin") }, 2);
     const first = await (await fetch(listUrl({ limit: 50 }), { headers: bearer("admin") })).json();
     let cursor = first.result.data.nextCursor;
     for (let i = 0; i < 10 && cursor; i++) {
       const page = await (await fetch(listUrl({ limit: 50, cursor }), { headers: bearer("admin") })).json();
       cursor = page.result.data.nextCursor;
     }
-    return {
+    const search = await (await fetch(listUrl({ limit: 50, query: SOUGHT.query }), { headers: bearer("admin") })).json();
+    if (search.result.data.items.length !== 1) throw new Error(`the search for ${SOUGHT.query} did not find exactly one person`);
+    const probes = {
       validate: await timeRequest(`${BASE}/api/trpc/session.validate`, { authorization: "Bearer bench-session-500" }),
       listFirst: await timeRequest(listUrl({ limit: 50 }), bearer("admin")),
       listDeep: await timeRequest(listUrl({ limit: 50, cursor }), bearer("admin")),
-      listSearch: await timeRequest(listUrl({ limit: 50, query: "pupil77" }), bearer("admin")),
+      listSearch: await timeRequest(listUrl({ limit: 50, query: SOUGHT.query }), bearer("admin")),
+      // Not a target: a text in 1 of 7 email domains, so its matches grow with the directory.
+      listSearchBroad: await timeRequest(listUrl({ limit: 50, query: "@school3." }), bearer("admin")),
     };
+    await stopServer();
+    return probes;
   }
-  const small = await scaleProbe();
   await stopServer();
+  const small = await scaleProbe();
   console.log(`seeding up to ${SCALE_USERS} users and sessions…`);
   db = createDb(url);
   await seedUsers(db, 1000, SCALE_USERS, passwordHash);
   await db.$disconnect();
+  const large = await scaleProbe();
   await startServer(url);
   await load("warm-up", { url: `${BASE}/api/trpc/session.validate`, headers: bearer("student") }, 2);
-  const large = await scaleProbe();
   const validateLarge = await load(`session.validate at ${SCALE_USERS / 1000}k`, {
     url: `${BASE}/api/trpc/session.validate`,
     headers: bearer("student"),
@@ -289,7 +324,7 @@ function writeMarkdown(r: any, file: string) {
   const loads = Object.entries(r.loads as Record<string, Load>)
     .map(([k, v]) => `| ${k} | ${v.rps} | ${v.p99} | ${v.non2xx} | ${v.eventLoopP99} | ${v.peakRssMb} |`)
     .join("\n");
-  const scale = (["validate", "listFirst", "listDeep", "listSearch"] as const)
+  const scale = (["validate", "listFirst", "listDeep", "listSearch", "listSearchBroad"] as const)
     .map((k) => `| ${k} | ${r.scale.small[k].serverMs} | ${r.scale.large[k].serverMs} | ${r.scale.small[k].latencyMs} | ${r.scale.large[k].latencyMs} |`)
     .join("\n");
   const section = `<!-- bench:${r.db}:start -->
@@ -310,7 +345,7 @@ ${row("event-loop delay p99 during the log-in storm (ms)", "loginEventLoopP99Ms"
 ${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
 ${row("admin.listUsers first page, scale ratio", "scaleListFirst")}
 ${row("admin.listUsers deep cursor page, scale ratio", "scaleListDeep")}
-${row("admin.listUsers search, scale ratio", "scaleListSearch")}
+${row(`admin.listUsers search for one person ("${SOUGHT.query}"), scale ratio`, "scaleListSearch")}
 ${row(`50-user page at ${r.settings.scaleUsers / 1000}k users, server time (ms)`, "pageAtScaleMs")}
 
 | Load | req/s | p99 ms | non-2xx | event-loop p99 ms | peak RSS MB |
