@@ -1,6 +1,6 @@
 // admin.listUsers, admin.deleteUser and admin.revokeSessions.
 import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
-import { kindOf, Prisma } from "../db/client";
+import { Prisma } from "../db/client";
 import { flagsSelect, listedUserColumns, type ListedUserRow, type UserFlagsRow } from "../db/selects";
 import { userSearchCondition } from "../db/user-search";
 import { serializable } from "../db/serializable";
@@ -37,7 +37,7 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
   const after = decodeCursor(input.cursor);
   const conditions: Prisma.Sql[] = [];
   const query = input.query?.trim();
-  if (query) conditions.push(userSearchCondition(kindOf(s.db), query));
+  if (query) conditions.push(await userSearchCondition(s.db, query));
   for (const [flag, value] of Object.entries(input.flags ?? {}) as [FlagName, boolean | undefined][]) {
     if (value !== undefined && FLAG_COLUMNS[flag]) conditions.push(Prisma.sql`${FLAG_COLUMNS[flag]} = ${value}`);
   }
