@@ -1,8 +1,9 @@
 import argon2 from "argon2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARGON2_OPTIONS, needsRehash, verifyPassword } from "@/server/auth/password";
+import os from "node:os";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { ARGON2_OPTIONS, hashPassword, needsRehash, verifyPassword } from "@/server/auth/password";
 import { createTestApp, type TestApp } from "./support/test-app";
-import { freshEmail, logInAs, PASSWORD } from "./support/accounts";
+import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -41,3 +42,38 @@ describe("password hashing", () => {
     expect((await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash).toBe(oldHash);
   });
 });
+
+describe("argon2 work", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("an unknown address costs one argon2 verification, as a wrong password does", async () => {
+    // No account enumeration by timing: both answers spend one verification.
+    await verifyPassword(await hashPassword("warm the dummy hash up"), "x"); // not counted below
+    const verify = vi.spyOn(argon2, "verify");
+    const known = await seedUser(app);
+    for (const email of [known.email, freshEmail("nobody")]) {
+      verify.mockClear();
+      await expect(app.caller().session.create({ email, password: "a wrong password here" })).rejects.toThrow();
+      expect(verify).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it("runs at most one hash per core at a time", async () => {
+    let running = 0;
+    let most = 0;
+    const original = argon2.verify.bind(argon2);
+    vi.spyOn(argon2, "verify").mockImplementation(async (...args: Parameters<typeof argon2.verify>) => {
+      most = Math.max(most, ++running);
+      try {
+        return await original(...args);
+      } finally {
+        running--;
+      }
+    });
+    const hash = await hashPassword(PASSWORD);
+    const results = await Promise.all(Array.from({ length: os.availableParallelism() * 3 }, () => verifyPassword(hash, PASSWORD)));
+    expect(results.every(Boolean)).toBe(true);
+    expect(most).toBe(os.availableParallelism());
+  });
+});
+
