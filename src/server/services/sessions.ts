@@ -43,16 +43,6 @@ export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, m
   return { token, userId, expiresAt };
 }
 
-type LoginAttemptRow = {
-  userId: string | null;
-  passwordHash: string | null;
-  emailVerifiedAt: Date | string | null;
-  emailPoints: number | bigint | null;
-  emailExpire: Date | string | null;
-  ipPoints: number | bigint | null;
-  ipExpire: Date | string | null;
-};
-
 export const invalidCredentials = () =>
   new AppError("UNAUTHORIZED", "INVALID_CREDENTIALS", "The email address or password is not correct.");
 
@@ -62,22 +52,9 @@ export async function logIn(
   input: { email: string; password: string },
   meta: RequestMeta,
 ): Promise<IssuedSession> {
-  // One statement for the login row and both failure budgets: every log-in
-  // runs it, and each statement costs main-thread CPU that the argon2 hashes
-  // of a log-in storm need.
-  const keys = s.rateLimits.loginBudgetKeys(input.email, meta.ip);
-  const [row] = await s.db.$queryRaw<LoginAttemptRow[]>`
-    SELECT l."userId", l."passwordHash", l."emailVerifiedAt",
-           e."points" AS "emailPoints", e."expire" AS "emailExpire", i."points" AS "ipPoints", i."expire" AS "ipExpire"
-    FROM (SELECT 1 AS "one") AS x
-    LEFT JOIN "Login" l ON l."email" = ${input.email}
-    LEFT JOIN "RateLimit" e ON e."key" = ${keys.email}
-    LEFT JOIN "RateLimit" i ON i."key" = ${keys.ip}`;
-  s.rateLimits.assertLoginBudgets({
-    email: { points: row?.emailPoints ?? null, expire: row?.emailExpire ?? null },
-    ip: { points: row?.ipPoints ?? null, expire: row?.ipExpire ?? null },
-  });
-  const login = row?.userId ? { userId: row.userId, passwordHash: row.passwordHash!, emailVerifiedAt: row.emailVerifiedAt } : undefined;
+  await s.rateLimits.assertLoginAllowed(input.email, meta.ip);
+  const [login] = await s.db.$queryRaw<{ userId: string; passwordHash: string; emailVerifiedAt: Date | string | null }[]>`
+    SELECT "userId", "passwordHash", "emailVerifiedAt" FROM "Login" WHERE "email" = ${input.email}`;
   const ok = login ? await verifyPassword(login.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!login || !ok) {
     await s.rateLimits.recordLoginFailure(input.email, meta.ip);
