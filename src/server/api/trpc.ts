@@ -1,9 +1,8 @@
 // tRPC setup, in three parts: 1. context, 2. init (error shape), 3. procedures.
 import { initTRPC } from "@trpc/server";
-import { AppError, sessionInvalid } from "../app-error";
-import { isCrossSiteRequest } from "../auth/request-origin";
+import { AppError } from "../app-error";
+import { clientIp, isCrossSiteRequest } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
-import { clientIp } from "../auth/request-origin";
 import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
 import { containsNul, nulRefused } from "../http/nul-text";
 import type { RequestMeta, Services } from "../services/context";

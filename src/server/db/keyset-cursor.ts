@@ -1,6 +1,7 @@
 // Keyset pagination over (createdAt, id), newest first: a page is one index
 // seek whatever its depth, and stays stable while rows are added.
 import { validationFailed } from "../app-error";
+import { Prisma } from "./client";
 
 export type Keyset = { createdAt: Date; id: string };
 
@@ -26,3 +27,14 @@ export function keysetAfter(after: Keyset | null) {
 }
 
 export const KEYSET_ORDER = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+
+/** keysetAfter and KEYSET_ORDER for raw SQL, on the table aliased `alias`. */
+export function keysetAfterSql(after: Keyset, alias: string): Prisma.Sql {
+  const createdAt = Prisma.raw(`${alias}."createdAt"`);
+  const id = Prisma.raw(`${alias}."id"`);
+  return Prisma.sql`(${createdAt} < ${after.createdAt} OR (${createdAt} = ${after.createdAt} AND ${id} < ${after.id}))`;
+}
+
+export function keysetOrderSql(alias: string): Prisma.Sql {
+  return Prisma.raw(`${alias}."createdAt" DESC, ${alias}."id" DESC`);
+}

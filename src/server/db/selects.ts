@@ -14,6 +14,27 @@ export const flagsSelect = {
 
 export type UserFlagsRow = Prisma.UserGetPayload<{ select: typeof flagsSelect }>;
 
+/** flagsSelect for raw SQL: the same columns of "User", under an alias. */
+export function flagsColumns(alias: string): string {
+  return Object.keys(flagsSelect)
+    .map((column) => `${alias}."${column}"`)
+    .join(", ");
+}
+
+/** The flag columns as a raw statement returns them (SQLite gives 0 and 1). */
+export type RawFlags = { id: string; name: string } & Record<"teacher" | "admin" | "privilegedStudent" | "reportSpammer", boolean | number>;
+
+export function flagsFromRaw(row: RawFlags): UserFlagsRow {
+  return {
+    id: row.id,
+    name: row.name,
+    teacher: Boolean(row.teacher),
+    admin: Boolean(row.admin),
+    privilegedStudent: Boolean(row.privilegedStudent),
+    reportSpammer: Boolean(row.reportSpammer),
+  };
+}
+
 /** A user as the account pages and user.get show them. */
 export const userSelect = {
   ...flagsSelect,
@@ -23,24 +44,10 @@ export const userSelect = {
 
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
-/**
- * A row of the admin user list, read with raw SQL (one statement per page):
- * the columns of "User" u and "Login" l it may return, and their types.
- */
-export const listedUserColumns = `u."id", u."name", u."teacher", u."admin", u."privilegedStudent", u."reportSpammer",
-  u."createdAt", l."email", l."emailVerifiedAt"`;
+/** A row of the admin user list, read with raw SQL: the flags plus these. */
+export const listedUserColumns = `${flagsColumns("u")}, u."createdAt", l."email", l."emailVerifiedAt"`;
 
-export type ListedUserRow = {
-  id: string;
-  name: string;
-  teacher: boolean | number;
-  admin: boolean | number;
-  privilegedStudent: boolean | number;
-  reportSpammer: boolean | number;
-  createdAt: Date | string;
-  email: string | null;
-  emailVerifiedAt: Date | string | null;
-};
+export type ListedUserRow = RawFlags & { createdAt: Date | string; email: string | null; emailVerifiedAt: Date | string | null };
 
 export const teacherTokenSelect = {
   id: true,

@@ -1,6 +1,6 @@
 // Registration and email verification.
-import { AppError, validationFailed } from "../app-error";
-import { isCommonPassword } from "../auth/common-passwords";
+import { AppError } from "../app-error";
+import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword } from "../auth/password";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
@@ -25,9 +25,7 @@ export type RegisterRequest = { email: string; password: string; name: string; t
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
   await s.rateLimits.consume("register", input.email, meta.ip);
-  if (isCommonPassword(input.password)) {
-    throw validationFailed("password", "This password is too common. Choose one that is harder to guess.");
-  }
+  assertNotCommonPassword(input.password);
   if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken))) throw teacherTokenInvalid();
 
   // Hash before looking the address up: both paths then take the same time.
@@ -72,7 +70,8 @@ async function registrationAttempt(s: Services, email: string): Promise<{ verifi
   return { verified: false };
 }
 
-function verifyLink(s: Services, token: string): string {
+/** The link that confirms an address (registration and email change). */
+export function verifyLink(s: Services, token: string): string {
   return `${s.config.APP_URL}/verify?token=${encodeURIComponent(token)}`;
 }
 

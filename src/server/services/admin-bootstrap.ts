@@ -1,6 +1,5 @@
 // The first administrator, created from the command line (npm run admin:create).
-import { validationFailed } from "../app-error";
-import { isCommonPassword } from "../auth/common-passwords";
+import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword } from "../auth/password";
 import type { Db } from "../db/client";
 import { emailSchema, nameSchema, passwordSchema } from "@/shared/schemas/fields";
@@ -20,7 +19,7 @@ export async function createAdmin(
     return { created: false, userId: existing.userId, email };
   }
   const password = passwordSchema.parse(input.password);
-  if (isCommonPassword(password)) throw validationFailed("password", "This password is too common.");
+  assertNotCommonPassword(password);
   const user = await db.user.create({
     data: {
       name,

@@ -1,8 +1,7 @@
 // Forgotten passwords: a one-hour, single-use link by mail, then a new
 // password that ends every session. Links are EmailVerificationToken rows
 // with purpose "reset-password"; a newer request voids older links.
-import { validationFailed } from "../app-error";
-import { isCommonPassword } from "../auth/common-passwords";
+import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword } from "../auth/password";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { passwordChangedMail, resetPasswordMail } from "../mail/compose";
@@ -38,9 +37,7 @@ export async function requestPasswordReset(s: Services, email: string, meta: Req
  * reads that mailbox.
  */
 export async function resetPassword(s: Services, token: string, password: string): Promise<{ ok: true }> {
-  if (isCommonPassword(password)) {
-    throw validationFailed("password", "This password is too common. Choose one that is harder to guess.");
-  }
+  assertNotCommonPassword(password);
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },

@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
-import type { Db } from "../db/client";
-import type { UserFlagsRow } from "../db/selects";
+import { Prisma, type Db } from "../db/client";
+import { flagsColumns, flagsFromRaw, type RawFlags, type UserFlagsRow } from "../db/selects";
 import type { RequestMeta, Services } from "./context";
 
 type Tx = Pick<Db, "$executeRaw">;
@@ -15,17 +15,8 @@ export type IssuedSession = { token: string; userId: string; expiresAt: Date };
 /** A valid session and its user's flags, read in one query. */
 export type ValidSession = { id: string; userId: string; expiresAt: Date; user: UserFlagsRow };
 
-type SessionWithFlags = {
-  id: string;
-  userId: string;
-  expiresAt: Date | string;
-  lastUsedAt: Date | string;
-  name: string;
-  teacher: boolean | number;
-  admin: boolean | number;
-  privilegedStudent: boolean | number;
-  reportSpammer: boolean | number;
-};
+/** A session row with its user's flags ("id" is the user's: it is the session's userId). */
+type SessionWithFlags = RawFlags & { sessionId: string; expiresAt: Date | string; lastUsedAt: Date | string };
 
 /** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -82,25 +73,16 @@ export async function validateSession(s: Services, token: string | null): Promis
   // The hot path of every authenticated request: one statement for the
   // session and its user's flags, as raw SQL (valid on SQLite and PostgreSQL)
   // because Prisma's query building costs more CPU than the query itself.
-  const rows = await s.db.$queryRaw<SessionWithFlags[]>`
-    SELECT s."id", s."userId", s."expiresAt", s."lastUsedAt",
-           u."name", u."teacher", u."admin", u."privilegedStudent", u."reportSpammer"
+  const [row] = await s.db.$queryRaw<SessionWithFlags[]>`
+    SELECT s."id" AS "sessionId", s."expiresAt", s."lastUsedAt", ${Prisma.raw(flagsColumns("u"))}
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."tokenHash" = ${tokenHash}`;
-  const row = rows[0];
   const session = row && {
-    id: row.id,
-    userId: row.userId,
+    id: row.sessionId,
+    userId: row.id,
     expiresAt: new Date(row.expiresAt),
     lastUsedAt: new Date(row.lastUsedAt),
-    user: {
-      id: row.userId,
-      name: row.name,
-      teacher: Boolean(row.teacher),
-      admin: Boolean(row.admin),
-      privilegedStudent: Boolean(row.privilegedStudent),
-      reportSpammer: Boolean(row.reportSpammer),
-    },
+    user: flagsFromRaw(row),
   };
   if (!session) throw sessionInvalid();
   const now = Date.now();

@@ -63,7 +63,7 @@ export async function isTeacherTokenUsable(db: Db, token: string, now = new Date
     where: { tokenHash: hashToken(token) },
     select: { revokedAt: true, expiresAt: true, uses: true, maxUses: true },
   });
-  return !!row && !row.revokedAt && row.expiresAt > now && row.uses < row.maxUses;
+  return !!row && teacherTokenState(row, now) === "active";
 }
 
 export const teacherTokenNotFound = () =>

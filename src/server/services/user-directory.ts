@@ -1,10 +1,10 @@
 // admin.listUsers, admin.deleteUser and admin.revokeSessions.
-import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
+import { decodeCursor, encodeCursor, keysetAfterSql, keysetOrderSql } from "../db/keyset-cursor";
 import { Prisma } from "../db/client";
-import { flagsSelect, listedUserColumns, type ListedUserRow, type UserFlagsRow } from "../db/selects";
+import { flagsFromRaw, flagsSelect, listedUserColumns, type ListedUserRow, type UserFlagsRow } from "../db/selects";
 import { userSearchCondition } from "../db/user-search";
 import { serializable } from "../db/serializable";
-import { may, mayOn } from "@/shared/permissions";
+import { FLAG_NAMES, may, mayOn, type FlagName } from "@/shared/permissions";
 import type { ListedUser } from "@/shared/schemas/admin";
 import { audit } from "./audit";
 import type { Services } from "./context";
@@ -18,19 +18,11 @@ export type ListUsersRequest = {
   limit: number;
 };
 
-type FlagName = "teacher" | "admin" | "privilegedStudent" | "reportSpammer";
-const FLAG_COLUMNS: Record<FlagName, Prisma.Sql> = {
-  teacher: Prisma.raw(`u."teacher"`),
-  admin: Prisma.raw(`u."admin"`),
-  privilegedStudent: Prisma.raw(`u."privilegedStudent"`),
-  reportSpammer: Prisma.raw(`u."reportSpammer"`),
-};
-
 /**
  * Users newest first, searchable by any part of their email or name,
- * filtered by flags, in keyset pages. One raw statement per page: the
- * keyset walks the ("createdAt", "id") index, and a search of three or more
- * characters goes through the trigram indexes (see user-search.ts).
+ * filtered by flags, in keyset pages: one statement per page, which walks the
+ * ("createdAt", "id") index; a search first counts its matches in the trigram
+ * indexes to choose how to find them (user-search.ts).
  */
 export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUsersRequest) {
   if (!may(caller, "viewUsers")) throw notPermitted("see the user list");
@@ -38,30 +30,24 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
   const conditions: Prisma.Sql[] = [];
   const query = input.query?.trim();
   if (query) conditions.push(await userSearchCondition(s.db, query));
-  for (const [flag, value] of Object.entries(input.flags ?? {}) as [FlagName, boolean | undefined][]) {
-    if (value !== undefined && FLAG_COLUMNS[flag]) conditions.push(Prisma.sql`${FLAG_COLUMNS[flag]} = ${value}`);
+  for (const flag of FLAG_NAMES) {
+    const value = input.flags?.[flag];
+    if (value != null) conditions.push(Prisma.sql`${Prisma.raw(`u."${flag}"`)} = ${value}`);
   }
-  if (after) {
-    conditions.push(Prisma.sql`(u."createdAt" < ${after.createdAt} OR (u."createdAt" = ${after.createdAt} AND u."id" < ${after.id}))`);
-  }
+  if (after) conditions.push(keysetAfterSql(after, "u"));
   const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   const rows = await s.db.$queryRaw<ListedUserRow[]>`
     SELECT ${Prisma.raw(listedUserColumns)}
     FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id"
     ${where}
-    ORDER BY u."createdAt" DESC, u."id" DESC
+    ORDER BY ${keysetOrderSql("u")}
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit).map(
     (u): ListedUser => ({
-      id: u.id,
-      name: u.name,
+      ...flagsFromRaw(u),
       email: u.email ?? "",
       emailVerified: u.emailVerifiedAt != null,
       createdAt: new Date(u.createdAt).toISOString(),
-      teacher: Boolean(u.teacher),
-      admin: Boolean(u.admin),
-      privilegedStudent: Boolean(u.privilegedStudent),
-      reportSpammer: Boolean(u.reportSpammer),
     }),
   );
   const last = page.at(-1);

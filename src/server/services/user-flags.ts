@@ -33,13 +33,9 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
     });
     if (!target) throw userNotFound();
 
+    // (Changing one's own report-spammer flag was refused above.)
     for (const flag of requested) {
-      const decision = canSetFlag(caller, target, flag);
-      if (!decision.allowed) {
-        throw decision.reason === "self-report-spammer"
-          ? selfReportSpammer()
-          : notPermitted(`change the ${flag} flag of this user`);
-      }
+      if (!canSetFlag(caller, target, flag).allowed) throw notPermitted(`change the ${flag} flag of this user`);
     }
     const changed = requested.filter((flag) => target[flag] !== input[flag]);
     if (changed.includes("admin") && input.admin === false) await assertNotLastAdmin(tx, target);

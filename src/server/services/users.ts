@@ -1,10 +1,11 @@
 // The signed-in user's own account: read, update, delete, permissions, and
 // reading another user's flags (teachers and admins).
-import { AppError, sessionInvalid, validationFailed } from "../app-error";
-import { isCommonPassword } from "../auth/common-passwords";
+import { AppError, sessionInvalid } from "../app-error";
+import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { hashToken, newSecretToken } from "../auth/secret-token";
-import { userSelect, type UserFlagsRow, type UserRow } from "../db/selects";
+import { Prisma } from "../db/client";
+import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRow, type UserRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { emailChangedNoticeMail, confirmNewEmailMail } from "../mail/compose";
 import { enqueueMail } from "../mail/outbox";
@@ -12,7 +13,7 @@ import { capabilities, maySeeReportSpammer, may } from "@/shared/permissions";
 import type { Me } from "@/shared/schemas/user";
 import { audit } from "./audit";
 import type { RequestMeta, Services } from "./context";
-import { VERIFICATION_TTL_MS } from "./accounts";
+import { VERIFICATION_TTL_MS, verifyLink } from "./accounts";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 import { emailTaken } from "./email-taken";
@@ -45,20 +46,18 @@ export async function userInfo(s: Services, caller: UserFlagsRow, userId: string
   const self = !userId || userId === caller.id;
   if (!self && !may(caller, "viewUsers")) throw notPermitted("see other users");
   // Raw SQL for the same reason as session validation: a hot read path.
-  const user = self
+  const row = self
     ? caller
-    : (
-        await s.db.$queryRaw<UserFlagsRow[]>`
-          SELECT "id", "name", "teacher", "admin", "privilegedStudent", "reportSpammer" FROM "User" WHERE "id" = ${userId}`
-      )[0];
-  if (!user) throw userNotFound();
+    : (await s.db.$queryRaw<RawFlags[]>`SELECT ${Prisma.raw(flagsColumns("u"))} FROM "User" u WHERE u."id" = ${userId}`)[0];
+  if (!row) throw userNotFound();
+  const user = flagsFromRaw(row);
   return {
     userId: user.id,
     name: user.name,
-    teacher: Boolean(user.teacher),
-    admin: Boolean(user.admin),
-    privilegedStudent: Boolean(user.privilegedStudent),
-    reportSpammer: maySeeReportSpammer(caller) ? Boolean(user.reportSpammer) : false,
+    teacher: user.teacher,
+    admin: user.admin,
+    privilegedStudent: user.privilegedStudent,
+    reportSpammer: maySeeReportSpammer(caller) ? user.reportSpammer : false,
   };
 }
 
@@ -103,9 +102,7 @@ export async function updateMe(
   // Every check first: nothing is written unless all parts can succeed.
   let passwordHash: string | undefined;
   if (input.password) {
-    if (isCommonPassword(input.password.next)) {
-      throw validationFailed("password.next", "This password is too common. Choose one that is harder to guess.");
-    }
+    assertNotCommonPassword(input.password.next, "password.next");
     await confirmPassword(s, session.userId, input.password.current, meta);
     passwordHash = await hashPassword(input.password.next);
   }
@@ -117,7 +114,7 @@ export async function updateMe(
   const token = newEmail ? newSecretToken() : null;
   const mails = newEmail
     ? await Promise.all([
-        confirmNewEmailMail(newEmail, name, `${s.config.APP_URL}/verify?token=${encodeURIComponent(token!)}`),
+        confirmNewEmailMail(newEmail, name, verifyLink(s, token!)),
         emailChangedNoticeMail(login.email, name, newEmail),
       ])
     : [];
