@@ -24,6 +24,10 @@ describe("configuration", () => {
     ["SESSION_TTL_SECONDS", "1.5"],
     ["RESEND_BASE_URL", "nope"],
     ["EMAIL_FROM", "no address here"],
+    ["SESSION_TTL_SECONDS", String(31 * 86400 + 1)],
+    ["TRUST_PROXY", "11"],
+    ["TRUST_PROXY", "-1"],
+    ["NODE_ENV", "staging"],
   ])("refuses %s=%s, naming the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}:`));
