@@ -6,6 +6,7 @@ import { createServices } from "@/server/services/context";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { handleTrpcRequest } from "@/server/api/http-handler";
+import { createApiHandler } from "@/server/http/api-server";
 import { expectAppError } from "./support/expect-app-error";
 
 describe("database unreachable", () => {
@@ -33,5 +34,19 @@ describe("database unreachable", () => {
     expect(body.error.data.appCode).toBe("SERVICE_UNAVAILABLE");
     expect(body.error.message).toMatch(/briefly unavailable/);
     expect(body.error.data.stack).toBeUndefined();
+  });
+
+  it("keeps the session cookie: an outage is not a logged-out session", async () => {
+    const api = createApiHandler(() => services);
+    const withCookie = { headers: { cookie: "session=some-session-token" } };
+    for (const request of [
+      new Request("http://localhost/api/trpc/session.validate", withCookie),
+      new Request("http://localhost/api/trpc/user.get", withCookie),
+      new Request("http://localhost/api/user/session/validate", withCookie),
+    ]) {
+      const res = await api(request);
+      expect(res.status, request.url).toBe(503);
+      expect(res.headers.getSetCookie(), request.url).toEqual([]);
+    }
   });
 });

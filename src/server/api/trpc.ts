@@ -6,7 +6,7 @@ import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/
 import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
 import { containsNul, nulRefused } from "../http/nul-text";
 import type { RequestMeta, Services } from "../services/context";
-import { validateSession } from "../services/sessions";
+import { validateSessionOrClear } from "../services/sessions";
 
 // 1. Context -----------------------------------------------------------------
 
@@ -89,9 +89,6 @@ export const publicProcedure = t.procedure.use(typedErrors).use(sameSiteMutation
 
 /** Needs a valid session; inside, ctx.session is known to be present. */
 export const authenticatedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = await validateSession(ctx.services, ctx.sessionToken).catch((error) => {
-    if (error instanceof AppError && error.appCode === "SESSION_INVALID" && ctx.sessionToken) sessionCookie.clear(ctx);
-    throw error;
-  });
+  const session = await validateSessionOrClear(ctx.services, ctx.sessionToken, () => sessionCookie.clear(ctx));
   return next({ ctx: { ...ctx, session } });
 });

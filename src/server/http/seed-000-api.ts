@@ -9,7 +9,7 @@ import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@
 import type { AppError } from "../app-error";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import { register } from "../services/accounts";
-import { logIn, revokeSession, validateSession } from "../services/sessions";
+import { logIn, revokeSession, validateSessionOrClear } from "../services/sessions";
 import { deleteMe, getMe, permissionsOf, updateMe } from "../services/users";
 import { route, type JsonRoute, type RouteContext } from "./json-routes";
 
@@ -34,12 +34,7 @@ const envelope = {
 async function session(ctx: RouteContext<unknown>) {
   const appUrl = ctx.services.config.APP_URL;
   const token = sessionTokenFrom(ctx.headers, appUrl);
-  try {
-    return await validateSession(ctx.services, token);
-  } catch (error) {
-    if (token) ctx.resHeaders.append("set-cookie", clearSessionCookie(appUrl));
-    throw error;
-  }
+  return validateSessionOrClear(ctx.services, token, () => ctx.resHeaders.append("set-cookie", clearSessionCookie(appUrl)));
 }
 
 const SESSION_ERRORS = ["SESSION_INVALID", "SERVICE_UNAVAILABLE"] as const;

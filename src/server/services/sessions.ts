@@ -96,6 +96,20 @@ export async function validateSession(s: Services, token: string | null): Promis
   return { id: session.id, userId: session.userId, expiresAt: session.expiresAt, user: session.user };
 }
 
+/**
+ * validateSession for a request that carried the token in a cookie:
+ * `clearCookie` runs when the token names no valid session, and only then (a
+ * database that is briefly down must not log browsers out).
+ */
+export async function validateSessionOrClear(s: Services, token: string | null, clearCookie: () => void): Promise<ValidSession> {
+  try {
+    return await validateSession(s, token);
+  } catch (error) {
+    if (token && error instanceof AppError && error.appCode === "SESSION_INVALID") clearCookie();
+    throw error;
+  }
+}
+
 /** Revokes the session a token names, valid or expired. */
 export async function revokeSession(s: Services, token: string | null): Promise<void> {
   if (!token) throw sessionInvalid();

@@ -2,7 +2,7 @@ import { okOutput } from "@/shared/schemas/account";
 import { createSessionInput, revokeSessionInput, sessionListOutput, sessionOutput } from "@/shared/schemas/session";
 import { revokedOutput } from "@/shared/schemas/admin";
 import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from "../../services/own-sessions";
-import { logIn, revokeSession, validateSession } from "../../services/sessions";
+import { logIn, revokeSession, validateSessionOrClear } from "../../services/sessions";
 import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
 
 export const sessionRouter = router({
@@ -16,10 +16,7 @@ export const sessionRouter = router({
     }),
 
   validate: publicProcedure.output(sessionOutput).query(async ({ ctx }) => {
-    const session = await validateSession(ctx.services, ctx.sessionToken).catch((error) => {
-      if (ctx.sessionToken) sessionCookie.clear(ctx);
-      throw error;
-    });
+    const session = await validateSessionOrClear(ctx.services, ctx.sessionToken, () => sessionCookie.clear(ctx));
     return { userId: session.userId, expiresAt: session.expiresAt.toISOString() };
   }),
 
