@@ -32,6 +32,20 @@ describe.runIf(process.env.TEST_DB !== "postgres")("SQLite journal", () => {
     expect(Number(sync!.synchronous)).toBe(1); // NORMAL
   });
 
+  it("a pending migration on a database a server holds open says to stop the server", async () => {
+    const file = path.join(TEST_DIR, `held-${randomBytes(4).toString("hex")}.db`);
+    fs.copyFileSync(app.config.DATABASE_URL.replace(/^file:/, ""), file);
+    const held = createDb(`file:${file}`);
+    try {
+      // Forget the newest migration, so that one is pending again.
+      await held.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE "migration_name" = (SELECT max("migration_name") FROM "_prisma_migrations")`);
+      await expect(migrate(`file:${file}`, { quiet: true })).rejects.toThrow(/in use by a running server: stop it/);
+    } finally {
+      await held.$disconnect();
+      for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
+    }
+  });
+
   it("a database file already in WAL mode is migrated when no server holds it", async () => {
     const file = path.join(TEST_DIR, `wal-${randomBytes(4).toString("hex")}.db`);
     const raw = new Database(file);
