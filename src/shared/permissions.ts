@@ -16,6 +16,7 @@ export type Scope = "anyone" | "students";
 
 export const ACTIONS = [
   "viewUsers",
+  "viewReportSpammer",
   "setPrivilegedStudent",
   "setReportSpammer",
   "setTeacher",
@@ -30,6 +31,7 @@ export type Action = (typeof ACTIONS)[number];
 /** The table: action → the roles that may do it, and on whom. Absent = never. */
 export const PERMISSIONS: Record<Action, Partial<Record<Role, Scope>>> = {
   viewUsers: { teacher: "anyone", admin: "anyone" },
+  viewReportSpammer: { teacher: "anyone", admin: "anyone" },
   setPrivilegedStudent: { teacher: "students", admin: "anyone" },
   setReportSpammer: { teacher: "students", admin: "anyone" },
   setTeacher: { admin: "anyone" },
@@ -105,9 +107,9 @@ export function capabilities(actor: Actor) {
   };
 }
 
-/** Whether the viewer may see report-spammer flags. */
-export function maySeeReportSpammer(viewer: Pick<Flags, "teacher" | "admin">): boolean {
-  return viewer.teacher || viewer.admin;
+/** Whether the viewer may see report-spammer flags (the table's viewReportSpammer). */
+export function maySeeReportSpammer(viewer: Actor): boolean {
+  return may(viewer, "viewReportSpammer");
 }
 
 /** Why a flag control is disabled, in words for the dashboard. */
