@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { hashPassword } from "../src/server/auth/password";
 import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
-import { createDb, type Db } from "../src/server/db/client";
+import { createDb, sqlitePath, type Db } from "../src/server/db/client";
 import { migrate } from "./migrate";
 import pg from "pg";
 
@@ -44,7 +44,7 @@ function databaseUrl(name: "small" | "large"): string {
 
 async function freshDatabase(url: string) {
   if (DB_KIND === "sqlite") {
-    const file = url.replace(/^file:/, "");
+    const file = sqlitePath(url);
     for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
     fs.mkdirSync(path.dirname(file), { recursive: true });
   } else {

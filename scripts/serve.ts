@@ -8,7 +8,7 @@ import { ConfigError, parseConfig } from "../src/env";
 import { recordPeerAddress } from "../src/server/http/peer-address";
 import { securityHeaders } from "../src/server/http/security-headers";
 import { createApiHandler, isApiPath, serveNode } from "../src/server/http/api-server";
-import { createServices } from "../src/server/services/context";
+import { createServices, sharedServices } from "../src/server/services/context";
 import { migrate } from "./migrate";
 
 async function main() {
@@ -22,7 +22,7 @@ async function main() {
   await app.prepare();
   const headers = Object.entries(securityHeaders(config.APP_URL));
   // The JSON APIs are answered here directly; pages and the rest go to Next.js.
-  const services = createServices(config);
+  const services = sharedServices(() => createServices(config)); // the pages use the same
   services.mail.start();
   const api = createApiHandler(() => services);
   const server = http.createServer((req, res) => {

@@ -12,7 +12,7 @@ export type FlagName = (typeof FLAG_NAMES)[number];
  * On whom a role may act: "anyone", or only "students" (users who are
  * neither teacher nor admin).
  */
-export type Scope = "anyone" | "students";
+type Scope = "anyone" | "students";
 
 export const ACTIONS = [
   "viewUsers",
@@ -64,7 +64,7 @@ export const FLAG_LABELS: Record<FlagName, string> = {
 };
 
 /** The strongest role a set of flags gives. */
-export function roleOf(flags: Pick<Flags, "teacher" | "admin" | "privilegedStudent">): Role {
+function roleOf(flags: Pick<Flags, "teacher" | "admin" | "privilegedStudent">): Role {
   if (flags.admin) return "admin";
   if (flags.teacher) return "teacher";
   if (flags.privilegedStudent) return "privilegedStudent";
@@ -86,7 +86,7 @@ export function mayOn(actor: Actor, action: Action, target: Target): boolean {
   return scope === "anyone" || (!target.teacher && !target.admin);
 }
 
-export type FlagDecision = { allowed: true } | { allowed: false; reason: "self-report-spammer" | "not-permitted" };
+type FlagDecision = { allowed: true } | { allowed: false; reason: "self-report-spammer" | "not-permitted" };
 
 /** Whether the actor may change this flag on this target, with the reason when not. */
 export function canSetFlag(actor: Actor, target: Target, flag: FlagName): FlagDecision {

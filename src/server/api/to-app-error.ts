@@ -39,7 +39,7 @@ export function validationError(error: ZodError): AppError {
   return new AppError("BAD_REQUEST", "VALIDATION_FAILED", message, { fieldErrors });
 }
 
-export const serviceUnavailable = () =>
+const serviceUnavailable = () =>
   new AppError("SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a moment.");
 
 /** Maps a failure to the AppError a client sees; unexpected ones are logged. */

@@ -2,7 +2,7 @@
 // __Host- prefix when the app is served over https.
 import { parse, serialize } from "cookie";
 
-export function sessionCookieName(appUrl: string): string {
+function sessionCookieName(appUrl: string): string {
   return isHttps(appUrl) ? "__Host-session" : "session";
 }
 

@@ -10,7 +10,7 @@ import type { RequestMeta, Services } from "../services/context";
 import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
 import { containsNul, nulRefused } from "./nul-text";
 
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export type RouteContext<I> = {
   services: Services;

@@ -15,7 +15,7 @@ import { route, type JsonRoute, type RouteContext } from "./json-routes";
 
 export const SEED_000_BASE = "/api/user";
 
-export const seed000ErrorBody = z
+const seed000ErrorBody = z
   .object({
     status: z.literal("error"),
     error: z.object({ code: z.enum(APP_CODES), message: z.string() }),

@@ -1,12 +1,9 @@
-// The process-wide services, created on first use from the validated
-// configuration. Kept on globalThis so that development reloads reuse them.
+// The process-wide services for pages and route files: those the server entry
+// made, or created on first use from the validated configuration.
 import "server-only";
 import { config } from "@/env";
-import { createServices, type Services } from "./context";
-
-const holder = globalThis as unknown as { __accountsServices?: Services };
+import { createServices, sharedServices, type Services } from "./context";
 
 export function services(): Services {
-  holder.__accountsServices ??= createServices(config());
-  return holder.__accountsServices;
+  return sharedServices(() => createServices(config()));
 }

@@ -3,7 +3,7 @@
 import { AppError } from "../app-error";
 import type { Tx } from "../db/serializable";
 
-export const lastAdmin = () =>
+const lastAdmin = () =>
   new AppError("CONFLICT", "LAST_ADMIN", "This is the last admin: make someone else an admin first.");
 
 /** Refuses to remove this admin when no other admin exists. */

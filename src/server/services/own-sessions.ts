@@ -32,7 +32,7 @@ export async function listOwnSessions(s: Services, current: ValidSession) {
   }));
 }
 
-export const sessionNotFound = () =>
+const sessionNotFound = () =>
   new AppError("NOT_FOUND", "SESSION_NOT_FOUND", "You have no session with this id.");
 
 /** Ends one of the caller's own sessions; another user's id is not found. */

@@ -9,7 +9,7 @@ import { enqueueMail } from "../mail/outbox";
 import { tokenExpired, tokenInvalid } from "./accounts";
 import type { RequestMeta, Services } from "./context";
 
-export const RESET_TTL_MS = 3600 * 1000;
+const RESET_TTL_MS = 3600 * 1000;
 const PURPOSE = "reset-password";
 
 /** Always {ok: true}; mails a link only when the address has an account. */

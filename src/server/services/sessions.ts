@@ -34,7 +34,7 @@ export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, m
   return { token, userId, expiresAt };
 }
 
-export const invalidCredentials = () =>
+const invalidCredentials = () =>
   new AppError("UNAUTHORIZED", "INVALID_CREDENTIALS", "The email address or password is not correct.");
 
 /** Checks an email and password and opens a session. */

@@ -11,7 +11,7 @@ import { notPermitted } from "./access-errors";
 
 type Tx = Pick<Db, "teacherToken">;
 
-export const TEACHER_TOKEN_DEFAULTS = { maxUses: 1, expiresInDays: 14 } as const;
+const TEACHER_TOKEN_DEFAULTS = { maxUses: 1, expiresInDays: 14 } as const;
 
 export async function createTeacherToken(
   db: Db,
@@ -66,7 +66,7 @@ export async function isTeacherTokenUsable(db: Db, token: string, now = new Date
   return !!row && teacherTokenState(row, now) === "active";
 }
 
-export const teacherTokenNotFound = () =>
+const teacherTokenNotFound = () =>
   new AppError("NOT_FOUND", "TEACHER_TOKEN_NOT_FOUND", "There is no teacher token with this id.");
 
 export function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date; uses: number; maxUses: number }, now = new Date()) {

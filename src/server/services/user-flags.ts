@@ -11,7 +11,7 @@ import { notPermitted, userNotFound } from "./access-errors";
 
 export type FlagChanges = { userId?: string | null } & Partial<Record<FlagName, boolean | null>>;
 
-export const selfReportSpammer = () =>
+const selfReportSpammer = () =>
   new AppError("FORBIDDEN", "SELF_REPORT_SPAMMER", "Nobody may change their own report-spammer flag.");
 
 export async function setFlags(s: Services, callerId: string, input: FlagChanges) {

@@ -18,7 +18,7 @@ import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 import { emailTaken } from "./email-taken";
 
-export function toMe(user: UserRow): Me {
+function toMe(user: UserRow): Me {
   return {
     id: user.id,
     name: user.name,

@@ -2,9 +2,9 @@
 import { z } from "zod";
 
 export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 128;
-export const NAME_MAX = 100;
-export const EMAIL_MAX = 254;
+const PASSWORD_MAX = 128;
+const NAME_MAX = 100;
+const EMAIL_MAX = 254;
 
 export const emailSchema = z
   .string({ error: "Enter your email address." })
