@@ -1,13 +1,12 @@
 "use client";
 import { useState } from "react";
-import type { Actor } from "@/shared/permissions";
 import type { ListedUser } from "@/shared/schemas/admin";
 import { messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
 
 /** An admin's actions on one user: end their sessions, delete the account. */
-export function UserPanel(props: { user: ListedUser; viewer: Actor; onDone: () => void }) {
+export function UserPanel(props: { user: ListedUser; onDone: () => void }) {
   const { user } = props;
   const utils = api.useUtils();
   const [confirming, setConfirming] = useState(false);

@@ -26,13 +26,13 @@ export function UsersSection(props: { viewer: Actor }) {
   const cursor = cursors.at(-1) ?? null;
   const list = api.admin.listUsers.useQuery({ query: query || null, cursor, limit: PAGE_SIZE });
   const setFlags = api.admin.setFlags.useMutation({
-    onSuccess: async (_data, input) => {
+    onSuccess: async () => {
       setNotice({ tone: "success", text: "Saved." });
       await Promise.all([utils.admin.listUsers.invalidate(), utils.admin.auditLog.invalidate()]);
-      for (const flag of FLAG_NAMES) if (input[flag] != null) forget(`${input.userId}:${flag}`);
     },
-    onError: (error, input) => {
-      setNotice({ tone: "error", text: messageOf(error) });
+    onError: (error) => setNotice({ tone: "error", text: messageOf(error) }),
+    // After the list has been refetched (or the change refused), the server's value shows again.
+    onSettled: (_data, _error, input) => {
       for (const flag of FLAG_NAMES) if (input[flag] != null) forget(`${input.userId}:${flag}`);
     },
   });
@@ -49,7 +49,6 @@ export function UsersSection(props: { viewer: Actor }) {
     setFlags.mutate({ userId: user.id, [flag]: value });
   }
 
-  const selectedUser = list.data?.items.find((u) => u.id === selected) ?? null;
   return (
     <section aria-labelledby="users-heading">
       <h2 id="users-heading" className="visually-hidden">
@@ -115,9 +114,7 @@ export function UsersSection(props: { viewer: Actor }) {
                 Manage<span className="visually-hidden"> {user.name}</span>
               </button>
             ) : null}
-            {selectedUser?.id === user.id ? (
-              <UserPanel user={selectedUser} viewer={viewer} onDone={() => setSelected(null)} />
-            ) : null}
+            {selected === user.id ? <UserPanel user={user} onDone={() => setSelected(null)} /> : null}
           </li>
         ))}
       </ul>
