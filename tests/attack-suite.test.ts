@@ -11,6 +11,7 @@ import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
 import { pgAdmin, testDbKind } from "./support/databases";
+import { expectAppError } from "./support/expect-app-error";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -138,6 +139,8 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL dropping its connections
       );
       expect(failure?.appCode).toBe("SERVICE_UNAVAILABLE");
       expect(failure?.message).toMatch(/briefly unavailable/);
+      // Log-in runs its statements on the pool directly: the same answer.
+      await expectAppError(app.caller().session.create({ email: user.email, password: PASSWORD }), "SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE");
     } finally {
       await pgAdmin((c) => c.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`));
     }
@@ -146,5 +149,7 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL dropping its connections
       recovered = await app.caller({ token }).session.validate().catch(() => null);
     }
     expect(recovered).toMatchObject({ userId: user.id });
+    const again = await logInAs(app, user.email);
+    expect(await app.caller({ token: again }).session.validate()).toMatchObject({ userId: user.id });
   });
 });

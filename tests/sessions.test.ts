@@ -82,6 +82,25 @@ describe("session.create", () => {
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
   });
 
+  it("reads the failure window in UTC whatever the server's time zone", async () => {
+    // Timestamps are stored as UTC; read back in local time, a window in a
+    // zone 14 hours ahead of UTC would look long past and let log-ins through.
+    const zone = process.env.TZ;
+    process.env.TZ = "Pacific/Kiritimati";
+    try {
+      const user = await seedUser(app);
+      for (let i = 0; i < RATE_LIMITS.loginFailuresPerEmail.points; i++) {
+        await expectAppError(app.caller().session.create({ email: user.email, password: "wrong password here" }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+      }
+      const limited = await expectAppError(app.caller().session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+      expect(limited.details.retryAfterSeconds).toBeGreaterThan(14 * 60);
+      expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it(`allows ${RATE_LIMITS.loginFailuresPerIp.points} failures per client address, then RATE_LIMITED for any email`, async () => {
     const ip = "192.0.2.77";
     for (let i = 0; i < RATE_LIMITS.loginFailuresPerIp.points; i++) {

@@ -3,6 +3,7 @@
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../app-error";
 import type { Db } from "../db/client";
+import { readFailureBudgets } from "../db/login-statements";
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -38,23 +39,22 @@ export class RateLimits {
 
   /**
    * Refuses a log-in attempt while either failure budget is spent. Every
-   * log-in passes here, so both counters are read in one raw statement (the
-   * store's own table and keys) instead of two queries built by Prisma.
+   * log-in passes here, so both counters are read in one prepared statement
+   * (the store's own table and keys; db/login-statements.ts).
    */
   async assertLoginAllowed(email: string, ip: string | null): Promise<void> {
     const checks = [
       ["loginFailuresPerEmail", this.limiters.loginFailuresPerEmail.getKey(email)],
       ["loginFailuresPerIp", this.limiters.loginFailuresPerIp.getKey(ipKey(ip))],
     ] as const;
-    const rows = await this.db.$queryRaw<{ key: string; points: number | bigint; expire: Date | string | null }[]>`
-      SELECT "key", "points", "expire" FROM "RateLimit" WHERE "key" = ${checks[0][1]} OR "key" = ${checks[1][1]}`;
+    const rows = await readFailureBudgets(this.db, [checks[0][1], checks[1][1]]);
     const now = Date.now();
     let waitMs = 0;
     for (const [name, key] of checks) {
       const row = rows.find((r) => r.key === key);
-      if (!row || row.expire == null || Number(row.points) < RATE_LIMITS[name].points) continue;
+      if (!row || row.expire == null || row.points < RATE_LIMITS[name].points) continue;
       // A window that has passed leaves a negative wait: allowed again.
-      waitMs = Math.max(waitMs, new Date(row.expire).getTime() - now);
+      waitMs = Math.max(waitMs, row.expire.getTime() - now);
     }
     if (waitMs > 0) throw rateLimited(waitMs);
   }

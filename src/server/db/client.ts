@@ -5,6 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { databaseKind, type DatabaseKind } from "./database-url";
@@ -18,11 +20,42 @@ export function sqlitePath(url: string): string {
   return path.resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
 }
 
-const kinds = new WeakMap<Db, DatabaseKind>();
+/**
+ * The driver beneath a client, for the few statements run on it directly
+ * (db/login-statements.ts): the very SQLite connection or PostgreSQL pool
+ * that Prisma's own queries use.
+ */
+export type Driver =
+  | { kind: "sqlite"; connection: () => Promise<BetterSqlite3.Database> }
+  | { kind: "postgres"; pool: pg.Pool };
+
+const drivers = new WeakMap<Db, Driver>();
+
+export function driverOf(db: Db): Driver {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error("this client was not made by createDb");
+  return driver;
+}
 
 /** Which database a client talks to, for the few queries that differ. */
 export function kindOf(db: Db): DatabaseKind {
-  return kinds.get(db) ?? "sqlite";
+  return drivers.get(db)?.kind ?? "sqlite";
+}
+
+/** The SQLite adapter, keeping hold of the connection it opens for Prisma. */
+class SqliteAdapterFactory extends PrismaBetterSQLite3 {
+  connection: BetterSqlite3.Database | null = null;
+
+  override async connect() {
+    const adapter = await super.connect();
+    this.connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      this.connection = null;
+      await dispose();
+    };
+    return adapter;
+  }
 }
 
 export function createDb(url: string): Db {
@@ -31,7 +64,14 @@ export function createDb(url: string): Db {
     const file = sqlitePath(url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Wait up to 5 s for a lock held by another process (migrations, scripts).
-    db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 }) });
+    const adapter = new SqliteAdapterFactory({ url: `file:${file}`, timeout: 5000 });
+    const client = new SqliteClient({ adapter });
+    db = client;
+    drivers.set(db, {
+      kind: "sqlite",
+      // Prisma opens its connection on first use (and again after $disconnect).
+      connection: async () => adapter.connection ?? (await client.$connect(), adapter.connection!),
+    });
     // WAL: readers never wait for the writer, and with synchronous = NORMAL a
     // commit does not wait for fsync (a power cut may lose the last commits,
     // never corrupt the file). Measured here: an insert 2.9 ms -> 0.2 ms,
@@ -41,9 +81,12 @@ export function createDb(url: string): Db {
       void db.$queryRawUnsafe(`PRAGMA ${pragma}`).catch(() => undefined);
     }
   } else {
-    const adapter = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-    db = new PostgresClient({ adapter }) as unknown as Db;
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+    // A connection dropped while idle (a restart, pg_terminate_backend) is
+    // replaced on the next query; without a listener it would end the process.
+    pool.on("error", () => undefined);
+    db = new PostgresClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
+    drivers.set(db, { kind: "postgres", pool });
   }
-  kinds.set(db, databaseKind(url));
   return db;
 }

@@ -6,6 +6,7 @@ import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import { Prisma, type Db } from "../db/client";
+import { insertSession, readLogin, sessionColumnList, sessionColumns, type NewSessionRow } from "../db/login-statements";
 import { flagsColumns, flagsFromRaw, type RawFlags, type UserFlagsRow } from "../db/selects";
 import type { RequestMeta, Services } from "./context";
 
@@ -21,17 +22,31 @@ type SessionWithFlags = RawFlags & { sessionId: string; expiresAt: Date | string
 /** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, meta: RequestMeta): Promise<IssuedSession> {
+/** A new session: the token for the client and the row to store (its hash only). */
+function newSession(ttlSeconds: number, userId: string, meta: RequestMeta): { issued: IssuedSession; row: NewSessionRow } {
   const token = newSecretToken();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-  // Raw SQL: every log-in writes here, and Prisma's query building costs more
-  // CPU than the insert (the log-in storm shares the cores with argon2).
+  const row: NewSessionRow = {
+    id: randomUUID(),
+    tokenHash: hashToken(token),
+    userId,
+    createdAt: now,
+    expiresAt,
+    lastUsedAt: now,
+    ip: meta.ip?.slice(0, 64) ?? null,
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+  };
+  return { issued: { token, userId, expiresAt }, row };
+}
+
+/** Opens a session inside a transaction (an email confirmation logs in). */
+export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, meta: RequestMeta): Promise<IssuedSession> {
+  const { issued, row } = newSession(ttlSeconds, userId, meta);
   await tx.$executeRaw`
-    INSERT INTO "Session" ("id", "tokenHash", "userId", "createdAt", "expiresAt", "lastUsedAt", "ip", "userAgent")
-    VALUES (${randomUUID()}, ${hashToken(token)}, ${userId}, ${now}, ${expiresAt}, ${now},
-            ${meta.ip?.slice(0, 64) ?? null}, ${meta.userAgent?.slice(0, 512) ?? null})`;
-  return { token, userId, expiresAt };
+    INSERT INTO "Session" (${Prisma.raw(sessionColumnList)})
+    VALUES (${Prisma.join(sessionColumns.map((c) => row[c]))})`;
+  return issued;
 }
 
 const invalidCredentials = () =>
@@ -43,9 +58,9 @@ export async function logIn(
   input: { email: string; password: string },
   meta: RequestMeta,
 ): Promise<IssuedSession> {
+  // The log-in path runs its statements on the driver (db/login-statements.ts).
   await s.rateLimits.assertLoginAllowed(input.email, meta.ip);
-  const [login] = await s.db.$queryRaw<{ userId: string; passwordHash: string; emailVerifiedAt: Date | string | null }[]>`
-    SELECT "userId", "passwordHash", "emailVerifiedAt" FROM "Login" WHERE "email" = ${input.email}`;
+  const login = await readLogin(s.db, input.email);
   const ok = login ? await verifyPassword(login.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!login || !ok) {
     await s.rateLimits.recordLoginFailure(input.email, meta.ip);
@@ -56,14 +71,16 @@ export async function logIn(
     const upgraded = await hashPassword(input.password);
     await s.db.login.updateMany({ where: { userId: login.userId, passwordHash: login.passwordHash }, data: { passwordHash: upgraded } });
   }
-  if (!login.emailVerifiedAt) {
+  if (!login.verified) {
     throw new AppError(
       "FORBIDDEN",
       "EMAIL_NOT_VERIFIED",
       "Confirm your email address first: open the link we sent you, or ask for a new one.",
     );
   }
-  return issueSession(s.db, s.config.SESSION_TTL_SECONDS, login.userId, meta);
+  const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, login.userId, meta);
+  await insertSession(s.db, row);
+  return issued;
 }
 
 /** The session a token names, or SESSION_INVALID. Deletes it when expired. */
