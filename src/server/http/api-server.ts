@@ -36,7 +36,10 @@ export function createApiHandler(getServices: () => Services) {
   };
 }
 
-/** Serves one Node request with a fetch-style handler. */
+/**
+ * Serves one Node request with a fetch-style handler. The APIs speak JSON
+ * only, so bodies pass as text (no byte copies or streams on the hot path).
+ */
 export async function serveNode(
   req: IncomingMessage,
   res: ServerResponse,
@@ -49,27 +52,37 @@ export async function serveNode(
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     else if (value !== undefined) headers.set(key, value);
   }
-  let body: Buffer | undefined;
+  let body: string | undefined;
   if (req.method !== "GET" && req.method !== "HEAD") {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) {
-        res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error: "PAYLOAD_TOO_LARGE" }));
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    const bytes = await readBody(req);
+    if (!bytes) {
+      res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error: "PAYLOAD_TOO_LARGE" }));
+      return;
     }
-    body = Buffer.concat(chunks);
+    body = bytes.toString();
   }
-  const response = await handle(
-    new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined }),
-  );
+  const response = await handle(new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body }));
   const outgoing: Record<string, string | string[]> = Object.fromEntries(response.headers.entries());
   const cookies = response.headers.getSetCookie();
   if (cookies.length) outgoing["set-cookie"] = cookies;
   for (const [name, value] of extraHeaders) outgoing[name] = value;
   res.writeHead(response.status, outgoing);
-  res.end(Buffer.from(await response.arrayBuffer()));
+  res.end(await response.text());
+}
+
+/** The request body, or null past MAX_BODY_BYTES. */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners("data");
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
 }
