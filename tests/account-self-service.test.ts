@@ -45,6 +45,29 @@ describe("user.update", () => {
     await logInAs(app, next);
   });
 
+  it("a confirmation whose address was taken meanwhile is EMAIL_TAKEN; the account keeps its address", async () => {
+    const { user, token } = await signedIn();
+    const next = freshEmail("contested");
+    await app.caller({ token }).user.update({ email: next });
+    const confirm = (await app.mailsTo(next)).at(-1)!;
+    await seedUser(app, { email: next });
+    await expectAppError(app.caller().user.verify({ token: tokenFromLink(confirm.text, "/verify") }), "CONFLICT", "EMAIL_TAKEN");
+    expect(await app.caller({ token }).user.get()).toMatchObject({ email: user.email, pendingEmail: next });
+    await logInAs(app, user.email);
+  });
+
+  it("a newer email change voids the older link", async () => {
+    const { token } = await signedIn();
+    const [first, second] = [freshEmail("first"), freshEmail("second")];
+    await app.caller({ token }).user.update({ email: first });
+    await app.caller({ token }).user.update({ email: second });
+    const older = tokenFromLink((await app.mailsTo(first)).at(-1)!.text, "/verify");
+    const newer = tokenFromLink((await app.mailsTo(second)).at(-1)!.text, "/verify");
+    await expectAppError(app.caller().user.verify({ token: older }), "BAD_REQUEST", "TOKEN_INVALID");
+    await app.caller().user.verify({ token: newer });
+    expect(await app.caller({ token }).user.get()).toMatchObject({ email: second, pendingEmail: null });
+  });
+
   it("an address of another account is EMAIL_TAKEN and nothing is written, not even the name", async () => {
     const other = await seedUser(app);
     const { token } = await signedIn();

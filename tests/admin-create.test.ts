@@ -43,6 +43,14 @@ describe("npm run admin:create", () => {
     expect(after.login?.emailVerifiedAt).not.toBeNull();
   });
 
+  it("refuses a common password with a clear message and creates nothing", async () => {
+    const email = freshEmail("admin");
+    const result = adminCreate(["--email", email, "--name", "Weak Admin"], { ADMIN_PASSWORD: "qwerty123456" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/too common/);
+    expect(await app.db.login.count({ where: { email } })).toBe(0);
+  });
+
   it("without ADMIN_PASSWORD and no terminal, explains and creates nothing", async () => {
     const email = freshEmail("admin");
     const result = adminCreate(["--email", email, "--name", "No Password"], {});

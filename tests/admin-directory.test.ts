@@ -1,7 +1,7 @@
 // admin.listUsers, teacher tokens and the audit log, as an admin uses them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./support/test-app";
-import { logInAs, PASSWORD, seedUser } from "./support/accounts";
+import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
 import { expectAppError } from "./support/expect-app-error";
 import { userSearchCondition } from "@/server/db/user-search";
 
@@ -152,9 +152,45 @@ describe("teacher tokens", () => {
     );
     await expectAppError(admin().revokeTeacherToken({ id: "nope" }), "NOT_FOUND", "TEACHER_TOKEN_NOT_FOUND");
   });
+
+  it("a token with every use spent is listed as used, one past its date as expired; both are refused", async () => {
+    const spent = await admin().createTeacherToken({ maxUses: 1 });
+    await app.caller().user.register({ email: freshEmail("first-teacher"), password: PASSWORD, name: "First", teacherToken: spent.token });
+    const old = await admin().createTeacherToken({ maxUses: 3 });
+    await app.db.teacherToken.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const listed = (await admin().listTeacherTokens()).items;
+    expect(listed.find((t) => t.id === spent.id)).toMatchObject({ state: "used", usesLeft: 0 });
+    expect(listed.find((t) => t.id === old.id)).toMatchObject({ state: "expired" });
+    for (const token of [spent.token, old.token]) {
+      await expectAppError(
+        app.caller().user.register({ email: freshEmail("too-late"), password: PASSWORD, name: "Late", teacherToken: token }),
+        "BAD_REQUEST",
+        "TEACHER_TOKEN_INVALID",
+      );
+    }
+  });
 });
 
 describe("admin.revokeSessions and admin.auditLog", () => {
+  it("records revoked sessions, teacher tokens made and revoked, and accounts deleted by their owners", async () => {
+    const user = await seedUser(app);
+    await logInAs(app, user.email);
+    await admin().revokeSessions({ userId: user.id });
+    const created = await admin().createTeacherToken({ maxUses: 3 });
+    await admin().revokeTeacherToken({ id: created.id });
+    const leaving = await seedUser(app);
+    await app.caller({ token: await logInAs(app, leaving.email) }).user.delete({ password: PASSWORD });
+    const entries = (await admin().auditLog({ limit: 100 })).items;
+    expect(entries.find((e) => e.action === "revokeSessions" && e.target?.id === user.id)).toMatchObject({
+      newValue: "1",
+      target: { label: user.email },
+      actor: { label: "Ada Admin" },
+    });
+    expect(entries.find((e) => e.action === "createTeacherToken" && e.field === created.id)?.newValue).toMatch(/^3 use\(s\) until /);
+    expect(entries.find((e) => e.action === "revokeTeacherToken" && e.field === created.id)).toBeDefined();
+    expect(entries.find((e) => e.action === "deleteOwnAccount" && e.target.label === leaving.email)).toMatchObject({ actor: { label: leaving.name } });
+  });
+
   it("logs a user out everywhere and says how many sessions ended", async () => {
     const user = await seedUser(app);
     const t1 = await logInAs(app, user.email);

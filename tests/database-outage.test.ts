@@ -7,7 +7,10 @@ import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { handleTrpcRequest } from "@/server/api/http-handler";
 import { createApiHandler } from "@/server/http/api-server";
+import { INTERNAL_MESSAGE } from "@/server/api/to-app-error";
 import { expectAppError } from "./support/expect-app-error";
+import { createTestApp } from "./support/test-app";
+import { logInAs, seedUser } from "./support/accounts";
 
 describe("database unreachable", () => {
   // A port where nothing listens.
@@ -47,6 +50,32 @@ describe("database unreachable", () => {
       const res = await api(request);
       expect(res.status, request.url).toBe(503);
       expect(res.headers.getSetCookie(), request.url).toEqual([]);
+    }
+  });
+});
+
+describe("an unexpected failure", () => {
+  it("answers INTERNAL_ERROR with a generic message: no stack, no SQL, no table names", async () => {
+    const app = await createTestApp();
+    try {
+      const admin = await seedUser(app, { admin: true });
+      const token = await logInAs(app, admin.email);
+      // A schema that drifted from the code: a failure no rule anticipates.
+      await app.db.$executeRawUnsafe(`DROP TABLE "AuditEntry"`);
+      await expectAppError(app.caller({ token }).admin.auditLog({}), "INTERNAL_SERVER_ERROR", "INTERNAL_ERROR");
+      const res = await handleTrpcRequest(
+        new Request("http://localhost/api/trpc/admin.auditLog?input=%7B%7D", { headers: { authorization: `Bearer ${token}` } }),
+        app.services,
+      );
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      const body = JSON.parse(text) as any;
+      expect(body.error.data.appCode).toBe("INTERNAL_ERROR");
+      expect(body.error.message).toBe(INTERNAL_MESSAGE);
+      expect(body.error.data.stack).toBeUndefined();
+      expect(text).not.toMatch(/AuditEntry|SELECT|prisma/i);
+    } finally {
+      await app.close();
     }
   });
 });

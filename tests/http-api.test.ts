@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RATE_LIMITS } from "@/server/auth/rate-limits";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { freshEmail, PASSWORD, seedUser } from "./support/accounts";
+import { expectAppError } from "./support/expect-app-error";
 
 let app: TestApp;
 let base: string;
@@ -123,9 +124,9 @@ describe("registration limits", () => {
     for (let i = 0; i < RATE_LIMITS.registerPerEmail.points; i++) {
       await app.caller({ ip: `198.18.0.${i + 1}` }).user.register({ email, password: PASSWORD, name: "R" });
     }
-    await expect(app.caller({ ip: "198.18.0.99" }).user.register({ email, password: PASSWORD, name: "R" })).rejects.toMatchObject({
-      appCode: "RATE_LIMITED",
-    });
+    const limited = await expectAppError(app.caller({ ip: "198.18.0.99" }).user.register({ email, password: PASSWORD, name: "R" }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    expect(limited.details.retryAfterSeconds).toBeGreaterThan(59 * 60);
+    expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(60 * 60);
   });
 
   it(`user.register: ${RATE_LIMITS.registerPerIp.points} per client address per hour; the refused one creates nothing`, async () => {
@@ -134,9 +135,9 @@ describe("registration limits", () => {
       await app.caller({ ip }).user.register({ email: freshEmail("ip"), password: PASSWORD, name: "R" });
     }
     const email = freshEmail("ip");
-    await expect(app.caller({ ip }).user.register({ email, password: PASSWORD, name: "R" })).rejects.toMatchObject({
-      appCode: "RATE_LIMITED",
-    });
+    const limited = await expectAppError(app.caller({ ip }).user.register({ email, password: PASSWORD, name: "R" }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    expect(limited.details.retryAfterSeconds).toBeGreaterThan(59 * 60);
+    expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(60 * 60);
     expect(await app.db.login.count({ where: { email } })).toBe(0);
   });
 

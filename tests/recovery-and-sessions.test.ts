@@ -56,6 +56,17 @@ describe("password reset", () => {
     await app.caller().user.resetPassword({ token: newer, password: NEW_PASSWORD });
   });
 
+  it("a link mailed before the address changed is void, and the password stays", async () => {
+    const user = await seedUser(app);
+    const reset = (await requestReset(user.email))!;
+    const token = await logInAs(app, user.email);
+    const next = freshEmail("moved");
+    await app.caller({ token }).user.update({ email: next });
+    await app.caller().user.verify({ token: tokenFromLink((await app.mailsTo(next)).at(-1)!.text, "/verify") });
+    await expectAppError(app.caller().user.resetPassword({ token: reset, password: NEW_PASSWORD }), "BAD_REQUEST", "TOKEN_INVALID");
+    await logInAs(app, next, PASSWORD);
+  });
+
   it("an expired link is TOKEN_EXPIRED and changes nothing", async () => {
     const user = await seedUser(app);
     const token = (await requestReset(user.email))!;

@@ -111,7 +111,9 @@ describe("session.create", () => {
       );
     }
     const user = await seedUser(app);
-    await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    const limited = await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    expect(limited.details.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     // Another address is not affected.
     await app.caller({ ip: "192.0.2.78" }).session.create({ email: user.email, password: PASSWORD });
   });
