@@ -3,7 +3,7 @@
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../app-error";
 import type { Db } from "../db/client";
-import { readFailureBudgets } from "../db/login-statements";
+import { readFailureBudgets, type BudgetRow } from "../db/login-statements";
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -37,25 +37,32 @@ export class RateLimits {
     ) as Record<LimitName, RateLimiterPrisma>;
   }
 
+  /** The store's keys of the two log-in failure budgets: per address, per client. */
+  loginBudgetKeys(email: string, ip: string | null): readonly [string, string] {
+    return [this.limiters.loginFailuresPerEmail.getKey(email), this.limiters.loginFailuresPerIp.getKey(ipKey(ip))];
+  }
+
   /**
-   * Refuses a log-in attempt while either failure budget is spent. Every
-   * log-in passes here, so both counters are read in one prepared statement
-   * (the store's own table and keys; db/login-statements.ts).
+   * Refuses a log-in attempt while either failure budget is spent. Both
+   * counters are read in one prepared statement (the store's own table and
+   * keys; db/login-statements.ts).
    */
   async assertLoginAllowed(email: string, ip: string | null): Promise<void> {
-    const checks = [
-      ["loginFailuresPerEmail", this.limiters.loginFailuresPerEmail.getKey(email)],
-      ["loginFailuresPerIp", this.limiters.loginFailuresPerIp.getKey(ipKey(ip))],
-    ] as const;
-    const rows = await readFailureBudgets(this.db, [checks[0][1], checks[1][1]]);
+    const keys = this.loginBudgetKeys(email, ip);
+    this.assertWithinLoginBudgets(keys, await readFailureBudgets(this.db, keys));
+  }
+
+  /** assertLoginAllowed for budgets already read (log-in reads them with the login row). */
+  assertWithinLoginBudgets(keys: readonly [string, string], rows: BudgetRow[]): void {
+    const limits = [RATE_LIMITS.loginFailuresPerEmail, RATE_LIMITS.loginFailuresPerIp];
     const now = Date.now();
     let waitMs = 0;
-    for (const [name, key] of checks) {
+    keys.forEach((key, i) => {
       const row = rows.find((r) => r.key === key);
-      if (!row || row.expire == null || row.points < RATE_LIMITS[name].points) continue;
+      if (!row || row.expire == null || row.points < limits[i]!.points) return;
       // A window that has passed leaves a negative wait: allowed again.
       waitMs = Math.max(waitMs, row.expire.getTime() - now);
-    }
+    });
     if (waitMs > 0) throw rateLimited(waitMs);
   }
 

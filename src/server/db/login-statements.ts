@@ -1,4 +1,4 @@
-// The log-in path's three statements, prepared once and run on the driver
+// The log-in path's statements, prepared once and run on the driver
 // beneath Prisma: the same SQLite connection, the same PostgreSQL pool, so
 // they read and write exactly what Prisma's queries do. Why not Prisma: during
 // a log-in storm the event loop shares the cores with argon2, and Prisma's
@@ -32,7 +32,14 @@ export const sessionColumnList = sessionColumns.map((c) => `"${c}"`).join(", ");
 /** The statements, with SQLite's "?" placeholders. */
 const SQL = {
   budgets: `SELECT "key", "points", "expire" FROM "RateLimit" WHERE "key" IN (?, ?)`,
-  login: `SELECT "userId", "passwordHash", "emailVerifiedAt" FROM "Login" WHERE "email" = ?`,
+  // The login row and both failure budgets in one round trip (one row, even
+  // when none of them exists).
+  logIn: `SELECT l."userId", l."passwordHash", l."emailVerifiedAt",
+      e."points" AS "emailPoints", e."expire" AS "emailExpire", i."points" AS "ipPoints", i."expire" AS "ipExpire"
+    FROM (SELECT 1 AS "one") x
+    LEFT JOIN "Login" l ON l."email" = ?
+    LEFT JOIN "RateLimit" e ON e."key" = ?
+    LEFT JOIN "RateLimit" i ON i."key" = ?`,
   insertSession: `INSERT INTO "Session" (${sessionColumnList}) VALUES (${sessionColumns.map(() => "?").join(", ")})`,
 };
 
@@ -45,7 +52,15 @@ const PG_SQL = Object.fromEntries(
 ) as typeof SQL;
 
 type RawBudget = { key: string; points: number | bigint; expire: string | null };
-type RawLogin = { userId: string; passwordHash: string; emailVerifiedAt: string | null };
+type RawLogIn = {
+  userId: string | null;
+  passwordHash: string | null;
+  emailVerifiedAt: string | null;
+  emailPoints: number | bigint | null;
+  emailExpire: string | null;
+  ipPoints: number | bigint | null;
+  ipExpire: string | null;
+};
 
 // SQLite ---------------------------------------------------------------------
 
@@ -57,7 +72,7 @@ function sqliteStatements(connection: BetterSqlite3.Database): SqliteStatements 
   if (!statements) {
     statements = {
       budgets: connection.prepare(SQL.budgets),
-      login: connection.prepare(SQL.login),
+      logIn: connection.prepare(SQL.logIn),
       insertSession: connection.prepare(SQL.insertSession),
     };
     prepared.set(connection, statements);
@@ -94,16 +109,32 @@ export async function readFailureBudgets(db: Db, keys: readonly [string, string]
     driver.kind === "sqlite"
       ? (sqliteStatements(await driver.connection()).budgets.all(...keys) as RawBudget[])
       : await pgQuery<RawBudget>(driver.pool, "budgets", [...keys]);
-  return rows.map((r) => ({ key: r.key, points: Number(r.points), expire: r.expire == null ? null : new Date(r.expire) }));
+  return rows.map((r) => budget(r.key, r.points, r.expire));
 }
 
-export async function readLogin(db: Db, email: string): Promise<LoginRow | undefined> {
+function budget(key: string, points: number | bigint, expire: string | null): BudgetRow {
+  return { key, points: Number(points), expire: expire == null ? null : new Date(expire) };
+}
+
+/** The login row of an address and the failure budgets of `keys` (per address, per client). */
+export async function readLogIn(
+  db: Db,
+  email: string,
+  keys: readonly [string, string],
+): Promise<{ login: LoginRow | undefined; budgets: BudgetRow[] }> {
   const driver = driverOf(db);
   const row =
     driver.kind === "sqlite"
-      ? (sqliteStatements(await driver.connection()).login.get(email) as RawLogin | undefined)
-      : (await pgQuery<RawLogin>(driver.pool, "login", [email]))[0];
-  return row && { userId: row.userId, passwordHash: row.passwordHash, verified: row.emailVerifiedAt != null };
+      ? (sqliteStatements(await driver.connection()).logIn.get(email, ...keys) as RawLogIn)
+      : (await pgQuery<RawLogIn>(driver.pool, "logIn", [email, ...keys]))[0]!;
+  const budgets: BudgetRow[] = [];
+  if (row.emailPoints != null) budgets.push(budget(keys[0], row.emailPoints, row.emailExpire));
+  if (row.ipPoints != null) budgets.push(budget(keys[1], row.ipPoints, row.ipExpire));
+  const login =
+    row.userId == null || row.passwordHash == null
+      ? undefined
+      : { userId: row.userId, passwordHash: row.passwordHash, verified: row.emailVerifiedAt != null };
+  return { login, budgets };
 }
 
 export async function insertSession(db: Db, session: NewSessionRow): Promise<void> {

@@ -6,7 +6,7 @@ import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import { Prisma, type Db } from "../db/client";
-import { insertSession, readLogin, sessionColumnList, sessionColumns, type NewSessionRow } from "../db/login-statements";
+import { insertSession, readLogIn, sessionColumnList, sessionColumns, type NewSessionRow } from "../db/login-statements";
 import { flagsColumns, flagsFromRaw, type RawFlags, type UserFlagsRow } from "../db/selects";
 import type { RequestMeta, Services } from "./context";
 
@@ -58,9 +58,11 @@ export async function logIn(
   input: { email: string; password: string },
   meta: RequestMeta,
 ): Promise<IssuedSession> {
-  // The log-in path runs its statements on the driver (db/login-statements.ts).
-  await s.rateLimits.assertLoginAllowed(input.email, meta.ip);
-  const login = await readLogin(s.db, input.email);
+  // The log-in path runs its statements on the driver (db/login-statements.ts):
+  // the login row with both failure budgets, then the new session.
+  const keys = s.rateLimits.loginBudgetKeys(input.email, meta.ip);
+  const { login, budgets } = await readLogIn(s.db, input.email, keys);
+  s.rateLimits.assertWithinLoginBudgets(keys, budgets);
   const ok = login ? await verifyPassword(login.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!login || !ok) {
     await s.rateLimits.recordLoginFailure(input.email, meta.ip);
