@@ -16,7 +16,7 @@ async function main() {
   const config = parseConfig(process.env);
   await migrate(config.DATABASE_URL, { quiet: true });
   console.log("[accounts] database is up to date");
-  const hostname = process.env.HOST ?? "0.0.0.0";
+  const hostname = config.HOST;
   const app = next({ dev, hostname, port: config.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();

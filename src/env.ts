@@ -29,6 +29,9 @@ export const configSchema = z.object({
     .default("http://localhost:3000")
     .transform((url) => url.replace(/\/+$/, "")),
   PORT: z.preprocess(emptyAsUndefined, integer(1, 65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().regex(/^[^\s/]+$/, { message: "must be a host name or address" }).default("0.0.0.0")),
+  /** Unset: /api/metrics does not exist. Long enough not to be guessed. */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, { message: "must be at least 32 characters" }).optional()),
   SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, integer(1, 31 * 24 * 3600).default(10800)),
   /** How many reverse-proxy hops in front of the app to trust for X-Forwarded-For (0: none). */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, integer(0, 10).default(0)),

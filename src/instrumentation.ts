@@ -5,7 +5,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { config } = await import("./env");
   const settings = config();
-  if (process.env.METRICS_TOKEN) (await import("./server/http/runtime-metrics")).startRuntimeMetrics();
+  if (settings.METRICS_TOKEN) (await import("./server/http/runtime-metrics")).startRuntimeMetrics();
   const { logger } = await import("./server/logger");
   if (!settings.RESEND_API_KEY) {
     logger.info("RESEND_API_KEY is not set: mail is kept in the outbox and its links printed here.");

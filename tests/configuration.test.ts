@@ -28,6 +28,8 @@ describe("configuration", () => {
     ["TRUST_PROXY", "11"],
     ["TRUST_PROXY", "-1"],
     ["NODE_ENV", "staging"],
+    ["METRICS_TOKEN", "short-token"],
+    ["HOST", "http://example.org"],
   ])("refuses %s=%s, naming the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}:`));

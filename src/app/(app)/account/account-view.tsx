@@ -2,12 +2,14 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { appCodeOf, messageOf } from "@/shared/error-message";
+import { FLAG_LABELS, type FlagName } from "@/shared/permissions";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
 import { DeleteAccountForm, EmailForm, NameForm, PasswordForm } from "./account-forms";
 import { SessionsSection } from "./sessions-section";
 
-const FLAG_LABELS = { teacher: "Teacher", admin: "Administrator", privilegedStudent: "Privileged student" } as const;
+/** The flags a person sees as their roles (report_spammer is the admins' to see). */
+const ROLE_FLAGS = ["teacher", "admin", "privilegedStudent"] as const satisfies readonly FlagName[];
 
 export function AccountView() {
   const router = useRouter();
@@ -47,7 +49,7 @@ export function AccountView() {
   }
 
   const user = me.data;
-  const flags = (Object.keys(FLAG_LABELS) as (keyof typeof FLAG_LABELS)[]).filter((flag) => user[flag]);
+  const flags = ROLE_FLAGS.filter((flag) => user[flag]);
   return (
     <div className="account">
     <section className="card wide">
