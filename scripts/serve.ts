@@ -9,6 +9,7 @@ import { recordPeerAddress } from "../src/server/http/peer-address";
 import { securityHeaders } from "../src/server/http/security-headers";
 import { createApiHandler, isApiPath, serveNode } from "../src/server/http/api-server";
 import { createServices, sharedServices } from "../src/server/services/context";
+import { startSessionPruning } from "../src/server/services/session-pruning";
 import { migrate } from "./migrate";
 
 async function main() {
@@ -24,6 +25,7 @@ async function main() {
   // The JSON APIs are answered here directly; pages and the rest go to Next.js.
   const services = sharedServices(() => createServices(config)); // the pages use the same
   services.mail.start();
+  startSessionPruning(services.db);
   const api = createApiHandler(() => services);
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?")[0]!;

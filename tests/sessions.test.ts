@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { pruneExpiredSessions } from "@/server/services/session-pruning";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { expectAppError } from "./support/expect-app-error";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
@@ -172,5 +173,21 @@ describe("session expiry", () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect(await short.caller({ token }).session.delete()).toEqual({ ok: true });
     await expectAppError(short.caller({ token }).session.delete(), "UNAUTHORIZED", "SESSION_INVALID");
+  });
+});
+
+describe("pruning expired sessions", () => {
+  it("deletes every expired session, in batches, and leaves live ones", async () => {
+    const user = await seedUser(app);
+    const live = await logInAs(app, user.email);
+    const past = new Date(Date.now() - 1000);
+    await app.db.session.createMany({
+      data: Array.from({ length: 5 }, (_, i) => ({ tokenHash: hashToken(`abandoned-${user.id}-${i}`), userId: user.id, expiresAt: past })),
+    });
+    expect(await pruneExpiredSessions(app.db, new Date(), 2)).toBeGreaterThanOrEqual(5);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
+    expect(await app.db.session.count({ where: { expiresAt: { lte: new Date() } } })).toBe(0);
+    expect(await app.caller({ token: live }).session.validate()).toMatchObject({ userId: user.id });
+    expect(await pruneExpiredSessions(app.db)).toBe(0);
   });
 });
