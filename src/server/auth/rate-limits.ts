@@ -22,6 +22,10 @@ export const RATE_LIMITS = {
 
 type LimitName = keyof typeof RATE_LIMITS;
 
+/** The log-in failure budgets, always in this order: per address, per client. */
+const LOGIN_BUDGETS = ["loginFailuresPerEmail", "loginFailuresPerIp"] as const;
+const loginSubjects = (email: string, ip: string | null) => [email, ipKey(ip)] as const;
+
 /** Requests that count against a limit: per email and per client address. */
 type Action = "register" | "resendVerification" | "passwordReset";
 
@@ -39,7 +43,8 @@ export class RateLimits {
 
   /** The store's keys of the two log-in failure budgets: per address, per client. */
   loginBudgetKeys(email: string, ip: string | null): readonly [string, string] {
-    return [this.limiters.loginFailuresPerEmail.getKey(email), this.limiters.loginFailuresPerIp.getKey(ipKey(ip))];
+    const [address, client] = loginSubjects(email, ip);
+    return [this.limiters[LOGIN_BUDGETS[0]].getKey(address), this.limiters[LOGIN_BUDGETS[1]].getKey(client)];
   }
 
   /**
@@ -54,12 +59,11 @@ export class RateLimits {
 
   /** assertLoginAllowed for budgets already read (log-in reads them with the login row). */
   assertWithinLoginBudgets(keys: readonly [string, string], rows: BudgetRow[]): void {
-    const limits = [RATE_LIMITS.loginFailuresPerEmail, RATE_LIMITS.loginFailuresPerIp];
     const now = Date.now();
     let waitMs = 0;
     keys.forEach((key, i) => {
       const row = rows.find((r) => r.key === key);
-      if (!row || row.expire == null || row.points < limits[i]!.points) return;
+      if (!row || row.expire == null || row.points < RATE_LIMITS[LOGIN_BUDGETS[i]!].points) return;
       // A window that has passed leaves a negative wait: allowed again.
       waitMs = Math.max(waitMs, row.expire.getTime() - now);
     });
@@ -68,10 +72,8 @@ export class RateLimits {
 
   /** Counts a failed log-in against the address and the client. */
   async recordLoginFailure(email: string, ip: string | null): Promise<void> {
-    await Promise.all([
-      this.limiters.loginFailuresPerEmail.consume(email).catch(ignoreRejection),
-      this.limiters.loginFailuresPerIp.consume(ipKey(ip)).catch(ignoreRejection),
-    ]);
+    const subjects = loginSubjects(email, ip);
+    await Promise.all(LOGIN_BUDGETS.map((name, i) => this.limiters[name].consume(subjects[i]!).catch(ignoreRejection)));
   }
 
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
