@@ -139,11 +139,11 @@ export async function readLogIn(
 
 export async function insertSession(db: Db, session: NewSessionRow): Promise<void> {
   const driver = driverOf(db);
-  if (driver.kind === "sqlite") {
-    const values = sessionColumns.map((c) => (session[c] instanceof Date ? sqliteDate(session[c]) : session[c]));
-    sqliteStatements(await driver.connection()).insertSession.run(...values);
-  } else {
-    const values = sessionColumns.map((c) => (session[c] instanceof Date ? session[c].toISOString() : session[c]));
-    await pgQuery(driver.pool, "insertSession", values);
-  }
+  const date = driver.kind === "sqlite" ? sqliteDate : (d: Date) => d.toISOString();
+  const values = sessionColumns.map((c) => {
+    const value = session[c];
+    return value instanceof Date ? date(value) : value;
+  });
+  if (driver.kind === "sqlite") sqliteStatements(await driver.connection()).insertSession.run(...values);
+  else await pgQuery(driver.pool, "insertSession", values);
 }
