@@ -21,7 +21,7 @@ export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BAT
 }
 
 /** Prunes at start and then hourly; a failed round (database away) waits for the next. */
-export function startSessionPruning(db: Db): () => void {
+export function startSessionPruning(db: Db): void {
   const round = async () => {
     try {
       const count = await pruneExpiredSessions(db);
@@ -31,7 +31,6 @@ export function startSessionPruning(db: Db): () => void {
     }
   };
   void round();
-  const timer = setInterval(round, PRUNE_EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  // unref: the timer never keeps a stopping process alive.
+  setInterval(round, PRUNE_EVERY_MS).unref();
 }
