@@ -6,7 +6,7 @@ const nextConfig = {
   // forbidden() answers 403 with app/forbidden.tsx (the admin page uses it).
   experimental: { authInterrupts: true },
   // Native and WebAssembly packages load from node_modules at run time.
-  serverExternalPackages: ["argon2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg"],
+  serverExternalPackages: ["@node-rs/argon2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg"],
 };
 
 module.exports = nextConfig;

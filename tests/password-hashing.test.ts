@@ -1,7 +1,8 @@
-import argon2 from "argon2";
 import os from "node:os";
+import { hashSync } from "@node-rs/argon2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ARGON2_OPTIONS, hashPassword, hashSlots, needsRehash, verifyPassword } from "@/server/auth/password";
+import { HashPool } from "@/server/auth/hash-pool";
+import { ARGON2_OPTIONS, ARGON2ID, hashPassword, hashPool, needsRehash, verifyPassword } from "@/server/auth/password";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
 
@@ -11,35 +12,68 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** PASSWORD hashed by the C reference build (the `argon2` package) this service used before, with OWASP's minimum. */
+const C_BUILD_HASH = "$argon2id$v=19$m=19456,p=1,t=2$JrNuj1l3TnA61T7m2A0t7Q$2nNQ5dliP2wW/dqIaXh8ds6OZbDThgND7bKXPCzvSDU";
+
+const oldHash = (password: string) => hashSync(password, { algorithm: ARGON2ID, memoryCost: 8192, timeCost: 1, parallelism: 1 });
+
 describe("password hashing", () => {
-  it("uses argon2id with at least OWASP's minimum (19 MiB, 2 iterations, 1 lane)", () => {
-    expect(ARGON2_OPTIONS.type).toBe(argon2.argon2id);
+  it("uses argon2id with at least OWASP's minimum (19 MiB, 2 iterations, 1 lane)", async () => {
     expect(ARGON2_OPTIONS.memoryCost).toBeGreaterThanOrEqual(19456);
     expect(ARGON2_OPTIONS.timeCost).toBeGreaterThanOrEqual(2);
     expect(ARGON2_OPTIONS.parallelism).toBe(1);
+    const hash = await hashPassword(PASSWORD);
+    expect(hash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${ARGON2_OPTIONS.memoryCost},t=${ARGON2_OPTIONS.timeCost},p=1\\$`));
+    expect(await verifyPassword(hash, PASSWORD)).toBe(true);
+    expect(await verifyPassword(hash, `${PASSWORD}!`)).toBe(false);
+  });
+
+  it("a malformed stored hash is a wrong password, never an error", async () => {
+    expect(await verifyPassword("not a hash", PASSWORD)).toBe(false);
+    expect(await verifyPassword("$argon2id$v=19$m=19456,t=2,p=1$bm9wZQ$", PASSWORD)).toBe(false);
+    expect(needsRehash("not a hash")).toBe(true);
   });
 
   it("rehashes a hash with older parameters on the next successful log-in", async () => {
     const email = freshEmail("old");
-    const oldHash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
-    expect(needsRehash(oldHash)).toBe(true);
+    const stale = oldHash(PASSWORD);
+    expect(needsRehash(stale)).toBe(true);
     await app.db.user.create({
-      data: { name: "Old Hash", login: { create: { email, passwordHash: oldHash, emailVerifiedAt: new Date() } } },
+      data: { name: "Old Hash", login: { create: { email, passwordHash: stale, emailVerifiedAt: new Date() } } },
     });
     await logInAs(app, email);
     const stored = (await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash;
-    expect(stored).not.toBe(oldHash);
+    expect(stored).not.toBe(stale);
     expect(stored).toContain(`m=${ARGON2_OPTIONS.memoryCost},`);
+    expect(needsRehash(stored)).toBe(false);
+    expect(await verifyPassword(stored, PASSWORD)).toBe(true);
+  });
+
+  it("accepts hashes stored by the C build, and upgrades them at the next log-in", async () => {
+    expect(await verifyPassword(C_BUILD_HASH, PASSWORD)).toBe(true);
+    expect(await verifyPassword(C_BUILD_HASH, "not the password")).toBe(false);
+    const email = freshEmail("cbuild");
+    await app.db.user.create({
+      data: { name: "C Build", login: { create: { email, passwordHash: C_BUILD_HASH, emailVerifiedAt: new Date() } } },
+    });
+    const current: { memoryCost: number; timeCost: number } = ARGON2_OPTIONS;
+    expect(needsRehash(C_BUILD_HASH)).toBe(current.memoryCost !== 19456 || current.timeCost !== 2);
+    await logInAs(app, email);
+    const stored = (await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash;
     expect(needsRehash(stored)).toBe(false);
     expect(await verifyPassword(stored, PASSWORD)).toBe(true);
   });
 
   it("leaves a current hash alone, and never rehashes on a wrong password", async () => {
     const email = freshEmail("cur");
-    const oldHash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
-    await app.db.user.create({ data: { name: "W", login: { create: { email, passwordHash: oldHash, emailVerifiedAt: new Date() } } } });
+    const stale = oldHash(PASSWORD);
+    await app.db.user.create({ data: { name: "W", login: { create: { email, passwordHash: stale, emailVerifiedAt: new Date() } } } });
     await expect(app.caller().session.create({ email, password: "not the password" })).rejects.toMatchObject({ appCode: "INVALID_CREDENTIALS" });
-    expect((await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash).toBe(oldHash);
+    expect((await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash).toBe(stale);
+    const current = await seedUser(app);
+    const before = (await app.db.login.findUniqueOrThrow({ where: { email: current.email } })).passwordHash;
+    await logInAs(app, current.email);
+    expect((await app.db.login.findUniqueOrThrow({ where: { email: current.email } })).passwordHash).toBe(before);
   });
 });
 
@@ -48,36 +82,43 @@ describe("argon2 work", () => {
 
   it("an unknown address costs one argon2 verification, as a wrong password does", async () => {
     // No account enumeration by timing: both answers spend one verification.
-    await verifyPassword(await hashPassword("warm the dummy hash up"), "x"); // not counted below
-    const verify = vi.spyOn(argon2, "verify");
+    // The first unknown address makes the dummy hash once; not counted below.
+    await expect(app.caller().session.create({ email: freshEmail("warm"), password: "a wrong password here" })).rejects.toThrow();
+    const run = vi.spyOn(hashPool, "run");
     const known = await seedUser(app);
     for (const email of [known.email, freshEmail("nobody")]) {
-      verify.mockClear();
+      run.mockClear();
       await expect(app.caller().session.create({ email, password: "a wrong password here" })).rejects.toThrow();
-      expect(verify).toHaveBeenCalledTimes(1);
+      expect(run.mock.calls.map(([job]) => job.op)).toEqual(["verify"]);
     }
   });
 
-  it("runs at most one hash per core plus one at a time, and keeps a thread of libuv's pool free", async () => {
-    let running = 0;
-    let most = 0;
-    const original = argon2.verify.bind(argon2);
-    vi.spyOn(argon2, "verify").mockImplementation(async (...args: Parameters<typeof argon2.verify>) => {
-      most = Math.max(most, ++running);
-      try {
-        return await original(...args);
-      } finally {
-        running--;
-      }
-    });
-    const hash = await hashPassword(PASSWORD);
-    const results = await Promise.all(Array.from({ length: os.availableParallelism() * 3 }, () => verifyPassword(hash, PASSWORD)));
-    expect(results.every(Boolean)).toBe(true);
-    expect(most).toBe(hashSlots());
-    expect(hashSlots(2, 4)).toBe(3);
-    expect(hashSlots(8, 4)).toBe(3);
-    expect(hashSlots(8, 10)).toBe(9);
-    expect(hashSlots(1, 1)).toBe(1);
+  it("hashes on one thread per core, each holding at most one hash running and one waiting", async () => {
+    const pool = new HashPool();
+    try {
+      const hash = await hashPassword(PASSWORD);
+      const results = await Promise.all(
+        Array.from({ length: os.availableParallelism() * 4 }, () => pool.run<boolean>({ op: "verify", hash, password: PASSWORD })),
+      );
+      expect(results.every(Boolean)).toBe(true);
+      expect(pool.threadCount).toBe(os.availableParallelism());
+      expect(pool.peakJobsPerThread).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a thread that stops fails only its own jobs, and the next job starts a new thread", async () => {
+    const pool = new HashPool(1, 2);
+    try {
+      const hash = await hashPassword(PASSWORD);
+      const jobs = [pool.run({ op: "verify", hash, password: PASSWORD }), pool.run({ op: "verify", hash, password: PASSWORD })];
+      await pool.close(); // terminates the thread under both jobs
+      await expect(Promise.all(jobs)).rejects.toThrow(/password-hashing thread stopped/);
+      expect(await pool.run({ op: "verify", hash, password: PASSWORD })).toBe(true);
+      expect(pool.threadCount).toBe(1);
+    } finally {
+      await pool.close();
+    }
   });
 });
-

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
+import { ARGON2_OPTIONS } from "@/server/auth/password";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { expectAppError } from "./support/expect-app-error";
@@ -22,7 +23,8 @@ describe("user.register", () => {
     const login = await app.db.login.findUnique({ where: { email }, include: { user: true } });
     expect(login?.user.name).toBe("Ada");
     expect(login?.emailVerifiedAt).toBeNull();
-    expect(login?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    const { memoryCost, timeCost } = ARGON2_OPTIONS;
+    expect(login?.passwordHash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${memoryCost},t=${timeCost},p=1\\$`));
     expect(login?.user.teacher).toBe(false);
     const [mail] = await app.mailsTo(email);
     expect(mail?.kind).toBe("verify-email");

