@@ -1,5 +1,5 @@
 import os from "node:os";
-import { hashSync } from "@node-rs/argon2";
+import { hashSync, type Algorithm, type Version } from "@node-rs/argon2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HashPool } from "@/server/auth/hash-pool";
 import { ARGON2_OPTIONS, ARGON2ID, hashPassword, hashPool, needsRehash, verifyPassword } from "@/server/auth/password";
@@ -32,6 +32,16 @@ describe("password hashing", () => {
     expect(await verifyPassword("not a hash", PASSWORD)).toBe(false);
     expect(await verifyPassword("$argon2id$v=19$m=19456,t=2,p=1$bm9wZQ$", PASSWORD)).toBe(false);
     expect(needsRehash("not a hash")).toBe(true);
+  });
+
+  it("counts a hash as old when any parameter, the version or the variant differs", async () => {
+    const ours = { ...ARGON2_OPTIONS };
+    expect(needsRehash(hashSync(PASSWORD, ours))).toBe(false);
+    expect(needsRehash(hashSync(PASSWORD, { ...ours, memoryCost: ours.memoryCost - 1024 }))).toBe(true);
+    expect(needsRehash(hashSync(PASSWORD, { ...ours, timeCost: ours.timeCost - 1 }))).toBe(true);
+    expect(needsRehash(hashSync(PASSWORD, { ...ours, parallelism: 2 }))).toBe(true);
+    expect(needsRehash(hashSync(PASSWORD, { ...ours, version: 0 as Version.V0x10 }))).toBe(true);
+    expect(needsRehash(hashSync(PASSWORD, { ...ours, algorithm: 1 as Algorithm.Argon2i }))).toBe(true);
   });
 
   it("rehashes a hash with older parameters on the next successful log-in", async () => {

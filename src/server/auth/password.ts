@@ -2,11 +2,12 @@
 // C reference build with the same parameters, measured here). Hashes run on
 // a pool of worker threads (hash-pool.ts), so hashing never blocks the event
 // loop. Parameters: docs/BENCHMARKS.md, "Password hashing parameters".
-import { parseOptions, type Algorithm, type Options } from "@node-rs/argon2";
+import { parseOptions, type Algorithm, type Options, type Version } from "@node-rs/argon2";
 import { HashPool } from "./hash-pool";
 
-/** argon2id: the package's `Algorithm` enum exists only in its type declarations. */
+// The package's enums exist only in its type declarations.
 export const ARGON2ID = 2 as Algorithm.Argon2id;
+const ARGON2_VERSION_19 = 1 as Version.V0x13;
 
 export const ARGON2_OPTIONS = {
   algorithm: ARGON2ID,
@@ -29,12 +30,13 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
-/** Whether a stored hash was made with other parameters than ours (older ones, or not argon2id). */
+/** Whether a stored hash was made with other parameters than ours (older ones, an older version, or not argon2id). */
 export function needsRehash(hash: string): boolean {
   try {
     const stored = parseOptions(hash);
     return (
       stored.algorithm !== ARGON2_OPTIONS.algorithm ||
+      stored.version !== ARGON2_VERSION_19 ||
       stored.memoryCost !== ARGON2_OPTIONS.memoryCost ||
       stored.timeCost !== ARGON2_OPTIONS.timeCost ||
       stored.parallelism !== ARGON2_OPTIONS.parallelism
