@@ -118,6 +118,17 @@ describe("argon2 work", () => {
     }
   });
 
+  it("a hashing thread that stops mid-log-in is a server error, never a wrong password", async () => {
+    const user = await seedUser(app);
+    const run = vi.spyOn(hashPool, "run");
+    const attempt = app.caller().session.create({ email: user.email, password: PASSWORD });
+    await vi.waitFor(() => expect(run).toHaveBeenCalled(), { interval: 1 }); // the verification is on its thread
+    await hashPool.close();
+    await expect(attempt).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+    await expect(attempt).rejects.not.toMatchObject({ appCode: "INVALID_CREDENTIALS" });
+    await logInAs(app, user.email); // the next log-in starts a new thread
+  });
+
   it("a thread that stops fails only its own jobs, and the next job starts a new thread", async () => {
     const pool = new HashPool(1, 2);
     try {

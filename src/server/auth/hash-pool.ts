@@ -31,6 +31,9 @@ parentPort.on("message", (job) => {
 });
 `;
 
+/** argon2 refused the job itself (a malformed stored hash), as opposed to the thread failing. */
+export class HashJobError extends Error {}
+
 type Task = { job: HashJob; resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Thread = { worker: Worker; jobs: Map<number, Task> };
 type Reply = { id: number; value?: unknown; error?: string };
@@ -98,7 +101,7 @@ export class HashPool {
       thread.jobs.delete(reply.id);
       if (thread.jobs.size === 0) worker.unref();
       if (reply.error === undefined) task?.resolve(reply.value);
-      else task?.reject(new Error(reply.error));
+      else task?.reject(new HashJobError(reply.error));
       this.dispatch();
     });
     // A thread that dies takes only its own jobs with it; the next job starts a new one.

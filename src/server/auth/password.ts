@@ -3,7 +3,7 @@
 // a pool of worker threads (hash-pool.ts), so hashing never blocks the event
 // loop. Parameters: docs/BENCHMARKS.md, "Password hashing parameters".
 import { parseOptions, type Algorithm, type Options, type Version } from "@node-rs/argon2";
-import { HashPool } from "./hash-pool";
+import { HashJobError, HashPool } from "./hash-pool";
 
 // The package's enums exist only in its type declarations.
 export const ARGON2ID = 2 as Algorithm.Argon2id;
@@ -22,11 +22,13 @@ export function hashPassword(password: string): Promise<string> {
   return hashPool.run<string>({ op: "hash", password, options: ARGON2_OPTIONS });
 }
 
+/** False for a wrong password or a malformed stored hash; a hashing thread that fails is an error, not a wrong password. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
     return await hashPool.run<boolean>({ op: "verify", hash, password });
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof HashJobError) return false;
+    throw error;
   }
 }
 
