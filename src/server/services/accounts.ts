@@ -1,4 +1,6 @@
 // Registration and email verification.
+import type { z } from "zod";
+import type { registerInput } from "@/shared/schemas/account";
 import { AppError } from "../app-error";
 import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword } from "../auth/password";
@@ -16,7 +18,8 @@ export const VERIFICATION_TTL_MS = 24 * 3600 * 1000;
 
 type Tx = Pick<Db, "emailVerificationToken" | "outboxEmail">;
 
-export type RegisterRequest = { email: string; password: string; name: string; teacherToken: string | null };
+/** What registration receives: the shared schema's output (trimmed, normalised). */
+export type RegisterRequest = z.output<typeof registerInput>;
 
 /**
  * Creates an account. An address that already has one gets the same answer

@@ -4,19 +4,15 @@ import { Prisma } from "../db/client";
 import { flagsFromRaw, flagsSelect, listedUserColumns, type ListedUserRow, type UserFlagsRow } from "../db/selects";
 import { userSearchCondition } from "../db/user-search";
 import { serializable } from "../db/serializable";
-import { FLAG_NAMES, may, mayOn, type FlagName } from "@/shared/permissions";
-import type { ListedUser } from "@/shared/schemas/admin";
+import { FLAG_NAMES, may, mayOn } from "@/shared/permissions";
+import type { z } from "zod";
+import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { audit } from "./audit";
 import type { Services } from "./context";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 
-export type ListUsersRequest = {
-  query?: string | null;
-  flags?: Partial<Record<FlagName, boolean>> | null;
-  cursor?: string | null;
-  limit: number;
-};
+export type ListUsersRequest = z.output<typeof listUsersInput>;
 
 /**
  * Users newest first, searchable by any part of their email or name,

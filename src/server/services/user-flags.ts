@@ -1,15 +1,17 @@
 // admin.setFlags: changing a user's flags under the permission table, all or
 // nothing, with an audit entry per changed flag.
+import type { z } from "zod";
+import type { setFlagsInput } from "@/shared/schemas/admin";
 import { AppError } from "../app-error";
 import { flagsSelect, type UserFlagsRow } from "../db/selects";
 import { serializable } from "../db/serializable";
-import { canSetFlag, FLAG_ACTION, FLAG_NAMES, may, type FlagName } from "@/shared/permissions";
+import { canSetFlag, FLAG_ACTION, FLAG_NAMES, may } from "@/shared/permissions";
 import { audit } from "./audit";
 import type { Services } from "./context";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 
-export type FlagChanges = { userId?: string | null } & Partial<Record<FlagName, boolean | null>>;
+export type FlagChanges = z.output<typeof setFlagsInput>;
 
 const selfReportSpammer = () =>
   new AppError("FORBIDDEN", "SELF_REPORT_SPAMMER", "Nobody may change their own report-spammer flag.");
