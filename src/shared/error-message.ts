@@ -11,6 +11,11 @@ export function fieldErrorsOf(error: unknown): Record<string, string[]> {
   return (error as ClientError | null)?.data?.fieldErrors ?? {};
 }
 
+/** The server's field errors as field → first message, the shape the forms show. */
+export function firstFieldErrors(error: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(fieldErrorsOf(error)).map(([field, messages]) => [field, messages[0] ?? ""]));
+}
+
 export function messageOf(error: unknown): string {
   if (!error) return "";
   const e = error as ClientError;

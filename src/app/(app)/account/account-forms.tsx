@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { deleteUserInput, updateUserInput, type Me } from "@/shared/schemas/user";
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
-import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert, Field } from "@/components/form";
 
@@ -22,7 +22,7 @@ function useUpdate(onDone: (me: Me) => string) {
     },
     onError: (error) => {
       setSuccess(null);
-      setErrors(Object.fromEntries(Object.entries(fieldErrorsOf(error)).map(([k, v]) => [k, v[0] ?? ""])));
+      setErrors(firstFieldErrors(error));
     },
   });
   function submit(input: z.input<typeof updateUserInput>) {

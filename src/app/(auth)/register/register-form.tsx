@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { registerInput } from "@/shared/schemas/account";
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
-import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert, Field } from "@/components/form";
 import { ResendVerification } from "../resend-verification";
@@ -31,7 +31,7 @@ export function RegisterForm() {
       const result = await register.mutateAsync(parsed.data);
       setSubmitted({ email: parsed.data.email, verified: result.verified });
     } catch (error) {
-      const serverFields = Object.fromEntries(Object.entries(fieldErrorsOf(error)).map(([k, v]) => [k, v[0] ?? ""]));
+      const serverFields = firstFieldErrors(error);
       if (appCodeOf(error) === "TEACHER_TOKEN_INVALID") serverFields.teacherToken = messageOf(error);
       setFieldErrors(serverFields);
     }
