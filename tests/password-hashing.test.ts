@@ -129,6 +129,18 @@ describe("argon2 work", () => {
     await logInAs(app, user.email); // the next log-in starts a new thread
   });
 
+  it("a thread that cannot start fails its jobs at once with the reason, and keeps no job waiting", async () => {
+    const pool = new HashPool(1, 2, "/nonexistent/argon2-module");
+    try {
+      const jobs = [pool.run({ op: "hash", password: PASSWORD, options: ARGON2_OPTIONS }), pool.run({ op: "verify", hash: "x", password: PASSWORD })];
+      for (const job of jobs) await expect(job).rejects.toThrow(/Cannot find module/);
+      expect(pool.threadCount).toBe(0);
+      await expect(pool.run({ op: "verify", hash: "x", password: PASSWORD })).rejects.toThrow(/Cannot find module/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("a thread that stops fails only its own jobs, and the next job starts a new thread", async () => {
     const pool = new HashPool(1, 2);
     try {

@@ -42,12 +42,14 @@ export class HashPool {
   private readonly threads: Thread[] = [];
   private readonly queue: Task[] = [];
   private nextId = 0;
-  /** The most jobs one thread held at once (for tests and metrics). */
+  /** The most jobs one thread has held at once (read by the tests). */
   peakJobsPerThread = 0;
 
   constructor(
     readonly size = os.availableParallelism(),
     readonly jobsPerThread = 2,
+    /** The argon2 package the threads load (another only in tests of a thread that cannot start). */
+    private readonly argon2Module = argon2Path(),
   ) {}
 
   run<T>(job: HashJob): Promise<T> {
@@ -93,7 +95,7 @@ export class HashPool {
   }
 
   private start(): Thread {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: argon2Path() } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: this.argon2Module } });
     const thread: Thread = { worker, jobs: new Map() };
     worker.unref();
     worker.on("message", (reply: Reply) => {
@@ -104,7 +106,8 @@ export class HashPool {
       else task?.reject(new HashJobError(reply.error));
       this.dispatch();
     });
-    // A thread that dies takes only its own jobs with it; the next job starts a new one.
+    // A thread that dies (or cannot start) fails only its own jobs, at once:
+    // nothing waits forever, and the next job starts a new thread.
     const fail = (error: Error) => {
       const index = this.threads.indexOf(thread);
       if (index === -1) return;
