@@ -5,18 +5,16 @@ import { AppError } from "../app-error";
 import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword } from "../auth/password";
 import { hashToken, newSecretToken } from "../auth/secret-token";
-import type { Db } from "../db/client";
 import { registrationAttemptMail, verifyEmailMail } from "../mail/compose";
 import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
 import { emailTaken } from "./email-taken";
 import type { RequestMeta, Services } from "./context";
+import { storeMailedToken } from "./mailed-token";
 import { issueSession, type IssuedSession } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
 
 export const VERIFICATION_TTL_MS = 24 * 3600 * 1000;
-
-type Tx = Pick<Db, "emailVerificationToken" | "outboxEmail">;
 
 /** What registration receives: the shared schema's output (trimmed, normalised). */
 export type RegisterRequest = z.output<typeof registerInput>;
@@ -53,7 +51,10 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
         },
         select: { id: true },
       });
-      if (mail) await saveVerificationToken(tx, user.id, input.email, verificationToken, mail);
+      if (mail) {
+        const link = { token: verificationToken, userId: user.id, purpose: "verify", email: input.email, ttlMs: VERIFICATION_TTL_MS } as const;
+        await storeMailedToken(tx, link, [mail]);
+      }
     });
   } catch (error) {
     // A parallel registration of the same address won the race.
@@ -76,19 +77,6 @@ async function registrationAttempt(s: Services, email: string): Promise<{ verifi
 /** The link that confirms an address (registration and email change). */
 export function verifyLink(s: Services, token: string): string {
   return `${s.config.APP_URL}/verify?token=${encodeURIComponent(token)}`;
-}
-
-async function saveVerificationToken(
-  tx: Tx,
-  userId: string,
-  email: string,
-  token: string,
-  mail: Awaited<ReturnType<typeof verifyEmailMail>>,
-): Promise<void> {
-  await tx.emailVerificationToken.create({
-    data: { tokenHash: hashToken(token), userId, email, expiresAt: new Date(Date.now() + VERIFICATION_TTL_MS) },
-  });
-  await enqueueMail(tx, mail);
 }
 
 export const tokenInvalid = () =>
@@ -146,10 +134,9 @@ export async function resendVerification(s: Services, email: string, meta: Reque
   if (login && !login.emailVerifiedAt) {
     const token = newSecretToken();
     const mail = await verifyEmailMail(email, login.user.name, verifyLink(s, token));
-    await s.db.$transaction(async (tx) => {
-      await tx.emailVerificationToken.deleteMany({ where: { userId: login.userId, purpose: "verify", usedAt: null } });
-      await saveVerificationToken(tx, login.userId, email, token, mail);
-    });
+    await s.db.$transaction((tx) =>
+      storeMailedToken(tx, { token, userId: login.userId, purpose: "verify", email, ttlMs: VERIFICATION_TTL_MS }, [mail]),
+    );
     void s.mail.kick();
   }
   return { ok: true };

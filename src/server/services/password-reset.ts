@@ -8,9 +8,10 @@ import { passwordChangedMail, resetPasswordMail } from "../mail/compose";
 import { enqueueMail } from "../mail/outbox";
 import { tokenExpired, tokenInvalid } from "./accounts";
 import type { RequestMeta, Services } from "./context";
+import { storeMailedToken } from "./mailed-token";
 
 const RESET_TTL_MS = 3600 * 1000;
-const PURPOSE = "reset-password";
+const PURPOSE = "reset-password" as const;
 
 /** Always {ok: true}; mails a link only when the address has an account. */
 export async function requestPasswordReset(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
@@ -19,13 +20,9 @@ export async function requestPasswordReset(s: Services, email: string, meta: Req
   if (login) {
     const token = newSecretToken();
     const mail = await resetPasswordMail(email, login.user.name, `${s.config.APP_URL}/reset-password?token=${encodeURIComponent(token)}`);
-    await s.db.$transaction(async (tx) => {
-      await tx.emailVerificationToken.deleteMany({ where: { userId: login.userId, purpose: PURPOSE, usedAt: null } });
-      await tx.emailVerificationToken.create({
-        data: { tokenHash: hashToken(token), userId: login.userId, purpose: PURPOSE, email, expiresAt: new Date(Date.now() + RESET_TTL_MS) },
-      });
-      await enqueueMail(tx, mail);
-    });
+    await s.db.$transaction((tx) =>
+      storeMailedToken(tx, { token, userId: login.userId, purpose: PURPOSE, email, ttlMs: RESET_TTL_MS }, [mail]),
+    );
     void s.mail.kick();
   }
   return { ok: true };

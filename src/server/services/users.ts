@@ -3,12 +3,11 @@
 import { AppError, sessionInvalid } from "../app-error";
 import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword, verifyPassword } from "../auth/password";
-import { hashToken, newSecretToken } from "../auth/secret-token";
+import { newSecretToken } from "../auth/secret-token";
 import { Prisma } from "../db/client";
 import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRow, type UserRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { emailChangedNoticeMail, confirmNewEmailMail } from "../mail/compose";
-import { enqueueMail } from "../mail/outbox";
 import { capabilities, maySeeReportSpammer, may } from "@/shared/permissions";
 import type { Me } from "@/shared/schemas/user";
 import { audit } from "./audit";
@@ -17,6 +16,7 @@ import { VERIFICATION_TTL_MS, verifyLink } from "./accounts";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 import { emailTaken } from "./email-taken";
+import { storeMailedToken } from "./mailed-token";
 
 function toMe(user: UserRow): Me {
   return {
@@ -127,17 +127,8 @@ export async function updateMe(
     }
     if (newEmail && token) {
       await tx.login.update({ where: { userId: session.userId }, data: { pendingEmail: newEmail } });
-      await tx.emailVerificationToken.deleteMany({ where: { userId: session.userId, purpose: "change-email", usedAt: null } });
-      await tx.emailVerificationToken.create({
-        data: {
-          tokenHash: hashToken(token),
-          userId: session.userId,
-          purpose: "change-email",
-          email: newEmail,
-          expiresAt: new Date(Date.now() + VERIFICATION_TTL_MS),
-        },
-      });
-      for (const mail of mails) await enqueueMail(tx, mail);
+      const link = { token, userId: session.userId, purpose: "change-email", email: newEmail, ttlMs: VERIFICATION_TTL_MS } as const;
+      await storeMailedToken(tx, link, mails);
     }
   });
   if (mails.length) void s.mail.kick();
