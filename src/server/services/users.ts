@@ -9,7 +9,8 @@ import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRo
 import { serializable } from "../db/serializable";
 import { emailChangedNoticeMail, confirmNewEmailMail } from "../mail/compose";
 import { capabilities, maySeeReportSpammer, may } from "@/shared/permissions";
-import type { Me } from "@/shared/schemas/user";
+import type { z } from "zod";
+import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { audit } from "./audit";
 import type { RequestMeta, Services } from "./context";
 import { VERIFICATION_TTL_MS, verifyLink } from "./accounts";
@@ -82,7 +83,7 @@ async function confirmPassword(s: Services, userId: string, password: string, me
   return login;
 }
 
-export type UpdateRequest = { name?: string; email?: string; password?: { current: string; next: string } };
+export type UpdateRequest = z.output<typeof updateUserInput>;
 
 /**
  * Updates name, email and password all or nothing. A new email stays pending
