@@ -1,7 +1,7 @@
 // tRPC setup, in three parts: 1. context, 2. init (error shape), 3. procedures.
 import { initTRPC } from "@trpc/server";
 import { AppError } from "../app-error";
-import { clientIp, isCrossSiteRequest } from "../auth/request-origin";
+import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
 import { containsNul, nulRefused } from "../http/nul-text";
@@ -26,7 +26,7 @@ export function createContextInner(opts: { services: Services; headers: Headers;
     services,
     headers,
     resHeaders: opts.resHeaders ?? new Headers(),
-    meta: { ip: clientIp(headers, services.config.TRUST_PROXY), userAgent: headers.get("user-agent") },
+    meta: requestMeta(headers, services.config),
     sessionToken: sessionTokenFrom(headers, services.config.APP_URL),
   };
 }
@@ -73,9 +73,7 @@ const typedErrors = t.middleware(async ({ next, path }) => {
 
 /** Mutations sent by another site's page are refused. */
 const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
-  if (type === "mutation" && isCrossSiteRequest(ctx.headers, ctx.services.config.APP_URL)) {
-    throw new AppError("FORBIDDEN", "CROSS_SITE_REQUEST", "This request came from another site and was refused.");
-  }
+  if (type === "mutation") assertSameSite(ctx.headers, ctx.services.config.APP_URL);
   return next();
 });
 

@@ -1,5 +1,9 @@
 // Where a request comes from: the client address for limits and session
-// records, and whether a mutation was sent by another site (CSRF).
+// records, and whether a mutation was sent by another site (CSRF). Both APIs
+// (tRPC and the seeds' routes) read requests through these.
+import { AppError } from "../app-error";
+import type { Config } from "@/env";
+import type { RequestMeta } from "../services/context";
 
 /** Header our server entry sets from the socket; any client-sent value is overwritten. */
 export const PEER_ADDRESS_HEADER = "x-accounts-peer-address";
@@ -43,4 +47,16 @@ export function isCrossSiteRequest(headers: Headers, appUrl: string): boolean {
   const host = headers.get("host");
   if (host) ownHosts.add(host);
   return !ownHosts.has(originHost);
+}
+
+/** Refuses a mutation another site's page sent (see isCrossSiteRequest). */
+export function assertSameSite(headers: Headers, appUrl: string): void {
+  if (isCrossSiteRequest(headers, appUrl)) {
+    throw new AppError("FORBIDDEN", "CROSS_SITE_REQUEST", "This request came from another site and was refused.");
+  }
+}
+
+/** What the services record of a request: the client address and its User-Agent. */
+export function requestMeta(headers: Headers, config: Pick<Config, "TRUST_PROXY">): RequestMeta {
+  return { ip: clientIp(headers, config.TRUST_PROXY), userAgent: headers.get("user-agent") };
 }

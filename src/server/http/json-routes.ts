@@ -5,7 +5,7 @@
 // error mapping live here once.
 import type { z } from "zod";
 import { AppError } from "../app-error";
-import { isCrossSiteRequest, clientIp } from "../auth/request-origin";
+import { assertSameSite, requestMeta } from "../auth/request-origin";
 import type { RequestMeta, Services } from "../services/context";
 import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
 import { containsNul, nulRefused } from "./nul-text";
@@ -98,9 +98,7 @@ export function serveRoutes(
     }
     try {
       const services = getServices();
-      if (req.method !== "GET" && isCrossSiteRequest(req.headers, services.config.APP_URL)) {
-        throw new AppError("FORBIDDEN", "CROSS_SITE_REQUEST", "This request came from another site and was refused.");
-      }
+      if (req.method !== "GET") assertSameSite(req.headers, services.config.APP_URL);
       const raw = req.method === "GET" ? {} : await readBody(req);
       if (containsNul(raw)) throw nulRefused();
       const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
@@ -109,7 +107,7 @@ export function serveRoutes(
         services,
         input: parsed.data,
         headers: req.headers,
-        meta: { ip: clientIp(req.headers, services.config.TRUST_PROXY), userAgent: req.headers.get("user-agent") },
+        meta: requestMeta(req.headers, services.config),
         resHeaders,
       });
       return json(200, match.success(data), resHeaders);
