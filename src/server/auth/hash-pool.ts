@@ -49,7 +49,7 @@ export class HashPool {
     readonly size = os.availableParallelism(),
     readonly jobsPerThread = 2,
     /** The argon2 package the threads load (another only in tests of a thread that cannot start). */
-    private readonly argon2Module = argon2Path(),
+    private readonly argon2Module?: string,
   ) {}
 
   run<T>(job: HashJob): Promise<T> {
@@ -95,7 +95,7 @@ export class HashPool {
   }
 
   private start(): Thread {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: this.argon2Module } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: this.argon2Module ?? argon2Path() } });
     const thread: Thread = { worker, jobs: new Map() };
     worker.unref();
     worker.on("message", (reply: Reply) => {
@@ -124,7 +124,7 @@ export class HashPool {
 }
 
 let resolvedPath: string | undefined;
-/** The package's entry, resolved here so the worker needs no module paths of its own. */
+/** The package's entry, resolved on the first thread's start so the worker needs no module paths of its own. */
 function argon2Path(): string {
   resolvedPath ??= createRequire(`${process.cwd()}/package.json`).resolve("@node-rs/argon2");
   return resolvedPath;
