@@ -5,6 +5,8 @@ import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, PASSWORD, seedUser } from "./support/accounts";
 import { snapshot } from "./support/roles";
+import { SEED_000_BASE, seed000Routes } from "@/server/http/seed-000-api";
+import { SEED_002_BASE, seed002Routes } from "@/server/http/seed-002-api";
 
 let app: TestApp;
 let base: string;
@@ -23,6 +25,41 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   const text = await res.text();
   return { res, status: res.status, body: JSON.parse(text) as any };
 }
+
+describe("every route that declares a session checks it", () => {
+  // A valid body apart from the session, per route; a route added without an
+  // entry here fails the coverage check below.
+  const bodies: Record<string, unknown> = {
+    "GET /session/validate": undefined,
+    "DELETE /session/delete": undefined,
+    "GET ": undefined,
+    "PATCH /update": { name: "Nobody" },
+    "DELETE /delete": { password: PASSWORD },
+    "GET /permissions": undefined,
+    "POST /info": { session: "x".repeat(43) },
+    "PUT /update": { session: "x".repeat(43), teacher: true },
+  };
+  const authed = [
+    ...seed000Routes.filter((r) => r.auth !== "none").map((r) => ({ base: SEED_000_BASE, route: r })),
+    ...seed002Routes.filter((r) => r.auth !== "none").map((r) => ({ base: SEED_002_BASE, route: r })),
+  ];
+
+  it("names a body for each of them", () => {
+    expect(authed.map(({ route: r }) => `${r.method} ${r.path}`).sort()).toEqual(Object.keys(bodies).sort());
+  });
+
+  it.each(authed.map(({ base, route: r }) => [`${r.method} ${base}${r.path}`, base, r] as const))(
+    "%s without a valid session answers SESSION_INVALID and changes nothing",
+    async (_name, prefix, r) => {
+      const before = await snapshot(app);
+      const headers = r.auth === "cookie-or-bearer" ? { authorization: `Bearer ${"x".repeat(43)}` } : {};
+      const { status, body } = await call(r.method, `${prefix}${r.path}`, bodies[`${r.method} ${r.path}`], headers);
+      if (prefix === SEED_000_BASE) expect({ status, code: body.error?.code }).toEqual({ status: 401, code: "SESSION_INVALID" });
+      else expect(body.error).toBe("SESSION_INVALID");
+      expect(await snapshot(app)).toEqual(before);
+    },
+  );
+});
 
 describe("seed 000: /api/user", () => {
   it("register → verify by mail → log in with a cookie → read, update, permissions → log out", async () => {
