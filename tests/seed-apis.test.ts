@@ -52,7 +52,7 @@ describe("every route that declares a session checks it", () => {
     "%s without a valid session answers SESSION_INVALID and changes nothing",
     async (_name, prefix, r) => {
       const before = await snapshot(app);
-      const headers = r.auth === "cookie-or-bearer" ? { authorization: `Bearer ${"x".repeat(43)}` } : {};
+      const headers: Record<string, string> = r.auth === "cookie-or-bearer" ? { authorization: `Bearer ${"x".repeat(43)}` } : {};
       const { status, body } = await call(r.method, `${prefix}${r.path}`, bodies[`${r.method} ${r.path}`], headers);
       if (prefix === SEED_000_BASE) expect({ status, code: body.error?.code }).toEqual({ status: 401, code: "SESSION_INVALID" });
       else expect(body.error).toBe("SESSION_INVALID");
