@@ -10,6 +10,7 @@ import { securityHeaders } from "../src/server/http/security-headers";
 import { createApiHandler, isApiPath, serveNode } from "../src/server/http/api-server";
 import { createServices, sharedServices } from "../src/server/services/context";
 import { startSessionPruning } from "../src/server/services/session-pruning";
+import { warmUpPasswordHashing } from "../src/server/auth/password";
 import { migrate } from "./migrate";
 
 async function main() {
@@ -24,6 +25,7 @@ async function main() {
   const headers = Object.entries(securityHeaders(config.APP_URL));
   // The JSON APIs are answered here directly; pages and the rest go to Next.js.
   const services = sharedServices(() => createServices(config)); // the pages use the same
+  await warmUpPasswordHashing();
   services.mail.start();
   startSessionPruning(services.db);
   const api = createApiHandler(() => services);

@@ -103,6 +103,35 @@ describe("argon2 work", () => {
     }
   });
 
+  it("the server's warm-up makes the dummy hash, so the first unknown address costs one verification too", async () => {
+    vi.resetModules(); // a fresh module: no dummy hash yet
+    const fresh = await import("@/server/auth/password");
+    try {
+      const run = vi.spyOn(fresh.hashPool, "run");
+      await fresh.warmUpPasswordHashing();
+      expect(run.mock.calls.map(([job]) => job.op)).toEqual(["hash"]);
+      run.mockClear();
+      await fresh.verifyAgainstDummy("a wrong password here");
+      expect(run.mock.calls.map(([job]) => job.op)).toEqual(["verify"]);
+    } finally {
+      await fresh.hashPool.close();
+    }
+  });
+
+  it("a dummy hash that failed is made again, not kept failing every unknown address", async () => {
+    vi.resetModules();
+    const fresh = await import("@/server/auth/password");
+    try {
+      const run = vi.spyOn(fresh.hashPool, "run").mockRejectedValueOnce(new Error("a password-hashing thread stopped"));
+      await expect(fresh.warmUpPasswordHashing()).rejects.toThrow(/thread stopped/);
+      await fresh.warmUpPasswordHashing();
+      expect(await fresh.verifyAgainstDummy("a wrong password here")).toBe(false);
+      expect(run.mock.calls.map(([job]) => job.op)).toEqual(["hash", "hash", "verify"]);
+    } finally {
+      await fresh.hashPool.close();
+    }
+  });
+
   it("hashes on one thread per core, each holding at most one hash running and one waiting", async () => {
     const pool = new HashPool();
     try {

@@ -50,12 +50,28 @@ export function needsRehash(hash: string): boolean {
 
 let dummyHash: Promise<string> | undefined;
 
+function dummy(): Promise<string> {
+  if (!dummyHash) {
+    dummyHash = hashPassword("not a password anyone has: dummy for timing");
+    dummyHash.catch(() => (dummyHash = undefined)); // a failed attempt is made again next time
+  }
+  return dummyHash;
+}
+
 /**
  * Spends the time of one verification against a hash nobody owns, so that an
  * unknown email answers as slowly as a wrong password (no account enumeration).
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword("not a password anyone has: dummy for timing");
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await dummy(), password);
   return false;
+}
+
+/**
+ * Run by the server before it listens: a hashing thread loads argon2 (a broken
+ * install stops the start instead of failing log-ins), and the dummy hash
+ * exists, so even the first unknown address costs one verification.
+ */
+export async function warmUpPasswordHashing(): Promise<void> {
+  await dummy();
 }
