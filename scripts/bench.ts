@@ -352,7 +352,14 @@ async function main() {
     machine: { cores: os.availableParallelism(), node: process.version },
     settings: { durationSeconds: DURATION, connections: CONNECTIONS, scaleUsers: SCALE_USERS },
     loads: { health, validate, infoSelf, infoOther, login, validateLarge },
-    argon2: { hashMs: Math.round(hashMs * 10) / 10, samplesMs: hashSamples.map((x) => Math.round(x * 10) / 10), boundPerSecond: Math.round(bound), inProcessParallelPerSecond: Math.round(parallelPerSecond) },
+    argon2: {
+      hashMs: Math.round(hashMs * 10) / 10,
+      samplesMs: hashSamples.map((x) => Math.round(x * 10) / 10),
+      boundPerSecond: Math.round(bound),
+      inProcessParallelPerSecond: Math.round(parallelPerSecond),
+      // Context, not a target: the storm against what hashing alone reaches on all cores.
+      loginOfInProcessParallel: ratio(login.exactRps, parallelPerSecond),
+    },
     scale: { small, large },
     targets: {
       validateRps: { value: ratio(validate.exactRps, health.exactRps), target: ">= 0.70" },
@@ -407,7 +414,7 @@ ${row("user.info (teacher → student) req/s ÷ bare route", "infoOtherRps")}
 ${row("user.info (teacher → student) p99 ÷ bare route", "infoOtherP99")}
 ${row(`log-in storm ÷ argon2 bound (${r.argon2.boundPerSecond}/s: ${r.machine.cores} cores ÷ ${r.argon2.hashMs} ms)`, "loginOfArgon2Bound")}
 ${row("event-loop delay p99 during the log-in storm (ms)", "loginEventLoopP99Ms")}
-| (context) log-in storm ÷ what this process alone hashes on all cores at once (${r.argon2.inProcessParallelPerSecond}/s) | ${Math.round((r.loads.login.exactRps / r.argon2.inProcessParallelPerSecond) * 100) / 100} | | |
+| (context) log-in storm ÷ what this process alone hashes on all cores at once (${r.argon2.inProcessParallelPerSecond}/s) | ${r.argon2.loginOfInProcessParallel} | | |
 ${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
 ${row("admin.listUsers first page, scale ratio", "scaleListFirst")}
 ${row("admin.listUsers deep cursor page, scale ratio", "scaleListDeep")}
