@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { hashSync } from "@node-rs/argon2";
+import { HASH_THREAD_NAME } from "../src/server/auth/hash-pool";
 import { ARGON2_OPTIONS, hashPassword, hashPool } from "../src/server/auth/password";
 import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
 import { createDb, sqlitePath, type Db } from "../src/server/db/client";
@@ -105,7 +106,7 @@ async function metrics(base: string, reset = false) {
 }
 
 /** rps is rounded for reading; ratios use exactRps (a rounded figure must not decide a target). */
-type Load = { rps: number; exactRps: number; p99: number; mean: number; errors: number; non2xx: number; eventLoopP99: number; peakRssMb: number };
+type Load = { rps: number; exactRps: number; requests: number; p99: number; mean: number; errors: number; non2xx: number; eventLoopP99: number; peakRssMb: number };
 
 async function load(server: Server, name: string, opts: Partial<autocannon.Options>, duration = DURATION): Promise<Load> {
   await metrics(server.base, true);
@@ -114,6 +115,7 @@ async function load(server: Server, name: string, opts: Partial<autocannon.Optio
   const out = {
     rps: Math.round(result.requests.average),
     exactRps: result.requests.average,
+    requests: result.requests.total,
     p99: result.latency.p99,
     mean: Math.round(result.latency.mean * 100) / 100,
     errors: result.errors,
@@ -194,6 +196,47 @@ async function seedUsers(db: Db, from: number, to: number, passwordHash: string)
   }
 }
 
+// Where the machine's CPU time goes during a load (Linux's /proc; elsewhere
+// the accounting is left out): the server's threads by role, this process
+// (the load generator), and the rest of the machine.
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
+type CpuSnapshot = { threads: Map<string, { role: "eventLoop" | "hashing" | "otherServerThreads"; ms: number }>; ownMs: number; busyMs: number; idleMs: number };
+
+function cpuSnapshot(serverPid: number): CpuSnapshot | null {
+  if (!fs.existsSync(`/proc/${serverPid}/task`)) return null;
+  const threads: CpuSnapshot["threads"] = new Map();
+  for (const tid of fs.readdirSync(`/proc/${serverPid}/task`)) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${serverPid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[11], [12]: utime, stime
+    const role = tid === String(serverPid) ? "eventLoop" : name === HASH_THREAD_NAME ? "hashing" : "otherServerThreads";
+    threads.set(tid, { role, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS });
+  }
+  const [, ...ticks] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+  const idle = ticks[3]! + ticks[4]!; // idle + iowait
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0); // up to steal; guest time is inside user
+  const own = process.cpuUsage();
+  return { threads, ownMs: (own.user + own.system) / 1000, busyMs: ((total - idle) * 1000) / CLOCK_TICKS, idleMs: (idle * 1000) / CLOCK_TICKS };
+}
+
+type CpuShare = Record<"hashing" | "eventLoop" | "otherServerThreads" | "loadGenerator" | "restOfMachine" | "idle", number>;
+
+/** CPU milliseconds between two snapshots, by where they went. */
+function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuShare {
+  const share: CpuShare = { hashing: 0, eventLoop: 0, otherServerThreads: 0, loadGenerator: 0, restOfMachine: 0, idle: 0 };
+  for (const [tid, t] of after.threads) share[t.role] += t.ms - (before.threads.get(tid)?.ms ?? 0);
+  share.loadGenerator = after.ownMs - before.ownMs;
+  const server = share.hashing + share.eventLoop + share.otherServerThreads;
+  share.restOfMachine = Math.max(0, after.busyMs - before.busyMs - server - share.loadGenerator);
+  share.idle = after.idleMs - before.idleMs;
+  return share;
+}
+
 function argon2Bound(hashMs: number) {
   return os.availableParallelism() / (hashMs / 1000);
 }
@@ -269,16 +312,21 @@ async function main() {
   };
   await load(app, "warm-up", storm, 2);
   const bursts: Load[] = [];
+  const stormCpu: CpuShare[] = [];
   for (let i = 0; i < 4; i++) {
     await sampleHashes(8);
+    const before = cpuSnapshot(app.process.pid!);
     bursts.push(
       await load(app, `session.create (log-in storm) ${i + 1}/4`, storm, Math.max(2, DURATION / 2)),
     );
+    const after = cpuSnapshot(app.process.pid!);
+    if (before && after) stormCpu.push(cpuBetween(before, after));
   }
   const loginRps = bursts.reduce((sum, b) => sum + b.exactRps, 0) / bursts.length;
   const login: Load = {
     rps: Math.round(loginRps),
     exactRps: loginRps,
+    requests: bursts.reduce((sum, b) => sum + b.requests, 0),
     p99: Math.max(...bursts.map((b) => b.p99)),
     mean: Math.round((bursts.reduce((sum, b) => sum + b.mean, 0) / bursts.length) * 100) / 100,
     errors: bursts.reduce((sum, b) => sum + b.errors, 0),
@@ -345,6 +393,15 @@ async function main() {
   await stopServer(pair[1]);
 
   const bound = argon2Bound(hashMs);
+  // Each log-in of the storm verifies one password, so the hashing threads'
+  // CPU time per log-in is what one hash costs with the storm's contention;
+  // cores ÷ that is what the storm could reach if nothing else used the CPU.
+  const perLogIn = stormCpu.length
+    ? (Object.fromEntries(
+        Object.keys(stormCpu[0]!).map((k) => [k, Math.round((stormCpu.reduce((sum, c) => sum + c[k as keyof CpuShare], 0) / login.requests) * 100) / 100]),
+      ) as CpuShare)
+    : null;
+  const hashingCeiling = perLogIn ? os.availableParallelism() / (perLogIn.hashing / 1000) : null;
   const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
   const result = {
     date: new Date().toISOString(),
@@ -359,7 +416,12 @@ async function main() {
       inProcessParallelPerSecond: Math.round(parallelPerSecond),
       // Context, not a target: the storm against what hashing alone reaches on all cores.
       loginOfInProcessParallel: ratio(login.exactRps, parallelPerSecond),
+      // Context, not a target: the storm against cores ÷ its own hashing time per log-in.
+      hashingCeilingPerSecond: hashingCeiling && Math.round(hashingCeiling),
+      loginOfHashingCeiling: hashingCeiling && ratio(login.exactRps, hashingCeiling),
     },
+    // CPU milliseconds per log-in during the storm, by where they went (null off Linux).
+    stormCpuMsPerLogIn: perLogIn,
     scale: { small, large },
     targets: {
       validateRps: { value: ratio(validate.exactRps, health.exactRps), target: ">= 0.70" },
@@ -390,6 +452,15 @@ function met(value: number, target: string): string {
   return ok ? "met" : "**not met**";
 }
 
+function cpuTable(c: CpuShare | null, hashMs: number): string {
+  if (!c) return "";
+  return `| Log-in storm, CPU ms per log-in | hashing threads | event loop | other server threads | load generator (autocannon) | rest of the machine | idle |
+| --- | --- | --- | --- | --- | --- | --- |
+| (one hash alone: ${hashMs} ms) | ${c.hashing} | ${c.eventLoop} | ${c.otherServerThreads} | ${c.loadGenerator} | ${c.restOfMachine} | ${c.idle} |
+
+`;
+}
+
 function writeMarkdown(r: any, file: string) {
   const t = r.targets;
   const row = (name: string, key: string) => `| ${name} | ${t[key].value} | ${t[key].target} | ${met(t[key].value, t[key].target)} |`;
@@ -415,7 +486,7 @@ ${row("user.info (teacher → student) p99 ÷ bare route", "infoOtherP99")}
 ${row(`log-in storm ÷ argon2 bound (${r.argon2.boundPerSecond}/s: ${r.machine.cores} cores ÷ ${r.argon2.hashMs} ms)`, "loginOfArgon2Bound")}
 ${row("event-loop delay p99 during the log-in storm (ms)", "loginEventLoopP99Ms")}
 | (context) log-in storm ÷ what this process alone hashes on all cores at once (${r.argon2.inProcessParallelPerSecond}/s) | ${r.argon2.loginOfInProcessParallel} | | |
-${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
+${r.stormCpuMsPerLogIn ? `| (context) log-in storm ÷ cores ÷ its own hashing time per log-in (${r.argon2.hashingCeilingPerSecond}/s: ${r.machine.cores} ÷ ${r.stormCpuMsPerLogIn.hashing} ms) | ${r.argon2.loginOfHashingCeiling} | | |\n` : ""}${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
 ${row("admin.listUsers first page, scale ratio", "scaleListFirst")}
 ${row("admin.listUsers deep cursor page, scale ratio", "scaleListDeep")}
 ${row(`admin.listUsers search for one person ("${SOUGHT.query}"), scale ratio`, "scaleListSearch")}
@@ -425,7 +496,7 @@ ${row(`50-user page at ${r.settings.scaleUsers / 1000}k users, server time (ms)`
 | --- | --- | --- | --- | --- | --- |
 ${loads}
 
-| Scale probe (median) | server ms at 1k | server ms at ${r.settings.scaleUsers / 1000}k | latency ms at 1k | latency ms at ${r.settings.scaleUsers / 1000}k |
+${cpuTable(r.stormCpuMsPerLogIn, r.argon2.hashMs)}| Scale probe (median) | server ms at 1k | server ms at ${r.settings.scaleUsers / 1000}k | latency ms at 1k | latency ms at ${r.settings.scaleUsers / 1000}k |
 | --- | --- | --- | --- | --- |
 ${scale}
 <!-- bench:${r.db}:end -->`;
