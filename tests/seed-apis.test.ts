@@ -1,6 +1,7 @@
 // The seeds' plain HTTP APIs, called with fetch as existing clients do.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import SwaggerParser from "@apidevtools/swagger-parser";
+import { hashToken } from "@/server/auth/secret-token";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, PASSWORD, seedUser } from "./support/accounts";
@@ -52,7 +53,8 @@ describe("every route that declares a session checks it", () => {
     "%s without a valid session answers SESSION_INVALID and changes nothing",
     async (_name, prefix, r) => {
       const before = await snapshot(app);
-      const headers: Record<string, string> = r.auth === "cookie-or-bearer" ? { authorization: `Bearer ${"x".repeat(43)}` } : {};
+      const fromHeader = r.auth === "cookie-or-bearer" || r.auth === "presented-token";
+      const headers: Record<string, string> = fromHeader ? { authorization: `Bearer ${"x".repeat(43)}` } : {};
       const { status, body } = await call(r.method, `${prefix}${r.path}`, bodies[`${r.method} ${r.path}`], headers);
       if (prefix === SEED_000_BASE) expect({ status, code: body.error?.code }).toEqual({ status: 401, code: "SESSION_INVALID" });
       else expect(body.error).toBe("SESSION_INVALID");
@@ -92,6 +94,31 @@ describe("seed 000: /api/user", () => {
     const after = await call("GET", "/api/user/session/validate", undefined, asUser);
     expect(after).toMatchObject({ status: 401, body: { status: "error", error: { code: "SESSION_INVALID" } } });
     expect((await call("DELETE", "/api/user/session/delete", undefined, asUser)).body.error.code).toBe("SESSION_INVALID");
+  });
+
+  it("an expired session: reading answers SESSION_INVALID and clears the cookie; logging out still revokes it", async () => {
+    const user = await seedUser(app);
+    const expire = async (cookie: string) => {
+      const tokenHash = hashToken(cookie.split("=")[1]!);
+      await app.db.session.update({ where: { tokenHash }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      return tokenHash;
+    };
+    const logIn = async () =>
+      (await call("POST", "/api/user/session/create", { email: user.email, password: PASSWORD })).res.headers.getSetCookie()[0]!.split(";")[0]!;
+
+    const stale = await logIn();
+    const staleHash = await expire(stale);
+    const read = await call("GET", "/api/user", undefined, { cookie: stale });
+    expect(read).toMatchObject({ status: 401, body: { error: { code: "SESSION_INVALID" } } });
+    expect(read.res.headers.getSetCookie()[0]).toMatch(/^session=;/);
+    expect(await app.db.session.count({ where: { tokenHash: staleHash } })).toBe(0);
+
+    const leaving = await logIn();
+    const leavingHash = await expire(leaving);
+    const logout = await call("DELETE", "/api/user/session/delete", undefined, { cookie: leaving });
+    expect(logout.body).toEqual({ status: "success", data: { ok: true } });
+    expect(logout.res.headers.getSetCookie()[0]).toMatch(/^session=;/);
+    expect(await app.db.session.count({ where: { tokenHash: leavingHash } })).toBe(0);
   });
 
   it("deletes the account with its password", async () => {

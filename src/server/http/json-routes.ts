@@ -1,27 +1,49 @@
 // Plain HTTP JSON endpoints (the seeds' APIs) served from a table of routes.
 // Each route names its method, path, input and output schemas and calls the
 // same services as the tRPC routers; the table also generates the OpenAPI
-// document. Body parsing, method and media-type checks, the same-site rule and
-// error mapping live here once.
+// document. Body parsing, method and media-type checks, the same-site rule,
+// the session a route declares and error mapping live here once.
 import type { z } from "zod";
-import { AppError } from "../app-error";
+import { AppError, sessionInvalid } from "../app-error";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
+import { clearSessionCookie, sessionTokenFrom } from "../auth/session-cookie";
 import type { RequestMeta, Services } from "../services/context";
+import { validateSession, validateSessionOrClear, type ValidSession } from "../services/sessions";
 import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
 import { containsNul, nulRefused } from "./nul-text";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export type RouteContext<I> = {
+/**
+ * How a route is authenticated. The session is checked before the handler
+ * runs, so a route cannot forget to:
+ * - "cookie-or-bearer": a valid session from the cookie or Authorization header
+ *   (a stale cookie is cleared);
+ * - "body": a valid session from the input's `session` field;
+ * - "presented-token": the cookie or Bearer token as presented, valid or
+ *   expired, for the route to act on (log-out); SESSION_INVALID when none;
+ * - "none": no session.
+ */
+export type RouteAuth = "cookie-or-bearer" | "body" | "presented-token" | "none";
+
+type RouteSession<A extends RouteAuth> = A extends "cookie-or-bearer" | "body"
+  ? ValidSession
+  : A extends "presented-token"
+    ? { token: string }
+    : undefined;
+
+export type RouteContext<I, A extends RouteAuth = RouteAuth> = {
   services: Services;
   input: I;
   headers: Headers;
   meta: RequestMeta;
   /** Set-Cookie and other headers added to the answer. */
   resHeaders: Headers;
+  /** The session the route's `auth` names, already checked. */
+  session: RouteSession<A>;
 };
 
-export type JsonRoute<S extends z.ZodType = z.ZodType, O = unknown> = {
+export type JsonRoute<S extends z.ZodType = z.ZodType, O = unknown, A extends RouteAuth = RouteAuth> = {
   method: Method;
   /** Path below the API's base, e.g. "/session/create"; "" is the base itself. */
   path: string;
@@ -34,16 +56,37 @@ export type JsonRoute<S extends z.ZodType = z.ZodType, O = unknown> = {
   errorBody: z.ZodType;
   /** appCodes this route may answer, for the OpenAPI document. */
   errors: readonly string[];
-  /** How the route reads a session: cookie/Bearer, a body field, or none. */
-  auth: "cookie-or-bearer" | "body" | "none";
-  handle: (ctx: RouteContext<z.output<S>>) => Promise<O>;
+  auth: A;
+  handle: (ctx: RouteContext<z.output<S>, A>) => Promise<O>;
   /** Wraps a result or an error in this API's envelope. */
   success: (data: O) => unknown;
   failure: (error: AppError) => unknown;
 };
 
-export function route<S extends z.ZodType, O>(r: JsonRoute<S, O>): JsonRoute {
+export function route<S extends z.ZodType, O, A extends RouteAuth>(r: JsonRoute<S, O, A>): JsonRoute {
   return r as unknown as JsonRoute;
+}
+
+/** The session a route declares, checked (SESSION_INVALID otherwise). */
+async function routeSession(auth: RouteAuth, services: Services, headers: Headers, input: unknown, resHeaders: Headers) {
+  const appUrl = services.config.APP_URL;
+  switch (auth) {
+    case "none":
+      return undefined;
+    case "cookie-or-bearer":
+      return validateSessionOrClear(services, sessionTokenFrom(headers, appUrl), () =>
+        resHeaders.append("set-cookie", clearSessionCookie(appUrl)),
+      );
+    case "body": {
+      const token = (input as { session?: unknown } | undefined)?.session;
+      return validateSession(services, typeof token === "string" ? token : null);
+    }
+    case "presented-token": {
+      const token = sessionTokenFrom(headers, appUrl);
+      if (!token) throw sessionInvalid();
+      return { token };
+    }
+  }
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -103,12 +146,14 @@ export function serveRoutes(
       if (containsNul(raw)) throw nulRefused();
       const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
       if (!parsed.success) throw validationError(parsed.error);
+      const session = await routeSession(match.auth, services, req.headers, parsed.data, resHeaders);
       const data = await match.handle({
         services,
         input: parsed.data,
         headers: req.headers,
         meta: requestMeta(req.headers, services.config),
         resHeaders,
+        session: session as RouteContext<unknown>["session"],
       });
       return json(200, match.success(data), resHeaders);
     } catch (thrown) {

@@ -44,7 +44,7 @@ function operation(r: JsonRoute, tag: string): ZodOpenApiOperationObject {
     tags: [tag],
     summary: r.summary,
     ...(r.description ? { description: r.description } : {}),
-    ...(r.auth === "cookie-or-bearer" ? { security: [{ sessionCookie: [] }, { bearer: [] }] } : {}),
+    ...(r.auth === "cookie-or-bearer" || r.auth === "presented-token" ? { security: [{ sessionCookie: [] }, { bearer: [] }] } : {}),
     ...(r.input ? { requestBody: { required: true, content: { "application/json": { schema: r.input } } } } : {}),
     responses: responses as ZodOpenApiOperationObject["responses"],
   };

@@ -7,11 +7,11 @@ import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
 import { okOutput, registerInput, registerOutput } from "@/shared/schemas/account";
 import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
-import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
+import { clearSessionCookie, setSessionCookie } from "../auth/session-cookie";
 import { register } from "../services/accounts";
-import { logIn, revokeSession, validateSessionOrClear } from "../services/sessions";
+import { logIn, revokeSession } from "../services/sessions";
 import { deleteMe, getMe, permissionsOf, updateMe } from "../services/users";
-import { route, type JsonRoute, type RouteContext } from "./json-routes";
+import { route, type JsonRoute } from "./json-routes";
 
 export const SEED_000_BASE = "/api/user";
 
@@ -29,13 +29,6 @@ const envelope = {
   failure: (error: AppError) => ({ status: "error", error: { code: error.appCode, message: error.message } }),
   errorBody: seed000ErrorBody,
 };
-
-/** The session named by the cookie or Bearer header; clears a stale cookie. */
-async function session(ctx: RouteContext<unknown>) {
-  const appUrl = ctx.services.config.APP_URL;
-  const token = sessionTokenFrom(ctx.headers, appUrl);
-  return validateSessionOrClear(ctx.services, token, () => ctx.resHeaders.append("set-cookie", clearSessionCookie(appUrl)));
-}
 
 const SESSION_ERRORS = ["SESSION_INVALID", "SERVICE_UNAVAILABLE"] as const;
 
@@ -65,10 +58,7 @@ export const seed000Routes: JsonRoute[] = [
     output: success(sessionOutput),
     errors: SESSION_ERRORS,
     auth: "cookie-or-bearer",
-    async handle(ctx) {
-      const s = await session(ctx);
-      return { userId: s.userId, expiresAt: s.expiresAt.toISOString() };
-    },
+    handle: async ({ session }) => ({ userId: session.userId, expiresAt: session.expiresAt.toISOString() }),
   }),
   route({
     ...envelope,
@@ -78,11 +68,10 @@ export const seed000Routes: JsonRoute[] = [
     description: "Revokes the session (valid or expired) and clears the cookie; SESSION_INVALID when there was none.",
     output: success(okOutput),
     errors: SESSION_ERRORS,
-    auth: "cookie-or-bearer",
+    auth: "presented-token",
     async handle(ctx) {
-      const appUrl = ctx.services.config.APP_URL;
-      ctx.resHeaders.append("set-cookie", clearSessionCookie(appUrl));
-      await revokeSession(ctx.services, sessionTokenFrom(ctx.headers, appUrl));
+      ctx.resHeaders.append("set-cookie", clearSessionCookie(ctx.services.config.APP_URL));
+      await revokeSession(ctx.services, ctx.session.token);
       return { ok: true as const };
     },
   }),
@@ -107,7 +96,7 @@ export const seed000Routes: JsonRoute[] = [
     output: success(meOutput),
     errors: SESSION_ERRORS,
     auth: "cookie-or-bearer",
-    handle: async (ctx) => getMe(ctx.services, (await session(ctx)).userId),
+    handle: (ctx) => getMe(ctx.services, ctx.session.userId),
   }),
   route({
     ...envelope,
@@ -120,7 +109,7 @@ export const seed000Routes: JsonRoute[] = [
     output: success(meOutput),
     errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "EMAIL_TAKEN", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
     auth: "cookie-or-bearer",
-    handle: async (ctx) => updateMe(ctx.services, await session(ctx), ctx.input, ctx.meta),
+    handle: (ctx) => updateMe(ctx.services, ctx.session, ctx.input, ctx.meta),
   }),
   route({
     ...envelope,
@@ -133,8 +122,7 @@ export const seed000Routes: JsonRoute[] = [
     errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "LAST_ADMIN", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
     auth: "cookie-or-bearer",
     async handle(ctx) {
-      const s = await session(ctx);
-      await deleteMe(ctx.services, s.user, ctx.input.password, ctx.meta);
+      await deleteMe(ctx.services, ctx.session.user, ctx.input.password, ctx.meta);
       ctx.resHeaders.append("set-cookie", clearSessionCookie(ctx.services.config.APP_URL));
       return { ok: true as const };
     },
@@ -147,7 +135,7 @@ export const seed000Routes: JsonRoute[] = [
     output: success(permissionsOutput),
     errors: SESSION_ERRORS,
     auth: "cookie-or-bearer",
-    handle: async (ctx) => permissionsOf((await session(ctx)).user),
+    handle: async (ctx) => permissionsOf(ctx.session.user),
   }),
 ];
 

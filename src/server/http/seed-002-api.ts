@@ -8,7 +8,7 @@ import { registerInput } from "@/shared/schemas/account";
 import { userIdSchema } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
 import { register, verifyEmail } from "../services/accounts";
-import { logIn, validateSession } from "../services/sessions";
+import { logIn } from "../services/sessions";
 import { userInfo } from "../services/users";
 import { setFlags } from "../services/user-flags";
 import { route, type JsonRoute } from "./json-routes";
@@ -95,8 +95,7 @@ export const seed002Routes: JsonRoute[] = [
     errors: ["VALIDATION_FAILED", "SESSION_INVALID", "NOT_PERMITTED", "USER_NOT_FOUND", "CROSS_SITE_REQUEST"],
     auth: "body",
     async handle(ctx) {
-      const s = await validateSession(ctx.services, ctx.input.session);
-      const info = await userInfo(ctx.services, s.user, ctx.input.user);
+      const info = await userInfo(ctx.services, ctx.session.user, ctx.input.user);
       return {
         teacher: info.teacher,
         admin: info.admin,
@@ -130,8 +129,7 @@ export const seed002Routes: JsonRoute[] = [
     ],
     auth: "body",
     async handle(ctx) {
-      const s = await validateSession(ctx.services, ctx.input.session);
-      await setFlags(ctx.services, s.userId, {
+      await setFlags(ctx.services, ctx.session.userId, {
         userId: ctx.input.user,
         teacher: ctx.input.teacher,
         admin: ctx.input.admin,
