@@ -1,8 +1,9 @@
-// Turns a template into a mail for the outbox: subject, HTML and plain text,
-// both rendered by React Email.
+// Turns a template into a mail for the outbox: subject, HTML and plain text.
+// React Email renders the HTML once; the text is its conversion of that HTML
+// (what its plainText option does after rendering the same tree again).
 import type { ReactElement } from "react";
 import { createElement } from "react";
-import { render } from "@react-email/render";
+import { render, toPlainText } from "@react-email/render";
 import { VerifyEmail } from "./templates/verify-email";
 import { RegistrationAttempt } from "./templates/registration-attempt";
 import { ConfirmNewEmail } from "./templates/confirm-new-email";
@@ -13,8 +14,8 @@ import { PasswordChanged } from "./templates/password-changed";
 export type OutgoingMail = { kind: string; to: string; subject: string; html: string; text: string };
 
 async function compose(kind: string, to: string, subject: string, element: ReactElement): Promise<OutgoingMail> {
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { kind, to, subject, html, text };
+  const html = await render(element);
+  return { kind, to, subject, html, text: toPlainText(html) };
 }
 
 export function verifyEmailMail(to: string, name: string, link: string) {
