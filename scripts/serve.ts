@@ -11,6 +11,8 @@ import { createApiHandler, isApiPath, serveNode } from "../src/server/http/api-s
 import { createServices, sharedServices } from "../src/server/services/context";
 import { startSessionPruning } from "../src/server/services/session-pruning";
 import { warmUpPasswordHashing } from "../src/server/auth/password";
+import { hugePagesWarning, readHugePagesSetting } from "../src/server/auth/huge-pages";
+import { logger } from "../src/server/logger";
 import { migrate } from "./migrate";
 
 async function main() {
@@ -26,6 +28,8 @@ async function main() {
   // The JSON APIs are answered here directly; pages and the rest go to Next.js.
   const services = sharedServices(() => createServices(config)); // the pages use the same
   await warmUpPasswordHashing();
+  const hugePages = hugePagesWarning(readHugePagesSetting());
+  if (hugePages) logger.warn(hugePages);
   services.mail.start();
   startSessionPruning(services.db);
   const api = createApiHandler(() => services);

@@ -3,6 +3,7 @@ import os from "node:os";
 import { hashSync, type Algorithm, type Version } from "@node-rs/argon2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HASH_THREAD_NAME, HashPool } from "@/server/auth/hash-pool";
+import { hugePagesWarning, readHugePagesSetting, TRANSPARENT_HUGE_PAGES } from "@/server/auth/huge-pages";
 import { ARGON2_OPTIONS, ARGON2ID, hashPassword, hashPool, needsRehash, verifyPassword } from "@/server/auth/password";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
@@ -198,5 +199,19 @@ describe("argon2 work", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("transparent huge pages", () => {
+  it("warns at start only when the kernel's setting is never", () => {
+    expect(hugePagesWarning("always madvise [never]\n")).toMatch(/transparent huge pages are off.*madvise or always/);
+    expect(hugePagesWarning("always [madvise] never\n")).toBeNull();
+    expect(hugePagesWarning("[always] madvise never\n")).toBeNull();
+    expect(hugePagesWarning(null)).toBeNull(); // not Linux: nothing to say
+  });
+
+  it("reads the kernel's setting, and nothing where there is none", () => {
+    expect(readHugePagesSetting("/nonexistent/transparent_hugepage/enabled")).toBeNull();
+    if (fs.existsSync(TRANSPARENT_HUGE_PAGES)) expect(readHugePagesSetting()).toMatch(/\[(always|madvise|never)\]/);
   });
 });
