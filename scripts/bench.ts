@@ -396,12 +396,11 @@ async function main() {
   // Each log-in of the storm verifies one password, so the hashing threads'
   // CPU time per log-in is what one hash costs with the storm's contention;
   // cores ÷ that is what the storm could reach if nothing else used the CPU.
+  const cpuPerLogIn = (k: keyof CpuShare) => stormCpu.reduce((sum, c) => sum + c[k], 0) / login.requests;
   const perLogIn = stormCpu.length
-    ? (Object.fromEntries(
-        Object.keys(stormCpu[0]!).map((k) => [k, Math.round((stormCpu.reduce((sum, c) => sum + c[k as keyof CpuShare], 0) / login.requests) * 100) / 100]),
-      ) as CpuShare)
+    ? (Object.fromEntries(Object.keys(stormCpu[0]!).map((k) => [k, Math.round(cpuPerLogIn(k as keyof CpuShare) * 100) / 100])) as CpuShare)
     : null;
-  const hashingCeiling = perLogIn ? os.availableParallelism() / (perLogIn.hashing / 1000) : null;
+  const hashingCeiling = stormCpu.length ? os.availableParallelism() / (cpuPerLogIn("hashing") / 1000) : null;
   const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
   const result = {
     date: new Date().toISOString(),
