@@ -3,8 +3,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 // Browser tests run the production build against a fresh SQLite database, with
 // the real Resend SDK pointed at a local capture server.
-export const E2E_PORT = 3100;
-export const CAPTURE_PORT = 3199;
+// E2E_PORT / E2E_CAPTURE_PORT let two checkouts run their browser tests at once.
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT ?? 3199);
 export const E2E_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_DATABASE_URL = "file:./data/e2e/app.db";
 

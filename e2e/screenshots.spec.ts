@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
 import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
+import { E2E_URL } from "../playwright.config";
 
 const dir = "e2e/.artifacts/screenshots";
 
@@ -79,7 +80,7 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
 test("the API reference renders offline from our own origin", async ({ page }, testInfo) => {
   const outside: string[] = [];
   page.on("request", (r) => {
-    if (!r.url().startsWith("http://localhost:3100/") && !r.url().startsWith("data:")) outside.push(r.url());
+    if (!r.url().startsWith(`${E2E_URL}/`) && !r.url().startsWith("data:")) outside.push(r.url());
   });
   await page.goto("/api/docs");
   await expect(page.getByRole("heading", { name: /Accounts API/ })).toBeVisible();

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrate } from "../scripts/migrate";
-import { PG_ADMIN_URL, PG_TEMPLATE, SQLITE_TEMPLATE, TEST_DIR, pgAdmin, pgUrl } from "./support/databases";
+import { PG_ADMIN_URL, PG_TEMPLATE, PG_TEST_PREFIX, SQLITE_TEMPLATE, TEST_DIR, pgAdmin, pgUrl } from "./support/databases";
 
 /** Runs once per project (sqlite, postgres): prepares only that kind. */
 export default async function setup(project: TestProject) {
@@ -18,8 +18,8 @@ export default async function setup(project: TestProject) {
   try {
     await pgAdmin(async (c) => {
       const stale = await c.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'accounts_t\\_%' OR datname = $1",
-        [PG_TEMPLATE],
+        "SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2",
+        [PG_TEST_PREFIX, PG_TEMPLATE],
       );
       for (const { datname } of stale.rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
       await c.query(`CREATE DATABASE ${PG_TEMPLATE}`);

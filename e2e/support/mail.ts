@@ -1,8 +1,9 @@
 // Reads the mail the app sent, from the local Resend capture server.
 import { expect } from "@playwright/test";
 import type { CapturedMail } from "../../tests/support/resend-capture";
+import { CAPTURE_PORT } from "../../playwright.config";
 
-const CAPTURE_URL = "http://127.0.0.1:3199";
+const CAPTURE_URL = `http://127.0.0.1:${CAPTURE_PORT}`;
 
 export async function mailsTo(address: string): Promise<CapturedMail[]> {
   const res = await fetch(`${CAPTURE_URL}/emails`);

@@ -3,7 +3,7 @@
 // PostgreSQL), so files run in parallel without seeing each other's rows.
 import fs from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 import { createDb, type Db } from "@/server/db/client";
 
@@ -12,7 +12,13 @@ export type TestDbKind = "sqlite" | "postgres";
 export const TEST_DIR = path.resolve("data/test");
 export const SQLITE_TEMPLATE = path.join(TEST_DIR, "template.db");
 export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-export const PG_TEMPLATE = "accounts_test_template";
+/**
+ * PostgreSQL names are tagged with this checkout's folder, so that two
+ * checkouts testing at once on one server never drop each other's databases.
+ */
+const CHECKOUT_TAG = createHash("sha256").update(process.cwd()).digest("hex").slice(0, 8);
+export const PG_TEST_PREFIX = `accounts_t${CHECKOUT_TAG}_`;
+export const PG_TEMPLATE = `accounts_tpl${CHECKOUT_TAG}`;
 
 export function testDbKind(): TestDbKind {
   return process.env.TEST_DB === "postgres" ? "postgres" : "sqlite";
@@ -52,7 +58,7 @@ export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promi
       },
     };
   }
-  const name = `accounts_t_${id}`;
+  const name = `${PG_TEST_PREFIX}${id}`;
   await pgAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`));
   const url = pgUrl(name);
   const db = createDb(url);
