@@ -26,7 +26,11 @@ export function sqlitePath(url: string): string {
  * that Prisma's own queries use.
  */
 export type Driver =
-  | { kind: "sqlite"; connection: () => Promise<BetterSqlite3.Database> }
+  | {
+      kind: "sqlite";
+      /** Runs synchronous work on the connection once no transaction is open on it (see TransactionGate). */
+      run: <T>(work: (connection: BetterSqlite3.Database) => T) => Promise<T>;
+    }
   | { kind: "postgres"; pool: pg.Pool };
 
 const drivers = new WeakMap<Db, Driver>();
@@ -42,17 +46,88 @@ export function kindOf(db: Db): DatabaseKind {
   return drivers.get(db)?.kind ?? "sqlite";
 }
 
-/** The SQLite adapter, keeping hold of the connection it opens for Prisma. */
+/**
+ * SQLite has one connection. Prisma's adapter serialises transactions on it,
+ * but runs any other statement at once, even while an interactive transaction
+ * is open there (awaiting something between its statements): that statement
+ * then belongs to the transaction, and a rollback undoes it. A counted log-in
+ * failure or a new session could vanish with another request's failed
+ * registration. The gate admits one holder at a time in arrival order: a
+ * transaction holds it from BEGIN to COMMIT or ROLLBACK, a statement outside
+ * one for its (synchronous) run. Uncontended it is a flag check.
+ */
+class TransactionGate {
+  private held = false;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Resolves when the caller holds the gate; undefined when it was free (held at once). */
+  enter(): Promise<void> | undefined {
+    if (!this.held) {
+      this.held = true;
+      return undefined;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held = false;
+  }
+
+  async around<T>(work: () => T | Promise<T>): Promise<T> {
+    const entering = this.enter();
+    if (entering) await entering;
+    try {
+      return await work();
+    } finally {
+      this.leave();
+    }
+  }
+}
+
+type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
+
+/** The SQLite adapter, keeping hold of its connection and passing every statement through the gate. */
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   connection: BetterSqlite3.Database | null = null;
+  readonly gate = new TransactionGate();
 
   override async connect() {
     const adapter = await super.connect();
+    const gate = this.gate;
     this.connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       this.connection = null;
       await dispose();
+    };
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    adapter.queryRaw = (query) => gate.around(() => queryRaw(query));
+    adapter.executeRaw = (query) => gate.around(() => executeRaw(query));
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const entering = gate.enter();
+      if (entering) await entering;
+      let transaction: SqliteTransaction;
+      try {
+        transaction = await startTransaction(isolationLevel);
+      } catch (error) {
+        gate.leave();
+        throw error;
+      }
+      const end = (finish: () => Promise<void>) => async () => {
+        try {
+          await finish();
+        } finally {
+          gate.leave();
+        }
+      };
+      transaction.commit = end(transaction.commit.bind(transaction));
+      transaction.rollback = end(transaction.rollback.bind(transaction));
+      return transaction;
     };
     return adapter;
   }
@@ -70,7 +145,10 @@ export function createDb(url: string): Db {
     drivers.set(db, {
       kind: "sqlite",
       // Prisma opens its connection on first use (and again after $disconnect).
-      connection: async () => adapter.connection ?? (await client.$connect(), adapter.connection!),
+      run: async (work) => {
+        if (!adapter.connection) await client.$connect();
+        return adapter.gate.around(() => work(adapter.connection!));
+      },
     });
     // WAL: readers never wait for the writer, and with synchronous = NORMAL a
     // commit does not wait for fsync (a power cut may lose the last commits,

@@ -107,7 +107,7 @@ export async function readFailureBudgets(db: Db, keys: readonly [string, string]
   const driver = driverOf(db);
   const rows =
     driver.kind === "sqlite"
-      ? (sqliteStatements(await driver.connection()).budgets.all(...keys) as RawBudget[])
+      ? ((await driver.run((c) => sqliteStatements(c).budgets.all(...keys))) as RawBudget[])
       : await pgQuery<RawBudget>(driver.pool, "budgets", [...keys]);
   return rows.map((r) => budget(r.key, r.points, r.expire));
 }
@@ -125,7 +125,7 @@ export async function readLogIn(
   const driver = driverOf(db);
   const row =
     driver.kind === "sqlite"
-      ? (sqliteStatements(await driver.connection()).logIn.get(email, ...keys) as RawLogIn)
+      ? ((await driver.run((c) => sqliteStatements(c).logIn.get(email, ...keys))) as RawLogIn)
       : (await pgQuery<RawLogIn>(driver.pool, "logIn", [email, ...keys]))[0]!;
   const budgets: BudgetRow[] = [];
   if (row.emailPoints != null) budgets.push(budget(keys[0], row.emailPoints, row.emailExpire));
@@ -144,6 +144,6 @@ export async function insertSession(db: Db, session: NewSessionRow): Promise<voi
     const value = session[c];
     return value instanceof Date ? date(value) : value;
   });
-  if (driver.kind === "sqlite") sqliteStatements(await driver.connection()).insertSession.run(...values);
+  if (driver.kind === "sqlite") await driver.run((c) => sqliteStatements(c).insertSession.run(...values));
   else await pgQuery(driver.pool, "insertSession", values);
 }
