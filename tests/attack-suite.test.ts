@@ -7,6 +7,7 @@ import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { MailDelivery, backoffMs } from "@/server/mail/outbox";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
+import { RATE_LIMITS } from "@/server/auth/rate-limits";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
@@ -103,9 +104,9 @@ describe("several app instances on one database", () => {
       const user = await seedUser(app);
       const token = await logInAs(app, user.email);
       expect(await callOther(undefined, token).session.validate()).toMatchObject({ userId: user.id });
-      // Failures counted on one instance limit the other.
-      for (let i = 0; i < 10; i++) {
-        const target = i % 2 ? app.caller({ ip: "10.3.0.1" }) : callOther("10.3.0.2");
+      // Failures counted on one instance limit the other (one client, alternating instances).
+      for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
+        const target = i % 2 ? app.caller({ ip: "10.3.0.3" }) : callOther("10.3.0.3");
         await expect(target.session.create({ email: user.email, password: "wrong password!" })).rejects.toMatchObject({
           appCode: "INVALID_CREDENTIALS",
         });

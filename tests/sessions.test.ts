@@ -59,17 +59,18 @@ describe("session.create", () => {
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
   });
 
-  it(`allows ${RATE_LIMITS.loginFailuresPerEmail.points} failures per email per 15 minutes, then RATE_LIMITED even with the right password`, async () => {
+  it(`allows ${RATE_LIMITS.loginFailuresPerAccountAndClient.points} failures per address from one client per 15 minutes, then RATE_LIMITED even with the right password`, async () => {
     const user = await seedUser(app);
-    for (let i = 0; i < RATE_LIMITS.loginFailuresPerEmail.points; i++) {
+    const ip = "198.51.100.7";
+    for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
       await expectAppError(
-        app.caller({ ip: `198.51.100.${i + 1}` }).session.create({ email: user.email, password: "wrong password here" }),
+        app.caller({ ip }).session.create({ email: user.email, password: "wrong password here" }),
         "UNAUTHORIZED",
         "INVALID_CREDENTIALS",
       );
     }
     const limited = await expectAppError(
-      app.caller({ ip: "198.51.100.200" }).session.create({ email: user.email, password: PASSWORD }),
+      app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }),
       "TOO_MANY_REQUESTS",
       "RATE_LIMITED",
     );
@@ -79,7 +80,7 @@ describe("session.create", () => {
 
     // Once the 15-minute window has passed, the right password works again.
     await app.db.rateLimit.updateMany({ where: { key: { contains: user.email } }, data: { expire: new Date(Date.now() - 1000) } });
-    await app.caller({ ip: "198.51.100.200" }).session.create({ email: user.email, password: PASSWORD });
+    await app.caller({ ip }).session.create({ email: user.email, password: PASSWORD });
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
   });
 
@@ -90,7 +91,7 @@ describe("session.create", () => {
     process.env.TZ = "Pacific/Kiritimati";
     try {
       const user = await seedUser(app);
-      for (let i = 0; i < RATE_LIMITS.loginFailuresPerEmail.points; i++) {
+      for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
         await expectAppError(app.caller().session.create({ email: user.email, password: "wrong password here" }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
       }
       const limited = await expectAppError(app.caller().session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
@@ -102,9 +103,9 @@ describe("session.create", () => {
     }
   });
 
-  it(`allows ${RATE_LIMITS.loginFailuresPerIp.points} failures per client address, then RATE_LIMITED for any email`, async () => {
+  it(`allows ${RATE_LIMITS.loginFailuresPerClient.points} failures per client address, then RATE_LIMITED for any email`, async () => {
     const ip = "192.0.2.77";
-    for (let i = 0; i < RATE_LIMITS.loginFailuresPerIp.points; i++) {
+    for (let i = 0; i < RATE_LIMITS.loginFailuresPerClient.points; i++) {
       await expectAppError(
         app.caller({ ip }).session.create({ email: freshEmail("spray"), password: "wrong password here" }),
         "UNAUTHORIZED",

@@ -6,6 +6,7 @@ import { httpBatchLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/api/root";
+import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 
 export const api = createTRPCReact<AppRouter>();
 
@@ -24,7 +25,7 @@ function makeQueryClient() {
 
 export function TRPCReactProvider(props: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
-  const [client] = useState(() => api.createClient({ links: [httpBatchLink({ url: "/api/trpc" })] }));
+  const [client] = useState(() => api.createClient({ links: [httpBatchLink({ url: "/api/trpc", maxItems: MAX_CALLS_PER_BATCH })] }));
   return (
     <api.Provider client={client} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>{props.children}</QueryClientProvider>

@@ -38,6 +38,11 @@ export async function seedUser(
 export async function logInAs(app: TestApp, email: string, password = PASSWORD): Promise<string> {
   const resHeaders = new Headers();
   await app.caller({ resHeaders }).session.create({ email, password });
-  const cookie = resHeaders.getSetCookie()[0]!;
-  return decodeURIComponent(cookie.split(";")[0]!.split("=")[1]!);
+  return cookieValue(resHeaders, "session")!;
+}
+
+/** The value a response's Set-Cookie gives a cookie (by name, with or without the __Host- prefix). */
+export function cookieValue(resHeaders: Headers, name: string): string | null {
+  const cookie = resHeaders.getSetCookie().find((c) => c.startsWith(`${name}=`) || c.startsWith(`__Host-${name}=`));
+  return cookie ? decodeURIComponent(cookie.split(";")[0]!.split("=")[1]!) : null;
 }

@@ -5,6 +5,7 @@ import { AppError } from "../app-error";
 import type { Services } from "../services/context";
 import { appRouter } from "./root";
 import { createContextInner } from "./trpc";
+import { assertCallLimits } from "./call-limits";
 
 export async function handleTrpcRequest(req: Request, services: Services): Promise<Response> {
   const started = performance.now();
@@ -12,7 +13,10 @@ export async function handleTrpcRequest(req: Request, services: Services): Promi
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: ({ resHeaders }) => createContextInner({ services, headers: req.headers, resHeaders }),
+    createContext: async ({ resHeaders, info }) => {
+      await assertCallLimits(req, info);
+      return createContextInner({ services, headers: req.headers, resHeaders });
+    },
     responseMeta({ errors }) {
       const retry = errors.find((e) => e instanceof AppError && e.details.retryAfterSeconds);
       const headers: Record<string, string> = { "cache-control": "no-store" };

@@ -38,13 +38,22 @@ parentPort.on("message", (job) => {
 /** argon2 refused the job itself (a malformed stored hash), as opposed to the thread failing. */
 export class HashJobError extends Error {}
 
-type Task = { job: HashJob; resolve: (value: unknown) => void; reject: (error: Error) => void };
+/** The queue is full: the job was refused at once, without waiting. */
+export class HashPoolFullError extends Error {}
+
+type Task = { job: HashJob; client: string; resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Thread = { worker: Worker; jobs: Map<number, Task> };
 type Reply = { id: number; value?: unknown; error?: string };
 
 export class HashPool {
   private readonly threads: Thread[] = [];
-  private readonly queue: Task[] = [];
+  /**
+   * Jobs waiting for a thread, by client (its address): threads take them
+   * round-robin across clients, so one client's flood delays another's
+   * log-in by at most one hash per client waiting, not by the whole flood.
+   */
+  private readonly queues = new Map<string, Task[]>();
+  private waitingJobs = 0;
   private nextId = 0;
   /** The most jobs one thread has held at once (read by the tests). */
   peakJobsPerThread = 0;
@@ -54,13 +63,68 @@ export class HashPool {
     readonly jobsPerThread = 2,
     /** The argon2 package the threads load (another only in tests of a thread that cannot start). */
     private readonly argon2Module?: string,
+    /**
+     * Jobs that may wait beyond those the threads hold. Past it a job is
+     * refused at once (HashPoolFullError): one flood of requests must not
+     * queue hundreds of hashes in front of everybody else's log-in.
+     */
+    readonly maxWaiting = 4 * size,
   ) {}
 
-  run<T>(job: HashJob): Promise<T> {
+  run<T>(job: HashJob, client = ""): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
-      this.dispatch();
+      const task = { job, client, resolve: resolve as (value: unknown) => void, reject };
+      if (this.admit(task)) this.dispatch();
     });
+  }
+
+  /** Jobs waiting for a thread (not yet handed to one). */
+  get waiting(): number {
+    return this.waitingJobs;
+  }
+
+  /**
+   * Queues a job. When the queue is full, the client with the most jobs
+   * waiting gives up its newest one (refused, HashPoolFullError) if that
+   * leaves it still holding more than this client; otherwise this job is
+   * refused. A job a free thread can take at once is never refused.
+   */
+  private admit(task: Task): boolean {
+    const full = () => new HashPoolFullError(`${this.maxWaiting} password hashes are already waiting`);
+    if (this.waitingJobs >= this.maxWaiting && !this.hasRoom()) {
+      let heaviest: Task[] | undefined;
+      for (const tasks of this.queues.values()) if (!heaviest || tasks.length > heaviest.length) heaviest = tasks;
+      const own = this.queues.get(task.client)?.length ?? 0;
+      if (!heaviest || heaviest.length <= own + 1) {
+        task.reject(full());
+        return false;
+      }
+      const evicted = heaviest.pop()!;
+      this.waitingJobs--;
+      evicted.reject(full());
+    }
+    const tasks = this.queues.get(task.client);
+    if (tasks) tasks.push(task);
+    else this.queues.set(task.client, [task]);
+    this.waitingJobs++;
+    return true;
+  }
+
+  /** The next job, round-robin across clients (a client served goes to the back). */
+  private nextTask(): Task | undefined {
+    for (const [client, tasks] of this.queues) {
+      const task = tasks.shift();
+      this.queues.delete(client);
+      if (!task) continue;
+      if (tasks.length) this.queues.set(client, tasks);
+      this.waitingJobs--;
+      return task;
+    }
+    return undefined;
+  }
+
+  private hasRoom(): boolean {
+    return this.threads.length < this.size || this.threads.some((t) => t.jobs.size < this.jobsPerThread);
   }
 
   /** Threads started so far (they start on first need, up to `size`). */
@@ -74,10 +138,10 @@ export class HashPool {
   }
 
   private dispatch() {
-    while (this.queue.length > 0) {
+    while (this.waitingJobs > 0) {
       const thread = this.pickThread();
       if (!thread) return;
-      const task = this.queue.shift()!;
+      const task = this.nextTask()!;
       const id = ++this.nextId;
       if (thread.jobs.size === 0) thread.worker.ref(); // pending work keeps the process alive
       thread.jobs.set(id, task);

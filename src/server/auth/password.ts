@@ -3,7 +3,8 @@
 // a pool of worker threads (hash-pool.ts), so hashing never blocks the event
 // loop. Parameters: docs/BENCHMARKS.md, "Password hashing parameters".
 import { parseOptions, type Algorithm, type Options, type Version } from "@node-rs/argon2";
-import { HashJobError, HashPool } from "./hash-pool";
+import { AppError } from "../app-error";
+import { HashJobError, HashPool, HashPoolFullError } from "./hash-pool";
 
 // The package's enums exist only in its type declarations.
 export const ARGON2ID = 2 as Algorithm.Argon2id;
@@ -18,17 +19,34 @@ export const ARGON2_OPTIONS = {
 
 export const hashPool = new HashPool();
 
-export function hashPassword(password: string): Promise<string> {
-  return hashPool.run<string>({ op: "hash", password, options: ARGON2_OPTIONS });
+/** How long a client refused by a full hashing queue is asked to wait: the queue drains in well under a second. */
+const OVERLOADED_RETRY_SECONDS = 1;
+
+const overloaded = () =>
+  new AppError("SERVICE_UNAVAILABLE", "OVERLOADED", "The server is busy checking passwords. Try again in a moment.", {
+    retryAfterSeconds: OVERLOADED_RETRY_SECONDS,
+  });
+
+/** `client` (its address) shares the hashing queue fairly between clients (hash-pool.ts). */
+export async function hashPassword(password: string, client?: string | null): Promise<string> {
+  try {
+    return await hashPool.run<string>({ op: "hash", password, options: ARGON2_OPTIONS }, client ?? "");
+  } catch (error) {
+    throw error instanceof HashPoolFullError ? overloaded() : error;
+  }
 }
 
-/** False for a wrong password or a malformed stored hash; a hashing thread that fails is an error, not a wrong password. */
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+/**
+ * False for a wrong password or a malformed stored hash; a hashing thread
+ * that fails is an error, not a wrong password, and a full hashing queue is
+ * OVERLOADED (503 with Retry-After).
+ */
+export async function verifyPassword(hash: string, password: string, client?: string | null): Promise<boolean> {
   try {
-    return await hashPool.run<boolean>({ op: "verify", hash, password });
+    return await hashPool.run<boolean>({ op: "verify", hash, password }, client ?? "");
   } catch (error) {
     if (error instanceof HashJobError) return false;
-    throw error;
+    throw error instanceof HashPoolFullError ? overloaded() : error;
   }
 }
 
@@ -62,8 +80,8 @@ function dummy(): Promise<string> {
  * Spends the time of one verification against a hash nobody owns, so that an
  * unknown email answers as slowly as a wrong password (no account enumeration).
  */
-export async function verifyAgainstDummy(password: string): Promise<false> {
-  await verifyPassword(await dummy(), password);
+export async function verifyAgainstDummy(password: string, client?: string | null): Promise<false> {
+  await verifyPassword(await dummy(), password, client);
   return false;
 }
 

@@ -1,17 +1,26 @@
-// Rate limits, counted in the database (rate-limiter-flexible's Prisma store)
-// so that every app instance shares them.
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+// Rate limits, counted in the database so that every app instance shares
+// them (rate-limiter-flexible over our own one-statement store,
+// db/rate-limit-store.ts).
+import { RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../app-error";
 import type { Db } from "../db/client";
-import { readFailureBudgets, type BudgetRow } from "../db/login-statements";
+import { RateLimiterSql } from "../db/rate-limit-store";
 
 const MINUTE = 60;
 const HOUR = 3600;
 
-/** The limits, as data: docs/errors.md and the tests read the same numbers. */
+/** The limits, as data: docs/security.md, docs/errors.md and the tests read the same numbers. */
 export const RATE_LIMITS = {
-  loginFailuresPerEmail: { points: 10, duration: 15 * MINUTE },
-  loginFailuresPerIp: { points: 50, duration: 15 * MINUTE },
+  // Password attempts (log-in, and the password checks of account changes).
+  // A client unknown to the account draws on three budgets: the account from
+  // this client, this client for any account, and the account from every
+  // unknown client (NIST SP 800-63B: at most 100 consecutive failures). A
+  // browser that has logged in to the account before (device-cookie.ts)
+  // draws on its own budget only, so failures from elsewhere never lock it out.
+  loginFailuresPerAccountAndClient: { points: 10, duration: 15 * MINUTE },
+  loginFailuresPerClient: { points: 100, duration: 15 * MINUTE },
+  loginFailuresPerAccount: { points: 100, duration: 24 * HOUR },
+  loginFailuresPerDevice: { points: 10, duration: 15 * MINUTE },
   registerPerEmail: { points: 5, duration: HOUR },
   registerPerIp: { points: 20, duration: HOUR },
   resendVerificationPerEmail: { points: 5, duration: HOUR },
@@ -22,58 +31,58 @@ export const RATE_LIMITS = {
 
 type LimitName = keyof typeof RATE_LIMITS;
 
-/** The log-in failure budgets, always in this order: per address, per client. */
-const LOGIN_BUDGETS = ["loginFailuresPerEmail", "loginFailuresPerIp"] as const;
-const loginSubjects = (email: string, ip: string | null) => [email, ipKey(ip)] as const;
-
 /** Requests that count against a limit: per email and per client address. */
 type Action = "register" | "resendVerification" | "passwordReset";
 
+/** Who makes a password attempt: the account's address, the client, and the device id when its browser is known to the account. */
+export type PasswordAttempt = { email: string; ip: string | null; device: string | null };
+
+/** Points taken for one password attempt, to give back when it succeeds or could not run. */
+export type Reservation = { giveBack: () => Promise<void> };
+
 export class RateLimits {
-  private readonly limiters: Record<LimitName, RateLimiterPrisma>;
+  private readonly limiters: Record<LimitName, RateLimiterSql>;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.limiters = Object.fromEntries(
-      Object.entries(RATE_LIMITS).map(([name, limit]) => [
-        name,
-        new RateLimiterPrisma({ storeClient: db, tableName: "rateLimit", keyPrefix: name, ...limit }),
-      ]),
-    ) as Record<LimitName, RateLimiterPrisma>;
-  }
-
-  /** The store's keys of the two log-in failure budgets: per address, per client. */
-  loginBudgetKeys(email: string, ip: string | null): readonly [string, string] {
-    const [address, client] = loginSubjects(email, ip);
-    return [this.limiters[LOGIN_BUDGETS[0]].getKey(address), this.limiters[LOGIN_BUDGETS[1]].getKey(client)];
+      Object.entries(RATE_LIMITS).map(([name, limit]) => [name, new RateLimiterSql({ db, keyPrefix: name, ...limit })]),
+    ) as Record<LimitName, RateLimiterSql>;
   }
 
   /**
-   * Refuses a log-in attempt while either failure budget is spent. Both
-   * counters are read in one prepared statement (the store's own table and
-   * keys; db/login-statements.ts).
+   * Takes one point from every budget of the attempt, atomically, before the
+   * password is checked: of N parallel attempts, only as many as the budgets
+   * hold go on to be checked. Refused (RATE_LIMITED) when any budget is spent;
+   * a refused attempt gives its points back, since it checks nothing.
    */
-  async assertLoginAllowed(email: string, ip: string | null): Promise<void> {
-    const keys = this.loginBudgetKeys(email, ip);
-    this.assertWithinLoginBudgets(keys, await readFailureBudgets(this.db, keys));
+  async reservePasswordAttempt(attempt: PasswordAttempt): Promise<Reservation> {
+    const budgets: [LimitName, string][] = attempt.device
+      ? [["loginFailuresPerDevice", attempt.device]]
+      : [
+          ["loginFailuresPerAccountAndClient", `${attempt.email} ${ipKey(attempt.ip)}`],
+          ["loginFailuresPerClient", ipKey(attempt.ip)],
+          ["loginFailuresPerAccount", attempt.email],
+        ];
+    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
+    // A budget over its limit still counted the point (the store adds, then compares).
+    const taken = budgets.filter((_, i) => results[i]!.status === "fulfilled" || isLimitReached(results[i]));
+    const reservation = { giveBack: () => this.giveBack(taken) };
+    const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
+    if (storeFailure) {
+      // Fails closed: without its counters, no password is checked.
+      await reservation.giveBack().catch(() => undefined);
+      throw (storeFailure as PromiseRejectedResult).reason;
+    }
+    const waitMs = Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0)));
+    if (results.some(isLimitReached)) {
+      await reservation.giveBack();
+      throw rateLimited(waitMs);
+    }
+    return reservation;
   }
 
-  /** assertLoginAllowed for budgets already read (log-in reads them with the login row). */
-  assertWithinLoginBudgets(keys: readonly [string, string], rows: BudgetRow[]): void {
-    const now = Date.now();
-    let waitMs = 0;
-    keys.forEach((key, i) => {
-      const row = rows.find((r) => r.key === key);
-      if (!row || row.expire == null || row.points < RATE_LIMITS[LOGIN_BUDGETS[i]!].points) return;
-      // A window that has passed leaves a negative wait: allowed again.
-      waitMs = Math.max(waitMs, row.expire.getTime() - now);
-    });
-    if (waitMs > 0) throw rateLimited(waitMs);
-  }
-
-  /** Counts a failed log-in against the address and the client. */
-  async recordLoginFailure(email: string, ip: string | null): Promise<void> {
-    const subjects = loginSubjects(email, ip);
-    await Promise.all(LOGIN_BUDGETS.map((name, i) => this.limiters[name].consume(subjects[i]!).catch(ignoreRejection)));
+  private async giveBack(taken: [LimitName, string][]): Promise<void> {
+    await Promise.all(taken.map(([name, key]) => this.limiters[name].reward(key, 1)));
   }
 
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
@@ -82,22 +91,25 @@ export class RateLimits {
       this.limiters[`${action}PerEmail`].consume(email),
       this.limiters[`${action}PerIp`].consume(ipKey(ip)),
     ]);
-    let waitMs = 0;
-    for (const result of results) {
-      if (result.status === "fulfilled") continue;
-      if (!(result.reason instanceof RateLimiterRes)) throw result.reason;
-      waitMs = Math.max(waitMs, result.reason.msBeforeNext);
+    const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
+    if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
+    if (results.some(isLimitReached)) {
+      throw rateLimited(Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0))));
     }
-    if (waitMs > 0) throw rateLimited(waitMs);
   }
+
+  /** Forgets an account's failures from unknown clients (after its password was reset by mail). */
+  async forgetAccountFailures(email: string): Promise<void> {
+    await this.limiters.loginFailuresPerAccount.delete(email);
+  }
+}
+
+function isLimitReached(result: PromiseSettledResult<unknown> | undefined): result is PromiseRejectedResult & { reason: RateLimiterRes } {
+  return result?.status === "rejected" && result.reason instanceof RateLimiterRes;
 }
 
 function ipKey(ip: string | null): string {
   return ip ?? "unknown";
-}
-
-function ignoreRejection(reason: unknown): void {
-  if (!(reason instanceof RateLimiterRes)) throw reason;
 }
 
 function rateLimited(waitMs: number): AppError {

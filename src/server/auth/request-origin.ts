@@ -4,6 +4,7 @@
 import { AppError } from "../app-error";
 import type { Config } from "@/env";
 import type { RequestMeta } from "../services/context";
+import { deviceCookieFrom } from "./device-cookie";
 
 /** Header our server entry sets from the socket; any client-sent value is overwritten. */
 export const PEER_ADDRESS_HEADER = "x-accounts-peer-address";
@@ -56,7 +57,11 @@ export function assertSameSite(headers: Headers, appUrl: string): void {
   }
 }
 
-/** What the services record of a request: the client address and its User-Agent. */
-export function requestMeta(headers: Headers, config: Pick<Config, "TRUST_PROXY">): RequestMeta {
-  return { ip: clientIp(headers, config.TRUST_PROXY), userAgent: headers.get("user-agent") };
+/** What the services record of a request: the client address, its User-Agent and its device cookie. */
+export function requestMeta(headers: Headers, config: Pick<Config, "TRUST_PROXY" | "APP_URL">): RequestMeta {
+  return {
+    ip: clientIp(headers, config.TRUST_PROXY),
+    userAgent: headers.get("user-agent"),
+    deviceCookie: deviceCookieFrom(headers, config.APP_URL),
+  };
 }

@@ -6,7 +6,7 @@ function sessionCookieName(appUrl: string): string {
   return isHttps(appUrl) ? "__Host-session" : "session";
 }
 
-function isHttps(appUrl: string): boolean {
+export function isHttps(appUrl: string): boolean {
   return appUrl.startsWith("https:");
 }
 

@@ -23,6 +23,7 @@ export const STATUS_OF: Record<string, string> = {
   LAST_ADMIN: "409",
   RATE_LIMITED: "429",
   SERVICE_UNAVAILABLE: "503",
+  OVERLOADED: "503",
 };
 
 function operation(r: JsonRoute, tag: string): ZodOpenApiOperationObject {

@@ -41,11 +41,12 @@ export const seed000Routes: JsonRoute[] = [
     description: "Checks the credentials and sets the session cookie (HttpOnly, SameSite=Lax, 3 hours).",
     input: createSessionInput,
     output: success(sessionOutput),
-    errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
     auth: "none",
     async handle(ctx) {
       const s = await logIn(ctx.services, ctx.input, ctx.meta);
       ctx.resHeaders.append("set-cookie", setSessionCookie(ctx.services.config.APP_URL, s.token, s.expiresAt));
+      ctx.resHeaders.append("set-cookie", s.deviceCookie);
       return { userId: s.userId, expiresAt: s.expiresAt.toISOString() };
     },
   }),
@@ -84,7 +85,7 @@ export const seed000Routes: JsonRoute[] = [
       "Sends a verification link. A registered address gets the same answer (its owner is told by mail). A valid teacher token creates a verified teacher.",
     input: registerInput,
     output: success(registerOutput),
-    errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
     auth: "none",
     handle: (ctx) => register(ctx.services, ctx.input, ctx.meta),
   }),
@@ -107,7 +108,7 @@ export const seed000Routes: JsonRoute[] = [
       "All or nothing; unknown fields are ignored. A new email stays pending until confirmed by a link sent to it. A new password needs the current one and ends every other session.",
     input: updateUserInput,
     output: success(meOutput),
-    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "EMAIL_TAKEN", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "EMAIL_TAKEN", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
     auth: "cookie-or-bearer",
     handle: (ctx) => updateMe(ctx.services, ctx.session, ctx.input, ctx.meta),
   }),
@@ -119,7 +120,7 @@ export const seed000Routes: JsonRoute[] = [
     description: "Needs the password. Deletes the account, its sessions and tokens, and clears the cookie.",
     input: deleteUserInput,
     output: success(okOutput),
-    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "LAST_ADMIN", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "LAST_ADMIN", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
     auth: "cookie-or-bearer",
     async handle(ctx) {
       await deleteMe(ctx.services, ctx.session.user, ctx.input.password, ctx.meta);

@@ -51,7 +51,7 @@ export const seed002Routes: JsonRoute[] = [
       name: registerInput.shape.name,
       teacher_token: registerInput.shape.teacherToken,
     }),
-    errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
     auth: "none",
     async handle(ctx) {
       const { teacher_token, ...rest } = ctx.input;
@@ -78,7 +78,7 @@ export const seed002Routes: JsonRoute[] = [
     path: "/login",
     summary: "Log in (seed 002)",
     input: z.object({ email: emailSchema, password: currentPasswordSchema }),
-    errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "CROSS_SITE_REQUEST"],
+    errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
     auth: "none",
     async handle(ctx) {
       const s = await logIn(ctx.services, ctx.input, ctx.meta);

@@ -3,6 +3,7 @@
 // live sessions only. Runs in the server entry, beside the mail worker.
 import type { Db } from "../db/client";
 import { logger } from "../logger";
+import { pruneRateLimits } from "../db/rate-limit-store";
 
 const PRUNE_EVERY_MS = 3600 * 1000;
 /** Rows per statement: on SQLite each statement holds the event loop. */
@@ -20,12 +21,16 @@ export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BAT
   }
 }
 
-/** Prunes at start and then hourly; a failed round (database away) waits for the next. */
+/**
+ * Prunes at start and then hourly: expired sessions, and rate-limit counters
+ * whose window ended an hour ago. A failed round (database away) waits for the next.
+ */
 export function startSessionPruning(db: Db): void {
   const round = async () => {
     try {
       const count = await pruneExpiredSessions(db);
       if (count) logger.info(`removed ${count} expired session(s)`);
+      await pruneRateLimits(db);
     } catch (error) {
       logger.warn("pruning expired sessions failed; will retry", error);
     }

@@ -7,6 +7,7 @@ import { hashToken, newSecretToken } from "../auth/secret-token";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import { Prisma, type Db } from "../db/client";
 import { insertSession, readLogIn, sessionColumnList, sessionColumns, type NewSessionRow } from "../db/login-statements";
+import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
 import { flagsColumns, flagsFromRaw, type RawFlags, type UserFlagsRow } from "../db/selects";
 import type { RequestMeta, Services } from "./context";
 
@@ -52,26 +53,49 @@ export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, m
 const invalidCredentials = () =>
   new AppError("UNAUTHORIZED", "INVALID_CREDENTIALS", "The email address or password is not correct.");
 
-/** Checks an email and password and opens a session. */
-export async function logIn(
+/**
+ * Checks a password under the log-in budgets (rate-limits.ts): one point is
+ * taken from each budget before argon2 runs, kept when the password is wrong,
+ * given back when it is right or could not be checked (the hashing queue was
+ * full). `login` undefined: an unknown address, checked against a dummy hash
+ * so it costs the same. A browser whose device cookie is trusted for the
+ * account draws on its own budget instead (auth/device-cookie.ts).
+ */
+export async function checkPassword(
   s: Services,
-  input: { email: string; password: string },
+  email: string,
+  login: { userId: string; passwordHash: string } | undefined,
+  password: string,
   meta: RequestMeta,
-): Promise<IssuedSession> {
-  // The log-in path runs its statements on the driver (db/login-statements.ts):
-  // the login row with both failure budgets, then the new session.
-  const keys = s.rateLimits.loginBudgetKeys(input.email, meta.ip);
-  const { login, budgets } = await readLogIn(s.db, input.email, keys);
-  s.rateLimits.assertWithinLoginBudgets(keys, budgets);
-  const ok = login ? await verifyPassword(login.passwordHash, input.password) : await verifyAgainstDummy(input.password);
-  if (!login || !ok) {
-    await s.rateLimits.recordLoginFailure(input.email, meta.ip);
-    throw invalidCredentials();
+): Promise<boolean> {
+  const device = login && meta.deviceCookie ? trustedDevice(await s.deviceKey(), meta.deviceCookie, login) : null;
+  const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, device });
+  let ok: boolean;
+  try {
+    ok = login ? await verifyPassword(login.passwordHash, password, meta.ip) : await verifyAgainstDummy(password, meta.ip);
+  } catch (error) {
+    await reservation.giveBack();
+    throw error;
   }
+  if (ok) await reservation.giveBack();
+  return ok;
+}
+
+export type LoggedIn = IssuedSession & {
+  /** Set-Cookie for the browser's device cookie, now trusted for this account. */
+  deviceCookie: string;
+};
+
+/** Checks an email and password and opens a session. */
+export async function logIn(s: Services, input: { email: string; password: string }, meta: RequestMeta): Promise<LoggedIn> {
+  // The log-in path runs its statements on the driver (db/login-statements.ts).
+  const login = await readLogIn(s.db, input.email);
+  if (!(await checkPassword(s, input.email, login, input.password, meta)) || !login) throw invalidCredentials();
   // Hashes made with older parameters are upgraded while the password is at hand.
-  if (needsRehash(login.passwordHash)) {
-    const upgraded = await hashPassword(input.password);
-    await s.db.login.updateMany({ where: { userId: login.userId, passwordHash: login.passwordHash }, data: { passwordHash: upgraded } });
+  let passwordHash = login.passwordHash;
+  if (needsRehash(passwordHash)) {
+    passwordHash = await hashPassword(input.password, meta.ip);
+    await s.db.login.updateMany({ where: { userId: login.userId, passwordHash: login.passwordHash }, data: { passwordHash } });
   }
   if (!login.verified) {
     throw new AppError(
@@ -82,7 +106,11 @@ export async function logIn(
   }
   const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, login.userId, meta);
   await insertSession(s.db, row);
-  return issued;
+  const deviceCookie = deviceCookieAfterLogIn(await s.deviceKey(), s.config.APP_URL, meta.deviceCookie, {
+    userId: login.userId,
+    passwordHash,
+  });
+  return { ...issued, deviceCookie };
 }
 
 /** The session a token names, or SESSION_INVALID. Deletes it when expired. */

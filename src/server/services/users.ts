@@ -14,6 +14,7 @@ import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { audit } from "./audit";
 import type { RequestMeta, Services } from "./context";
 import { VERIFICATION_TTL_MS, verifyLink } from "./accounts";
+import { checkPassword } from "./sessions";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 import { emailTaken } from "./email-taken";
@@ -73,13 +74,9 @@ export function permissionsOf(caller: UserFlagsRow) {
 
 /** Checks the caller's password; wrong guesses count against the log-in limits. */
 async function confirmPassword(s: Services, userId: string, password: string, meta: RequestMeta) {
-  const login = await s.db.login.findUnique({ where: { userId }, select: { email: true, passwordHash: true } });
+  const login = await s.db.login.findUnique({ where: { userId }, select: { userId: true, email: true, passwordHash: true } });
   if (!login) throw sessionInvalid();
-  await s.rateLimits.assertLoginAllowed(login.email, meta.ip);
-  if (!(await verifyPassword(login.passwordHash, password))) {
-    await s.rateLimits.recordLoginFailure(login.email, meta.ip);
-    throw wrongPassword();
-  }
+  if (!(await checkPassword(s, login.email, login, password, meta))) throw wrongPassword();
   return login;
 }
 

@@ -12,6 +12,7 @@ export const sessionRouter = router({
     .mutation(async ({ ctx, input }) => {
       const session = await logIn(ctx.services, input, ctx.meta);
       sessionCookie.set(ctx, session.token, session.expiresAt);
+      ctx.resHeaders.append("set-cookie", session.deviceCookie);
       return { userId: session.userId, expiresAt: session.expiresAt.toISOString() };
     }),
 

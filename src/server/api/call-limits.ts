@@ -1,0 +1,38 @@
+// What one tRPC request may ask for, checked before any of its calls runs
+// (in createContext, which tRPC awaits before the first call):
+// - at most MAX_CALLS_PER_BATCH calls in a batch;
+// - at most one call that runs argon2 (checks or sets a password), so that
+//   one request cannot queue dozens of hashes or spend a client's whole
+//   failure budget at once;
+// - a JSON body: tRPC would also take multipart/form-data and octet-stream
+//   bodies, which no procedure of ours expects.
+import type { TRPCRequestInfo } from "@trpc/server/http";
+import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
+import { AppError } from "../app-error";
+
+/** Procedures that always run argon2; user.update does when its input changes the password. */
+const PASSWORD_PROCEDURES = new Set(["session.create", "user.register", "user.delete", "user.resetPassword"]);
+
+async function runsArgon2(call: TRPCRequestInfo["calls"][number]): Promise<boolean> {
+  if (PASSWORD_PROCEDURES.has(call.path)) return true;
+  if (call.path !== "user.update") return false;
+  const input = (await call.getRawInput().catch(() => null)) as { password?: unknown } | null;
+  return input?.password != null;
+}
+
+const batchTooLarge = (message: string) => new AppError("BAD_REQUEST", "BATCH_TOO_LARGE", message);
+
+export async function assertCallLimits(request: Request, info: TRPCRequestInfo): Promise<void> {
+  const type = request.headers.get("content-type");
+  if (request.method === "POST" && !/^application\/json\s*(?:;|$)/i.test(type ?? "")) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
+  }
+  if (info.calls.length > MAX_CALLS_PER_BATCH) {
+    throw batchTooLarge(`A batch may hold at most ${MAX_CALLS_PER_BATCH} calls; this one holds ${info.calls.length}.`);
+  }
+  let passwordCalls = 0;
+  for (const call of info.calls) if (await runsArgon2(call)) passwordCalls++;
+  if (passwordCalls > 1) {
+    throw batchTooLarge("A batch may hold at most one call that checks or sets a password: send them one at a time.");
+  }
+}

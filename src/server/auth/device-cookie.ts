@@ -1,0 +1,102 @@
+// OWASP's "device cookies" against lockout: a browser that has logged in to
+// an account carries an entry signed by the server naming that account.
+// Password attempts from it draw on a budget of its own (rate-limits.ts), so
+// failures an attacker causes from elsewhere, against the address or against
+// a shared network address (a school's NAT), never lock that browser out.
+//
+// An entry is `<userId>.<issued, seconds base36>.<nonce>.<mac>`; the MAC
+// (HMAC-SHA-256, 128 bits) covers those and the account's current password
+// hash, so a new password (reset or change) retires every entry issued
+// before it. The nonce names the device's own failure budget. One cookie
+// holds the entries of the last few accounts used in that browser (shared
+// school computers).
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { parse, serialize } from "cookie";
+import { isHttps } from "./session-cookie";
+
+export const DEVICE_TRUST_DAYS = 180;
+const MAX_ENTRIES = 5;
+const MAX_COOKIE_LENGTH = 1500;
+
+type Entry = { userId: string; issued: number; nonce: string; mac: string };
+
+export function deviceCookieName(appUrl: string): string {
+  return isHttps(appUrl) ? "__Host-device" : "device";
+}
+
+/** The raw device cookie of a request, or null. */
+export function deviceCookieFrom(headers: Headers, appUrl: string): string | null {
+  const header = headers.get("cookie");
+  if (!header) return null;
+  const value = parse(header)[deviceCookieName(appUrl)];
+  return value && value.length <= MAX_COOKIE_LENGTH ? value : null;
+}
+
+function parseEntries(cookie: string | null): Entry[] {
+  if (!cookie) return [];
+  const entries: Entry[] = [];
+  for (const text of cookie.split("~").slice(0, MAX_ENTRIES)) {
+    const [userId, issued, nonce, mac, extra] = text.split(".");
+    if (!userId || !issued || !nonce || !mac || extra !== undefined) continue;
+    const seconds = Number.parseInt(issued, 36);
+    if (Number.isSafeInteger(seconds)) entries.push({ userId, issued: seconds, nonce, mac });
+  }
+  return entries;
+}
+
+function macOf(key: Buffer, entry: Omit<Entry, "mac">, passwordHash: string): string {
+  return createHmac("sha256", key)
+    .update(`${entry.userId}.${entry.issued.toString(36)}.${entry.nonce}.${passwordHash}`)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
+}
+
+function sameMac(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * The device id (the entry's nonce) when the cookie holds a valid, unexpired
+ * entry for this account and its current password; null otherwise.
+ */
+export function trustedDevice(key: Buffer, cookie: string | null, account: { userId: string; passwordHash: string }): string | null {
+  const oldest = nowSeconds() - DEVICE_TRUST_DAYS * 86_400;
+  for (const entry of parseEntries(cookie)) {
+    if (entry.userId !== account.userId || entry.issued < oldest || entry.issued > nowSeconds() + 60) continue;
+    if (sameMac(entry.mac, macOf(key, entry, account.passwordHash))) return entry.nonce;
+  }
+  return null;
+}
+
+/**
+ * The Set-Cookie value after a successful log-in: a fresh entry for this
+ * account first, then the cookie's other accounts' entries (newest first, at
+ * most MAX_ENTRIES). Entries of other accounts are kept as they are: only
+ * their own account's password can confirm them.
+ */
+export function deviceCookieAfterLogIn(
+  key: Buffer,
+  appUrl: string,
+  cookie: string | null,
+  account: { userId: string; passwordHash: string },
+): string {
+  const issued = nowSeconds();
+  const fresh = { userId: account.userId, issued, nonce: randomBytes(12).toString("base64url") };
+  const entries = [
+    { ...fresh, mac: macOf(key, fresh, account.passwordHash) },
+    ...parseEntries(cookie).filter((e) => e.userId !== account.userId && e.issued > issued - DEVICE_TRUST_DAYS * 86_400),
+  ].slice(0, MAX_ENTRIES);
+  const value = entries.map((e) => `${e.userId}.${e.issued.toString(36)}.${e.nonce}.${e.mac}`).join("~");
+  return serialize(deviceCookieName(appUrl), value, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: isHttps(appUrl),
+    maxAge: DEVICE_TRUST_DAYS * 86_400,
+  });
+}

@@ -1,0 +1,68 @@
+// Statements run on the driver beneath Prisma (the same SQLite connection,
+// through its transaction gate, and the same PostgreSQL pool), for the few
+// hot paths where Prisma's query pipeline costs more CPU than the statement:
+// the log-in (login-statements.ts) and the rate-limit counters
+// (rate-limit-store.ts). Written once with "?" placeholders.
+import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { driverOf, type Db } from "./client";
+
+/** DateTime as Prisma's SQLite adapter stores it (ISO 8601 with "+00:00"), so text comparisons order it. */
+export function sqliteDate(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+/** A Date parameter in the form the database's DateTime columns hold. */
+export function dateParameter(db: Db, date: Date): string {
+  return driverOf(db).kind === "sqlite" ? sqliteDate(date) : date.toISOString();
+}
+
+// Prisma's PostgreSQL columns are "timestamp(3)" without a time zone, holding
+// UTC: read them as UTC whatever the server's zone (pg's default would not).
+const TIMESTAMP_OID = 1114;
+const utcTimestamps = {
+  getTypeParser: (oid: number, format: "text" | "binary") =>
+    oid === TIMESTAMP_OID ? (text: string) => `${text.replace(" ", "T")}Z` : pg.types.getTypeParser(oid, format),
+} as pg.CustomTypesConfig;
+
+/** "?" placeholders as PostgreSQL's "$1", "$2", … */
+function numbered(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+const sqlitePrepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+const pgText = new Map<string, string>();
+
+/** A statement prepared once per connection: SQLite compiles it once, PostgreSQL plans it once per pooled connection. */
+export class DriverStatement {
+  constructor(
+    /** Unique among statements: PostgreSQL names its prepared statements by it. */
+    readonly name: string,
+    /** With "?" placeholders. */
+    readonly sql: string,
+  ) {}
+
+  /** Every row, as plain objects (DateTimes as ISO strings). */
+  async all<Row>(db: Db, values: unknown[]): Promise<Row[]> {
+    const driver = driverOf(db);
+    if (driver.kind === "sqlite") {
+      return driver.run((connection) => {
+        const statement = this.sqlite(connection);
+        return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as Row[];
+      });
+    }
+    let text = pgText.get(this.sql);
+    if (!text) pgText.set(this.sql, (text = numbered(this.sql)));
+    const result = await driver.pool.query({ name: this.name, text, values, types: utcTimestamps });
+    return result.rows as Row[];
+  }
+
+  private sqlite(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
+    let statements = sqlitePrepared.get(connection);
+    if (!statements) sqlitePrepared.set(connection, (statements = new Map()));
+    let statement = statements.get(this.name);
+    if (!statement) statements.set(this.name, (statement = connection.prepare(this.sql)));
+    return statement;
+  }
+}
