@@ -220,7 +220,7 @@ describe("the hashing queue is shared fairly between clients", () => {
     const pool = new HashPool(1, 1, undefined, 4);
     const finished: string[] = [];
     const job = (client: string, label: string) =>
-      pool.run<boolean>({ op: "verify", hash, password: PASSWORD }, client).then(
+      pool.run<boolean>({ op: "verify", hash, password: PASSWORD }, { client, priority: client === "known" }).then(
         () => finished.push(label),
         (error: Error) => finished.push(`${label} refused: ${error.constructor.name}`),
       );
@@ -234,6 +234,27 @@ describe("the hashing queue is shared fairly between clients", () => {
     }
     expect(finished.filter((f) => f.includes("refused"))).toEqual(["flood 4 refused: HashPoolFullError", "flood 5 refused: HashPoolFullError"]);
     expect(finished.filter((f) => !f.includes("refused"))).toEqual(["flood 0", "flood 1", "owner", "flood 2", "flood 3"]);
+  });
+
+  it("a browser known to the account goes ahead of everyone, even when every client holds one job", async () => {
+    const hash = await hashPassword(PASSWORD);
+    const pool = new HashPool(1, 1, undefined, 3);
+    const finished: string[] = [];
+    const job = (client: string, label: string) =>
+      pool.run<boolean>({ op: "verify", hash, password: PASSWORD }, { client, priority: client === "known" }).then(
+        () => finished.push(label),
+        () => finished.push(`${label} refused`),
+      );
+    try {
+      // Four clients of a distributed flood: one running, three waiting: full.
+      const flood = Array.from({ length: 4 }, (_, i) => job(`198.18.10.${i}`, `flood ${i}`));
+      const stranger = job("198.18.10.50", "new browser"); // refused: nobody holds more than it would
+      const known = job("known", "known browser"); // evicts the newest flood job and goes first
+      await Promise.all([...flood, stranger, known]);
+    } finally {
+      await pool.close();
+    }
+    expect(finished).toEqual(["new browser refused", "flood 3 refused", "flood 0", "known browser", "flood 1", "flood 2"]);
   });
 });
 

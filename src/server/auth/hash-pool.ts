@@ -42,6 +42,9 @@ export class HashJobError extends Error {}
 export class HashPoolFullError extends Error {}
 
 type Task = { job: HashJob; client: string; resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** Who a job is for: its client (address), and whether it goes ahead of the rest (a browser known to the account). */
+export type JobOwner = { client?: string; priority?: boolean };
 type Thread = { worker: Worker; jobs: Map<number, Task> };
 type Reply = { id: number; value?: unknown; error?: string };
 
@@ -53,6 +56,8 @@ export class HashPool {
    * log-in by at most one hash per client waiting, not by the whole flood.
    */
   private readonly queues = new Map<string, Task[]>();
+  /** Jobs that go before every client's queue (attempts from a browser known to the account). */
+  private readonly priority: Task[] = [];
   private waitingJobs = 0;
   private nextId = 0;
   /** The most jobs one thread has held at once (read by the tests). */
@@ -71,10 +76,10 @@ export class HashPool {
     readonly maxWaiting = 4 * size,
   ) {}
 
-  run<T>(job: HashJob, client = ""): Promise<T> {
+  run<T>(job: HashJob, owner: JobOwner = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const task = { job, client, resolve: resolve as (value: unknown) => void, reject };
-      if (this.admit(task)) this.dispatch();
+      const task = { job, client: owner.client ?? "", resolve: resolve as (value: unknown) => void, reject };
+      if (this.admit(task, owner.priority ?? false)) this.dispatch();
     });
   }
 
@@ -86,16 +91,18 @@ export class HashPool {
   /**
    * Queues a job. When the queue is full, the client with the most jobs
    * waiting gives up its newest one (refused, HashPoolFullError) if that
-   * leaves it still holding more than this client; otherwise this job is
-   * refused. A job a free thread can take at once is never refused.
+   * leaves it still holding more than this client, or whatever this job's
+   * size if this job has priority; otherwise this job is refused. A job a
+   * free thread can take at once is never refused.
    */
-  private admit(task: Task): boolean {
+  private admit(task: Task, priority: boolean): boolean {
     const full = () => new HashPoolFullError(`${this.maxWaiting} password hashes are already waiting`);
     if (this.waitingJobs >= this.maxWaiting && !this.hasRoom()) {
       let heaviest: Task[] | undefined;
-      for (const tasks of this.queues.values()) if (!heaviest || tasks.length > heaviest.length) heaviest = tasks;
+      // Among equals, the last in turn order: the client that queued most recently.
+      for (const tasks of this.queues.values()) if (!heaviest || tasks.length >= heaviest.length) heaviest = tasks;
       const own = this.queues.get(task.client)?.length ?? 0;
-      if (!heaviest || heaviest.length <= own + 1) {
+      if (!heaviest?.length || (!priority && heaviest.length <= own + 1)) {
         task.reject(full());
         return false;
       }
@@ -103,15 +110,20 @@ export class HashPool {
       this.waitingJobs--;
       evicted.reject(full());
     }
-    const tasks = this.queues.get(task.client);
+    const tasks = priority ? this.priority : this.queues.get(task.client);
     if (tasks) tasks.push(task);
     else this.queues.set(task.client, [task]);
     this.waitingJobs++;
     return true;
   }
 
-  /** The next job, round-robin across clients (a client served goes to the back). */
+  /** The next job: priority first, then round-robin across clients (a client served goes to the back). */
   private nextTask(): Task | undefined {
+    const urgent = this.priority.shift();
+    if (urgent) {
+      this.waitingJobs--;
+      return urgent;
+    }
     for (const [client, tasks] of this.queues) {
       const task = tasks.shift();
       this.queues.delete(client);

@@ -4,7 +4,7 @@
 // loop. Parameters: docs/BENCHMARKS.md, "Password hashing parameters".
 import { parseOptions, type Algorithm, type Options, type Version } from "@node-rs/argon2";
 import { AppError } from "../app-error";
-import { HashJobError, HashPool, HashPoolFullError } from "./hash-pool";
+import { HashJobError, HashPool, HashPoolFullError, type JobOwner } from "./hash-pool";
 
 // The package's enums exist only in its type declarations.
 export const ARGON2ID = 2 as Algorithm.Argon2id;
@@ -27,10 +27,10 @@ const overloaded = () =>
     retryAfterSeconds: OVERLOADED_RETRY_SECONDS,
   });
 
-/** `client` (its address) shares the hashing queue fairly between clients (hash-pool.ts). */
-export async function hashPassword(password: string, client?: string | null): Promise<string> {
+/** `owner` (the client's address) shares the hashing queue fairly between clients (hash-pool.ts). */
+export async function hashPassword(password: string, owner?: JobOwner): Promise<string> {
   try {
-    return await hashPool.run<string>({ op: "hash", password, options: ARGON2_OPTIONS }, client ?? "");
+    return await hashPool.run<string>({ op: "hash", password, options: ARGON2_OPTIONS }, owner);
   } catch (error) {
     throw error instanceof HashPoolFullError ? overloaded() : error;
   }
@@ -41,9 +41,9 @@ export async function hashPassword(password: string, client?: string | null): Pr
  * that fails is an error, not a wrong password, and a full hashing queue is
  * OVERLOADED (503 with Retry-After).
  */
-export async function verifyPassword(hash: string, password: string, client?: string | null): Promise<boolean> {
+export async function verifyPassword(hash: string, password: string, owner?: JobOwner): Promise<boolean> {
   try {
-    return await hashPool.run<boolean>({ op: "verify", hash, password }, client ?? "");
+    return await hashPool.run<boolean>({ op: "verify", hash, password }, owner);
   } catch (error) {
     if (error instanceof HashJobError) return false;
     throw error instanceof HashPoolFullError ? overloaded() : error;
@@ -80,8 +80,8 @@ function dummy(): Promise<string> {
  * Spends the time of one verification against a hash nobody owns, so that an
  * unknown email answers as slowly as a wrong password (no account enumeration).
  */
-export async function verifyAgainstDummy(password: string, client?: string | null): Promise<false> {
-  await verifyPassword(await dummy(), password, client);
+export async function verifyAgainstDummy(password: string, owner?: JobOwner): Promise<false> {
+  await verifyPassword(await dummy(), password, owner);
   return false;
 }
 

@@ -72,7 +72,9 @@ export async function checkPassword(
   const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, device });
   let ok: boolean;
   try {
-    ok = login ? await verifyPassword(login.passwordHash, password, meta.ip) : await verifyAgainstDummy(password, meta.ip);
+    // A browser known to the account goes ahead of the hashing queue: a flood from elsewhere cannot starve it.
+    const owner = { client: meta.ip ?? "", priority: device !== null };
+    ok = login ? await verifyPassword(login.passwordHash, password, owner) : await verifyAgainstDummy(password, owner);
   } catch (error) {
     await reservation.giveBack();
     throw error;
@@ -94,7 +96,7 @@ export async function logIn(s: Services, input: { email: string; password: strin
   // Hashes made with older parameters are upgraded while the password is at hand.
   let passwordHash = login.passwordHash;
   if (needsRehash(passwordHash)) {
-    passwordHash = await hashPassword(input.password, meta.ip);
+    passwordHash = await hashPassword(input.password, { client: meta.ip ?? "" });
     await s.db.login.updateMany({ where: { userId: login.userId, passwordHash: login.passwordHash }, data: { passwordHash } });
   }
   if (!login.verified) {
