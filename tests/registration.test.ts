@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TRPCError } from "@trpc/server";
-import { ARGON2_OPTIONS } from "@/server/auth/password";
+import { ARGON2_OPTIONS, hashPool } from "@/server/auth/password";
 import { consumeTeacherToken, createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { expectAppError } from "./support/expect-app-error";
@@ -176,14 +176,21 @@ describe("user.register with a bound teacher token", () => {
     const known = fresh();
     await app.caller({ ip: nextIp() }).user.register({ email: known, password, name: "Known" });
     const knownMails = (await app.mailsTo(known)).length;
-    for (const other of [fresh(), known]) {
-      const users = await app.db.user.count();
-      await expectAppError(
-        app.caller({ ip: nextIp() }).user.register({ email: other, password, name: "Claimant", teacherToken: token }),
-        "BAD_REQUEST",
-        "TEACHER_TOKEN_INVALID",
-      );
-      expect(await app.db.user.count()).toBe(users);
+    // Watched, not replaced: no password is hashed for a refused claim.
+    const hashing = vi.spyOn(hashPool, "run");
+    try {
+      for (const other of [fresh(), known]) {
+        const users = await app.db.user.count();
+        await expectAppError(
+          app.caller({ ip: nextIp() }).user.register({ email: other, password, name: "Claimant", teacherToken: token }),
+          "BAD_REQUEST",
+          "TEACHER_TOKEN_INVALID",
+        );
+        expect(await app.db.user.count()).toBe(users);
+      }
+      expect(hashing).not.toHaveBeenCalled();
+    } finally {
+      hashing.mockRestore();
     }
     // The known address's owner is not told either: the refusal came first.
     expect(await app.mailsTo(known)).toHaveLength(knownMails);
