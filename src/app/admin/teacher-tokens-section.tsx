@@ -110,7 +110,7 @@ export function TeacherTokensSection() {
               autoComplete="off"
               maxLength={253}
               placeholder="e.g. school.example"
-              hint="Only addresses @ this exact domain can register with the token; its subdomains cannot."
+              hint="Only addresses at exactly this domain can register with the token (name@school.example, not name@pupils.school.example)."
               error={fieldErrors.domain}
             />
           ) : null}
