@@ -9,21 +9,30 @@ test("admin invites a teacher, the teacher flags a student, the student never se
   const studentEmail = freshEmail("student");
   const studentName = `Stu ${Date.now()}`;
 
-  // The admin creates a teacher token in the dashboard; it is shown once.
+  // The admin creates a teacher token for the teacher's address only; it is shown once.
   await logIn(page, adminEmail);
   await expect(page).toHaveURL(/\/account$/);
   await page.getByRole("link", { name: "Admin dashboard" }).click();
   await expect(page.getByRole("heading", { name: "Admin dashboard" })).toBeVisible();
   await page.getByRole("tab", { name: "Teacher tokens" }).click();
   await page.getByLabel("Note (optional)").fill("Science department");
+  await page.getByRole("radio", { name: "One email address" }).check();
+  await page.getByLabel("Teacher's email address").fill(teacherEmail.toUpperCase());
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByLabel("New teacher token").textContent())!.trim();
   expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  await expect(page.getByRole("list", { name: "Teacher tokens" })).toContainText("Science department");
-  await expect(page.getByRole("list", { name: "Teacher tokens" })).toContainText("0 of 1 used");
+  await expect(page.getByRole("status").filter({ hasText: "Copy this token now" })).toContainText(`for ${teacherEmail} only`);
+  const tokens = page.getByRole("list", { name: "Teacher tokens" });
+  await expect(tokens).toContainText("Science department");
+  await expect(tokens).toContainText(`for ${teacherEmail} only · 0 of 1 used`);
   await logOut(page);
 
-  // A teacher registers with it; a student registers and confirms.
+  // Someone else holding the token cannot claim another address with it.
+  await register(page, freshEmail("claimant"), "Carl Claimant", token);
+  await expect(page.getByText("meant for another email address")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Your teacher account is ready" })).toHaveCount(0);
+
+  // The teacher registers with it; a student registers and confirms.
   await register(page, teacherEmail, "Tess Teacher", token);
   await expect(page.getByRole("heading", { name: "Your teacher account is ready" })).toBeVisible();
   await registerVerifiedStudent(page, studentEmail, studentName);

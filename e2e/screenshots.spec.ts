@@ -61,6 +61,8 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
   await shot("admin-users");
   await page.getByRole("tab", { name: "Teacher tokens" }).click();
   await page.getByLabel("Note (optional)").fill("Maths department");
+  await page.getByRole("radio", { name: "Addresses at one domain" }).check();
+  await page.getByLabel("Email domain").fill("school.example");
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(page.getByLabel("New teacher token")).toBeVisible();
   await shot("admin-tokens");

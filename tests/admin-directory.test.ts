@@ -171,6 +171,51 @@ describe("teacher tokens", () => {
   });
 });
 
+describe("bound teacher tokens", () => {
+  it("binds a token to one address or one domain, stored normalised, listed and audited", async () => {
+    const forOne = await admin().createTeacherToken({ email: " Nina.Newton@School.Example ", note: "Nina" });
+    const forDomain = await admin().createTeacherToken({ domain: "@Staff.School.Example", maxUses: 5 });
+    const open = await admin().createTeacherToken({});
+    expect(forOne).toMatchObject({ email: "nina.newton@school.example", domain: null });
+    expect(forDomain).toMatchObject({ email: null, domain: "staff.school.example" });
+    const listed = (await admin().listTeacherTokens()).items;
+    expect(listed.find((t) => t.id === forOne.id)).toMatchObject({ email: "nina.newton@school.example", domain: null, state: "active" });
+    expect(listed.find((t) => t.id === forDomain.id)).toMatchObject({ email: null, domain: "staff.school.example" });
+    expect(listed.find((t) => t.id === open.id)).toMatchObject({ email: null, domain: null });
+    const entries = (await admin().auditLog({ limit: 100 })).items.filter((e) => e.action === "createTeacherToken");
+    expect(entries.find((e) => e.field === forOne.id)?.newValue).toMatch(/^1 use\(s\) until .*, only for nina\.newton@school\.example$/);
+    expect(entries.find((e) => e.field === forDomain.id)?.newValue).toMatch(/^5 use\(s\) until .*, only for addresses @staff\.school\.example$/);
+    expect(entries.find((e) => e.field === open.id)?.newValue).not.toContain("only");
+  });
+
+  it("refuses both bindings at once, a malformed address or domain, and creates nothing", async () => {
+    const before = await app.db.teacherToken.count();
+    const both = await expectAppError(
+      admin().createTeacherToken({ email: "nina@school.example", domain: "school.example" }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
+    expect(both.details.fieldErrors?.domain?.[0]).toMatch(/not both/);
+    for (const domain of ["localhost", "school example", "a@school.example", "", "-x.example"]) {
+      await expectAppError(admin().createTeacherToken({ domain }), "BAD_REQUEST", "VALIDATION_FAILED");
+    }
+    await expectAppError(admin().createTeacherToken({ email: "not-an-address" }), "BAD_REQUEST", "VALIDATION_FAILED");
+    expect(await app.db.teacherToken.count()).toBe(before);
+  });
+
+  it("a bound token registers its own teacher and refuses anyone else", async () => {
+    const created = await admin().createTeacherToken({ domain: "science.school.example", maxUses: 3 });
+    await expectAppError(
+      app.caller().user.register({ email: freshEmail("outsider"), password: PASSWORD, name: "Outsider", teacherToken: created.token }),
+      "BAD_REQUEST",
+      "TEACHER_TOKEN_INVALID",
+    );
+    const email = `sam-${Date.now()}@science.school.example`;
+    expect(await app.caller().user.register({ email, password: PASSWORD, name: "Sam", teacherToken: created.token })).toEqual({ verified: true });
+    expect((await admin().listTeacherTokens()).items.find((t) => t.id === created.id)).toMatchObject({ uses: 1, usesLeft: 2 });
+  });
+});
+
 describe("admin.revokeSessions and admin.auditLog", () => {
   it("records revoked sessions, teacher tokens made and revoked, and accounts deleted by their owners", async () => {
     const user = await seedUser(app);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TRPCError } from "@trpc/server";
-import { ARGON2_OPTIONS } from "@/server/auth/password";
-import { createTeacherToken } from "@/server/services/teacher-tokens";
+import { ARGON2_OPTIONS, hashPool } from "@/server/auth/password";
+import { consumeTeacherToken, createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { expectAppError } from "./support/expect-app-error";
 
@@ -117,6 +117,126 @@ describe("user.register", () => {
     );
     expect(results).toEqual(Array(5).fill({ verified: false }));
     expect(await app.db.login.count({ where: { email } })).toBe(1);
+  });
+});
+
+/** A client address of its own for each registration below (the per-address limit is 20 an hour). */
+let lastIp = 100;
+const nextIp = () => `198.51.100.${++lastIp}`;
+
+describe("user.register with a teacher token and a known address", () => {
+  async function knownAccount(verified: boolean) {
+    const email = fresh();
+    await app.caller({ ip: nextIp() }).user.register({ email, password, name: "Owner" });
+    if (verified) await app.db.login.update({ where: { email }, data: { emailVerifiedAt: new Date() } });
+    const before = await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } });
+    return { email, before };
+  }
+
+  it.each([
+    ["a verified", true],
+    ["an unverified", false],
+  ])("answers %s address exactly like a new one, takes the use, mails the owner and changes nothing", async (_, verified) => {
+    const { email, before } = await knownAccount(verified);
+    const mailsBefore = (await app.mailsTo(email)).length;
+    const known = await createTeacherToken(app.db, { maxUses: 1 });
+    const unknown = await createTeacherToken(app.db, { maxUses: 1 });
+    const newAddress = fresh();
+
+    const forKnown = await app.caller({ ip: nextIp() }).user.register({ email, password: "another long password", name: "Intruder", teacherToken: known.token });
+    const forNew = await app.caller({ ip: nextIp() }).user.register({ email: newAddress, password, name: "New", teacherToken: unknown.token });
+    expect(forKnown).toEqual({ verified: true });
+    expect(forKnown).toEqual(forNew);
+
+    // A retry cannot tell them apart either: both one-use tokens are spent.
+    for (const token of [known.token, unknown.token]) {
+      await expectAppError(
+        app.caller({ ip: nextIp() }).user.register({ email: fresh(), password, name: "Retry", teacherToken: token }),
+        "BAD_REQUEST",
+        "TEACHER_TOKEN_INVALID",
+      );
+    }
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id: known.id } })).uses).toBe(1);
+
+    const after = await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } });
+    expect(after).toEqual(before);
+    expect(after.user.teacher).toBe(false);
+    const mails = await app.mailsTo(email);
+    expect(mails).toHaveLength(mailsBefore + 1);
+    expect(mails.at(-1)!.kind).toBe("registration-attempt");
+    expect(await app.mailsTo(newAddress)).toHaveLength(0);
+  });
+});
+
+describe("user.register with a bound teacher token", () => {
+  it("a token bound to one address admits that address only; another is refused before any work, keeping the use", async () => {
+    const teacher = fresh();
+    const { id, token } = await createTeacherToken(app.db, { maxUses: 2, email: teacher.toUpperCase() });
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).email).toBe(teacher);
+    const known = fresh();
+    await app.caller({ ip: nextIp() }).user.register({ email: known, password, name: "Known" });
+    const knownMails = (await app.mailsTo(known)).length;
+    // Watched, not replaced: no password is hashed for a refused claim.
+    const hashing = vi.spyOn(hashPool, "run");
+    try {
+      for (const other of [fresh(), known]) {
+        const users = await app.db.user.count();
+        await expectAppError(
+          app.caller({ ip: nextIp() }).user.register({ email: other, password, name: "Claimant", teacherToken: token }),
+          "BAD_REQUEST",
+          "TEACHER_TOKEN_INVALID",
+        );
+        expect(await app.db.user.count()).toBe(users);
+      }
+      expect(hashing).not.toHaveBeenCalled();
+    } finally {
+      hashing.mockRestore();
+    }
+    // The known address's owner is not told either: the refusal came first.
+    expect(await app.mailsTo(known)).toHaveLength(knownMails);
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(0);
+
+    expect(await app.caller({ ip: nextIp() }).user.register({ email: ` ${teacher.toUpperCase()} `, password, name: "Bound", teacherToken: token })).toEqual({ verified: true });
+    const login = await app.db.login.findUniqueOrThrow({ where: { email: teacher }, include: { user: true } });
+    expect(login.user.teacher).toBe(true);
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(1);
+  });
+
+  it("a token bound to a domain admits addresses at exactly that domain, not its subdomains or look-alikes", async () => {
+    const { id, token } = await createTeacherToken(app.db, { maxUses: 10, domain: "@Staff.Example" });
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).domain).toBe("staff.example");
+    const stamp = Date.now();
+    for (const other of [`a${stamp}@pupils.staff.example`, `b${stamp}@staff.example.evil`, `c${stamp}@evilstaff.example`, `d${stamp}@school.example`]) {
+      await expectAppError(
+        app.caller({ ip: nextIp() }).user.register({ email: other, password, name: "Other", teacherToken: token }),
+        "BAD_REQUEST",
+        "TEACHER_TOKEN_INVALID",
+      );
+      expect(await app.db.login.count({ where: { email: other } })).toBe(0);
+    }
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(0);
+    const email = `e${stamp}@STAFF.example`;
+    expect(await app.caller({ ip: nextIp() }).user.register({ email, password, name: "Staff", teacherToken: token })).toEqual({ verified: true });
+    expect((await app.db.login.findUniqueOrThrow({ where: { email: email.toLowerCase() }, include: { user: true } })).user.teacher).toBe(true);
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(1);
+  });
+
+  it("taking a use checks the binding too, not only the early check", async () => {
+    const teacher = fresh();
+    const { id, token } = await createTeacherToken(app.db, { email: teacher });
+    await expect(app.db.$transaction((tx) => consumeTeacherToken(tx, token, fresh()))).rejects.toMatchObject({ appCode: "TEACHER_TOKEN_INVALID" });
+    const domainBound = await createTeacherToken(app.db, { domain: "staff.example" });
+    await expect(app.db.$transaction((tx) => consumeTeacherToken(tx, domainBound.token, "x@pupils.staff.example"))).rejects.toMatchObject({
+      appCode: "TEACHER_TOKEN_INVALID",
+    });
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(0);
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id: domainBound.id } })).uses).toBe(0);
+    await app.db.$transaction((tx) => consumeTeacherToken(tx, token, teacher));
+    expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(1);
+  });
+
+  it("a token is never bound to both an address and a domain", async () => {
+    await expect(createTeacherToken(app.db, { email: "a@staff.example", domain: "staff.example" })).rejects.toThrow(/not both/);
   });
 });
 

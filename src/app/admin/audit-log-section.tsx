@@ -10,6 +10,7 @@ const ACTION_LABELS: Record<string, string> = {
   revokeSessions: "logged out everywhere:",
   createTeacherToken: "created a teacher token",
   revokeTeacherToken: "revoked a teacher token",
+  createAdmin: "created the admin account",
 };
 
 export function AuditLogSection() {

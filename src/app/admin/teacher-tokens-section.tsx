@@ -7,12 +7,27 @@ import { Alert, Field } from "@/components/form";
 
 const STATE_LABELS = { active: "Active", expired: "Expired", revoked: "Revoked", used: "Used up" } as const;
 
+/** Who may register with a new token: its holder, or only one address or one domain's addresses. */
+type Binding = "anyone" | "email" | "domain";
+const BINDING_CHOICES: { value: Binding; label: string }[] = [
+  { value: "anyone", label: "Anyone who has it" },
+  { value: "email", label: "One email address" },
+  { value: "domain", label: "Addresses at one domain" },
+];
+
+function bindingText(t: { email: string | null; domain: string | null }): string | null {
+  if (t.email) return `for ${t.email} only`;
+  if (t.domain) return `for addresses @${t.domain} only`;
+  return null;
+}
+
 export function TeacherTokensSection() {
   const utils = api.useUtils();
   const tokens = api.admin.listTeacherTokens.useQuery();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [created, setCreated] = useState<{ token: string; expiresAt: string } | null>(null);
+  const [created, setCreated] = useState<{ token: string; expiresAt: string; email: string | null; domain: string | null } | null>(null);
   const [copied, setCopied] = useState(false);
+  const [binding, setBinding] = useState<Binding>("anyone");
   const create = api.admin.createTeacherToken.useMutation({
     onSuccess: async (result) => {
       setCreated(result);
@@ -31,6 +46,8 @@ export function TeacherTokensSection() {
       maxUses: Number(form.get("maxUses") || 1),
       expiresInDays: Number(form.get("expiresInDays") || 14),
       note: String(form.get("note") ?? "") || undefined,
+      email: binding === "email" ? String(form.get("email") ?? "") : undefined,
+      domain: binding === "domain" ? String(form.get("domain") ?? "") : undefined,
     });
     if (!parsed.success) {
       setFieldErrors(zodFieldErrors(parsed.error.issues));
@@ -51,20 +68,65 @@ export function TeacherTokensSection() {
       <div className="panel">
         <h2 id="tokens-heading">Create a teacher token</h2>
         <p className="muted">Give the token to a teacher: registering with it makes them a verified teacher at once.</p>
-        <form onSubmit={onCreate} noValidate className="inline-form">
-          <Field label="Uses" name="maxUses" type="number" min={1} max={1000} defaultValue={1} error={fieldErrors.maxUses} />
-          <Field label="Valid for (days)" name="expiresInDays" type="number" min={1} max={90} defaultValue={14} error={fieldErrors.expiresInDays} />
-          <Field label="Note (optional)" name="note" maxLength={200} placeholder="e.g. Science department" error={fieldErrors.note} />
-          <button className="button" type="submit" disabled={create.isPending}>
-            Create token
-          </button>
+        <form onSubmit={onCreate} noValidate className="token-form">
+          <div className="inline-form">
+            <Field label="Uses" name="maxUses" type="number" min={1} max={1000} defaultValue={1} error={fieldErrors.maxUses} />
+            <Field label="Valid for (days)" name="expiresInDays" type="number" min={1} max={90} defaultValue={14} error={fieldErrors.expiresInDays} />
+            <Field label="Note (optional)" name="note" maxLength={200} placeholder="e.g. Science department" error={fieldErrors.note} />
+          </div>
+          <fieldset className="choice-group">
+            <legend>Who may register with it</legend>
+            {BINDING_CHOICES.map((choice) => (
+              <label key={choice.value} className="choice">
+                <input
+                  type="radio"
+                  name="binding"
+                  value={choice.value}
+                  checked={binding === choice.value}
+                  onChange={() => setBinding(choice.value)}
+                />
+                {choice.label}
+              </label>
+            ))}
+          </fieldset>
+          {binding === "email" ? (
+            <Field
+              key="email"
+              label="Teacher's email address"
+              name="email"
+              type="email"
+              autoComplete="off"
+              maxLength={254}
+              placeholder="e.g. ada@school.example"
+              hint="Only this address can register with the token."
+              error={fieldErrors.email}
+            />
+          ) : null}
+          {binding === "domain" ? (
+            <Field
+              key="domain"
+              label="Email domain"
+              name="domain"
+              autoComplete="off"
+              maxLength={253}
+              placeholder="e.g. school.example"
+              hint="Only addresses at exactly this domain can register with the token (name@school.example, not name@pupils.school.example)."
+              error={fieldErrors.domain}
+            />
+          ) : null}
+          <div>
+            <button className="button" type="submit" disabled={create.isPending}>
+              Create token
+            </button>
+          </div>
         </form>
         {create.error ? <Alert>{messageOf(create.error)}</Alert> : null}
         {created ? (
           <div className="token-once" role="status">
             <p>
               <strong>Copy this token now: it is shown only once.</strong> Valid until{" "}
-              {new Date(created.expiresAt).toLocaleString()}.
+              {new Date(created.expiresAt).toLocaleString()}
+              {bindingText(created) ? `, ${bindingText(created)}` : ""}.
             </p>
             <div className="token-row">
               <code aria-label="New teacher token">{created.token}</code>
@@ -88,6 +150,7 @@ export function TeacherTokensSection() {
                 <strong>{t.note || "Teacher token"}</strong>{" "}
                 <span className={`badge state-${t.state}`}>{STATE_LABELS[t.state]}</span>
                 <p className="muted">
+                  {bindingText(t) ? `${bindingText(t)} · ` : ""}
                   {t.uses} of {t.maxUses} used · {t.usesLeft} left · expires {new Date(t.expiresAt).toLocaleDateString()}
                   {t.createdBy ? ` · by ${t.createdBy.name}` : ""}
                 </p>

@@ -52,6 +52,8 @@ export type ListedUserRow = RawFlags & { createdAt: Date | string; email: string
 export const teacherTokenSelect = {
   id: true,
   note: true,
+  email: true,
+  domain: true,
   maxUses: true,
   uses: true,
   expiresAt: true,

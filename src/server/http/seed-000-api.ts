@@ -82,7 +82,7 @@ export const seed000Routes: JsonRoute[] = [
     path: "/register",
     summary: "Create an account",
     description:
-      "Sends a verification link. A registered address gets the same answer (its owner is told by mail). A valid teacher token creates a verified teacher.",
+      "Sends a verification link. A registered address gets the same answer (its owner is told by mail). A valid teacher token creates a verified teacher (a known address answers the same); a token bound to another address or domain is TEACHER_TOKEN_INVALID.",
     input: registerInput,
     output: success(registerOutput),
     errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],

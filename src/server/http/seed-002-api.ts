@@ -44,7 +44,7 @@ export const seed002Routes: JsonRoute[] = [
     method: "POST",
     path: "/register",
     summary: "Create an account (seed 002)",
-    description: "Sends a link to https://APP/verify?token=…; with a valid teacher_token the teacher is verified at once.",
+    description: "Sends a link to https://APP/verify?token=…; with a valid teacher_token the teacher is verified at once (a token bound to another address or domain is TEACHER_TOKEN_INVALID).",
     input: z.object({
       email: registerInput.shape.email,
       password: registerInput.shape.password,

@@ -21,25 +21,26 @@ export type RegisterRequest = z.output<typeof registerInput>;
 
 /**
  * Creates an account. An address that already has one gets the same answer
- * ({verified: false}) and its owner a mail, so the answer never tells whether
- * an address is registered.
+ * ({verified: false}, or {verified: true} with a teacher token, whose use is
+ * taken all the same) and its owner a mail, so neither the answer nor a retry
+ * tells whether an address is registered.
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
   await s.rateLimits.consume("register", input.email, meta.ip);
   assertNotCommonPassword(input.password);
-  if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken))) throw teacherTokenInvalid();
+  if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken, input.email))) throw teacherTokenInvalid();
 
   // Hash before looking the address up: both paths then take the same time.
   const passwordHash = await hashPassword(input.password);
   const existing = await s.db.login.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (existing) return registrationAttempt(s, input.email);
+  if (existing) return registrationAttempt(s, input.email, input.teacherToken);
 
   const teacher = input.teacherToken !== null;
   const verificationToken = newSecretToken();
   const mail = teacher ? null : await verifyEmailMail(input.email, input.name, verifyLink(s, verificationToken));
   try {
     await s.db.$transaction(async (tx) => {
-      if (input.teacherToken) await consumeTeacherToken(tx, input.teacherToken);
+      if (input.teacherToken) await consumeTeacherToken(tx, input.teacherToken, input.email);
       const now = new Date();
       const user = await tx.user.create({
         data: {
@@ -58,20 +59,27 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
     });
   } catch (error) {
     // A parallel registration of the same address won the race.
-    if (isUniqueViolation(error)) return registrationAttempt(s, input.email);
+    if (isUniqueViolation(error)) return registrationAttempt(s, input.email, input.teacherToken);
     throw error;
   }
   void s.mail.kick();
   return { verified: teacher };
 }
 
-async function registrationAttempt(s: Services, email: string): Promise<{ verified: false }> {
+/**
+ * The answer for an address that has an account: its owner is told by mail and
+ * nothing of the account changes. A teacher token loses a use as it would have
+ * for a new address (else a retry with a one-use token would tell them apart).
+ */
+async function registrationAttempt(s: Services, email: string, teacherToken: string | null): Promise<{ verified: boolean }> {
   const owner = await s.db.login.findUnique({ where: { email }, select: { user: { select: { name: true } } } });
-  if (owner) {
-    await enqueueMail(s.db, await registrationAttemptMail(email, owner.user.name, `${s.config.APP_URL}/login`));
-    void s.mail.kick();
-  }
-  return { verified: false };
+  const mail = owner ? await registrationAttemptMail(email, owner.user.name, `${s.config.APP_URL}/login`) : null;
+  await s.db.$transaction(async (tx) => {
+    if (teacherToken) await consumeTeacherToken(tx, teacherToken, email);
+    if (mail) await enqueueMail(tx, mail);
+  });
+  if (mail) void s.mail.kick();
+  return { verified: teacherToken !== null };
 }
 
 /** The link that confirms an address (registration and email change). */

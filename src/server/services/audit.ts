@@ -15,10 +15,12 @@ export type AuditAction =
   | "deleteOwnAccount"
   | "revokeSessions"
   | "createTeacherToken"
-  | "revokeTeacherToken";
+  | "revokeTeacherToken"
+  | "createAdmin";
 
 export type AuditInput = {
-  actor: { id: string; name: string };
+  /** id null: a command-line tool, acting for nobody who is logged in. */
+  actor: { id: string | null; name: string };
   target?: { id: string; label: string } | null;
   action: AuditAction;
   field?: string | null;

@@ -1,10 +1,13 @@
 // Teacher invitations: a secret that lets its holder register as a verified
 // teacher. Stored hashed; uses are counted atomically inside the registration.
+// A token may be bound to one address or one domain, so that whoever holds it
+// cannot register an address that is not theirs to claim as a teacher.
 import { AppError } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
 import { teacherTokenSelect, type UserFlagsRow } from "../db/selects";
 import { may } from "@/shared/permissions";
+import { teacherTokenOptions, type TeacherTokenOptions } from "@/shared/schemas/teacher-token";
 import { audit } from "./audit";
 import type { Services } from "./context";
 import { notPermitted } from "./access-errors";
@@ -13,10 +16,14 @@ type Tx = Pick<Db, "teacherToken">;
 
 const TEACHER_TOKEN_DEFAULTS = { maxUses: 1, expiresInDays: 14 } as const;
 
+type TeacherTokenInput = { maxUses?: number; expiresInDays?: number; note?: string | null; email?: string | null; domain?: string | null };
+
 export async function createTeacherToken(
   db: Db,
-  options: { maxUses?: number; expiresInDays?: number; note?: string | null; createdById?: string | null },
-): Promise<{ id: string; token: string; expiresAt: Date }> {
+  options: TeacherTokenInput & { createdById?: string | null },
+): Promise<{ id: string; token: string; expiresAt: Date; email: string | null; domain: string | null }> {
+  // Parsed here too: whoever calls, the binding is stored normalised and never both.
+  const { email, domain } = teacherTokenOptions.parse({ email: options.email, domain: options.domain });
   const token = newSecretToken();
   const expiresAt = new Date(Date.now() + (options.expiresInDays ?? TEACHER_TOKEN_DEFAULTS.expiresInDays) * 86_400_000);
   const row = await db.teacherToken.create({
@@ -25,42 +32,62 @@ export async function createTeacherToken(
       maxUses: options.maxUses ?? TEACHER_TOKEN_DEFAULTS.maxUses,
       expiresAt,
       note: options.note ?? null,
+      email: email ?? null,
+      domain: domain ?? null,
       createdById: options.createdById ?? null,
     },
     select: { id: true },
   });
-  return { id: row.id, token, expiresAt };
+  return { id: row.id, token, expiresAt, email: email ?? null, domain: domain ?? null };
 }
 
 export const teacherTokenInvalid = () =>
   new AppError(
     "BAD_REQUEST",
     "TEACHER_TOKEN_INVALID",
-    "This teacher token is not valid: it may be mistyped, expired, revoked or used up.",
+    "This teacher token is not valid: it may be mistyped, expired, revoked, used up, or meant for another email address.",
   );
 
+/** The part of a (normalised) address after its "@". */
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf("@") + 1);
+}
+
+/** The tokens whose binding admits this address: unbound, its own, or its exact domain. */
+function admits(email: string) {
+  return { AND: [{ OR: [{ email: null }, { email }] }, { OR: [{ domain: null }, { domain: domainOf(email) }] }] };
+}
+
+/** A description of a binding, for the audit log and the command line. */
+export function bindingLabel(binding: { email?: string | null; domain?: string | null }): string | null {
+  if (binding.email) return `only for ${binding.email}`;
+  if (binding.domain) return `only for addresses @${binding.domain}`;
+  return null;
+}
+
 /**
- * Takes one use of a token inside the caller's transaction. A single
- * conditional UPDATE checks expiry, revocation and remaining uses and counts
- * the use, so parallel registrations can never exceed maxUses.
+ * Takes one use of a token for `email` inside the caller's transaction. A
+ * single conditional UPDATE checks expiry, revocation, remaining uses and the
+ * binding and counts the use, so parallel registrations can never exceed maxUses.
  */
-export async function consumeTeacherToken(tx: Tx, token: string, now = new Date()): Promise<void> {
+export async function consumeTeacherToken(tx: Tx, token: string, email: string, now = new Date()): Promise<void> {
   const { count } = await tx.teacherToken.updateMany({
     where: {
       tokenHash: hashToken(token),
       revokedAt: null,
       expiresAt: { gt: now },
       uses: { lt: (tx as Db).teacherToken.fields.maxUses },
+      ...admits(email),
     },
     data: { uses: { increment: 1 } },
   });
   if (count !== 1) throw teacherTokenInvalid();
 }
 
-/** Whether a token could be used now (checked before any work is done). */
-export async function isTeacherTokenUsable(db: Db, token: string, now = new Date()): Promise<boolean> {
-  const row = await db.teacherToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+/** Whether a token could be used now for `email` (checked before any work is done). */
+export async function isTeacherTokenUsable(db: Db, token: string, email: string, now = new Date()): Promise<boolean> {
+  const row = await db.teacherToken.findFirst({
+    where: { tokenHash: hashToken(token), ...admits(email) },
     select: { revokedAt: true, expiresAt: true, uses: true, maxUses: true },
   });
   return !!row && teacherTokenState(row, now) === "active";
@@ -80,16 +107,17 @@ export function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date
 export async function issueTeacherToken(
   s: Services,
   caller: UserFlagsRow,
-  options: { maxUses?: number; expiresInDays?: number; note?: string | null },
+  options: TeacherTokenOptions,
 ) {
   if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
   const created = await createTeacherToken(s.db, { ...options, createdById: caller.id });
+  const binding = bindingLabel(created);
   await audit(s.db, [
     {
       actor: caller,
       action: "createTeacherToken",
       field: created.id,
-      newValue: `${options.maxUses ?? TEACHER_TOKEN_DEFAULTS.maxUses} use(s) until ${created.expiresAt.toISOString()}`,
+      newValue: `${options.maxUses ?? TEACHER_TOKEN_DEFAULTS.maxUses} use(s) until ${created.expiresAt.toISOString()}${binding ? `, ${binding}` : ""}`,
     },
   ]);
   return created;
@@ -104,6 +132,8 @@ export async function listTeacherTokens(s: Services, caller: UserFlagsRow) {
     items: rows.map((r) => ({
       id: r.id,
       note: r.note,
+      email: r.email,
+      domain: r.domain,
       maxUses: r.maxUses,
       uses: r.uses,
       usesLeft: Math.max(0, r.maxUses - r.uses),

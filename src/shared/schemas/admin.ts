@@ -59,13 +59,22 @@ export const listUsersOutput = z.object({ items: z.array(listedUser), nextCursor
 export const userIdInput = z.object({ userId: userIdSchema });
 
 export const createTeacherTokenInput = teacherTokenOptions.default({});
-export const createTeacherTokenOutput = z.object({ id: z.string(), token: z.string(), expiresAt: z.iso.datetime() });
+export const createTeacherTokenOutput = z.object({
+  id: z.string(),
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  email: z.string().nullable(),
+  domain: z.string().nullable(),
+});
 
 export const teacherTokenState = z.enum(["active", "expired", "revoked", "used"]);
 
 export const teacherTokenView = z.object({
   id: z.string(),
   note: z.string().nullable(),
+  /** The one address, or the domain, the token is bound to (at most one is set). */
+  email: z.string().nullable(),
+  domain: z.string().nullable(),
   maxUses: z.number(),
   uses: z.number(),
   usesLeft: z.number(),

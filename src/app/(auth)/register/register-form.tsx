@@ -42,6 +42,10 @@ export function RegisterForm() {
       <section className="card">
         <h1>Your teacher account is ready</h1>
         <Alert tone="success">Your invitation was accepted and your address is confirmed.</Alert>
+        <p className="muted">
+          If this address already had an account, that account is unchanged and we sent it a mail instead: log in with
+          its password, and ask an admin to make it a teacher account.
+        </p>
         <p className="footer-links">
           <Link className="button block" href="/login">
             Continue to log in

@@ -48,7 +48,7 @@ export const adminRouter = router({
     .output(createTeacherTokenOutput)
     .mutation(async ({ ctx, input }) => {
       const created = await issueTeacherToken(ctx.services, ctx.session.user, input);
-      return { id: created.id, token: created.token, expiresAt: created.expiresAt.toISOString() };
+      return { ...created, expiresAt: created.expiresAt.toISOString() };
     }),
 
   listTeacherTokens: authenticatedProcedure

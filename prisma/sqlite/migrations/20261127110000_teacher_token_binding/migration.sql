@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "TeacherToken" ADD COLUMN "domain" TEXT;
+ALTER TABLE "TeacherToken" ADD COLUMN "email" TEXT;
+
