@@ -19,7 +19,7 @@ afterAll(() => app.close());
 
 const ADMIN_PASSWORD = "an admin passphrase here";
 const ATTACKER_PASSWORD = "the attacker's own passphrase";
-const meta = { ip: "198.51.100.66", userAgent: "test" };
+const meta = { ip: "198.51.100.66", userAgent: "test", deviceCookie: null };
 
 /** What someone who got to the address first leaves behind: an unverified account, its link, its mail and a session. */
 async function squattedAddress() {
