@@ -3,6 +3,7 @@ import type { Config } from "@/env";
 import { createDb, type Db } from "../db/client";
 import { RateLimits } from "../auth/rate-limits";
 import { MailDelivery } from "../mail/outbox";
+import { composeQueuedMail } from "./queued-mail";
 
 export type Services = {
   db: Db;
@@ -19,7 +20,8 @@ export function createServices(
   db: Db = createDb(config.DATABASE_URL),
   options: { mailSendTimeoutMs?: number } = {},
 ): Services {
-  return { db, config, rateLimits: new RateLimits(db), mail: new MailDelivery(db, config, options.mailSendTimeoutMs) };
+  const mail = new MailDelivery(db, config, (row) => composeQueuedMail(db, config, row), options.mailSendTimeoutMs);
+  return { db, config, rateLimits: new RateLimits(db), mail };
 }
 
 const holder = globalThis as unknown as { __accountsServices?: Services };
