@@ -101,7 +101,8 @@ export class MailDelivery {
         this.again = false;
         try {
           // A full batch may leave more due mail behind.
-          while ((await this.deliverDue()) >= BATCH);
+          let claimed = BATCH;
+          while (claimed >= BATCH) claimed = await this.deliverDue();
         } catch (error) {
           logger.warn("mail delivery round failed; will retry", error);
         }
