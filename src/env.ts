@@ -36,6 +36,8 @@ export const configSchema = z.object({
   /** How many reverse-proxy hops in front of the app to trust for X-Forwarded-For (0: none). */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, integer(0, 10).default(0)),
   RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** Days a delivered mail's row (kind, recipient, time; no body) is kept before it is purged. */
+  MAIL_RETENTION_DAYS: z.preprocess(emptyAsUndefined, integer(1, 3650).default(30)),
   RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: z.preprocess(
     emptyAsUndefined,

@@ -7,7 +7,9 @@ export async function register() {
   const settings = config();
   if (settings.METRICS_TOKEN) (await import("./server/http/runtime-metrics")).startRuntimeMetrics();
   const { logger } = await import("./server/logger");
-  if (!settings.RESEND_API_KEY) {
-    logger.info("RESEND_API_KEY is not set: mail is kept in the outbox and its links printed here.");
+  if (!settings.RESEND_API_KEY && settings.NODE_ENV === "production") {
+    logger.warn("RESEND_API_KEY is not set: no mail is sent, and none is kept (set it to send mail).");
+  } else if (!settings.RESEND_API_KEY) {
+    logger.info("RESEND_API_KEY is not set: mail is kept for /dev/mailbox and its links printed here.");
   }
 }

@@ -5,7 +5,7 @@ import { createServices } from "@/server/services/context";
 import { createDb } from "@/server/db/client";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
-import { MailDelivery, backoffMs } from "@/server/mail/outbox";
+import { backoffMs } from "@/server/mail/outbox";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
 import { RATE_LIMITS } from "@/server/auth/rate-limits";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
@@ -85,7 +85,7 @@ describe("the mail provider failing", () => {
     expect(row.lastError).toBeTruthy();
     app.capture!.mode = "ok";
     // Another instance picks it up once due; a second round sends nothing more.
-    const other = new MailDelivery(app.db, app.config, 300);
+    const other = createServices(app.config, app.db, { mailSendTimeoutMs: 300 }).mail;
     await other.deliverDue(new Date(Date.now() + 60_000));
     await other.deliverDue(new Date(Date.now() + 3600_000));
     expect(app.capture!.to(email)).toHaveLength(1);

@@ -106,11 +106,13 @@ describe("plain JSON over HTTP", () => {
   });
 
   it("RATE_LIMITED answers 429 with Retry-After", async () => {
-    const email = freshEmail("limit");
-    for (let i = 0; i < RATE_LIMITS.resendVerificationPerEmail.points; i++) {
-      expect((await mutation("user.resendVerification", { email })).res.status).toBe(200);
+    // The per-client limit (past the per-address one the answer stays 200);
+    // an earlier test spent one request of this client's budget.
+    let answer = await mutation("user.resendVerification", { email: freshEmail("limit") });
+    for (let i = 0; i < RATE_LIMITS.resendVerificationPerIp.points && answer.res.status === 200; i++) {
+      answer = await mutation("user.resendVerification", { email: freshEmail("limit") });
     }
-    const { res, body } = await mutation("user.resendVerification", { email });
+    const { res, body } = answer;
     expect(res.status).toBe(429);
     expect(body.error.data.appCode).toBe("RATE_LIMITED");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(3500);

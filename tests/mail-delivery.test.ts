@@ -1,6 +1,7 @@
 // Mail goes through the real Resend SDK to a local capture server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs } from "@/server/mail/outbox";
+import { createServices } from "@/server/services/context";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, PASSWORD } from "./support/accounts";
 
@@ -64,8 +65,7 @@ describe("mail delivery through Resend", () => {
     await app.services.mail.kick();
     expect(await app.db.outboxEmail.findFirstOrThrow({ where: { to: email } })).toMatchObject({ status: "pending", attempts: 1 });
     app.capture!.mode = "ok";
-    const { MailDelivery } = await import("@/server/mail/outbox");
-    const other = new MailDelivery(app.db, app.config);
+    const other = createServices(app.config, app.db).mail;
     const later = new Date(Date.now() + 60_000);
     await Promise.all([app.services.mail.deliverDue(later), other.deliverDue(later)]);
     expect(app.capture!.to(email)).toHaveLength(1);

@@ -2,6 +2,7 @@
 // gets the figures; ?reset=1 starts a new window. (Unset: e2e/hardening.spec.ts.)
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/api/metrics/route";
+import { createTestApp } from "./support/test-app";
 
 const TOKEN = "metrics-token-for-the-tests-0123456789abcdef";
 
@@ -41,5 +42,18 @@ describe("/api/metrics", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const after = await (await get(`bearer ${TOKEN}`)).json();
     expect(after.eventLoopDelayMs.max).toBeLessThan(100);
+  });
+
+  it("counts the server time of tRPC requests (the benchmarks read it there: production sends no Server-Timing)", async () => {
+    const app = await createTestApp();
+    try {
+      await get(`Bearer ${TOKEN}`, "?reset=1");
+      for (let i = 0; i < 3; i++) await fetch(`${await app.httpUrl()}/api/trpc/session.validate`);
+      const { apiTimeMs } = await (await get(`Bearer ${TOKEN}`)).json();
+      expect(apiTimeMs.count).toBe(3);
+      expect(apiTimeMs.p50).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
   });
 });

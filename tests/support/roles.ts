@@ -36,6 +36,9 @@ export async function seedCast(app: TestApp) {
 
 /** Everything a refused call must leave untouched. */
 export async function snapshot(app: TestApp) {
+  // Settle the outbox first: the worker handles earlier requests' mail after
+  // they answered (and drops requests for unknown addresses).
+  await app.services.mail.kick();
   const [users, sessions, tokens, audit, outbox, logins] = await Promise.all([
     app.db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, teacher: true, admin: true, privilegedStudent: true, reportSpammer: true } }),
     app.db.session.count(),

@@ -15,6 +15,9 @@ export const APP_URL = "http://localhost:3000";
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
+/** A mail as its recipient got it, and which kind of mail it is. */
+export type DeliveredMail = { kind: string; to: string; subject: string; text: string; html: string };
+
 export async function createTestApp(options: { env?: Record<string, string>; resend?: boolean; mailSendTimeoutMs?: number } = {}) {
   const database: TestDatabase = await createTestDatabase();
   const capture = options.resend ? new ResendCapture() : null;
@@ -53,13 +56,31 @@ export async function createTestApp(options: { env?: Record<string, string>; res
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
 
-    /** Mail written for an address, oldest first, straight from the outbox. */
-    async mailsTo(to: string) {
-      return database.db.outboxEmail.findMany({ where: { to }, orderBy: { createdAt: "asc" } });
+    /**
+     * The mail delivered to an address, oldest first. Due mail is delivered
+     * first: the outbox holds only what to send until the worker composes it.
+     * Without Resend the mail is kept (as in development) and read from the
+     * outbox; with Resend it is read back from the capture server.
+     */
+    async mailsTo(to: string): Promise<DeliveredMail[]> {
+      await services.mail.kick();
+      if (capture) {
+        const rows = await database.db.outboxEmail.findMany({ where: { to }, select: { id: true, kind: true } });
+        const kinds = new Map(rows.map((row) => [`outbox-${row.id}`, row.kind]));
+        return capture.to(to).map((mail) => ({
+          kind: kinds.get(mail.idempotencyKey ?? "") ?? "unknown",
+          to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+        }));
+      }
+      const kept = await database.db.outboxEmail.findMany({ where: { to, status: "kept" }, orderBy: { createdAt: "asc" } });
+      return kept.map((row) => ({ kind: row.kind, to: row.to, subject: row.subject ?? "", text: row.text ?? "", html: row.html ?? "" }));
     },
 
     async close() {
-      services.mail.stop();
+      await services.mail.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

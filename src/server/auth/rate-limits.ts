@@ -102,6 +102,25 @@ export class RateLimits {
   async forgetAccountFailures(email: string): Promise<void> {
     await this.limiters.loginFailuresPerAccount.delete(email);
   }
+
+  /**
+   * Counts one request for mail to an address (a reset link, a fresh
+   * confirmation). Past the client's limit it throws RATE_LIMITED; past the
+   * address's limit it returns false: the caller answers as usual and sends
+   * nothing, so others' requests cannot lock an owner out, and the answer
+   * says nothing about the address.
+   */
+  async consumeMailRequest(action: Exclude<Action, "register">, email: string, ip: string | null): Promise<boolean> {
+    const [address, client] = await Promise.allSettled([
+      this.limiters[`${action}PerEmail`].consume(email),
+      this.limiters[`${action}PerIp`].consume(ipKey(ip)),
+    ]);
+    for (const result of [address, client]) {
+      if (result.status === "rejected" && !(result.reason instanceof RateLimiterRes)) throw result.reason;
+    }
+    if (client.status === "rejected") throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
+    return address.status === "fulfilled";
+  }
 }
 
 function isLimitReached(result: PromiseSettledResult<unknown> | undefined): result is PromiseRejectedResult & { reason: RateLimiterRes } {

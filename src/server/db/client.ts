@@ -41,6 +41,12 @@ export function driverOf(db: Db): Driver {
   return driver;
 }
 
+/** A client extended with `$extends` runs on its base's driver: say so, so driver statements work on it too. */
+export function onDriverOf<T extends object>(extended: T, base: Db): T {
+  drivers.set(extended as unknown as Db, driverOf(base));
+  return extended;
+}
+
 /** Which database a client talks to, for the few queries that differ. */
 export function kindOf(db: Db): DatabaseKind {
   return drivers.get(db)?.kind ?? "sqlite";

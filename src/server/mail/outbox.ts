@@ -1,12 +1,20 @@
-// Delivers the outbox. Mail rows are written inside the transaction of the
-// change that causes them; this worker sends them afterwards through Resend,
-// retrying with exponential backoff, so nothing is lost while Resend is down.
-// With no RESEND_API_KEY (development) mail is kept for /dev/mailbox and its
-// link printed to the log.
+// The outbox. A request records only what to send (enqueueMail, inside the
+// transaction of the change that causes it); this worker composes and sends
+// it afterwards through Resend, off the request path, retrying with
+// exponential backoff, so nothing is lost while Resend is down and a request
+// costs the same whatever the mail turns out to be.
+//
+// What rests in the table: until delivery, the request's parameters and then
+// the composed mail (a retry must send the same body); once delivered, the
+// kind, recipient and provider id only. Handled rows are purged after
+// MAIL_RETENTION_DAYS. Without RESEND_API_KEY, a development server keeps the
+// composed mail for /dev/mailbox and prints its link to the log; a production
+// server keeps neither.
 import { Resend } from "resend";
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
-import type { OutgoingMail } from "./compose";
+import type { ComposedMail } from "./compose";
+import { MAIL_KINDS, type QueuedMail } from "./mail-kinds";
 import { logger } from "../logger";
 
 type Tx = Pick<Db, "outboxEmail">;
@@ -16,10 +24,35 @@ const CLAIM_MS = 60_000;
 const SEND_TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 const POLL_MS = 5_000;
+const PURGE_EVERY_MS = 3600 * 1000;
+/** Rows per purge statement: on SQLite each statement holds the event loop. */
+const PURGE_BATCH = 500;
+const DAY_MS = 24 * 3600 * 1000;
 
-/** Writes a mail to the outbox, inside the caller's transaction. */
-export async function enqueueMail(tx: Tx, mail: OutgoingMail): Promise<void> {
-  await tx.outboxEmail.create({ data: mail });
+/** Rows the worker is done with: purged once older than the retention. */
+export const HANDLED_STATUSES = ["sent", "kept", "unsent"] as const;
+
+/** Records a mail to send, inside the caller's transaction. */
+export async function enqueueMail(tx: Tx, mail: QueuedMail): Promise<void> {
+  const ttl = MAIL_KINDS[mail.kind].linkTtlMs;
+  await tx.outboxEmail.create({
+    data: {
+      kind: mail.kind,
+      to: mail.to,
+      userId: mail.userId ?? null,
+      params: "params" in mail ? JSON.stringify(mail.params) : null,
+      expiresAt: ttl ? new Date(Date.now() + ttl) : null,
+    },
+  });
+}
+
+/**
+ * Deletes the rows addressed to a deleted account's address that name no
+ * user (requests by address, mail from before rows named their user); rows
+ * that name the user go with it by cascade.
+ */
+export async function deleteMailByAddress(tx: Tx, address: string): Promise<void> {
+  await tx.outboxEmail.deleteMany({ where: { to: address, userId: null } });
 }
 
 /** Delay before retry number `attempts` (1 s, 2 s, 4 s … up to 15 minutes). */
@@ -27,15 +60,28 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
+type OutboxRow = Awaited<ReturnType<Db["outboxEmail"]["findMany"]>>[number];
+
+/** Turns a queued row into its mail (and saves it on the row), or says why there is none. */
+export type ComposeQueued = (row: OutboxRow) => Promise<ComposedMail | { drop: string }>;
+
+export type MailDeliveryConfig = Pick<
+  Config,
+  "NODE_ENV" | "RESEND_API_KEY" | "RESEND_BASE_URL" | "EMAIL_FROM" | "MAIL_RETENTION_DAYS"
+>;
+
 export class MailDelivery {
   private readonly resend: Resend | null;
   private running: Promise<void> | null = null;
   private again = false;
-  private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
-    private readonly config: Pick<Config, "RESEND_API_KEY" | "RESEND_BASE_URL" | "EMAIL_FROM">,
+    private readonly config: MailDeliveryConfig,
+    private readonly composeQueued: ComposeQueued,
     /** How long one send may take before it counts as failed (and is retried). */
     private readonly sendTimeoutMs = SEND_TIMEOUT_MS,
   ) {
@@ -44,7 +90,7 @@ export class MailDelivery {
       : null;
   }
 
-  /** Asks for a delivery round soon; rounds never overlap within one instance. */
+  /** Runs delivery rounds until nothing is due; rounds never overlap within one instance. */
   kick(): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -54,7 +100,9 @@ export class MailDelivery {
       do {
         this.again = false;
         try {
-          await this.deliverDue();
+          // A full batch may leave more due mail behind.
+          let claimed = BATCH;
+          while (claimed >= BATCH) claimed = await this.deliverDue();
         } catch (error) {
           logger.warn("mail delivery round failed; will retry", error);
         }
@@ -64,20 +112,46 @@ export class MailDelivery {
     return this.running;
   }
 
-  /** Polls for due mail (retries, mail written by other instances). */
+  /**
+   * A delivery round after the current turn of the event loop: the request
+   * that queued mail answers without waiting for (or sharing a turn with)
+   * the composing and sending.
+   */
+  kickSoon(): void {
+    if (this.soon || this.stopped) return;
+    this.soon = setImmediate(() => {
+      this.soon = null;
+      void this.kick();
+    });
+  }
+
+  /** Polls for due mail (retries, mail written by other instances) and purges old mail hourly. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.kick(), POLL_MS);
-    this.timer.unref();
+    if (this.timers.length) return;
+    this.stopped = false;
+    const purge = () =>
+      void this.purgeHandled().then(
+        (count) => count && logger.info(`purged ${count} delivered mail(s) older than ${this.config.MAIL_RETENTION_DAYS} days`),
+        (error) => logger.warn("purging delivered mail failed; will retry", error),
+      );
+    // unref: the timers never keep a stopping process alive.
+    this.timers = [setInterval(() => void this.kick(), POLL_MS), setInterval(purge, PURGE_EVERY_MS)];
+    for (const timer of this.timers) timer.unref();
     void this.kick();
+    purge();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  /** Stops the timers and waits for a running round. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    if (this.soon) clearImmediate(this.soon);
+    this.soon = null;
+    await this.running;
   }
 
-  /** Sends every due mail once; returns how many were handled. */
+  /** Handles every due mail once; returns how many were claimed. */
   async deliverDue(now = new Date()): Promise<number> {
     const due = await this.db.outboxEmail.findMany({
       where: {
@@ -96,32 +170,64 @@ export class MailDelivery {
         data: { lockedUntil: new Date(Date.now() + CLAIM_MS) },
       });
       if (claimed.count !== 1) continue;
-      await this.deliverOne(mail);
+      await this.deliverOne(mail, now);
       handled++;
     }
     return handled;
   }
 
-  private async deliverOne(mail: { id: string; to: string; subject: string; html: string; text: string; attempts: number }) {
-    if (!this.resend) {
-      logger.info(`mail to ${mail.to}: "${mail.subject}" ${firstLink(mail.text) ?? ""} (kept for /dev/mailbox)`);
-      await this.db.outboxEmail.update({
-        where: { id: mail.id },
-        data: { status: "kept", lockedUntil: null, sentAt: new Date() },
+  /**
+   * Deletes mail handled more than MAIL_RETENTION_DAYS ago, in batches;
+   * pending mail is never purged. Returns how many rows went.
+   */
+  async purgeHandled(now = new Date(), batch = PURGE_BATCH): Promise<number> {
+    const before = new Date(now.getTime() - this.config.MAIL_RETENTION_DAYS * DAY_MS);
+    let deleted = 0;
+    for (;;) {
+      const old = await this.db.outboxEmail.findMany({
+        where: { status: { in: [...HANDLED_STATUSES] }, sentAt: { lt: before } },
+        select: { id: true },
+        take: batch,
       });
-      return;
+      if (old.length === 0) return deleted;
+      const { count } = await this.db.outboxEmail.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
+      deleted += count;
+      if (old.length < batch) return deleted;
     }
+  }
+
+  private async deliverOne(row: OutboxRow, now: Date) {
     let failure: string;
     try {
+      if (row.expiresAt && row.expiresAt <= now) return await this.drop(row, "its link expired before it could be delivered");
+      let mail: ComposedMail;
+      if (row.subject !== null && row.html !== null && row.text !== null) {
+        mail = { subject: row.subject, html: row.html, text: row.text };
+      } else {
+        const composed = await this.composeQueued(row);
+        if ("drop" in composed) return await this.drop(row, composed.drop);
+        mail = composed;
+      }
+      if (!this.resend) return await this.keepUnsent(row, mail);
       const { data, error } = await this.resend.emails.send(
-        { from: this.config.EMAIL_FROM, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text },
+        { from: this.config.EMAIL_FROM, to: row.to, subject: mail.subject, html: mail.html, text: mail.text },
         // The key makes a retry after a lost answer deliver the mail only once.
-        { idempotencyKey: `outbox-${mail.id}`, signal: AbortSignal.timeout(this.sendTimeoutMs) },
+        { idempotencyKey: `outbox-${row.id}`, signal: AbortSignal.timeout(this.sendTimeoutMs) },
       );
       if (!error) {
-        await this.db.outboxEmail.update({
-          where: { id: mail.id },
-          data: { status: "sent", providerId: data?.id ?? null, sentAt: new Date(), lockedUntil: null, lastError: null },
+        // Delivered: the body (and with it the link) leaves the table.
+        await this.db.outboxEmail.updateMany({
+          where: { id: row.id },
+          data: {
+            status: "sent",
+            providerId: data?.id ?? null,
+            sentAt: new Date(),
+            lockedUntil: null,
+            lastError: null,
+            params: null,
+            text: null,
+            html: null,
+          },
         });
         return;
       }
@@ -129,10 +235,10 @@ export class MailDelivery {
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }
-    const attempts = mail.attempts + 1;
-    logger.warn(`mail ${mail.id} to ${mail.to} not delivered (attempt ${attempts}): ${failure}`);
-    await this.db.outboxEmail.update({
-      where: { id: mail.id },
+    const attempts = row.attempts + 1;
+    logger.warn(`mail ${row.id} (${row.kind}) not delivered (attempt ${attempts}): ${failure}`);
+    await this.db.outboxEmail.updateMany({
+      where: { id: row.id },
       data: {
         attempts,
         lastError: failure.slice(0, 500),
@@ -140,6 +246,31 @@ export class MailDelivery {
         lockedUntil: null,
       },
     });
+  }
+
+  /** Nothing to send (no account, already confirmed, link expired): the row goes. */
+  private async drop(row: OutboxRow, reason: string) {
+    await this.db.outboxEmail.deleteMany({ where: { id: row.id } });
+    logger.info(`mail ${row.id} (${row.kind}) not sent: ${reason}`);
+  }
+
+  /**
+   * No RESEND_API_KEY. In development the mail is kept for /dev/mailbox and
+   * its link printed; in production nothing of it is kept (a live link in a
+   * table or a log is a credential at rest), only a warning.
+   */
+  private async keepUnsent(row: OutboxRow, mail: ComposedMail) {
+    const sentAt = new Date();
+    if (this.config.NODE_ENV === "production") {
+      await this.db.outboxEmail.updateMany({
+        where: { id: row.id },
+        data: { status: "unsent", sentAt, lockedUntil: null, lastError: "RESEND_API_KEY is not set", params: null, text: null, html: null },
+      });
+      logger.warn(`mail ${row.id} (${row.kind}) to ${row.to} not sent: RESEND_API_KEY is not set`);
+      return;
+    }
+    await this.db.outboxEmail.updateMany({ where: { id: row.id }, data: { status: "kept", sentAt, lockedUntil: null, params: null } });
+    logger.info(`mail to ${row.to}: "${mail.subject}" ${firstLink(mail.text) ?? ""} (kept for /dev/mailbox)`);
   }
 }
 

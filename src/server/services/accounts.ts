@@ -4,17 +4,16 @@ import type { registerInput } from "@/shared/schemas/account";
 import { AppError } from "../app-error";
 import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword } from "../auth/password";
-import { hashToken, newSecretToken } from "../auth/secret-token";
-import { registrationAttemptMail, verifyEmailMail } from "../mail/compose";
+import { hashToken } from "../auth/secret-token";
+import { MAIL_KINDS } from "../mail/mail-kinds";
 import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
 import { emailTaken } from "./email-taken";
 import type { RequestMeta, Services } from "./context";
-import { storeMailedToken } from "./mailed-token";
 import { issueSession, type IssuedSession } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
 
-export const VERIFICATION_TTL_MS = 24 * 3600 * 1000;
+export const VERIFICATION_TTL_MS = MAIL_KINDS["verify-email"].linkTtlMs;
 
 /** What registration receives: the shared schema's output (trimmed, normalised). */
 export type RegisterRequest = z.output<typeof registerInput>;
@@ -36,8 +35,6 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
   if (existing) return registrationAttempt(s, input.email, input.teacherToken);
 
   const teacher = input.teacherToken !== null;
-  const verificationToken = newSecretToken();
-  const mail = teacher ? null : await verifyEmailMail(input.email, input.name, verifyLink(s, verificationToken));
   try {
     await s.db.$transaction(async (tx) => {
       if (input.teacherToken) await consumeTeacherToken(tx, input.teacherToken, input.email);
@@ -52,17 +49,15 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
         },
         select: { id: true },
       });
-      if (mail) {
-        const link = { token: verificationToken, userId: user.id, purpose: "verify", email: input.email, ttlMs: VERIFICATION_TTL_MS } as const;
-        await storeMailedToken(tx, link, [mail]);
-      }
+      // The worker mints the link and composes the mail (services/queued-mail.ts).
+      if (!teacher) await enqueueMail(tx, { kind: "verify-email", to: input.email, userId: user.id });
     });
   } catch (error) {
     // A parallel registration of the same address won the race.
     if (isUniqueViolation(error)) return registrationAttempt(s, input.email, input.teacherToken);
     throw error;
   }
-  void s.mail.kick();
+  if (!teacher) s.mail.kickSoon();
   return { verified: teacher };
 }
 
@@ -72,19 +67,14 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
  * for a new address (else a retry with a one-use token would tell them apart).
  */
 async function registrationAttempt(s: Services, email: string, teacherToken: string | null): Promise<{ verified: boolean }> {
-  const owner = await s.db.login.findUnique({ where: { email }, select: { user: { select: { name: true } } } });
-  const mail = owner ? await registrationAttemptMail(email, owner.user.name, `${s.config.APP_URL}/login`) : null;
+  const owner = await s.db.login.findUnique({ where: { email }, select: { userId: true } });
   await s.db.$transaction(async (tx) => {
     if (teacherToken) await consumeTeacherToken(tx, teacherToken, email);
-    if (mail) await enqueueMail(tx, mail);
+    // The worker composes the mail (services/queued-mail.ts).
+    if (owner) await enqueueMail(tx, { kind: "registration-attempt", to: email, userId: owner.userId });
   });
-  if (mail) void s.mail.kick();
+  if (owner) s.mail.kickSoon();
   return { verified: teacherToken !== null };
-}
-
-/** The link that confirms an address (registration and email change). */
-export function verifyLink(s: Services, token: string): string {
-  return `${s.config.APP_URL}/verify?token=${encodeURIComponent(token)}`;
 }
 
 export const tokenInvalid = () =>
@@ -132,20 +122,16 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
   });
 }
 
-/** Sends a fresh link to an unverified address; earlier links stop working. */
+/**
+ * Sends a fresh link to an unverified address; earlier links stop working.
+ * The request only records "a confirmation for this address": the same work
+ * for every address. The worker sends it only when the address has an
+ * unverified account. Past the address's limit nothing is recorded.
+ */
 export async function resendVerification(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
-  await s.rateLimits.consume("resendVerification", email, meta.ip);
-  const login = await s.db.login.findUnique({
-    where: { email },
-    select: { userId: true, emailVerifiedAt: true, user: { select: { name: true } } },
-  });
-  if (login && !login.emailVerifiedAt) {
-    const token = newSecretToken();
-    const mail = await verifyEmailMail(email, login.user.name, verifyLink(s, token));
-    await s.db.$transaction((tx) =>
-      storeMailedToken(tx, { token, userId: login.userId, purpose: "verify", email, ttlMs: VERIFICATION_TTL_MS }, [mail]),
-    );
-    void s.mail.kick();
+  if (await s.rateLimits.consumeMailRequest("resendVerification", email, meta.ip)) {
+    await enqueueMail(s.db, { kind: "verify-email", to: email });
+    s.mail.kickSoon();
   }
   return { ok: true };
 }

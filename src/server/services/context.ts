@@ -4,6 +4,7 @@ import { createDb, type Db } from "../db/client";
 import { RateLimits } from "../auth/rate-limits";
 import { MailDelivery } from "../mail/outbox";
 import { serverSecret } from "../db/server-secrets";
+import { composeQueuedMail } from "./queued-mail";
 
 export type Services = {
   db: Db;
@@ -30,7 +31,7 @@ export function createServices(
     db,
     config,
     rateLimits: new RateLimits(db),
-    mail: new MailDelivery(db, config, options.mailSendTimeoutMs),
+    mail: new MailDelivery(db, config, (row) => composeQueuedMail(db, config, row), options.mailSendTimeoutMs),
     deviceKey: () => {
       deviceKey ??= serverSecret(db, "device-cookie");
       deviceKey.catch(() => (deviceKey = undefined)); // a database away: asked again next time

@@ -1,29 +1,28 @@
-// Forgotten passwords: a one-hour, single-use link by mail, then a new
-// password that ends every session. Links are EmailVerificationToken rows
-// with purpose "reset-password"; a newer request voids older links.
+// Forgotten passwords: a one-hour link by mail, then a new password that
+// ends every session. Links are EmailVerificationToken rows with purpose
+// "reset-password". A newer request leaves earlier links valid (requests by
+// someone else must not void the owner's link); using one voids them all.
 import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword } from "../auth/password";
-import { hashToken, newSecretToken } from "../auth/secret-token";
-import { passwordChangedMail, resetPasswordMail } from "../mail/compose";
+import { hashToken } from "../auth/secret-token";
 import { enqueueMail } from "../mail/outbox";
 import { tokenExpired, tokenInvalid } from "./accounts";
 import type { RequestMeta, Services } from "./context";
-import { storeMailedToken } from "./mailed-token";
+import { voidUnusedLinks } from "./mailed-token";
 
-const RESET_TTL_MS = 3600 * 1000;
 const PURPOSE = "reset-password" as const;
 
-/** Always {ok: true}; mails a link only when the address has an account. */
+/**
+ * Always {ok: true}. The request only records "a reset link for this
+ * address": the same work for every address. The worker looks the address
+ * up, mints the link and sends it, or drops the request when the address has
+ * no account (services/queued-mail.ts). Past the address's limit nothing is
+ * recorded, and the answer is the same.
+ */
 export async function requestPasswordReset(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
-  await s.rateLimits.consume("passwordReset", email, meta.ip);
-  const login = await s.db.login.findUnique({ where: { email }, select: { userId: true, user: { select: { name: true } } } });
-  if (login) {
-    const token = newSecretToken();
-    const mail = await resetPasswordMail(email, login.user.name, `${s.config.APP_URL}/reset-password?token=${encodeURIComponent(token)}`);
-    await s.db.$transaction((tx) =>
-      storeMailedToken(tx, { token, userId: login.userId, purpose: PURPOSE, email, ttlMs: RESET_TTL_MS }, [mail]),
-    );
-    void s.mail.kick();
+  if (await s.rateLimits.consumeMailRequest("passwordReset", email, meta.ip)) {
+    await enqueueMail(s.db, { kind: "reset-password", to: email });
+    s.mail.kickSoon();
   }
   return { ok: true };
 }
@@ -37,23 +36,24 @@ export async function resetPassword(s: Services, token: string, password: string
   assertNotCommonPassword(password);
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
+    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true },
   });
   if (!row || row.purpose !== PURPOSE || row.usedAt) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
   const passwordHash = await hashPassword(password);
-  const notice = await passwordChangedMail(row.email, row.user.name, s.config.APP_URL);
   await s.db.$transaction(async (tx) => {
     const now = new Date();
     const { count } = await tx.emailVerificationToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
     if (count !== 1) throw tokenInvalid();
+    // The password is changed: every other reset link of the user dies.
+    await voidUnusedLinks(tx, row.userId, PURPOSE);
     // The link was sent to this address; if the login moved since, it is void.
     const { count: logins } = await tx.login.updateMany({ where: { userId: row.userId, email: row.email }, data: { passwordHash } });
     if (logins !== 1) throw tokenInvalid();
     await tx.login.updateMany({ where: { userId: row.userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
     await tx.session.deleteMany({ where: { userId: row.userId } });
-    await enqueueMail(tx, notice);
+    await enqueueMail(tx, { kind: "password-changed", to: row.email, userId: row.userId });
   });
-  void s.mail.kick();
+  s.mail.kickSoon();
   return { ok: true };
 }

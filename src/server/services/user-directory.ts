@@ -7,6 +7,7 @@ import { serializable } from "../db/serializable";
 import { FLAG_NAMES, may, mayOn } from "@/shared/permissions";
 import type { z } from "zod";
 import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
+import { deleteMailByAddress } from "../mail/outbox";
 import { audit } from "./audit";
 import type { Services } from "./context";
 import { assertNotLastAdmin } from "./last-admin";
@@ -66,6 +67,8 @@ export async function deleteUser(s: Services, callerId: string, userId: string):
     if (!mayOn(caller, "deleteUsers", target)) throw notPermitted("delete this user");
     await assertNotLastAdmin(tx, target);
     await audit(tx, [{ actor: caller, target: { id: target.id, label: target.login?.email ?? target.name }, action: "deleteUser" }]);
+    // The user's mail goes with them (by cascade, and requests by address).
+    if (target.login) await deleteMailByAddress(tx, target.login.email);
     await tx.user.delete({ where: { id: target.id } });
   });
 }

@@ -3,22 +3,19 @@
 import { AppError, sessionInvalid } from "../app-error";
 import { assertNotCommonPassword } from "../auth/common-passwords";
 import { hashPassword, verifyPassword } from "../auth/password";
-import { newSecretToken } from "../auth/secret-token";
 import { Prisma } from "../db/client";
 import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRow, type UserRow } from "../db/selects";
 import { serializable } from "../db/serializable";
-import { emailChangedNoticeMail, confirmNewEmailMail } from "../mail/compose";
+import { deleteMailByAddress, enqueueMail } from "../mail/outbox";
 import { capabilities, maySeeReportSpammer, may } from "@/shared/permissions";
 import type { z } from "zod";
 import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { audit } from "./audit";
 import type { RequestMeta, Services } from "./context";
-import { VERIFICATION_TTL_MS, verifyLink } from "./accounts";
 import { checkPassword } from "./sessions";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 import { emailTaken } from "./email-taken";
-import { storeMailedToken } from "./mailed-token";
 
 function toMe(user: UserRow): Me {
   return {
@@ -108,28 +105,20 @@ export async function updateMe(
   if (newEmail && (await s.db.login.findUnique({ where: { email: newEmail }, select: { id: true } }))) {
     throw emailTaken();
   }
-  const name = input.name ?? current.name;
-  const token = newEmail ? newSecretToken() : null;
-  const mails = newEmail
-    ? await Promise.all([
-        confirmNewEmailMail(newEmail, name, verifyLink(s, token!)),
-        emailChangedNoticeMail(login.email, name, newEmail),
-      ])
-    : [];
-
   await s.db.$transaction(async (tx) => {
     if (input.name !== undefined) await tx.user.update({ where: { id: session.userId }, data: { name: input.name } });
     if (passwordHash) {
       await tx.login.update({ where: { userId: session.userId }, data: { passwordHash } });
       await tx.session.deleteMany({ where: { userId: session.userId, id: { not: session.id } } });
     }
-    if (newEmail && token) {
+    if (newEmail) {
       await tx.login.update({ where: { userId: session.userId }, data: { pendingEmail: newEmail } });
-      const link = { token, userId: session.userId, purpose: "change-email", email: newEmail, ttlMs: VERIFICATION_TTL_MS } as const;
-      await storeMailedToken(tx, link, mails);
+      // The worker mints the link and composes both mails (services/queued-mail.ts).
+      await enqueueMail(tx, { kind: "confirm-new-email", to: newEmail, userId: session.userId });
+      await enqueueMail(tx, { kind: "email-change-notice", to: login.email, userId: session.userId, params: { newEmail } });
     }
   });
-  if (mails.length) void s.mail.kick();
+  if (newEmail) s.mail.kickSoon();
   return getMe(s, session.userId);
 }
 
@@ -142,6 +131,8 @@ export async function deleteMe(s: Services, caller: UserFlagsRow, password: stri
     if (!user) throw sessionInvalid();
     await assertNotLastAdmin(tx, user);
     await audit(tx, [{ actor: caller, target: { id: caller.id, label: login.email }, action: "deleteOwnAccount" }]);
+    // The user's mail goes with them (by cascade, and requests by address).
+    await deleteMailByAddress(tx, login.email);
     await tx.user.delete({ where: { id: caller.id } });
   });
 }

@@ -44,7 +44,7 @@ export function ResetPasswordForm(props: { token: string }) {
         <Alert>
           {code === "TOKEN_EXPIRED"
             ? "Password reset links work for one hour."
-            : "It may have been used already, or a newer link replaced it."}{" "}
+            : "It may have been used already, or the password was reset with another link since."}{" "}
           Ask for a new one.
         </Alert>
         <p className="footer-links">

@@ -9,11 +9,15 @@ export const metadata: Metadata = { title: "Development mailbox", robots: { inde
 
 export default async function MailboxPage() {
   if (process.env.NODE_ENV === "production") notFound();
-  const mails = await services().db.outboxEmail.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
+  const { db, config } = services();
+  const mails = await db.outboxEmail.findMany({ where: { status: "kept" }, orderBy: { createdAt: "desc" }, take: 50 });
   return (
     <section className="mailbox">
       <h1>Development mailbox</h1>
-      <p className="lead">The latest 50 mails the app wrote. Set RESEND_API_KEY to send real mail.</p>
+      <p className="lead">
+        The latest 50 mails the app kept instead of sending them (for {config.MAIL_RETENTION_DAYS} days). Set
+        RESEND_API_KEY to send real mail.
+      </p>
       {mails.length === 0 ? <p>No mail yet.</p> : null}
       {mails.map((mail) => (
         <article className="mail" key={mail.id}>

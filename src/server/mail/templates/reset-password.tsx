@@ -5,8 +5,8 @@ export function ResetPassword(props: { name: string; link: string }) {
     <MailLayout preview="Choose a new password" heading="Choose a new password">
       <MailText>Hello {props.name},</MailText>
       <MailText>
-        Someone, hopefully you, asked to reset the password of your account. The link works once, for one hour; a newer
-        request replaces it.
+        Someone, hopefully you, asked to reset the password of your account. The link works for one hour; once a new
+        password is set with it, every reset link sent to you stops working.
       </MailText>
       <MailButton href={props.link}>Choose a new password</MailButton>
       <MailLinkFallback href={props.link} />

@@ -1,0 +1,122 @@
+// What a queued mail becomes at delivery. The request recorded only what to
+// send; the outbox worker calls this to find the recipient's account (a
+// request for an address without one is dropped here, off the request path),
+// mint the link, compose the mail and save it on the row, so that a retry
+// sends the very same body (Resend refuses an Idempotency-Key reused with
+// another body). The row drops the body once the mail is delivered.
+import type { Config } from "@/env";
+import type { Db } from "../db/client";
+import { newSecretToken } from "../auth/secret-token";
+import {
+  confirmNewEmailMail,
+  emailChangedNoticeMail,
+  passwordChangedMail,
+  registrationAttemptMail,
+  resetPasswordMail,
+  verifyEmailMail,
+  type ComposedMail,
+} from "../mail/compose";
+import { isMailKind, MAIL_KINDS } from "../mail/mail-kinds";
+import { storeMailedToken, voidUnusedLinks, type LinkPurpose } from "./mailed-token";
+
+export type QueuedRow = {
+  id: string;
+  kind: string;
+  to: string;
+  userId: string | null;
+  params: string | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+};
+
+/** Nothing to send, and why (for the log; never shown to anyone). */
+export type Dropped = { drop: string };
+
+type Recipient = { userId: string; name: string; email: string | null; emailVerified: boolean };
+
+/** The account a mail is for: by its user, or by the address a request named. */
+async function recipientOf(db: Db, row: QueuedRow): Promise<Recipient | null> {
+  if (row.userId) {
+    const user = await db.user.findUnique({
+      where: { id: row.userId },
+      select: { id: true, name: true, login: { select: { email: true, emailVerifiedAt: true } } },
+    });
+    return user && { userId: user.id, name: user.name, email: user.login?.email ?? null, emailVerified: !!user.login?.emailVerifiedAt };
+  }
+  const login = await db.login.findUnique({
+    where: { email: row.to },
+    select: { userId: true, email: true, emailVerifiedAt: true, user: { select: { name: true } } },
+  });
+  return login && { userId: login.userId, name: login.user.name, email: login.email, emailVerified: !!login.emailVerifiedAt };
+}
+
+export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">, row: QueuedRow): Promise<ComposedMail | Dropped> {
+  if (!isMailKind(row.kind)) return { drop: "unknown kind of mail" };
+  const who = await recipientOf(db, row);
+  if (!who) return { drop: "no account for this mail" };
+  const link = (path: string, token: string) => `${config.APP_URL}${path}?token=${encodeURIComponent(token)}`;
+  switch (row.kind) {
+    case "verify-email":
+      if (who.email !== row.to) return { drop: "the address is not the account's" };
+      if (who.emailVerified) return { drop: "the address is already confirmed" };
+      return withLink(db, row, who.userId, "verify", (token) => verifyEmailMail(who.name, link("/verify", token)));
+    case "confirm-new-email":
+      return withLink(db, row, who.userId, "change-email", (token) => confirmNewEmailMail(who.name, link("/verify", token)));
+    case "reset-password":
+      if (who.email !== row.to) return { drop: "the address is not the account's" };
+      return withLink(db, row, who.userId, "reset-password", (token) => resetPasswordMail(who.name, link("/reset-password", token)));
+    case "registration-attempt":
+      if (who.email !== row.to) return { drop: "the address is not the account's" };
+      return save(db, row, who.userId, await registrationAttemptMail(who.name, `${config.APP_URL}/login`));
+    case "email-change-notice": {
+      const newEmail = paramsOf(row).newEmail;
+      if (typeof newEmail !== "string") return { drop: "no new address to name" };
+      return save(db, row, who.userId, await emailChangedNoticeMail(who.name, newEmail));
+    }
+    case "password-changed":
+      return save(db, row, who.userId, await passwordChangedMail(who.name, config.APP_URL));
+  }
+}
+
+/**
+ * Mints the mail's link and saves the composed mail in one transaction: the
+ * token's hash exists exactly when a body carrying the token does.
+ */
+async function withLink(
+  db: Db,
+  row: QueuedRow,
+  userId: string,
+  purpose: LinkPurpose,
+  compose: (token: string) => Promise<ComposedMail>,
+): Promise<ComposedMail> {
+  const token = newSecretToken();
+  const mail = await compose(token);
+  const ttl = MAIL_KINDS[row.kind as keyof typeof MAIL_KINDS].linkTtlMs ?? 0;
+  // The link lives as long as it would have, sent at the request.
+  const expiresAt = row.expiresAt ?? new Date(row.createdAt.getTime() + ttl);
+  await db.$transaction(async (tx) => {
+    // Only the newest address link confirms. Reset links stay valid side by
+    // side, so that requests by someone else never void the owner's link;
+    // they all die when one is used.
+    if (purpose !== "reset-password") await voidUnusedLinks(tx, userId, purpose);
+    await storeMailedToken(tx, { token, userId, purpose, email: row.to, expiresAt });
+    await save(tx, row, userId, mail);
+  });
+  return mail;
+}
+
+async function save(db: Pick<Db, "outboxEmail">, row: QueuedRow, userId: string, mail: ComposedMail): Promise<ComposedMail> {
+  // update, not updateMany: a row deleted meanwhile (its user deleted) fails
+  // the send, and the token minted with it is rolled back.
+  await db.outboxEmail.update({ where: { id: row.id }, data: { userId, params: null, ...mail } });
+  return mail;
+}
+
+function paramsOf(row: QueuedRow): Record<string, unknown> {
+  try {
+    const value: unknown = row.params ? JSON.parse(row.params) : {};
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
