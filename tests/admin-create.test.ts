@@ -22,20 +22,20 @@ function adminCreate(args: string[], env: Record<string, string>) {
 describe("npm run admin:create", () => {
   it("creates a verified admin with the password from ADMIN_PASSWORD", () => {
     const email = freshEmail("admin");
-    const result = adminCreate(["--email", email.toUpperCase(), "--name", "Ada Admin"], { ADMIN_PASSWORD: "an admin passphrase here" });
+    const result = adminCreate(["--email", email.toUpperCase(), "--name", "Ada Admin"], { ADMIN_PASSWORD: "a trusted passphrase here" });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Created admin ${email}`);
     return app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } }).then(async (login) => {
       expect(login.user.admin).toBe(true);
       expect(login.emailVerifiedAt).not.toBeNull();
-      expect(await verifyPassword(login.passwordHash, "an admin passphrase here")).toBe(true);
+      expect(await verifyPassword(login.passwordHash, "a trusted passphrase here")).toBe(true);
     });
   });
 
   it("promotes an existing account", async () => {
     const user = await seedUser(app, { verified: false });
-    const result = adminCreate(["--email", user.email, "--name", "Ignored"], { ADMIN_PASSWORD: "an admin passphrase here" });
+    const result = adminCreate(["--email", user.email, "--name", "Ignored"], { ADMIN_PASSWORD: "a trusted passphrase here" });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Promoted admin");
     const after = await app.db.user.findUniqueOrThrow({ where: { id: user.id }, include: { login: true } });

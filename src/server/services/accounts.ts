@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { registerInput } from "@/shared/schemas/account";
 import { AppError } from "../app-error";
-import { assertNotCommonPassword } from "../auth/common-passwords";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { registrationAttemptMail, verifyEmailMail } from "../mail/compose";
@@ -26,7 +26,7 @@ export type RegisterRequest = z.output<typeof registerInput>;
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
   await s.rateLimits.consume("register", input.email, meta.ip);
-  assertNotCommonPassword(input.password);
+  assertAcceptablePassword(input.password, { emails: [input.email], names: [input.name] });
   if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken))) throw teacherTokenInvalid();
 
   // Hash before looking the address up: both paths then take the same time.

@@ -1,5 +1,5 @@
 // The first administrator, created from the command line (npm run admin:create).
-import { assertNotCommonPassword } from "../auth/common-passwords";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import type { Db } from "../db/client";
 import { emailSchema, nameSchema, passwordSchema } from "@/shared/schemas/fields";
@@ -19,7 +19,7 @@ export async function createAdmin(
     return { created: false, userId: existing.userId, email };
   }
   const password = passwordSchema.parse(input.password);
-  assertNotCommonPassword(password);
+  assertAcceptablePassword(password, { emails: [email], names: [name] });
   const user = await db.user.create({
     data: {
       name,

@@ -1,7 +1,7 @@
 // Forgotten passwords: a one-hour, single-use link by mail, then a new
 // password that ends every session. Links are EmailVerificationToken rows
 // with purpose "reset-password"; a newer request voids older links.
-import { assertNotCommonPassword } from "../auth/common-passwords";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { passwordChangedMail, resetPasswordMail } from "../mail/compose";
@@ -34,13 +34,14 @@ export async function requestPasswordReset(s: Services, email: string, meta: Req
  * reads that mailbox.
  */
 export async function resetPassword(s: Services, token: string, password: string): Promise<{ ok: true }> {
-  assertNotCommonPassword(password);
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
   });
   if (!row || row.purpose !== PURPOSE || row.usedAt) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
+  // Judged against the account's name and address, known only from the link.
+  assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
   const passwordHash = await hashPassword(password);
   const notice = await passwordChangedMail(row.email, row.user.name, s.config.APP_URL);
   await s.db.$transaction(async (tx) => {
