@@ -10,7 +10,7 @@ import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
 import { emailTaken } from "./email-taken";
 import type { RequestMeta, Services } from "./context";
-import { storeMailedToken } from "./mailed-token";
+import { previewMailedLink, storeMailedToken, type MailedLinkPreview } from "./mailed-token";
 import { issueSession, type IssuedSession } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
 
@@ -83,6 +83,22 @@ export const tokenInvalid = () =>
   new AppError("BAD_REQUEST", "TOKEN_INVALID", "This link is not valid or has already been used.");
 export const tokenExpired = () =>
   new AppError("BAD_REQUEST", "TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
+
+export type AddressLinkPreview = MailedLinkPreview<"verify" | "change-email">;
+
+/**
+ * What an address link would confirm, for the /verify page to show before
+ * the person presses "Confirm": read only, so a mail scanner opening the link
+ * consumes nothing. A link verifyEmail would refuse (the address moved on, or
+ * a newer change replaced it) is "invalid" here too.
+ */
+export async function previewAddressLink(s: Services, token: unknown): Promise<AddressLinkPreview> {
+  const preview = await previewMailedLink(s.db, token, ["verify", "change-email"] as const);
+  if (preview.state !== "valid") return preview;
+  const login = await s.db.login.findUnique({ where: { userId: preview.userId }, select: { email: true, pendingEmail: true } });
+  const current = preview.purpose === "change-email" ? login?.pendingEmail === preview.email : login?.email === preview.email;
+  return current ? preview : { state: "invalid" };
+}
 
 /** Confirms an address from its emailed link and logs its owner in. */
 export async function verifyEmail(s: Services, token: string, meta: RequestMeta): Promise<IssuedSession> {

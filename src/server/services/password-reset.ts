@@ -8,7 +8,7 @@ import { passwordChangedMail, resetPasswordMail } from "../mail/compose";
 import { enqueueMail } from "../mail/outbox";
 import { tokenExpired, tokenInvalid } from "./accounts";
 import type { RequestMeta, Services } from "./context";
-import { storeMailedToken } from "./mailed-token";
+import { previewMailedLink, storeMailedToken, type MailedLinkPreview } from "./mailed-token";
 
 const RESET_TTL_MS = 3600 * 1000;
 const PURPOSE = "reset-password" as const;
@@ -26,6 +26,18 @@ export async function requestPasswordReset(s: Services, email: string, meta: Req
     void s.mail.kick();
   }
   return { ok: true };
+}
+
+/**
+ * What a reset link is, read only, for the /reset-password page: whose
+ * password it sets (the strength meter judges against that name and address),
+ * or why it no longer works. A link whose address the login has left is void.
+ */
+export async function previewResetLink(s: Services, token: unknown): Promise<MailedLinkPreview<typeof PURPOSE>> {
+  const preview = await previewMailedLink(s.db, token, [PURPOSE]);
+  if (preview.state !== "valid") return preview;
+  const login = await s.db.login.findUnique({ where: { userId: preview.userId }, select: { email: true } });
+  return login?.email === preview.email ? preview : { state: "invalid" };
 }
 
 /**
