@@ -30,14 +30,16 @@ type Verdict = { level: number | null; label: string; advice: string | null };
 function verdict(password: string, context: PasswordContext, estimator: Estimator | null): Verdict {
   const problem = passwordProblem(password, context);
   if (problem) return { level: 0, label: "Not accepted", advice: problem };
-  if (password.length < PASSWORD_MIN) return { level: 0, label: "Too short", advice: `Use at least ${PASSWORD_MIN} characters.` };
+  // The field's hint already says how long (at least PASSWORD_MIN characters).
+  if (password.length < PASSWORD_MIN) return { level: 0, label: "Too short", advice: null };
   if (!estimator) return { level: null, label: "Checking…", advice: null };
   const { score, warning } = estimator(password, ownWords(context));
   const advice = warning ?? (score < 3 ? "Add another word or two. Unusual words are better." : null);
   return { level: score, label: LEVELS[score], advice };
 }
 
-export function PasswordStrength(props: { password: string; context: PasswordContext }) {
+/** `fieldError`: the message the field shows already, not repeated here. */
+export function PasswordStrength(props: { password: string; context: PasswordContext; fieldError?: string }) {
   const password = useDeferredValue(props.password);
   const [estimator, setEstimator] = useState<Estimator | null>(null);
   useEffect(() => {
@@ -62,7 +64,7 @@ export function PasswordStrength(props: { password: string; context: PasswordCon
       <p className="strength-text" aria-live="polite">
         {shown ? (
           <>
-            <strong>Strength: {shown.label}.</strong> {shown.advice}
+            <strong>Strength: {shown.label}.</strong> {shown.advice === props.fieldError ? null : shown.advice}
           </>
         ) : (
           "Strength shows here as you type."

@@ -130,7 +130,7 @@ export function PasswordForm(props: { me: Me }) {
         hint={`At least ${PASSWORD_MIN} characters.`}
         onChange={(e) => setNext(e.currentTarget.value)}
       >
-        <PasswordStrength password={next} context={context} />
+        <PasswordStrength password={next} context={context} fieldError={update.errors["password.next"]} />
       </Field>
       <button className="button secondary" type="submit" disabled={update.pending}>
         Change password

@@ -89,6 +89,9 @@ export function RegisterForm() {
       <form
         onSubmit={onSubmit}
         onChange={(e) => {
+          // An edited field's old error goes: it no longer describes what is there.
+          const edited = e.target instanceof HTMLInputElement ? e.target.name : "";
+          setFieldErrors(({ [edited]: _stale, ...rest }) => rest);
           const form = new FormData(e.currentTarget);
           setDraft({ email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), password: String(form.get("password") ?? "") });
         }}
@@ -106,7 +109,7 @@ export function RegisterForm() {
           error={fieldErrors.password}
           hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong password.`}
         >
-          <PasswordStrength password={draft.password} context={{ emails: [draft.email], names: [draft.name] }} />
+          <PasswordStrength password={draft.password} context={{ emails: [draft.email], names: [draft.name] }} fieldError={fieldErrors.password} />
         </Field>
         <Field
           label="Teacher token (optional)"

@@ -89,9 +89,12 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
           required
           error={fieldError}
           hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong password.`}
-          onChange={(e) => setPassword(e.currentTarget.value)}
+          onChange={(e) => {
+            setPassword(e.currentTarget.value);
+            setError(undefined);
+          }}
         >
-          <PasswordStrength password={password} context={context} />
+          <PasswordStrength password={password} context={context} fieldError={fieldError} />
         </Field>
         <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required />
         <button className="button block" type="submit" disabled={reset.isPending}>
