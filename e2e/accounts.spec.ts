@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createTeacherToken, freshEmail } from "./support/accounts";
-import { alertOf, logIn, register } from "./support/pages";
+import { createTeacherToken, freshEmail, PASSWORD } from "./support/accounts";
+import { alertOf, confirmAddress, logIn, register, registerVerifiedStudent } from "./support/pages";
 import { linkIn, waitForMail } from "./support/mail";
 
 test("register, confirm by email, see the account, log out and log in again", async ({ page, context }) => {
@@ -10,8 +10,7 @@ test("register, confirm by email, see the account, log out and log in again", as
 
   const mail = await waitForMail(email, /Confirm your email/);
   expect(mail.html).toContain("Confirm email address");
-  await page.goto(linkIn(mail, "/verify"));
-  await expect(page).toHaveURL(/\/account$/);
+  await confirmAddress(page, linkIn(mail, "/verify"));
   await expect(page.getByRole("heading", { name: "Hello, Sam Student" })).toBeVisible();
   await expect(page.getByText(email).first()).toBeVisible();
   await expect(page.getByLabel("Your roles")).toHaveText("Student");
@@ -55,8 +54,7 @@ test("an unverified account is told to confirm and can ask for a new link that w
   await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
   await expect(alertOf(page)).toBeVisible();
   await expect(page.getByRole("button", { name: "Send a new link" })).toBeVisible();
-  await page.goto(linkIn(second, "/verify"));
-  await expect(page).toHaveURL(/\/account$/);
+  await confirmAddress(page, linkIn(second, "/verify"));
 });
 
 test("client-side checks use the shared rules and name the field", async ({ page }) => {
@@ -83,4 +81,86 @@ test("a teacher registers with an invitation token and is a verified teacher at 
   await expect(page).toHaveURL(/\/login$/);
   await register(page, freshEmail("teacher2"), "Second Teacher", token);
   await expect(page.getByText(/teacher token is not valid/)).toBeVisible();
+});
+
+test("/verify confirms only when asked: a plain GET and opening the page change nothing", async ({ page, request }) => {
+  const email = freshEmail("scanner");
+  await register(page, email, "Sven Scanner");
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  const link = linkIn(await waitForMail(email, /Confirm your email/), "/verify");
+  const stillUnconfirmed = async () => {
+    const res = await request.post("/api/trpc/session.create", { data: { email, password: PASSWORD } });
+    expect((await res.json()).error?.data?.appCode).toBe("EMAIL_NOT_VERIFIED");
+  };
+
+  // A mail scanner fetches the link: the page answers, names the address, and uses nothing.
+  const scanned = await request.get(link);
+  expect(scanned.status()).toBe(200);
+  expect(await scanned.text()).toContain(email);
+  await stillUnconfirmed();
+
+  // A person opens it (twice): the page says what it confirms and for whom.
+  await page.goto(link);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Confirm your email address" })).toBeVisible();
+  await expect(page.getByText(`This confirms ${email} for the account of Sven Scanner.`)).toBeVisible();
+  await stillUnconfirmed();
+
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole("heading", { name: "Hello, Sven Scanner" })).toBeVisible();
+  // Used, the link says so.
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "This link was already used" })).toBeVisible();
+});
+
+test("someone logged in who opens another account's link is told whose account it is", async ({ page, browser }) => {
+  const victim = freshEmail("victim");
+  await registerVerifiedStudent(page, victim, "Vic Tim");
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  const attacker = freshEmail("mallory");
+  await register(otherPage, attacker, "Mallory Other");
+  await other.close();
+  const link = linkIn(await waitForMail(attacker, /Confirm your email/), "/verify");
+  await page.goto(link);
+  await expect(page.getByText(`This confirms ${attacker} for the account of Mallory Other.`)).toBeVisible();
+  await expect(page.getByText("You are logged in as Vic Tim. Confirming logs you in to the account of Mallory Other instead.")).toBeVisible();
+  // Closing the page is enough: the victim's session is untouched.
+  await page.goto("/account");
+  await expect(page.getByRole("heading", { name: "Hello, Vic Tim" })).toBeVisible();
+});
+
+test("the register page's strength meter loads on first keystroke and judges like the server", async ({ page }) => {
+  const scripts: string[] = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "script") scripts.push(r.url());
+  });
+  await page.goto("/register");
+  await page.waitForLoadState("networkidle");
+  const onLoad = scripts.length;
+  await page.getByLabel("Email address").fill("sunflower.field@school.example");
+  await page.getByLabel("Your name").fill("Lin Wei");
+  expect(scripts.length, "no script loads before a password is typed").toBe(onLoad);
+  const password = page.getByLabel("Password");
+  const meter = page.locator(".strength-text");
+
+  await password.fill("aaaaaaaaaaaaaaa");
+  await expect(meter).toHaveText("Strength: Not accepted. Do not repeat one character or a short group of characters (like “aaaa” or “abcabc”).");
+  await expect.poll(() => scripts.length, { message: "the estimator loads once a password is typed" }).toBeGreaterThan(onLoad);
+  await password.fill("qwertyuiopasdf");
+  await expect(meter).toContainText("Strength: Not accepted. Avoid simple sequences");
+  await password.fill("sunflower garden party");
+  await expect(meter).toContainText("Do not use your email address");
+  await password.fill("short");
+  await expect(meter).toHaveText("Strength: Too short.");
+  await password.fill("password1234");
+  await expect(meter).toContainText(/Strength: (Very weak|Weak)\./);
+  await password.fill("tangerine oboe hillside 42");
+  await expect(meter).toContainText(/Strength: (Good|Strong)\./);
+
+  // Submitting a refused password shows the same words at the field, before any request.
+  await password.fill("Lin Wei forever and ever");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator(".field-error")).toHaveText("Do not use your name in your password.");
 });

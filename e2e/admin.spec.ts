@@ -91,6 +91,23 @@ test("admin invites a teacher, the teacher flags a student, the student never se
   expect(refused.status).toBe(403);
   expect(refused.body.error.data.appCode).toBe("SELF_REPORT_SPAMMER");
 
+  // The dashboard does not offer deleting oneself, and the API refuses it.
+  await own.getByRole("button", { name: "Manage Ada Admin" }).click();
+  const panel = page.getByRole("region", { name: "Manage Ada Admin" });
+  await expect(panel).toContainText("To delete it, use “Delete account” on your account page");
+  await expect(panel.getByRole("button", { name: /Delete/ })).toHaveCount(0);
+  const ownId = (await panel.locator("code").textContent())!.trim();
+  const selfDelete = await page.evaluate(async (userId) => {
+    const res = await fetch("/api/trpc/admin.deleteUser", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userId }),
+    });
+    return { status: res.status, body: await res.json() };
+  }, ownId);
+  expect(selfDelete.status).toBe(403);
+  expect(selfDelete.body.error.data.appCode).toBe("SELF_DELETE");
+
   // The audit log shows the teacher's changes.
   await page.getByRole("tab", { name: "Audit log" }).click();
   await expect(page.getByRole("list", { name: "Audit entries" })).toContainText(`Tess Teacher set Report spammer of ${studentEmail} from false to true`);

@@ -1,5 +1,7 @@
 // HTTP hardening, checked on the production server.
 import { expect, test } from "@playwright/test";
+import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
+import { E2E_URL } from "../playwright.config";
 
 test("pages and API answers carry the security headers", async ({ request }) => {
   for (const path of ["/", "/login", "/api/trpc/session.validate", "/api/user", "/api/docs"]) {
@@ -29,4 +31,30 @@ test("the development mailbox is never served in production", async ({ request }
 
 test("the metrics endpoint does not exist without METRICS_TOKEN", async ({ request }) => {
   expect((await request.get("/api/metrics")).status()).toBe(404);
+});
+
+test("log-in with a next that leads off-site lands on /account of this site", async ({ page }) => {
+  const email = freshEmail("redirect");
+  createAdmin(email, "Reda Rect");
+  const offsite: string[] = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith(`${E2E_URL}/`)) offsite.push(r.url());
+  });
+  for (const next of ["%2F%09%2Fevil.example%2Fphish", "%2F%0A%2Fevil.example%2Fphish", "%2F%5Cevil.example", "%2F.%2F%2Fevil.example", "https%3A%2F%2Fevil.example"]) {
+    await page.context().clearCookies();
+    await page.goto(`/login?next=${next}`);
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page, next).toHaveURL(`${E2E_URL}/account`);
+    await expect(page.getByRole("heading", { name: "Hello, Reda Rect" })).toBeVisible();
+  }
+  expect(offsite).toEqual([]);
+  // A path on this site is still followed.
+  await page.context().clearCookies();
+  await page.goto("/login?next=%2Fadmin");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(`${E2E_URL}/admin`);
 });

@@ -22,7 +22,12 @@ test("every page, as a person sees it", async ({ page }, testInfo) => {
   const email = freshEmail(`shot-${testInfo.project.name}`);
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Your name").fill("Morgan Example");
+  await page.getByLabel("Password").fill("morgan123456");
+  await expect(page.getByText("Strength: Not accepted.")).toBeVisible();
+  await shot("register-meter-refused");
   await page.getByLabel("Password").fill(PASSWORD);
+  await expect(page.getByText(/Strength: (Good|Strong)\./)).toBeVisible();
+  await shot("register-meter");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await shot("register-done");
@@ -38,11 +43,22 @@ test("every page, as a person sees it", async ({ page }, testInfo) => {
   await page.goto("/forgot-password");
   await shot("forgot-password");
   await page.goto("/reset-password?token=not-a-real-token");
-  await shot("reset-password");
+  await shot("reset-password-broken");
   const mail = await waitForMail(email, /Confirm your email/);
   await page.goto(linkIn(mail, "/verify"));
+  await expect(page.getByRole("button", { name: "Confirm my email address" })).toBeVisible();
+  await shot("verify");
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
   await expect(page.getByRole("heading", { name: /Hello/ })).toBeVisible();
   await shot("account");
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  const reset = await waitForMail(email, /Choose a new password/);
+  await page.goto(linkIn(reset, "/reset-password"));
+  await page.getByLabel("New password", { exact: true }).fill("tangerine oboe");
+  await expect(page.getByText(/Strength: \w/)).toBeVisible();
+  await shot("reset-password");
 });
 
 test("the admin dashboard and the 403 page, as a person sees them", async ({ page }, testInfo) => {

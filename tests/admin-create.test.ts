@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const ADMIN_PASSWORD = "an admin passphrase here";
+// Not containing "admin" or "Ada": the password rules refuse the person's name.
+const ADMIN_PASSWORD = "a trusted passphrase here";
 const ATTACKER_PASSWORD = "the attacker's own passphrase";
 const meta = { ip: "198.51.100.66", userAgent: "test", deviceCookie: null };
 

@@ -31,7 +31,7 @@ const FIELD_NAMES = ["email", "password", "name", "token", "teacherToken", "user
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: "binary", maxLength: 300 }),
-  fc.constantFrom("", " ", "null", "'; DROP TABLE \"User\"; --", "<script>alert(1)</script>", "a@b", "x".repeat(5000), "\u0000", "../../etc/passwd", "%00"),
+  fc.constantFrom("", " ", "null", "'; DROP TABLE \"User\"; --", "<script>alert(1)</script>", "a@b", "x".repeat(5000), "\u0000", "../../etc/passwd", "%00", "\ud800", "a\udc00b", "\u202eevil", "\u001b[31m"),
 );
 const value = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
 const shaped = fc.dictionary(fc.constantFrom(...FIELD_NAMES), fc.oneof(value, fc.dictionary(fc.constantFrom(...FIELD_NAMES), value)));

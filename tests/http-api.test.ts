@@ -175,6 +175,33 @@ describe("https deployments", () => {
       userId: user.id,
     });
   });
+
+  it("a mutation from an http:// page (or another port) is cross-site, even from our host name", async () => {
+    const email = freshEmail("scheme");
+    for (const origin of ["http://accounts.school.example", "https://accounts.school.example:8443"]) {
+      const call = secure.caller({ headers: { origin, host: "accounts.school.example" } }).user.register({ email, password: PASSWORD, name: "X" });
+      await expectAppError(call, "FORBIDDEN", "CROSS_SITE_REQUEST");
+    }
+    expect(await secure.db.login.count({ where: { email } })).toBe(0);
+    expect(await secure.db.outboxEmail.count({ where: { to: email } })).toBe(0);
+    const sameSite = secure.caller({ headers: { origin: "https://accounts.school.example", host: "accounts.school.example" } });
+    await sameSite.user.register({ email, password: PASSWORD, name: "X" });
+    expect(await secure.db.login.count({ where: { email } })).toBe(1);
+  });
+
+  it("over HTTP, an http:// Origin naming the very host the request went to is refused on both APIs", async () => {
+    const base = await secure.httpUrl(); // http://127.0.0.1:<port>, while APP_URL is https://
+    const email = freshEmail("scheme-http");
+    const post = (path: string, body: unknown) =>
+      fetch(base + path, { method: "POST", headers: { "content-type": "application/json", origin: base }, body: JSON.stringify(body) });
+    const trpc = await post("/api/trpc/user.register", { email, password: PASSWORD, name: "X" });
+    expect(trpc.status).toBe(403);
+    expect(((await trpc.json()) as any).error.data.appCode).toBe("CROSS_SITE_REQUEST");
+    const seed = await post("/user/register", { email, password: PASSWORD, name: "X", teacher_token: null });
+    expect(seed.status).toBe(403);
+    expect(((await seed.json()) as any).error).toBe("CROSS_SITE_REQUEST");
+    expect(await secure.db.login.count({ where: { email } })).toBe(0);
+  });
 });
 
 describe("text the database cannot store", () => {

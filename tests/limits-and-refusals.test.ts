@@ -54,6 +54,16 @@ describe("refusals that change nothing", () => {
     expect(await snapshot(app)).toEqual(before);
   });
 
+  it("admin.deleteUser on oneself: SELF_DELETE pointing to the account page, even with another admin left", async () => {
+    const before = await snapshot(app);
+    const self = cast.users.admin;
+    const refused = await expectAppError(cast.as("admin").admin.deleteUser({ userId: ` ${self.id} ` }), "FORBIDDEN", "SELF_DELETE");
+    expect(refused.message).toContain("“Delete account” on your account page");
+    expect(await snapshot(app)).toEqual(before);
+    expect(await app.db.user.findUnique({ where: { id: self.id }, select: { admin: true } })).toEqual({ admin: true });
+    expect(await cast.as("admin").session.validate()).toMatchObject({ userId: self.id });
+  });
+
   it("admin.setFlags naming no flag is still refused to callers who may change none", async () => {
     const before = await snapshot(app);
     for (const kind of ["student", "privilegedStudent"] as const) {

@@ -61,7 +61,7 @@ describe("user.register", () => {
   it("answers an existing address exactly like a new one and mails its owner", async () => {
     const email = fresh();
     await app.caller({ ip: "198.51.100.7" }).user.register({ email, password, name: "Owner" });
-    const again = await app.caller({ ip: "198.51.100.8" }).user.register({ email, password: "another long password", name: "Other" });
+    const again = await app.caller({ ip: "198.51.100.8" }).user.register({ email, password: "a different long password", name: "Other" });
     expect(again).toEqual({ verified: false });
     expect(await app.db.login.count({ where: { email } })).toBe(1);
     const mails = await app.mailsTo(email);

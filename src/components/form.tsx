@@ -3,15 +3,23 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
 
 export function Field(
-  props: { label: string; name: string; error?: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>,
+  props: {
+    label: string;
+    name: string;
+    error?: string;
+    hint?: ReactNode;
+    /** Shown right under the input (a strength meter). */
+    children?: ReactNode;
+  } & Omit<InputHTMLAttributes<HTMLInputElement>, "children">,
 ) {
-  const { label, name, error, hint, ...input } = props;
+  const { label, name, error, hint, children, ...input } = props;
   const id = `field-${name}`;
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {children}
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}

@@ -1,13 +1,17 @@
 "use client";
+import Link from "next/link";
 import { useState } from "react";
 import type { ListedUser } from "@/shared/schemas/admin";
 import { messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
 
-/** An admin's actions on one user: end their sessions, delete the account. */
-export function UserPanel(props: { user: ListedUser; onDone: () => void }) {
-  const { user } = props;
+/**
+ * An admin's actions on one user: end their sessions, delete the account.
+ * Their own account is deleted from the account page, which asks for the password.
+ */
+export function UserPanel(props: { user: ListedUser; self: boolean; onDone: () => void }) {
+  const { user, self } = props;
   const utils = api.useUtils();
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -39,7 +43,7 @@ export function UserPanel(props: { user: ListedUser; onDone: () => void }) {
         <button type="button" className="button secondary" disabled={revoke.isPending} onClick={() => revoke.mutate({ userId: user.id })}>
           Log out everywhere
         </button>
-        {confirming ? (
+        {self ? null : confirming ? (
           <>
             <button type="button" className="button danger" disabled={remove.isPending} onClick={() => remove.mutate({ userId: user.id })}>
               Yes, delete {user.name}
@@ -54,6 +58,11 @@ export function UserPanel(props: { user: ListedUser; onDone: () => void }) {
           </button>
         )}
       </div>
+      {self ? (
+        <p className="hint">
+          This is your own account. To delete it, use “Delete account” on <Link href="/account">your account page</Link>.
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { AppError } from "../app-error";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
-import { containsNul, nulRefused } from "../http/nul-text";
+import { findUnstorableText, unstorableTextRefused } from "../http/unstorable-text";
 import type { RequestMeta, Services } from "../services/context";
 import { validateSessionOrClear } from "../services/sessions";
 
@@ -77,13 +77,14 @@ const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-/** Text with NUL characters is refused before any input reaches a service. */
-const noNulText = t.middleware(async ({ getRawInput, next }) => {
-  if (containsNul(await getRawInput())) throw nulRefused();
+/** Text no database can store (NUL, lone surrogates) is refused before any input reaches a service. */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  const unstorable = findUnstorableText(await getRawInput());
+  if (unstorable) throw unstorableTextRefused(unstorable);
   return next();
 });
 
-export const publicProcedure = t.procedure.use(typedErrors).use(sameSiteMutations).use(noNulText);
+export const publicProcedure = t.procedure.use(typedErrors).use(sameSiteMutations).use(storableText);
 
 /** Needs a valid session; inside, ctx.session is known to be present. */
 export const authenticatedProcedure = publicProcedure.use(async ({ ctx, next }) => {

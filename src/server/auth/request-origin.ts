@@ -31,23 +31,36 @@ export function clientIp(headers: Headers, trustProxy = 0): string | null {
 
 /**
  * A browser request from another site: its Origin (or Sec-Fetch-Site) says so.
- * Requests without Origin (curl, servers) are not cross-site by this rule.
+ * The Origin must have APP_URL's scheme, and APP_URL's host and port or those
+ * the request was sent to (Host): a page served over http:// is not the same
+ * site as an https:// APP_URL, whatever its host. Requests without Origin
+ * (curl, servers) are not cross-site by this rule.
  */
 export function isCrossSiteRequest(headers: Headers, appUrl: string): boolean {
   if (headers.get("sec-fetch-site") === "cross-site") return true;
   const origin = headers.get("origin");
   if (!origin) return false;
   if (origin === "null") return true;
-  let originHost: string;
+  let from: URL;
   try {
-    originHost = new URL(origin).host;
+    from = new URL(origin);
   } catch {
     return true;
   }
-  const ownHosts = new Set([new URL(appUrl).host]);
+  const own = new URL(appUrl);
+  if (from.protocol !== own.protocol) return true;
+  return from.host !== own.host && from.host !== requestHost(headers, own.protocol);
+}
+
+/** The Host header as URL.host spells it (lower case, no default port), or null. */
+function requestHost(headers: Headers, protocol: string): string | null {
   const host = headers.get("host");
-  if (host) ownHosts.add(host);
-  return !ownHosts.has(originHost);
+  if (!host) return null;
+  try {
+    return new URL(`${protocol}//${host}`).host;
+  } catch {
+    return null;
+  }
 }
 
 /** Refuses a mutation another site's page sent (see isCrossSiteRequest). */

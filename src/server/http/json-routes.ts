@@ -10,7 +10,7 @@ import { clearSessionCookie, sessionTokenFrom } from "../auth/session-cookie";
 import type { RequestMeta, Services } from "../services/context";
 import { validateSession, validateSessionOrClear, type ValidSession } from "../services/sessions";
 import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
-import { containsNul, nulRefused } from "./nul-text";
+import { findUnstorableText, unstorableTextRefused } from "./unstorable-text";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -143,7 +143,8 @@ export function serveRoutes(
       const services = getServices();
       if (req.method !== "GET") assertSameSite(req.headers, services.config.APP_URL);
       const raw = req.method === "GET" ? {} : await readBody(req);
-      if (containsNul(raw)) throw nulRefused();
+      const unstorable = findUnstorableText(raw);
+      if (unstorable) throw unstorableTextRefused(unstorable);
       const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
       if (!parsed.success) throw validationError(parsed.error);
       const session = await routeSession(match.auth, services, req.headers, parsed.data, resHeaders);

@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { registerInput } from "@/shared/schemas/account";
 import { AppError } from "../app-error";
-import { assertNotCommonPassword } from "../auth/common-passwords";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken } from "../auth/secret-token";
 import { MAIL_KINDS } from "../mail/mail-kinds";
@@ -10,6 +10,7 @@ import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
 import { emailTaken } from "./email-taken";
 import type { RequestMeta, Services } from "./context";
+import { previewMailedLink, type MailedLinkPreview } from "./mailed-token";
 import { issueSession, type IssuedSession } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
 
@@ -26,7 +27,7 @@ export type RegisterRequest = z.output<typeof registerInput>;
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
   await s.rateLimits.consume("register", input.email, meta.ip);
-  assertNotCommonPassword(input.password);
+  assertAcceptablePassword(input.password, { emails: [input.email], names: [input.name] });
   if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken, input.email))) throw teacherTokenInvalid();
 
   // Hash before looking the address up: both paths then take the same time.
@@ -81,6 +82,22 @@ export const tokenInvalid = () =>
   new AppError("BAD_REQUEST", "TOKEN_INVALID", "This link is not valid or has already been used.");
 export const tokenExpired = () =>
   new AppError("BAD_REQUEST", "TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
+
+export type AddressLinkPreview = MailedLinkPreview<"verify" | "change-email">;
+
+/**
+ * What an address link would confirm, for the /verify page to show before
+ * the person presses "Confirm": read only, so a mail scanner opening the link
+ * consumes nothing. A link verifyEmail would refuse (the address moved on, or
+ * a newer change replaced it) is "invalid" here too.
+ */
+export async function previewAddressLink(s: Services, token: unknown): Promise<AddressLinkPreview> {
+  const preview = await previewMailedLink(s.db, token, ["verify", "change-email"] as const);
+  if (preview.state !== "valid") return preview;
+  const login = await s.db.login.findUnique({ where: { userId: preview.userId }, select: { email: true, pendingEmail: true } });
+  const current = preview.purpose === "change-email" ? login?.pendingEmail === preview.email : login?.email === preview.email;
+  return current ? preview : { state: "invalid" };
+}
 
 /** Confirms an address from its emailed link and logs its owner in. */
 export async function verifyEmail(s: Services, token: string, meta: RequestMeta): Promise<IssuedSession> {

@@ -6,7 +6,7 @@
 // (--replace-unverified), deleting it with everything that hangs on it.
 import { z } from "zod";
 import { AppError, validationFailed } from "../app-error";
-import { assertNotCommonPassword } from "../auth/common-passwords";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
@@ -115,7 +115,7 @@ export async function bootstrapAdmin(db: Db, request: AdminBootstrapRequest): Pr
   // Create (or replace): every check comes before the account is touched.
   const name = parseField(nameSchema, "name", request.name);
   const password = parseField(passwordSchema, "password", await request.password());
-  assertNotCommonPassword(password);
+  assertAcceptablePassword(password, { emails: [email], names: [name] });
   const passwordHash = await hashPassword(password);
   if (holder) await request.beforeReplace?.(holder);
 

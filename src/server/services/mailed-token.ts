@@ -2,6 +2,7 @@
 // password reset): only the token's hash is stored, with its purpose, address
 // and expiry. The outbox worker mints the link when it composes the mail
 // (services/queued-mail.ts), so no request handles a link token.
+import { tokenSchema } from "@/shared/schemas/fields";
 import { hashToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
 
@@ -38,4 +39,30 @@ export async function storeMailedToken(tx: Tx, link: MailedToken): Promise<void>
 export async function voidUnusedLinks(tx: Tx, userId: string, purpose: LinkPurpose): Promise<number> {
   const { count } = await tx.emailVerificationToken.deleteMany({ where: { userId, purpose, usedAt: null } });
   return count;
+}
+
+/**
+ * What a mailed link is, read without changing anything, for the page it
+ * opens to show before the person acts on it: "invalid" covers unknown tokens
+ * and links of another purpose.
+ */
+export type MailedLinkPreview<P extends MailedToken["purpose"]> =
+  | { state: "valid"; purpose: P; userId: string; email: string; name: string }
+  | { state: "invalid" | "used" | "expired" };
+
+export async function previewMailedLink<P extends MailedToken["purpose"]>(
+  db: Pick<Db, "emailVerificationToken">,
+  token: unknown,
+  purposes: readonly P[],
+): Promise<MailedLinkPreview<P>> {
+  const parsed = tokenSchema.safeParse(token);
+  if (!parsed.success) return { state: "invalid" };
+  const row = await db.emailVerificationToken.findUnique({
+    where: { tokenHash: hashToken(parsed.data) },
+    select: { userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
+  });
+  if (!row || !(purposes as readonly string[]).includes(row.purpose)) return { state: "invalid" };
+  if (row.usedAt) return { state: "used" };
+  if (row.expiresAt.getTime() <= Date.now()) return { state: "expired" };
+  return { state: "valid", purpose: row.purpose as P, userId: row.userId, email: row.email, name: row.user.name };
 }

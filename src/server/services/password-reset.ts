@@ -2,13 +2,13 @@
 // ends every session. Links are EmailVerificationToken rows with purpose
 // "reset-password". A newer request leaves earlier links valid (requests by
 // someone else must not void the owner's link); using one voids them all.
-import { assertNotCommonPassword } from "../auth/common-passwords";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken } from "../auth/secret-token";
 import { enqueueMail } from "../mail/outbox";
 import { tokenExpired, tokenInvalid } from "./accounts";
 import type { RequestMeta, Services } from "./context";
-import { voidUnusedLinks } from "./mailed-token";
+import { previewMailedLink, voidUnusedLinks, type MailedLinkPreview } from "./mailed-token";
 
 const PURPOSE = "reset-password" as const;
 
@@ -28,18 +28,31 @@ export async function requestPasswordReset(s: Services, email: string, meta: Req
 }
 
 /**
+ * What a reset link is, read only, for the /reset-password page: whose
+ * password it sets (the strength meter judges against that name and address),
+ * or why it no longer works. A link whose address the login has left is void.
+ */
+export async function previewResetLink(s: Services, token: unknown): Promise<MailedLinkPreview<typeof PURPOSE>> {
+  const preview = await previewMailedLink(s.db, token, [PURPOSE]);
+  if (preview.state !== "valid") return preview;
+  const login = await s.db.login.findUnique({ where: { userId: preview.userId }, select: { email: true } });
+  return login?.email === preview.email ? preview : { state: "invalid" };
+}
+
+/**
  * Sets a new password from a reset link, ends every session of the user and
  * tells them by mail. It also confirms the address: whoever opened the link
  * reads that mailbox.
  */
 export async function resetPassword(s: Services, token: string, password: string): Promise<{ ok: true }> {
-  assertNotCommonPassword(password);
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true },
+    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
   });
   if (!row || row.purpose !== PURPOSE || row.usedAt) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
+  // Judged against the account's name and address, known only from the link.
+  assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
   const passwordHash = await hashPassword(password);
   await s.db.$transaction(async (tx) => {
     const now = new Date();

@@ -8,6 +8,7 @@ import { FLAG_NAMES, may, mayOn } from "@/shared/permissions";
 import type { z } from "zod";
 import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { deleteMailByAddress } from "../mail/outbox";
+import { AppError } from "../app-error";
 import { audit } from "./audit";
 import type { Services } from "./context";
 import { assertNotLastAdmin } from "./last-admin";
@@ -54,8 +55,20 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
   };
 }
 
-/** Removes an account by id (admins; never the last admin). */
+/**
+ * Deleting one's own account goes through user.delete, which asks for the
+ * password: a stolen admin session must not be enough to erase the account.
+ */
+export const selfDeleteRefused = () =>
+  new AppError(
+    "FORBIDDEN",
+    "SELF_DELETE",
+    "You cannot delete your own account from the admin dashboard. Use “Delete account” on your account page, which asks for your password.",
+  );
+
+/** Removes an account by id (admins; never their own, never the last admin). */
 export async function deleteUser(s: Services, callerId: string, userId: string): Promise<void> {
+  if (callerId === userId) throw selfDeleteRefused();
   await serializable(s.db, async (tx) => {
     const caller = await tx.user.findUnique({ where: { id: callerId }, select: flagsSelect });
     if (!caller || !may(caller, "deleteUsers")) throw notPermitted("delete users");

@@ -1,7 +1,7 @@
 // The signed-in user's own account: read, update, delete, permissions, and
 // reading another user's flags (teachers and admins).
 import { AppError, sessionInvalid } from "../app-error";
-import { assertNotCommonPassword } from "../auth/common-passwords";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { Prisma } from "../db/client";
 import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRow, type UserRow } from "../db/selects";
@@ -97,7 +97,9 @@ export async function updateMe(
   // Every check first: nothing is written unless all parts can succeed.
   let passwordHash: string | undefined;
   if (input.password) {
-    assertNotCommonPassword(input.password.next, "password.next");
+    // The name and address the account has, and those this same request sets.
+    const context = { emails: [login.email, input.email], names: [current.name, input.name] };
+    assertAcceptablePassword(input.password.next, context, "password.next");
     await confirmPassword(s, session.userId, input.password.current, meta);
     passwordHash = await hashPassword(input.password.next);
   }

@@ -27,7 +27,8 @@ const limitSchema = (max: number, fallback: number) => z.number().int().min(1).m
 
 export const listUsersInput = z
   .object({
-    query: z.string().trim().max(254).nullish(),
+    // Names are stored in NFC: a search typed in another form finds them too.
+    query: z.string().normalize("NFC").trim().max(254).nullish(),
     flags: z
       .object({
         teacher: z.boolean().optional(),

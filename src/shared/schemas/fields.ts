@@ -1,5 +1,6 @@
 // Field rules shared by the API and the pages (client-side messages).
 import { z } from "zod";
+import { freeTextSchema } from "./free-text";
 
 export const PASSWORD_MIN = 12;
 const PASSWORD_MAX = 128;
@@ -24,9 +25,8 @@ export const currentPasswordSchema = z
   .min(1, { error: "Enter your password." })
   .max(PASSWORD_MAX * 4, { error: "That password is too long." });
 
-export const nameSchema = z
-  .string({ error: "Enter your name." })
-  .trim()
+/** A person's name: free text (NFC, no controls or bidi overrides), 1–100 characters. */
+export const nameSchema = freeTextSchema("Enter your name.")
   .min(1, { error: "Enter your name." })
   .max(NAME_MAX, { error: `Use at most ${NAME_MAX} characters.` });
 

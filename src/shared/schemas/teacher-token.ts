@@ -1,6 +1,7 @@
 // Options of a new teacher invitation.
 import { z } from "zod";
 import { emailSchema } from "./fields";
+import { freeTextSchema } from "./free-text";
 
 /**
  * The domain of the addresses a token admits: lower case, a leading "@"
@@ -24,7 +25,7 @@ export const teacherTokenOptions = z
   .object({
     maxUses: z.number().int().min(1).max(1000).optional(),
     expiresInDays: z.number().int().min(1).max(90).optional(),
-    note: z.string().trim().max(200).optional(),
+    note: freeTextSchema("The note must be text.").max(200, { error: "Use at most 200 characters." }).optional(),
     /** Only this address may register with the token. */
     email: emailSchema.nullish(),
     /** Only addresses at exactly this domain (not its subdomains) may. */

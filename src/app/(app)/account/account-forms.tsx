@@ -7,7 +7,9 @@ import { deleteUserInput, updateUserInput, type Me } from "@/shared/schemas/user
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
 import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
+import { passwordProblem } from "@/shared/password-rules";
 import { Alert, Field } from "@/components/form";
+import { PasswordStrength } from "@/components/password-strength";
 
 type Errors = Record<string, string>;
 
@@ -25,13 +27,15 @@ function useUpdate(onDone: (me: Me) => string) {
       setErrors(firstFieldErrors(error));
     },
   });
-  function submit(input: z.input<typeof updateUserInput>) {
+  /** Checks on the page first (the shared schema, then `check`), then sends. */
+  function submit(input: z.input<typeof updateUserInput>, check?: (parsed: z.output<typeof updateUserInput>) => Errors | null) {
     const parsed = updateUserInput.safeParse(input);
-    if (!parsed.success) {
+    const refused = parsed.success
+      ? check?.(parsed.data)
+      : Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message]));
+    if (!parsed.success || refused) {
       setSuccess(null);
-      setErrors(
-        Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])),
-      );
+      setErrors(refused ?? {});
       return;
     }
     setErrors({});
@@ -94,8 +98,10 @@ export function EmailForm(props: { me: Me }) {
   );
 }
 
-export function PasswordForm() {
+export function PasswordForm(props: { me: Me }) {
   const update = useUpdate(() => "Your password was changed. Other devices were logged out.");
+  const [next, setNext] = useState("");
+  const context = { emails: [props.me.email, props.me.pendingEmail], names: [props.me.name] };
   return (
     <form
       noValidate
@@ -103,8 +109,12 @@ export function PasswordForm() {
       onSubmit={(e: FormEvent<HTMLFormElement>) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
-        update.submit({ password: { current: String(form.get("current") ?? ""), next: String(form.get("next") ?? "") } });
+        update.submit({ password: { current: String(form.get("current") ?? ""), next: String(form.get("next") ?? "") } }, (parsed) => {
+          const problem = parsed.password ? passwordProblem(parsed.password.next, context) : null;
+          return problem ? { "password.next": problem } : null;
+        });
         e.currentTarget.reset();
+        setNext("");
       }}
     >
       <h2 id="password-heading">Password</h2>
@@ -118,7 +128,10 @@ export function PasswordForm() {
         autoComplete="new-password"
         error={update.errors["password.next"]}
         hint={`At least ${PASSWORD_MIN} characters.`}
-      />
+        onChange={(e) => setNext(e.currentTarget.value)}
+      >
+        <PasswordStrength password={next} context={context} fieldError={update.errors["password.next"]} />
+      </Field>
       <button className="button secondary" type="submit" disabled={update.pending}>
         Change password
       </button>

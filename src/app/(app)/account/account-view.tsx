@@ -96,7 +96,7 @@ export function AccountView() {
       <hr className="divider" />
       <EmailForm me={user} />
       <hr className="divider" />
-      <PasswordForm />
+      <PasswordForm me={user} />
       <hr className="divider" />
       <DeleteAccountForm />
     </section>

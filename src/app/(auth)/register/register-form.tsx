@@ -1,16 +1,20 @@
 "use client";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { passwordProblem } from "@/shared/password-rules";
 import { registerInput } from "@/shared/schemas/account";
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
 import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert, Field } from "@/components/form";
+import { PasswordStrength } from "@/components/password-strength";
 import { ResendVerification } from "../resend-verification";
 
 export function RegisterForm() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [submitted, setSubmitted] = useState<{ email: string; verified: boolean } | null>(null);
+  // What is typed so far: the meter judges the password against this name and address.
+  const [draft, setDraft] = useState({ email: "", name: "", password: "" });
   const register = api.user.register.useMutation();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -24,6 +28,11 @@ export function RegisterForm() {
     });
     if (!parsed.success) {
       setFieldErrors(zodFieldErrors(parsed.error.issues));
+      return;
+    }
+    const problem = passwordProblem(parsed.data.password, { emails: [parsed.data.email], names: [parsed.data.name] });
+    if (problem) {
+      setFieldErrors({ password: problem });
       return;
     }
     setFieldErrors({});
@@ -81,7 +90,17 @@ export function RegisterForm() {
     <section className="card">
       <h1>Create your account</h1>
       <p className="lead">It takes a minute. We will send you a link to confirm your email address.</p>
-      <form onSubmit={onSubmit} noValidate>
+      <form
+        onSubmit={onSubmit}
+        onChange={(e) => {
+          // An edited field's old error goes: it no longer describes what is there.
+          const edited = e.target instanceof HTMLInputElement ? e.target.name : "";
+          setFieldErrors(({ [edited]: _stale, ...rest }) => rest);
+          const form = new FormData(e.currentTarget);
+          setDraft({ email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), password: String(form.get("password") ?? "") });
+        }}
+        noValidate
+      >
         {serverError ? <Alert>{serverError}</Alert> : null}
         <Field label="Email address" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
         <Field label="Your name" name="name" autoComplete="name" required maxLength={100} error={fieldErrors.name} />
@@ -93,7 +112,9 @@ export function RegisterForm() {
           required
           error={fieldErrors.password}
           hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong password.`}
-        />
+        >
+          <PasswordStrength password={draft.password} context={{ emails: [draft.email], names: [draft.name] }} fieldError={fieldErrors.password} />
+        </Field>
         <Field
           label="Teacher token (optional)"
           name="teacherToken"

@@ -1,9 +1,20 @@
 import type { Metadata } from "next";
+import { previewResetLink } from "@/server/services/password-reset";
+import { services } from "@/server/services/instance";
 import { ResetPasswordForm } from "./reset-password-form";
 
-export const metadata: Metadata = { title: "Choose a new password" };
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Choose a new password", robots: { index: false, follow: false } };
 
+/** Reads the link (changing nothing) to say whose password it sets, or why it no longer works. */
 export default async function ResetPasswordPage(props: { searchParams: Promise<{ token?: string | string[] }> }) {
   const { token } = await props.searchParams;
-  return <ResetPasswordForm token={typeof token === "string" ? token : ""} />;
+  if (typeof token !== "string" || !token) return <ResetPasswordForm token="" link={{ state: "invalid" }} />;
+  const link = await previewResetLink(services(), token);
+  return (
+    <ResetPasswordForm
+      token={token}
+      link={link.state === "valid" ? { state: "valid", email: link.email, name: link.name } : { state: link.state }}
+    />
+  );
 }

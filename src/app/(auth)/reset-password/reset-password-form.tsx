@@ -3,13 +3,20 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { resetPasswordInput } from "@/shared/schemas/account";
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
+import { passwordProblem } from "@/shared/password-rules";
 import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert, Field } from "@/components/form";
+import { PasswordStrength } from "@/components/password-strength";
 
-export function ResetPasswordForm(props: { token: string }) {
+/** What the page read from the link: whose password it sets, or why it does not work. */
+export type ResetLink = { state: "valid"; email: string; name: string } | { state: "invalid" | "used" | "expired" };
+
+export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
   const [error, setError] = useState<string>();
+  const [password, setPassword] = useState("");
   const reset = api.user.resetPassword.useMutation();
+  const context = props.link.state === "valid" ? { emails: [props.link.email], names: [props.link.name] } : {};
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -17,6 +24,8 @@ export function ResetPasswordForm(props: { token: string }) {
     if (form.get("password") !== form.get("confirm")) return setError("The two passwords are not the same.");
     const parsed = resetPasswordInput.safeParse({ token: props.token, password: form.get("password") });
     if (!parsed.success) return setError(zodFieldErrors(parsed.error.issues).password ?? zodFieldErrors(parsed.error.issues).token);
+    const problem = passwordProblem(parsed.data.password, context);
+    if (problem) return setError(problem);
     setError(undefined);
     reset.mutate(parsed.data);
   }
@@ -36,15 +45,18 @@ export function ResetPasswordForm(props: { token: string }) {
   }
 
   const code = appCodeOf(reset.error);
-  const linkBroken = !props.token || code === "TOKEN_INVALID" || code === "TOKEN_EXPIRED";
-  if (linkBroken) {
+  const broken =
+    code === "TOKEN_EXPIRED" ? "expired" : code === "TOKEN_INVALID" ? "invalid" : props.link.state === "valid" ? null : props.link.state;
+  if (broken) {
     return (
       <section className="card">
-        <h1>{code === "TOKEN_EXPIRED" ? "This link has expired" : "This link does not work"}</h1>
+        <h1>{broken === "expired" ? "This link has expired" : broken === "used" ? "This link was already used" : "This link does not work"}</h1>
         <Alert>
-          {code === "TOKEN_EXPIRED"
+          {broken === "expired"
             ? "Password reset links work for one hour."
-            : "It may have been used already, or the password was reset with another link since."}{" "}
+            : broken === "used"
+              ? "Each link works once."
+              : "It may have been used already, or the password was reset with another link since."}{" "}
           Ask for a new one.
         </Alert>
         <p className="footer-links">
@@ -59,7 +71,14 @@ export function ResetPasswordForm(props: { token: string }) {
   return (
     <section className="card">
       <h1>Choose a new password</h1>
-      <p className="lead">Your new password logs you out of every device.</p>
+      <p className="lead">
+        {props.link.state === "valid" ? (
+          <>
+            For <strong className="address">{props.link.email}</strong>.{" "}
+          </>
+        ) : null}
+        Your new password logs you out of every device.
+      </p>
       <form onSubmit={onSubmit} noValidate>
         {reset.error && !fieldError ? <Alert>{messageOf(reset.error)}</Alert> : null}
         <Field
@@ -69,8 +88,14 @@ export function ResetPasswordForm(props: { token: string }) {
           autoComplete="new-password"
           required
           error={fieldError}
-          hint={`At least ${PASSWORD_MIN} characters.`}
-        />
+          hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong password.`}
+          onChange={(e) => {
+            setPassword(e.currentTarget.value);
+            setError(undefined);
+          }}
+        >
+          <PasswordStrength password={password} context={context} fieldError={fieldError} />
+        </Field>
         <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required />
         <button className="button block" type="submit" disabled={reset.isPending}>
           Set new password

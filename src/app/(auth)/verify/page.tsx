@@ -1,9 +1,31 @@
 import type { Metadata } from "next";
-import { VerifyEmail } from "./verify-email";
+import { pageSession } from "@/server/auth/page-session";
+import { previewAddressLink } from "@/server/services/accounts";
+import { services } from "@/server/services/instance";
+import { BrokenAddressLink } from "./broken-address-link";
+import { ConfirmEmail } from "./confirm-email";
 
-export const metadata: Metadata = { title: "Confirm your email" };
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Confirm your email", robots: { index: false, follow: false } };
 
+/**
+ * Shows what the link confirms and waits for the person to press the button:
+ * opening the page changes nothing (mail scanners open links too), and
+ * whoever was sent someone else's link sees whose account it is.
+ */
 export default async function VerifyPage(props: { searchParams: Promise<{ token?: string | string[] }> }) {
   const { token } = await props.searchParams;
-  return <VerifyEmail token={typeof token === "string" ? token : ""} />;
+  if (typeof token !== "string" || !token) return <BrokenAddressLink problem="missing" />;
+  const link = await previewAddressLink(services(), token);
+  if (link.state !== "valid") return <BrokenAddressLink problem={link.state} />;
+  const session = await pageSession();
+  return (
+    <ConfirmEmail
+      token={token}
+      purpose={link.purpose}
+      email={link.email}
+      name={link.name}
+      signedInAs={session && session.userId !== link.userId ? session.user.name : null}
+    />
+  );
 }

@@ -1,0 +1,57 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { appCodeOf, messageOf } from "@/shared/error-message";
+import { api } from "@/trpc/react";
+import { Alert } from "@/components/form";
+import { BrokenAddressLink } from "./broken-address-link";
+
+/** The address a link confirms and whose account it is; confirms only when asked. */
+export function ConfirmEmail(props: {
+  token: string;
+  purpose: "verify" | "change-email";
+  email: string;
+  name: string;
+  /** The name of another account this browser is logged in to, if any. */
+  signedInAs: string | null;
+}) {
+  const router = useRouter();
+  const verify = api.user.verify.useMutation({ onSuccess: () => router.replace("/account") });
+
+  if (verify.isError) {
+    const code = appCodeOf(verify.error);
+    const problem = code === "TOKEN_EXPIRED" ? "expired" : code === "TOKEN_INVALID" ? "invalid" : { message: messageOf(verify.error) };
+    return <BrokenAddressLink problem={problem} />;
+  }
+  const changing = props.purpose === "change-email";
+  return (
+    <section className="card">
+      <h1>{changing ? "Confirm your new email address" : "Confirm your email address"}</h1>
+      <p className="lead">
+        {changing ? "This makes " : "This confirms "}
+        <strong className="address">{props.email}</strong>
+        {changing ? " the email address of the account of " : " for the account of "}
+        <strong>{props.name}</strong>.
+      </p>
+      {props.signedInAs ? (
+        <Alert tone="info">
+          You are logged in as <strong>{props.signedInAs}</strong>. Confirming logs you in to the account of{" "}
+          <strong>{props.name}</strong> instead.
+        </Alert>
+      ) : null}
+      <button
+        className="button block"
+        type="button"
+        disabled={verify.isPending || verify.isSuccess}
+        onClick={() => verify.mutate({ token: props.token })}
+      >
+        {verify.isSuccess ? "Confirmed. Taking you to your account…" : verify.isPending ? "Confirming…" : "Confirm my email address"}
+      </button>
+      <p className="visually-hidden" role="status">
+        {verify.isSuccess ? "Your address is confirmed." : ""}
+      </p>
+      <p className="hint confirm-hint">
+        Not your account, or not expecting this? Close this page: nothing changes unless you press the button.
+      </p>
+    </section>
+  );
+}
