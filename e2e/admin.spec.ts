@@ -132,10 +132,21 @@ test("account page: change name, ask for a new email, change password, delete th
   await expect(page.getByRole("status").filter({ hasText: "Your name was saved." })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Hello, Sally Renamed" })).toBeVisible();
 
+  // Changing the address needs the password; "Cancel the change" drops it.
   const next = freshEmail("moved");
   await page.getByLabel("New email address").fill(next);
   await page.getByRole("button", { name: "Change email" }).click();
-  await expect(page.getByText(`waiting for confirmation: ${next}`)).toBeVisible();
+  await expect(page.getByText("Enter your current password to change your email address.")).toBeVisible();
+  await page.getByLabel("Confirm with your password").fill("a long and memorable passphrase");
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByText(`Waiting for confirmation: ${next}`)).toBeVisible();
+  await page.getByRole("button", { name: "Cancel the change" }).click();
+  await expect(page.getByText("The change was cancelled; its link no longer works.")).toBeVisible();
+  await expect(page.getByText(`Waiting for confirmation: ${next}`)).toBeHidden();
+  await page.getByLabel("New email address").fill(next);
+  await page.getByLabel("Confirm with your password").fill("a long and memorable passphrase");
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByText(`Waiting for confirmation: ${next}`)).toBeVisible();
 
   await page.getByLabel("Current password").fill("wrong password for sure");
   await page.getByLabel("New password").fill("an entirely new passphrase");
@@ -145,6 +156,8 @@ test("account page: change name, ask for a new email, change password, delete th
   await page.getByLabel("New password").fill("an entirely new passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Your password was changed." })).toBeVisible();
+  // The new password voided the pending address.
+  await expect(page.getByText(`Waiting for confirmation: ${next}`)).toBeHidden();
 
   await page.getByLabel("Type your password to confirm").fill("an entirely new passphrase");
   await page.getByRole("button", { name: "Delete account" }).click();

@@ -44,7 +44,7 @@ describe("previewAddressLink", () => {
     const user = await seedUser(app, { name: "Katherine Johnson" });
     const token = await logInAs(app, user.email);
     const next = freshEmail("preview-new");
-    await app.caller({ token }).user.update({ email: next });
+    await app.caller({ token }).user.update({ email: next, currentPassword: PASSWORD });
     const link = tokenFromLink((await app.mailsTo(next)).at(-1)!.text, "/verify");
     expect(await previewAddressLink(app.services, link)).toMatchObject({ state: "valid", purpose: "change-email", email: next, name: "Katherine Johnson" });
     // Once the pending address is dropped (a password reset voids it), the link is dead, as verifyEmail would find.

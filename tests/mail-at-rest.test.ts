@@ -36,7 +36,7 @@ describe("link tokens at rest", () => {
     const user = await seedUser(app);
     await app.caller().user.requestPasswordReset({ email: user.email });
     const moved = freshEmail("moved");
-    await app.caller({ token: await logInAs(app, user.email) }).user.update({ email: moved });
+    await app.caller({ token: await logInAs(app, user.email) }).user.update({ email: moved, currentPassword: PASSWORD });
     await app.services.mail.kick();
 
     const tokens = tokensMailedTo(app, registered, user.email, moved);

@@ -63,7 +63,7 @@ describe("password reset", () => {
     const reset = (await requestReset(user.email))!;
     const token = await logInAs(app, user.email);
     const next = freshEmail("moved");
-    await app.caller({ token }).user.update({ email: next });
+    await app.caller({ token }).user.update({ email: next, currentPassword: PASSWORD });
     await app.caller().user.verify({ token: tokenFromLink((await app.mailsTo(next)).at(-1)!.text, "/verify") });
     await expectAppError(app.caller().user.resetPassword({ token: reset, password: NEW_PASSWORD }), "BAD_REQUEST", "TOKEN_INVALID");
     await logInAs(app, next, PASSWORD);

@@ -27,6 +27,9 @@ export const RATE_LIMITS = {
   resendVerificationPerIp: { points: 20, duration: HOUR },
   passwordResetPerEmail: { points: 5, duration: HOUR },
   passwordResetPerIp: { points: 20, duration: HOUR },
+  // Email changes: each sends mail to an address the requester chose.
+  emailChangePerUser: { points: 5, duration: HOUR },
+  emailChangePerAddress: { points: 5, duration: 24 * HOUR },
 } as const;
 
 type LimitName = keyof typeof RATE_LIMITS;
@@ -86,16 +89,29 @@ export class RateLimits {
   }
 
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
-  async consume(action: Action, email: string, ip: string | null): Promise<void> {
-    const results = await Promise.allSettled([
-      this.limiters[`${action}PerEmail`].consume(email),
-      this.limiters[`${action}PerIp`].consume(ipKey(ip)),
+  consume(action: Action, email: string, ip: string | null): Promise<void> {
+    return this.consumeAll([
+      [`${action}PerEmail`, email],
+      [`${action}PerIp`, ipKey(ip)],
     ]);
+  }
+
+  /** Counts a point on each budget; RATE_LIMITED past any of them (a store failure fails closed). */
+  private async consumeAll(budgets: [LimitName, string][]): Promise<void> {
+    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
     if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
     if (results.some(isLimitReached)) {
       throw rateLimited(Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0))));
     }
+  }
+
+  /** Counts a request to change a user's address to `newEmail`; RATE_LIMITED past either limit. */
+  consumeEmailChange(userId: string, newEmail: string): Promise<void> {
+    return this.consumeAll([
+      ["emailChangePerUser", userId],
+      ["emailChangePerAddress", newEmail],
+    ]);
   }
 
   /** Forgets an account's failures from unknown clients (after its password was reset by mail). */

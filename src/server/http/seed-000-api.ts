@@ -105,10 +105,10 @@ export const seed000Routes: JsonRoute[] = [
     path: "/update",
     summary: "Update name, email or password",
     description:
-      "All or nothing; unknown fields are ignored. A new email stays pending until confirmed by a link sent to it. A new password needs the current one and ends every other session.",
+      "All or nothing; unknown fields are ignored. A new email needs the current password (`currentPassword`, or `password.current`) and stays pending until confirmed by a link sent to it; the answer is the same whether or not the new address has an account. A new password needs the current one, ends every other session and voids reset links and a pending email change.",
     input: updateUserInput,
     output: success(meOutput),
-    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "EMAIL_TAKEN", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
+    errors: [...SESSION_ERRORS, "VALIDATION_FAILED", "WRONG_PASSWORD", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
     auth: "cookie-or-bearer",
     handle: (ctx) => updateMe(ctx.services, ctx.session, ctx.input, ctx.meta),
   }),

@@ -11,6 +11,8 @@ import { ConfirmNewEmail } from "./templates/confirm-new-email";
 import { EmailChangeNotice } from "./templates/email-change-notice";
 import { ResetPassword } from "./templates/reset-password";
 import { PasswordChanged } from "./templates/password-changed";
+import { EmailAddressInUse } from "./templates/email-address-in-use";
+import { EmailChanged } from "./templates/email-changed";
 
 export type ComposedMail = { subject: string; html: string; text: string };
 
@@ -27,8 +29,16 @@ export function registrationAttemptMail(name: string, loginLink: string) {
   return compose("Someone tried to register with your address", createElement(RegistrationAttempt, { name, loginLink }));
 }
 
-export function confirmNewEmailMail(name: string, link: string) {
-  return compose("Confirm your new email address", createElement(ConfirmNewEmail, { name, link }));
+export function confirmNewEmailMail(link: string) {
+  return compose("Confirm your new email address", createElement(ConfirmNewEmail, { link }));
+}
+
+export function emailAddressInUseMail(name: string) {
+  return compose("Someone asked to use your address", createElement(EmailAddressInUse, { name }));
+}
+
+export function emailChangedMail(name: string, newEmail: string, revertLink: string, revertDays: number) {
+  return compose("Your account's email address was changed", createElement(EmailChanged, { name, newEmail, revertLink, revertDays }));
 }
 
 export function emailChangedNoticeMail(name: string, newEmail: string) {

@@ -10,6 +10,10 @@ export const MAIL_KINDS = {
   "registration-attempt": { linkTtlMs: null },
   "confirm-new-email": { linkTtlMs: 24 * HOUR },
   "email-change-notice": { linkTtlMs: null },
+  // Composed instead of confirm-new-email when the new address has an account.
+  "email-address-in-use": { linkTtlMs: null },
+  // To the old address once the change is confirmed, with a link to undo it.
+  "email-changed": { linkTtlMs: 7 * 24 * HOUR },
   "reset-password": { linkTtlMs: HOUR },
   "password-changed": { linkTtlMs: null },
 } as const satisfies Record<string, { linkTtlMs: number | null }>;
@@ -23,7 +27,7 @@ export type MailKind = keyof typeof MAIL_KINDS;
 export type QueuedMail =
   | { kind: "verify-email" | "reset-password"; to: string; userId?: string }
   | { kind: "registration-attempt" | "confirm-new-email" | "password-changed"; to: string; userId: string }
-  | { kind: "email-change-notice"; to: string; userId: string; params: { newEmail: string } };
+  | { kind: "email-change-notice" | "email-changed"; to: string; userId: string; params: { newEmail: string } };
 
 export function isMailKind(kind: string): kind is MailKind {
   return Object.hasOwn(MAIL_KINDS, kind);

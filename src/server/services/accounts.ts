@@ -108,7 +108,7 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
   // Only address links log in here; a password-reset link is not one.
   if (!row || row.usedAt || (row.purpose !== "verify" && row.purpose !== "change-email")) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
-  return s.db.$transaction(async (tx) => {
+  const session = await s.db.$transaction(async (tx) => {
     const now = new Date();
     // Conditional update: of parallel uses of one link, exactly one wins.
     const { count } = await tx.emailVerificationToken.updateMany({
@@ -118,6 +118,8 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
     if (count !== 1) throw tokenInvalid();
     if (row.purpose === "change-email") {
       // Moves the login to the new address, if it is still the pending one and free.
+      const before = await tx.login.findUnique({ where: { userId: row.userId }, select: { email: true } });
+      if (!before) throw tokenInvalid();
       try {
         const { count: moved } = await tx.login.updateMany({
           where: { userId: row.userId, pendingEmail: row.email },
@@ -128,6 +130,10 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
         if (isUniqueViolation(error)) throw emailTaken();
         throw error;
       }
+      // Whoever was logged in is logged out (the new session below is the only
+      // one), and the old address is told, with a link to take the account back.
+      await tx.session.deleteMany({ where: { userId: row.userId } });
+      await enqueueMail(tx, { kind: "email-changed", to: before.email, userId: row.userId, params: { newEmail: row.email } });
     } else {
       const { count: logins } = await tx.login.updateMany({
         where: { userId: row.userId, email: row.email },
@@ -137,6 +143,8 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
     }
     return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta);
   });
+  if (row.purpose === "change-email") s.mail.kickSoon();
+  return session;
 }
 
 /**

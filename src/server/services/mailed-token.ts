@@ -8,7 +8,13 @@ import type { Db } from "../db/client";
 
 type Tx = Pick<Db, "emailVerificationToken">;
 
-export type LinkPurpose = "verify" | "change-email" | "reset-password";
+/**
+ * verify: confirms the login's address; change-email: moves the login to the
+ * new address it names; reset-password: sets a new password; revert-email:
+ * sent to the old address when a change was confirmed, moves the login back
+ * to it and sets a new password (taking the account back).
+ */
+export type LinkPurpose = "verify" | "change-email" | "reset-password" | "revert-email";
 
 export type MailedToken = {
   token: string;

@@ -2,6 +2,9 @@
 // ends every session. Links are EmailVerificationToken rows with purpose
 // "reset-password". A newer request leaves earlier links valid (requests by
 // someone else must not void the owner's link); using one voids them all.
+// The same page and procedure take a "revert-email" link: the one mailed to
+// the old address when an address change was confirmed, which takes the
+// account back.
 import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken } from "../auth/secret-token";
@@ -9,6 +12,8 @@ import { enqueueMail } from "../mail/outbox";
 import { tokenExpired, tokenInvalid } from "./accounts";
 import type { RequestMeta, Services } from "./context";
 import { previewMailedLink, voidUnusedLinks, type MailedLinkPreview } from "./mailed-token";
+import { isUniqueViolation } from "../db/errors";
+import { emailTaken } from "./email-taken";
 
 const PURPOSE = "reset-password" as const;
 
@@ -27,46 +32,67 @@ export async function requestPasswordReset(s: Services, email: string, meta: Req
   return { ok: true };
 }
 
+/** The links that set a new password: a reset link, or a take-back link sent when the address was changed. */
+const PURPOSES = [PURPOSE, "revert-email"] as const;
+type PasswordLinkPurpose = (typeof PURPOSES)[number];
+
 /**
  * What a reset link is, read only, for the /reset-password page: whose
  * password it sets (the strength meter judges against that name and address),
- * or why it no longer works. A link whose address the login has left is void.
+ * or why it no longer works. A reset link whose address the login has left
+ * is void; a take-back link names the address the account goes back to.
  */
-export async function previewResetLink(s: Services, token: unknown): Promise<MailedLinkPreview<typeof PURPOSE>> {
-  const preview = await previewMailedLink(s.db, token, [PURPOSE]);
-  if (preview.state !== "valid") return preview;
+export async function previewResetLink(s: Services, token: unknown): Promise<MailedLinkPreview<PasswordLinkPurpose>> {
+  const preview = await previewMailedLink(s.db, token, PURPOSES);
+  if (preview.state !== "valid" || preview.purpose === "revert-email") return preview;
   const login = await s.db.login.findUnique({ where: { userId: preview.userId }, select: { email: true } });
   return login?.email === preview.email ? preview : { state: "invalid" };
 }
 
 /**
- * Sets a new password from a reset link, ends every session of the user and
- * tells them by mail. It also confirms the address: whoever opened the link
- * reads that mailbox.
+ * Sets a new password from a link, ends every session of the user, voids the
+ * user's other reset links and any pending address change, and tells them by
+ * mail. It also confirms the address: whoever opened the link reads that
+ * mailbox. A take-back link (sent to the old address when a change was
+ * confirmed) first moves the login back to that address.
  */
-export async function resetPassword(s: Services, token: string, password: string): Promise<{ ok: true }> {
+export async function resetPassword(s: Services, token: string, password: string, meta?: RequestMeta): Promise<{ ok: true }> {
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
   });
-  if (!row || row.purpose !== PURPOSE || row.usedAt) throw tokenInvalid();
+  if (!row || !(PURPOSES as readonly string[]).includes(row.purpose) || row.usedAt) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
+  const takeBack = row.purpose === "revert-email";
   // Judged against the account's name and address, known only from the link.
   assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, { client: meta?.ip ?? "" });
   await s.db.$transaction(async (tx) => {
     const now = new Date();
     const { count } = await tx.emailVerificationToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
     if (count !== 1) throw tokenInvalid();
-    // The password is changed: every other reset link of the user dies.
-    await voidUnusedLinks(tx, row.userId, PURPOSE);
-    // The link was sent to this address; if the login moved since, it is void.
-    const { count: logins } = await tx.login.updateMany({ where: { userId: row.userId, email: row.email }, data: { passwordHash } });
-    if (logins !== 1) throw tokenInvalid();
+    // The password is changed: every other password link of the user dies, and
+    // so does an address change set going under the old password.
+    for (const purpose of [...PURPOSES, "change-email"] as const) await voidUnusedLinks(tx, row.userId, purpose);
+    try {
+      // A reset link was sent to this address: if the login moved since, it is
+      // void. A take-back link moves the login back to its address.
+      const { count: logins } = await tx.login.updateMany({
+        where: takeBack ? { userId: row.userId } : { userId: row.userId, email: row.email },
+        data: { email: row.email, passwordHash, pendingEmail: null, ...(takeBack ? { emailVerifiedAt: now } : {}) },
+      });
+      if (logins !== 1) throw tokenInvalid();
+    } catch (error) {
+      // Someone else took the old address meanwhile.
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
     await tx.login.updateMany({ where: { userId: row.userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
     await tx.session.deleteMany({ where: { userId: row.userId } });
     await enqueueMail(tx, { kind: "password-changed", to: row.email, userId: row.userId });
   });
+  // The mailbox's owner proved who they are: failures others caused against the address are forgotten.
+  await s.rateLimits.forgetAccountFailures(row.email);
   s.mail.kickSoon();
   return { ok: true };
 }

@@ -9,6 +9,8 @@ import type { Db } from "../db/client";
 import { newSecretToken } from "../auth/secret-token";
 import {
   confirmNewEmailMail,
+  emailAddressInUseMail,
+  emailChangedMail,
   emailChangedNoticeMail,
   passwordChangedMail,
   registrationAttemptMail,
@@ -32,22 +34,38 @@ export type QueuedRow = {
 /** Nothing to send, and why (for the log; never shown to anyone). */
 export type Dropped = { drop: string };
 
-type Recipient = { userId: string; name: string; email: string | null; emailVerified: boolean };
+type Recipient = { userId: string; name: string; email: string | null; emailVerified: boolean; pendingEmail: string | null };
 
 /** The account a mail is for: by its user, or by the address a request named. */
 async function recipientOf(db: Db, row: QueuedRow): Promise<Recipient | null> {
   if (row.userId) {
     const user = await db.user.findUnique({
       where: { id: row.userId },
-      select: { id: true, name: true, login: { select: { email: true, emailVerifiedAt: true } } },
+      select: { id: true, name: true, login: { select: { email: true, emailVerifiedAt: true, pendingEmail: true } } },
     });
-    return user && { userId: user.id, name: user.name, email: user.login?.email ?? null, emailVerified: !!user.login?.emailVerifiedAt };
+    return (
+      user && {
+        userId: user.id,
+        name: user.name,
+        email: user.login?.email ?? null,
+        emailVerified: !!user.login?.emailVerifiedAt,
+        pendingEmail: user.login?.pendingEmail ?? null,
+      }
+    );
   }
   const login = await db.login.findUnique({
     where: { email: row.to },
-    select: { userId: true, email: true, emailVerifiedAt: true, user: { select: { name: true } } },
+    select: { userId: true, email: true, emailVerifiedAt: true, pendingEmail: true, user: { select: { name: true } } },
   });
-  return login && { userId: login.userId, name: login.user.name, email: login.email, emailVerified: !!login.emailVerifiedAt };
+  return (
+    login && {
+      userId: login.userId,
+      name: login.user.name,
+      email: login.email,
+      emailVerified: !!login.emailVerifiedAt,
+      pendingEmail: login.pendingEmail,
+    }
+  );
 }
 
 export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">, row: QueuedRow): Promise<ComposedMail | Dropped> {
@@ -60,8 +78,25 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       if (who.emailVerified) return { drop: "the address is already confirmed" };
       return withLink(db, row, who.userId, "verify", (token) => verifyEmailMail(who.name, link("/verify", token)));
-    case "confirm-new-email":
-      return withLink(db, row, who.userId, "change-email", (token) => confirmNewEmailMail(who.name, link("/verify", token)));
+    case "confirm-new-email": {
+      // Only while this is still the pending address: a cancelled or replaced change sends nothing.
+      if (who.pendingEmail !== row.to) return { drop: "the change was cancelled or replaced" };
+      // An address that has an account gets a notice instead of a link; the
+      // requester was answered the same either way (no oracle).
+      const holder = await db.login.findUnique({ where: { email: row.to }, select: { userId: true, user: { select: { name: true } } } });
+      if (holder) return save(db, row, holder.userId, await emailAddressInUseMail(holder.user.name), "email-address-in-use");
+      return withLink(db, row, who.userId, "change-email", (token) => confirmNewEmailMail(link("/verify", token)));
+    }
+    case "email-address-in-use":
+      return { drop: "never queued: composed in place of confirm-new-email" };
+    case "email-changed": {
+      const newEmail = paramsOf(row).newEmail;
+      if (typeof newEmail !== "string") return { drop: "no new address to name" };
+      const days = Math.round((MAIL_KINDS["email-changed"].linkTtlMs ?? 0) / 86_400_000);
+      return withLink(db, row, who.userId, "revert-email", (token) =>
+        emailChangedMail(who.name, newEmail, link("/reset-password", token), days),
+      );
+    }
     case "reset-password":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       return withLink(db, row, who.userId, "reset-password", (token) => resetPasswordMail(who.name, link("/reset-password", token)));
@@ -95,20 +130,21 @@ async function withLink(
   // The link lives as long as it would have, sent at the request.
   const expiresAt = row.expiresAt ?? new Date(row.createdAt.getTime() + ttl);
   await db.$transaction(async (tx) => {
-    // Only the newest address link confirms. Reset links stay valid side by
-    // side, so that requests by someone else never void the owner's link;
-    // they all die when one is used.
-    if (purpose !== "reset-password") await voidUnusedLinks(tx, userId, purpose);
+    // Only the newest address link confirms. Reset (and take-back) links
+    // stay valid side by side, so that requests by someone else never void
+    // the owner's link; they all die when one is used.
+    if (purpose === "verify" || purpose === "change-email") await voidUnusedLinks(tx, userId, purpose);
     await storeMailedToken(tx, { token, userId, purpose, email: row.to, expiresAt });
     await save(tx, row, userId, mail);
   });
   return mail;
 }
 
-async function save(db: Pick<Db, "outboxEmail">, row: QueuedRow, userId: string, mail: ComposedMail): Promise<ComposedMail> {
+/** Saves the composed mail on its row (as `kind` when the worker chose another mail than the one queued). */
+async function save(db: Pick<Db, "outboxEmail">, row: QueuedRow, userId: string, mail: ComposedMail, kind = row.kind): Promise<ComposedMail> {
   // update, not updateMany: a row deleted meanwhile (its user deleted) fails
   // the send, and the token minted with it is rolled back.
-  await db.outboxEmail.update({ where: { id: row.id }, data: { userId, params: null, ...mail } });
+  await db.outboxEmail.update({ where: { id: row.id }, data: { kind, userId, params: null, ...mail } });
   return mail;
 }
 

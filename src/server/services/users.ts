@@ -1,9 +1,9 @@
 // The signed-in user's own account: read, update, delete, permissions, and
 // reading another user's flags (teachers and admins).
-import { AppError, sessionInvalid } from "../app-error";
+import { AppError, sessionInvalid, validationFailed } from "../app-error";
 import { assertAcceptablePassword } from "../auth/password-policy";
-import { hashPassword, verifyPassword } from "../auth/password";
-import { Prisma } from "../db/client";
+import { hashPassword } from "../auth/password";
+import { Prisma, type Db } from "../db/client";
 import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRow, type UserRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { deleteMailByAddress, enqueueMail } from "../mail/outbox";
@@ -15,7 +15,7 @@ import type { RequestMeta, Services } from "./context";
 import { checkPassword } from "./sessions";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
-import { emailTaken } from "./email-taken";
+import { voidUnusedLinks } from "./mailed-token";
 
 function toMe(user: UserRow): Me {
   return {
@@ -79,10 +79,20 @@ async function confirmPassword(s: Services, userId: string, password: string, me
 
 export type UpdateRequest = z.output<typeof updateUserInput>;
 
+const currentPasswordNeeded = () =>
+  validationFailed("currentPassword", "Enter your current password to change your email address.");
+
 /**
- * Updates name, email and password all or nothing. A new email stays pending
- * until confirmed through a link sent to it (the old address is told); a new
- * password revokes every other session.
+ * Updates name, email and password all or nothing.
+ * - A new email needs the current password (what recovery depends on is not
+ *   a stolen session's to change). It stays pending until confirmed through
+ *   a link sent to it, and the old address is told. The answer is the same
+ *   whether or not the new address has an account: if it has one, its owner
+ *   gets a short notice instead of a link (the worker decides, off the
+ *   request path). Limited per user and per new address.
+ * - A new password revokes every other session, voids outstanding reset links
+ *   and a pending address change (each set going under the old password),
+ *   and is told to the account's address.
  */
 export async function updateMe(
   s: Services,
@@ -93,37 +103,54 @@ export async function updateMe(
   const current = await s.db.user.findUnique({ where: { id: session.userId }, select: userSelect });
   if (!current?.login) throw sessionInvalid();
   const login = current.login;
+  const newEmail = input.email && input.email !== login.email ? input.email : undefined;
+  const currentPassword = input.password?.current ?? input.currentPassword;
 
   // Every check first: nothing is written unless all parts can succeed.
-  let passwordHash: string | undefined;
+  if (newEmail && !currentPassword) throw currentPasswordNeeded();
   if (input.password) {
     // The name and address the account has, and those this same request sets.
     const context = { emails: [login.email, input.email], names: [current.name, input.name] };
     assertAcceptablePassword(input.password.next, context, "password.next");
-    await confirmPassword(s, session.userId, input.password.current, meta);
-    passwordHash = await hashPassword(input.password.next);
   }
-  const newEmail = input.email && input.email !== login.email ? input.email : undefined;
-  if (newEmail && (await s.db.login.findUnique({ where: { email: newEmail }, select: { id: true } }))) {
-    throw emailTaken();
-  }
+  // Counted before the password is checked, like every limit.
+  if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail);
+  if (currentPassword && (input.password || newEmail)) await confirmPassword(s, session.userId, currentPassword, meta);
+  const passwordHash = input.password ? await hashPassword(input.password.next, { client: meta.ip ?? "" }) : undefined;
+
   await s.db.$transaction(async (tx) => {
     if (input.name !== undefined) await tx.user.update({ where: { id: session.userId }, data: { name: input.name } });
     if (passwordHash) {
       await tx.login.update({ where: { userId: session.userId }, data: { passwordHash } });
       await tx.session.deleteMany({ where: { userId: session.userId, id: { not: session.id } } });
+      await voidUnusedLinks(tx, session.userId, "reset-password");
+      await voidPendingEmail(tx, session.userId);
+      await enqueueMail(tx, { kind: "password-changed", to: login.email, userId: session.userId });
     }
     if (newEmail) {
+      // A pending change this replaces loses its link.
+      await voidPendingEmail(tx, session.userId);
       await tx.login.update({ where: { userId: session.userId }, data: { pendingEmail: newEmail } });
-      // The worker mints the link and composes both mails (services/queued-mail.ts).
+      // The worker mints the link (or writes the in-use notice) and composes both mails (services/queued-mail.ts).
       await enqueueMail(tx, { kind: "confirm-new-email", to: newEmail, userId: session.userId });
       await enqueueMail(tx, { kind: "email-change-notice", to: login.email, userId: session.userId, params: { newEmail } });
     }
   });
-  if (newEmail) s.mail.kickSoon();
+  if (passwordHash || newEmail) s.mail.kickSoon();
   return getMe(s, session.userId);
 }
 
+/** Drops a pending address change and its links (mail not yet sent for it is dropped by the worker). */
+async function voidPendingEmail(tx: Pick<Db, "login" | "emailVerificationToken">, userId: string): Promise<void> {
+  await tx.login.updateMany({ where: { userId, pendingEmail: { not: null } }, data: { pendingEmail: null } });
+  await voidUnusedLinks(tx, userId, "change-email");
+}
+
+/** Cancels the caller's pending address change: the address is forgotten and its link stops working. */
+export async function cancelEmailChange(s: Services, userId: string): Promise<Me> {
+  await s.db.$transaction((tx) => voidPendingEmail(tx, userId));
+  return getMe(s, userId);
+}
 
 /** Deletes the caller's account with its sessions and tokens, after checking the password. */
 export async function deleteMe(s: Services, caller: UserFlagsRow, password: string, meta: RequestMeta): Promise<void> {

@@ -23,6 +23,8 @@ export type Me = z.infer<typeof meOutput>;
 export const updateUserInput = z.object({
   name: nameSchema.optional(),
   email: emailSchema.optional(),
+  /** Needed to change the email address (or give `password.current`). */
+  currentPassword: currentPasswordSchema.optional(),
   password: z
     .object({
       current: currentPasswordSchema,

@@ -68,29 +68,54 @@ export function NameForm(props: { me: Me }) {
 }
 
 export function EmailForm(props: { me: Me }) {
-  const update = useUpdate((me) => `We sent a link to ${me.pendingEmail}. Your address changes once you open it.`);
+  // The same words whether or not the new address has an account: it gets a link, or its owner a notice.
+  const update = useUpdate((me) => `We sent a message to ${me.pendingEmail}. Your address changes once you open the link in it.`);
+  const utils = api.useUtils();
+  const cancel = api.user.cancelEmailChange.useMutation({ onSuccess: (me) => utils.user.get.setData(undefined, me) });
   return (
     <form
       noValidate
       aria-labelledby="email-heading"
       onSubmit={(e: FormEvent<HTMLFormElement>) => {
         e.preventDefault();
-        update.submit({ email: String(new FormData(e.currentTarget).get("email") ?? "") });
+        const form = new FormData(e.currentTarget);
+        update.submit({ email: String(form.get("email") ?? ""), currentPassword: String(form.get("currentPassword") ?? "") }, (parsed) =>
+          parsed.email && parsed.email !== props.me.email && !parsed.currentPassword
+            ? { currentPassword: "Enter your current password to change your email address." }
+            : null,
+        );
+        const password = e.currentTarget.elements.namedItem("currentPassword");
+        if (password instanceof HTMLInputElement) password.value = "";
       }}
     >
       <h2 id="email-heading">Email address</h2>
       <p className="muted">
         Now: <strong>{props.me.email}</strong>
-        {props.me.pendingEmail ? (
-          <>
-            {" "}
-            · waiting for confirmation: <strong>{props.me.pendingEmail}</strong>
-          </>
-        ) : null}
       </p>
-      {update.success ? <Alert tone="success">{update.success}</Alert> : null}
+      {props.me.pendingEmail ? (
+        <div className="pending" role="status">
+          <p>
+            Waiting for confirmation: <strong>{props.me.pendingEmail}</strong>. Until the link sent there is opened, you
+            keep logging in with your current address.
+          </p>
+          <button className="button secondary" type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+            {cancel.isPending ? "Cancelling…" : "Cancel the change"}
+          </button>
+        </div>
+      ) : null}
+      {cancel.isSuccess && !props.me.pendingEmail ? <Alert tone="success">The change was cancelled; its link no longer works.</Alert> : null}
+      {cancel.error ? <Alert>{messageOf(cancel.error)}</Alert> : null}
+      {update.success && props.me.pendingEmail ? <Alert tone="success">{update.success}</Alert> : null}
       {update.generalError ? <Alert>{update.generalError}</Alert> : null}
       <Field label="New email address" name="email" type="email" autoComplete="email" error={update.errors.email} />
+      <Field
+        label="Confirm with your password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        error={update.errors.currentPassword}
+        hint="The address you log in and recover your account with changes only with your password."
+      />
       <button className="button secondary" type="submit" disabled={update.pending}>
         Change email
       </button>

@@ -14,7 +14,11 @@ export default async function ResetPasswordPage(props: { searchParams: Promise<{
   return (
     <ResetPasswordForm
       token={token}
-      link={link.state === "valid" ? { state: "valid", email: link.email, name: link.name } : { state: link.state }}
+      link={
+        link.state === "valid"
+          ? { state: "valid", email: link.email, name: link.name, takeBack: link.purpose === "revert-email" }
+          : { state: link.state }
+      }
     />
   );
 }

@@ -9,14 +9,19 @@ import { api } from "@/trpc/react";
 import { Alert, Field } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
 
-/** What the page read from the link: whose password it sets, or why it does not work. */
-export type ResetLink = { state: "valid"; email: string; name: string } | { state: "invalid" | "used" | "expired" };
+/**
+ * What the page read from the link: whose password it sets (and, for a
+ * take-back link mailed after an address change, the address the account
+ * goes back to), or why it does not work.
+ */
+export type ResetLink = { state: "valid"; email: string; name: string; takeBack: boolean } | { state: "invalid" | "used" | "expired" };
 
 export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
   const [error, setError] = useState<string>();
   const [password, setPassword] = useState("");
   const reset = api.user.resetPassword.useMutation();
   const context = props.link.state === "valid" ? { emails: [props.link.email], names: [props.link.name] } : {};
+  const takeBack = props.link.state === "valid" && props.link.takeBack;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -33,8 +38,11 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
   if (reset.isSuccess) {
     return (
       <section className="card">
-        <h1>Your password was changed</h1>
-        <Alert tone="success">You were logged out everywhere. Log in with your new password.</Alert>
+        <h1>{takeBack ? "Your account is yours again" : "Your password was changed"}</h1>
+        <Alert tone="success">
+          {takeBack && props.link.state === "valid" ? `Your account's address is ${props.link.email} again. ` : ""}
+          You were logged out everywhere. Log in with your new password.
+        </Alert>
         <p className="footer-links">
           <Link className="button block" href="/login">
             Log in
@@ -53,7 +61,7 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
         <h1>{broken === "expired" ? "This link has expired" : broken === "used" ? "This link was already used" : "This link does not work"}</h1>
         <Alert>
           {broken === "expired"
-            ? "Password reset links work for one hour."
+            ? "Password reset links work for one hour, links to take an account back for seven days."
             : broken === "used"
               ? "Each link works once."
               : "It may have been used already, or the password was reset with another link since."}{" "}
@@ -70,9 +78,14 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
   const fieldError = error ?? fieldErrorsOf(reset.error).password?.[0];
   return (
     <section className="card">
-      <h1>Choose a new password</h1>
+      <h1>{takeBack ? "Take your account back" : "Choose a new password"}</h1>
       <p className="lead">
-        {props.link.state === "valid" ? (
+        {props.link.state === "valid" && takeBack ? (
+          <>
+            Your account's address goes back to <strong className="address">{props.link.email}</strong>, and the new
+            address is dropped.{" "}
+          </>
+        ) : props.link.state === "valid" ? (
           <>
             For <strong className="address">{props.link.email}</strong>.{" "}
           </>

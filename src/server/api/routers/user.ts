@@ -11,7 +11,7 @@ import { requestPasswordReset, resetPassword } from "../../services/password-res
 import { sessionOutput } from "@/shared/schemas/session";
 import { deleteUserInput, infoInput, infoOutput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import { register, resendVerification, verifyEmail } from "../../services/accounts";
-import { deleteMe, getMe, permissionsOf, updateMe, userInfo } from "../../services/users";
+import { cancelEmailChange, deleteMe, getMe, permissionsOf, updateMe, userInfo } from "../../services/users";
 import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
 
 export const userRouter = router({
@@ -42,7 +42,7 @@ export const userRouter = router({
   resetPassword: publicProcedure
     .input(resetPasswordInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) => resetPassword(ctx.services, input.token, input.password)),
+    .mutation(({ ctx, input }) => resetPassword(ctx.services, input.token, input.password, ctx.meta)),
 
   get: authenticatedProcedure.output(meOutput).query(({ ctx }) => getMe(ctx.services, ctx.session.userId)),
 
@@ -50,6 +50,10 @@ export const userRouter = router({
     .input(updateUserInput)
     .output(meOutput)
     .mutation(({ ctx, input }) => updateMe(ctx.services, ctx.session, input, ctx.meta)),
+
+  cancelEmailChange: authenticatedProcedure
+    .output(meOutput)
+    .mutation(({ ctx }) => cancelEmailChange(ctx.services, ctx.session.userId)),
 
   delete: authenticatedProcedure
     .input(deleteUserInput)

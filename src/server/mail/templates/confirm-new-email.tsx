@@ -1,12 +1,15 @@
 import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
 
-export function ConfirmNewEmail(props: { name: string; link: string }) {
+// Sent to an address nobody has confirmed yet: it names no one and carries no
+// text the requester chose (their name), so it cannot carry someone's message
+// to an outside address.
+export function ConfirmNewEmail(props: { link: string }) {
   return (
     <MailLayout preview="Confirm your new email address" heading="Confirm your new email address">
-      <MailText>Hello {props.name},</MailText>
+      <MailText>Hello,</MailText>
       <MailText>
-        You asked to use this address for your account. Confirm it to make the change; until then your old address
-        stays in use. The link works once, for 24 hours.
+        Someone asked to use this address for their account. If that was you, confirm it to make the change; until
+        then the account's old address stays in use. The link works once, for 24 hours.
       </MailText>
       <MailButton href={props.link}>Confirm new address</MailButton>
       <MailLinkFallback href={props.link} />

@@ -1,0 +1,19 @@
+import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
+
+export function EmailChanged(props: { name: string; newEmail: string; revertLink: string; revertDays: number }) {
+  return (
+    <MailLayout preview="Your account's email address was changed" heading="Your email address was changed">
+      <MailText>Hello {props.name},</MailText>
+      <MailText>
+        Your account's email address was changed to {props.newEmail}, and every device that was logged in has been
+        logged out. From now on you log in with the new address.
+      </MailText>
+      <MailText>
+        If this was not you, take your account back: this link moves it back to this address, logs everyone out and
+        lets you choose a new password. It works once, for {props.revertDays} days.
+      </MailText>
+      <MailButton href={props.revertLink}>This was not me: take my account back</MailButton>
+      <MailLinkFallback href={props.revertLink} />
+    </MailLayout>
+  );
+}
