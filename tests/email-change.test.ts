@@ -146,6 +146,10 @@ describe("confirming a new address", () => {
     expect(notice.kind).toBe("email-changed");
     expect(notice.text).toContain(attacker);
     const takeBack = tokenFromLink(notice.text, "/reset-password");
+    // The attacker, now reading the account's mail, resets and changes the password: the way back still works.
+    await app.caller().user.resetPassword({ token: await requestReset(attacker), password: "mallory holds the keys now" });
+    const attackerSession = await logInAs(app, attacker, "mallory holds the keys now");
+    await app.caller({ token: attackerSession }).user.update({ password: { current: "mallory holds the keys now", next: "mallory changes it again" } });
     await app.caller().user.resetPassword({ token: takeBack, password: NEW_PASSWORD });
     expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ email: user.email, pendingEmail: null });
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);

@@ -71,9 +71,12 @@ export async function resetPassword(s: Services, token: string, password: string
     const now = new Date();
     const { count } = await tx.emailVerificationToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
     if (count !== 1) throw tokenInvalid();
-    // The password is changed: every other password link of the user dies, and
-    // so does an address change set going under the old password.
-    for (const purpose of [...PURPOSES, "change-email"] as const) await voidUnusedLinks(tx, row.userId, purpose);
+    // The password is changed: every other reset link of the user dies, and so
+    // does an address change set going under the old password. Take-back links
+    // die only when one is used: whoever took the account over must not be
+    // able to void the owner's way back with a reset of their own.
+    const voided = takeBack ? ([...PURPOSES, "change-email"] as const) : ([PURPOSE, "change-email"] as const);
+    for (const purpose of voided) await voidUnusedLinks(tx, row.userId, purpose);
     try {
       // A reset link was sent to this address: if the login moved since, it is
       // void. A take-back link moves the login back to its address.
