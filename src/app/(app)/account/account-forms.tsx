@@ -79,7 +79,8 @@ export function EmailForm(props: { me: Me }) {
       onSubmit={(e: FormEvent<HTMLFormElement>) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
-        update.submit({ email: String(form.get("email") ?? ""), currentPassword: String(form.get("currentPassword") ?? "") }, (parsed) =>
+        const currentPassword = String(form.get("currentPassword") ?? "");
+        update.submit({ email: String(form.get("email") ?? ""), currentPassword: currentPassword || undefined }, (parsed) =>
           parsed.email && parsed.email !== props.me.email && !parsed.currentPassword
             ? { currentPassword: "Enter your current password to change your email address." }
             : null,
