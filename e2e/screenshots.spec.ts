@@ -59,6 +59,21 @@ test("every page, as a person sees it", async ({ page }, testInfo) => {
   await page.getByLabel("New password", { exact: true }).fill("tangerine oboe");
   await expect(page.getByText(/Strength: \w/)).toBeVisible();
   await shot("reset-password");
+
+  // An address change waiting for confirmation, and the old address's way back once it is confirmed.
+  await page.goto("/account");
+  const moved = freshEmail(`shot-moved-${testInfo.project.name}`);
+  await page.getByLabel("New email address").fill(moved);
+  await page.getByLabel("Confirm with your password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByText(`Waiting for confirmation: ${moved}`)).toBeVisible();
+  await shot("account-email-pending");
+  await page.goto(linkIn(await waitForMail(moved, /Confirm your new email/), "/verify"));
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
+  await expect(page.getByRole("heading", { name: /Hello/ })).toBeVisible();
+  await page.goto(linkIn(await waitForMail(email, /email address was changed/), "/reset-password"));
+  await expect(page.getByRole("heading", { name: "Take your account back" })).toBeVisible();
+  await shot("take-back");
 });
 
 test("the admin dashboard and the 403 page, as a person sees them", async ({ page }, testInfo) => {
