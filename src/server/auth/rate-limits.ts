@@ -29,13 +29,34 @@ export const RATE_LIMITS = {
   passwordResetPerIp: { points: 20, duration: HOUR },
 } as const;
 
-type LimitName = keyof typeof RATE_LIMITS;
+export type LimitName = keyof typeof RATE_LIMITS;
+
+/** Budgets that count an address (or an account): their refusals concern that account. The others count a client. */
+const COUNTS_AN_ADDRESS: ReadonlySet<LimitName> = new Set([
+  "loginFailuresPerAccountAndClient",
+  "loginFailuresPerAccount",
+  "loginFailuresPerDevice",
+  "registerPerEmail",
+  "resendVerificationPerEmail",
+  "passwordResetPerEmail",
+]);
 
 /** Requests that count against a limit: per email and per client address. */
 type Action = "register" | "resendVerification" | "passwordReset";
 
+/** Who asks: the client address, and its User-Agent (kept with a limit's first refusal). */
+export type Client = { ip: string | null; userAgent?: string | null };
+
 /** Who makes a password attempt: the account's address, the client, and the device id when its browser is known to the account. */
-export type PasswordAttempt = { email: string; ip: string | null; device: string | null };
+export type PasswordAttempt = Client & { email: string; device: string | null };
+
+/**
+ * A budget refused a request for the first time in its window: reported once
+ * per window, however many refusals follow (a flood must not make the server
+ * write an event per refused request). `email` is the address the request
+ * named, when the budget counts addresses; null when it counts clients.
+ */
+export type LimitReached = { limit: LimitName; email: string | null; client: Client };
 
 /** Points taken for one password attempt, to give back when it succeeds or could not run. */
 export type Reservation = { giveBack: () => Promise<void> };
@@ -43,7 +64,11 @@ export type Reservation = { giveBack: () => Promise<void> };
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterSql>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /** Told of each budget's first refusal in a window (services/security-events.ts records it). */
+    private readonly onLimitReached: (reached: LimitReached) => void = () => undefined,
+  ) {
     this.limiters = Object.fromEntries(
       Object.entries(RATE_LIMITS).map(([name, limit]) => [name, new RateLimiterSql({ db, keyPrefix: name, ...limit })]),
     ) as Record<LimitName, RateLimiterSql>;
@@ -53,7 +78,10 @@ export class RateLimits {
    * Takes one point from every budget of the attempt, atomically, before the
    * password is checked: of N parallel attempts, only as many as the budgets
    * hold go on to be checked. Refused (RATE_LIMITED) when any budget is spent;
-   * a refused attempt gives its points back, since it checks nothing.
+   * a refused attempt gives its points back, since it checks nothing, except
+   * to the spent budget (which refuses until its window ends either way): its
+   * count then passes the limit exactly once per window, and that first
+   * refusal is reported.
    */
   async reservePasswordAttempt(attempt: PasswordAttempt): Promise<Reservation> {
     const budgets: [LimitName, string][] = attempt.device
@@ -75,7 +103,8 @@ export class RateLimits {
     }
     const waitMs = Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0)));
     if (results.some(isLimitReached)) {
-      await reservation.giveBack();
+      this.reportFirstRefusals(budgets.map(([name]) => name), results, attempt.email, attempt);
+      await this.giveBack(budgets.filter((_, i) => results[i]!.status === "fulfilled"));
       throw rateLimited(waitMs);
     }
     return reservation;
@@ -85,14 +114,27 @@ export class RateLimits {
     await Promise.all(taken.map(([name, key]) => this.limiters[name].reward(key, 1)));
   }
 
+  /** Reports the budgets this request was the first to find spent in their window. */
+  private reportFirstRefusals(names: LimitName[], results: PromiseSettledResult<unknown>[], email: string, client: Client): void {
+    names.forEach((limit, i) => {
+      const result = results[i];
+      // The store adds, then compares: exactly one request per window sees the count one past the limit.
+      if (isLimitReached(result) && result.reason.consumedPoints === RATE_LIMITS[limit].points + 1) {
+        this.onLimitReached({ limit, email: COUNTS_AN_ADDRESS.has(limit) ? email : null, client: { ip: client.ip, userAgent: client.userAgent ?? null } });
+      }
+    });
+  }
+
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
-  async consume(action: Action, email: string, ip: string | null): Promise<void> {
+  async consume(action: Action, email: string, client: Client): Promise<void> {
+    const names = [`${action}PerEmail`, `${action}PerIp`] as const;
     const results = await Promise.allSettled([
-      this.limiters[`${action}PerEmail`].consume(email),
-      this.limiters[`${action}PerIp`].consume(ipKey(ip)),
+      this.limiters[names[0]].consume(email),
+      this.limiters[names[1]].consume(ipKey(client.ip)),
     ]);
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
     if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
+    this.reportFirstRefusals([...names], results, email, client);
     if (results.some(isLimitReached)) {
       throw rateLimited(Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0))));
     }
@@ -110,14 +152,16 @@ export class RateLimits {
    * nothing, so others' requests cannot lock an owner out, and the answer
    * says nothing about the address.
    */
-  async consumeMailRequest(action: Exclude<Action, "register">, email: string, ip: string | null): Promise<boolean> {
+  async consumeMailRequest(action: Exclude<Action, "register">, email: string, from: Client): Promise<boolean> {
+    const names = [`${action}PerEmail`, `${action}PerIp`] as const;
     const [address, client] = await Promise.allSettled([
-      this.limiters[`${action}PerEmail`].consume(email),
-      this.limiters[`${action}PerIp`].consume(ipKey(ip)),
+      this.limiters[names[0]].consume(email),
+      this.limiters[names[1]].consume(ipKey(from.ip)),
     ]);
     for (const result of [address, client]) {
       if (result.status === "rejected" && !(result.reason instanceof RateLimiterRes)) throw result.reason;
     }
+    this.reportFirstRefusals([...names], [address, client], email, from);
     if (client.status === "rejected") throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
     return address.status === "fulfilled";
   }

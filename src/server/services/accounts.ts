@@ -26,7 +26,7 @@ export type RegisterRequest = z.output<typeof registerInput>;
  * tells whether an address is registered.
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
-  await s.rateLimits.consume("register", input.email, meta.ip);
+  await s.rateLimits.consume("register", input.email, meta);
   assertAcceptablePassword(input.password, { emails: [input.email], names: [input.name] });
   if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken, input.email))) throw teacherTokenInvalid();
 
@@ -146,7 +146,7 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
  * unverified account. Past the address's limit nothing is recorded.
  */
 export async function resendVerification(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
-  if (await s.rateLimits.consumeMailRequest("resendVerification", email, meta.ip)) {
+  if (await s.rateLimits.consumeMailRequest("resendVerification", email, meta)) {
     await enqueueMail(s.db, { kind: "verify-email", to: email });
     s.mail.kickSoon();
   }

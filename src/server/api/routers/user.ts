@@ -42,7 +42,7 @@ export const userRouter = router({
   resetPassword: publicProcedure
     .input(resetPasswordInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) => resetPassword(ctx.services, input.token, input.password)),
+    .mutation(({ ctx, input }) => resetPassword(ctx.services, input.token, input.password, ctx.meta)),
 
   get: authenticatedProcedure.output(meOutput).query(({ ctx }) => getMe(ctx.services, ctx.session.userId)),
 
