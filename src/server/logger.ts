@@ -29,7 +29,11 @@ const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
  * quotes a query's arguments): argon2 hashes, our 43-character tokens and
  * SHA-256 hex digests.
  */
-const SECRET_PATTERNS = [/\$argon2(?:id|i|d)\$[^\s"'`]+/g, /\b[A-Za-z0-9_-]{43}\b/g, /\b[0-9a-f]{64}\b/g];
+const SECRET_PATTERNS = [
+  /\$argon2(?:id|i|d)\$[^\s"'`]+/g,
+  /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+  /(?<![0-9A-Fa-f])[0-9a-f]{64}(?![0-9A-Fa-f])/g,
+];
 
 /** Free text with anything that looks like a credential replaced. */
 export function scrubSecrets(text: string): string {
