@@ -7,6 +7,7 @@ import { createLogger } from "@/server/logger";
 import { hashToken, newSecretToken } from "@/server/auth/secret-token";
 import { audit } from "@/server/services/audit";
 import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { hashPool } from "@/server/auth/password";
 import { pruneSecurityEvents, THROTTLE } from "@/server/services/security-events";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
@@ -119,6 +120,44 @@ describe("limits", () => {
     for (let i = 0; i < PER_CLIENT + 3; i++) await attacker.session.create({ email: user.email, password: `second window ${i}` }).catch(() => undefined);
     events = await eventsOf(user.id);
     expect(events.filter((e) => e.type === "rate_limit.hit")).toHaveLength(2);
+  });
+
+  it("parallel right passwords beyond a budget are refused without spending it; the limit reached is one event", async () => {
+    const user = await seedUser(app);
+    const attempts = PER_CLIENT + 5;
+    // Every attempt takes its points (or is refused) before any password is checked.
+    const run = hashPool.run.bind(hashPool);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const held = vi.spyOn(hashPool, "run").mockImplementation(async (...args) => {
+      await gate;
+      return run(...args);
+    });
+    let refused = 0;
+    try {
+      const outcomes = Array.from({ length: attempts }, () =>
+        client("198.51.100.25")
+          .session.create({ email: user.email, password: PASSWORD })
+          .then(
+            () => "ok",
+            (error: { appCode?: string }) => (refused++, error.appCode),
+          ),
+      );
+      await vi.waitFor(() => expect(held.mock.calls.length + refused).toBe(attempts));
+      release();
+      const codes = await Promise.all(outcomes);
+      expect(codes.filter((c) => c === "ok")).toHaveLength(PER_CLIENT);
+      expect(codes.filter((c) => c === "RATE_LIMITED")).toHaveLength(5);
+    } finally {
+      held.mockRestore();
+    }
+    // Nothing was spent: every budget is back at zero, and the next log-in goes through.
+    const budgets = await app.db.rateLimit.findMany({ where: { key: { startsWith: "loginFailures" }, AND: { key: { contains: user.email } } } });
+    for (const budget of budgets) expect(budget.points).toBe(0);
+    await client("198.51.100.25").session.create({ email: user.email, password: PASSWORD });
+    const events = await eventsOf(user.id);
+    expect(events.filter((e) => e.type === "rate_limit.hit").map((e) => e.details.limit)).toEqual(["loginFailuresPerAccountAndClient"]);
+    expect(events.filter((e) => e.type === "login.succeeded")).toHaveLength(PER_CLIENT + 1);
   });
 
   it("the account's budget for unknown browsers spent is a lockout, recorded once", async () => {

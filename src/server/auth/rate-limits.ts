@@ -63,6 +63,8 @@ export type Reservation = { giveBack: () => Promise<void> };
 
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterSql>;
+  /** One point per spent budget and window: whoever takes it reports the limit reached. */
+  private readonly reachedMarks: RateLimiterSql;
 
   constructor(
     db: Db,
@@ -72,16 +74,15 @@ export class RateLimits {
     this.limiters = Object.fromEntries(
       Object.entries(RATE_LIMITS).map(([name, limit]) => [name, new RateLimiterSql({ db, keyPrefix: name, ...limit })]),
     ) as Record<LimitName, RateLimiterSql>;
+    this.reachedMarks = new RateLimiterSql({ db, keyPrefix: "limitReached", points: 1, duration: 24 * HOUR });
   }
 
   /**
    * Takes one point from every budget of the attempt, atomically, before the
    * password is checked: of N parallel attempts, only as many as the budgets
    * hold go on to be checked. Refused (RATE_LIMITED) when any budget is spent;
-   * a refused attempt gives its points back, since it checks nothing, except
-   * to the spent budget (which refuses until its window ends either way): its
-   * count then passes the limit exactly once per window, and that first
-   * refusal is reported.
+   * a refused attempt gives its points back, since it checks nothing (parallel
+   * right passwords beyond a budget must not spend it).
    */
   async reservePasswordAttempt(attempt: PasswordAttempt): Promise<Reservation> {
     const budgets: [LimitName, string][] = attempt.device
@@ -103,8 +104,8 @@ export class RateLimits {
     }
     const waitMs = Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0)));
     if (results.some(isLimitReached)) {
-      this.reportFirstRefusals(budgets.map(([name]) => name), results, attempt.email, attempt);
-      await this.giveBack(budgets.filter((_, i) => results[i]!.status === "fulfilled"));
+      await this.reportFirstRefusals(budgets, results, attempt.email, attempt);
+      await reservation.giveBack();
       throw rateLimited(waitMs);
     }
     return reservation;
@@ -114,27 +115,38 @@ export class RateLimits {
     await Promise.all(taken.map(([name, key]) => this.limiters[name].reward(key, 1)));
   }
 
-  /** Reports the budgets this request was the first to find spent in their window. */
-  private reportFirstRefusals(names: LimitName[], results: PromiseSettledResult<unknown>[], email: string, client: Client): void {
-    names.forEach((limit, i) => {
-      const result = results[i];
-      // The store adds, then compares: exactly one request per window sees the count one past the limit.
-      if (isLimitReached(result) && result.reason.consumedPoints === RATE_LIMITS[limit].points + 1) {
-        this.onLimitReached({ limit, email: COUNTS_AN_ADDRESS.has(limit) ? email : null, client: { ip: client.ip, userAgent: client.userAgent ?? null } });
-      }
-    });
+  /**
+   * Reports each budget this request found spent, once per window: a mark
+   * (one point, lasting until the budget's window ends) is taken in the same
+   * table, and only the request that takes it reports, on whichever instance.
+   */
+  private async reportFirstRefusals(
+    budgets: [LimitName, string][],
+    results: PromiseSettledResult<unknown>[],
+    email: string,
+    client: Client,
+  ): Promise<void> {
+    await Promise.all(
+      budgets.map(async ([limit, key], i) => {
+        const result = results[i];
+        if (!isLimitReached(result)) return;
+        const customDuration = Math.max(1, Math.ceil(result.reason.msBeforeNext / 1000));
+        const first = await this.reachedMarks.consume(`${limit} ${key}`, 1, { customDuration }).then(
+          () => true,
+          () => false, // marked already (or the store failing: nothing is reported rather than too much)
+        );
+        if (first) this.onLimitReached({ limit, email: COUNTS_AN_ADDRESS.has(limit) ? email : null, client: { ip: client.ip, userAgent: client.userAgent ?? null } });
+      }),
+    );
   }
 
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
   async consume(action: Action, email: string, client: Client): Promise<void> {
-    const names = [`${action}PerEmail`, `${action}PerIp`] as const;
-    const results = await Promise.allSettled([
-      this.limiters[names[0]].consume(email),
-      this.limiters[names[1]].consume(ipKey(client.ip)),
-    ]);
+    const budgets: [LimitName, string][] = [[`${action}PerEmail`, email], [`${action}PerIp`, ipKey(client.ip)]];
+    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
     if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
-    this.reportFirstRefusals([...names], results, email, client);
+    await this.reportFirstRefusals(budgets, results, email, client);
     if (results.some(isLimitReached)) {
       throw rateLimited(Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0))));
     }
@@ -143,6 +155,7 @@ export class RateLimits {
   /** Forgets an account's failures from unknown clients (after its password was reset by mail). */
   async forgetAccountFailures(email: string): Promise<void> {
     await this.limiters.loginFailuresPerAccount.delete(email);
+    await this.reachedMarks.delete(`loginFailuresPerAccount ${email}`);
   }
 
   /**
@@ -153,15 +166,13 @@ export class RateLimits {
    * says nothing about the address.
    */
   async consumeMailRequest(action: Exclude<Action, "register">, email: string, from: Client): Promise<boolean> {
-    const names = [`${action}PerEmail`, `${action}PerIp`] as const;
-    const [address, client] = await Promise.allSettled([
-      this.limiters[names[0]].consume(email),
-      this.limiters[names[1]].consume(ipKey(from.ip)),
-    ]);
-    for (const result of [address, client]) {
+    const budgets: [LimitName, string][] = [[`${action}PerEmail`, email], [`${action}PerIp`, ipKey(from.ip)]];
+    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
+    const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes>];
+    for (const result of results) {
       if (result.status === "rejected" && !(result.reason instanceof RateLimiterRes)) throw result.reason;
     }
-    this.reportFirstRefusals([...names], [address, client], email, from);
+    await this.reportFirstRefusals(budgets, results, email, from);
     if (client.status === "rejected") throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
     return address.status === "fulfilled";
   }
