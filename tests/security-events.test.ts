@@ -9,6 +9,10 @@ import { audit } from "@/server/services/audit";
 import { RATE_LIMITS } from "@/server/auth/rate-limits";
 import { hashPool } from "@/server/auth/password";
 import { pruneSecurityEvents, THROTTLE } from "@/server/services/security-events";
+import { createServices } from "@/server/services/context";
+import { createCaller } from "@/server/api/root";
+import { createContextInner } from "@/server/api/trpc";
+import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
 import { expectAppError } from "./support/expect-app-error";
@@ -115,11 +119,24 @@ describe("limits", () => {
       ["loginFailuresPerAccountAndClient", "198.51.100.20"],
     ]);
 
-    // The window ends: the next time the budget is spent is a new event.
-    await app.db.rateLimit.updateMany({ where: { key: { contains: user.email } }, data: { expire: new Date(Date.now() - 1000) } });
+    // The window ends (the counters keep time by the app's clock): the next time the budget is spent is a new event.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + RATE_LIMITS.loginFailuresPerAccountAndClient.duration * 1000 + 60_000 });
     for (let i = 0; i < PER_CLIENT + 3; i++) await attacker.session.create({ email: user.email, password: `second window ${i}` }).catch(() => undefined);
+    vi.useRealTimers();
     events = await eventsOf(user.id);
     expect(events.filter((e) => e.type === "rate_limit.hit")).toHaveLength(2);
+  });
+
+  it("two instances sharing the database record a spent budget once between them", async () => {
+    const user = await seedUser(app);
+    const other = createServices(app.config, app.db);
+    const ip = "198.51.100.21";
+    const onOther = createCaller(createContextInner({ services: other, headers: new Headers({ [PEER_ADDRESS_HEADER]: ip }) }));
+    for (let i = 0; i < PER_CLIENT; i++) await client(ip).session.create({ email: user.email, password: `wrong guess ${i}` }).catch(() => undefined);
+    await expectAppError(client(ip).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(onOther.session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await other.securityEvents.flush();
+    expect((await eventsOf(user.id)).filter((e) => e.type === "rate_limit.hit")).toHaveLength(1);
   });
 
   it("parallel right passwords beyond a budget are refused without spending it; the limit reached is one event", async () => {

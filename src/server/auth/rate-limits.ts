@@ -31,6 +31,9 @@ export const RATE_LIMITS = {
 
 export type LimitName = keyof typeof RATE_LIMITS;
 
+/** Spent windows a process remembers having marked, at most. */
+const MARKS_REMEMBERED = 10_000;
+
 /** Budgets that count an address (or an account): their refusals concern that account. The others count a client. */
 const COUNTS_AN_ADDRESS: ReadonlySet<LimitName> = new Set([
   "loginFailuresPerAccountAndClient",
@@ -65,6 +68,8 @@ export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterSql>;
   /** One point per spent budget and window: whoever takes it reports the limit reached. */
   private readonly reachedMarks: RateLimiterSql;
+  /** The windows this process has marked already (budget and key → the window's end), so a flood costs no statement more. */
+  private readonly markedHere = new Map<string, number>();
 
   constructor(
     db: Db,
@@ -130,14 +135,28 @@ export class RateLimits {
       budgets.map(async ([limit, key], i) => {
         const result = results[i];
         if (!isLimitReached(result)) return;
+        const mark = `${limit} ${key}`;
+        const windowEnds = Date.now() + result.reason.msBeforeNext;
+        // The same window's end, give or take the clock's progress between two refusals.
+        if (Math.abs((this.markedHere.get(mark) ?? 0) - windowEnds) < 2000) return;
+        this.remember(mark, windowEnds);
         const customDuration = Math.max(1, Math.ceil(result.reason.msBeforeNext / 1000));
-        const first = await this.reachedMarks.consume(`${limit} ${key}`, 1, { customDuration }).then(
+        const first = await this.reachedMarks.consume(mark, 1, { customDuration }).then(
           () => true,
           () => false, // marked already (or the store failing: nothing is reported rather than too much)
         );
         if (first) this.onLimitReached({ limit, email: COUNTS_AN_ADDRESS.has(limit) ? email : null, client: { ip: client.ip, userAgent: client.userAgent ?? null } });
       }),
     );
+  }
+
+  private remember(mark: string, windowEnds: number): void {
+    if (this.markedHere.size >= MARKS_REMEMBERED) {
+      const now = Date.now();
+      for (const [k, ends] of this.markedHere) if (ends <= now) this.markedHere.delete(k);
+      if (this.markedHere.size >= MARKS_REMEMBERED) return; // a flood from very many clients: the table's marks decide
+    }
+    this.markedHere.set(mark, windowEnds);
   }
 
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
@@ -156,6 +175,7 @@ export class RateLimits {
   async forgetAccountFailures(email: string): Promise<void> {
     await this.limiters.loginFailuresPerAccount.delete(email);
     await this.reachedMarks.delete(`loginFailuresPerAccount ${email}`);
+    this.markedHere.delete(`loginFailuresPerAccount ${email}`);
   }
 
   /**
