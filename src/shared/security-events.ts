@@ -88,8 +88,10 @@ export function describeSecurityEvent(type: string, details: SecurityEventDetail
       const ended = Number(details.sessionsEnded ?? 0);
       return `Password reset with a mailed link${ended ? `; ${ended} session${ended === 1 ? "" : "s"} ended` : ""}`;
     }
-    case "password.changed":
-      return "Password changed";
+    case "password.changed": {
+      const ended = Number(details.sessionsEnded ?? 0);
+      return `Password changed${ended ? `; ${ended} other session${ended === 1 ? "" : "s"} ended` : ""}`;
+    }
     case "email_change.requested":
       return "Email change asked for";
     case "email_change.confirmed":
