@@ -484,6 +484,19 @@ describe("keeping events", () => {
     expect((await eventsOf(user.id)).map((e) => e.type)).toEqual(["login.succeeded", "session.revoked"]);
   });
 
+  it("an event whose user was deleted before its batch was stored is left out; the rest of the batch is stored", async () => {
+    const staying = await seedUser(app);
+    const leaving = await seedUser(app);
+    await app.services.securityEvents.flush();
+    app.services.securityEvents.note({ type: "login.succeeded", userId: staying.id, client: { ip: "198.51.100.130" } });
+    app.services.securityEvents.note({ type: "login.succeeded", userId: leaving.id, client: { ip: "198.51.100.131" } });
+    app.services.securityEvents.note({ type: "session.logged_out", userId: staying.id, client: { ip: "198.51.100.132" } });
+    await app.db.user.delete({ where: { id: leaving.id } });
+    const stored = (await eventsOf(staying.id)).map((e) => `${e.ip} ${e.type}`).sort(); // noted within one millisecond
+    expect(stored).toEqual(["198.51.100.130 login.succeeded", "198.51.100.132 session.logged_out"]);
+    expect(await app.db.securityEvent.count({ where: { userId: leaving.id } })).toBe(0);
+  });
+
   it("events older than SECURITY_EVENT_RETENTION_DAYS are pruned in batches; younger ones stay", async () => {
     const user = await seedUser(app);
     const day = 24 * 3600 * 1000;
