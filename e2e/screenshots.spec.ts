@@ -79,6 +79,10 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
   await page.getByRole("button", { name: "Manage Dana Admin" }).first().click();
   await expect(page.getByRole("list", { name: "Security events" }).getByRole("listitem")).toHaveCount(2);
   await shot("admin-users");
+  await page
+    .getByRole("region", { name: "Manage Dana Admin" })
+    .first()
+    .screenshot({ path: `${dir}/${testInfo.project.name}-admin-user-events.png` });
   await page.getByRole("tab", { name: "Teacher tokens" }).click();
   await page.getByLabel("Note (optional)").fill("Maths department");
   await page.getByRole("radio", { name: "Addresses at one domain" }).check();
