@@ -16,8 +16,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "sqlite", env: { TEST_DB: "sqlite", LOG_LEVEL: "error" } } },
-      { extends: true, test: { name: "postgres", env: { TEST_DB: "postgres", LOG_LEVEL: "error" } } },
+      { extends: true, test: { name: "sqlite", env: { TEST_DB: "sqlite", LOG_LEVEL: "silent" } } },
+      { extends: true, test: { name: "postgres", env: { TEST_DB: "postgres", LOG_LEVEL: "silent" } } },
     ],
   },
 });

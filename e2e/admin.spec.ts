@@ -110,7 +110,50 @@ test("admin invites a teacher, the teacher flags a student, the student never se
 
   // The audit log shows the teacher's changes.
   await page.getByRole("tab", { name: "Audit log" }).click();
-  await expect(page.getByRole("list", { name: "Audit entries" })).toContainText(`Tess Teacher set Report spammer of ${studentEmail} from false to true`);
+  await expect(page.getByRole("list", { name: "Audit entries" })).toContainText(
+    `Tess Teacher <${teacherEmail}> set Report spammer of ${studentEmail} from false to true`,
+  );
+});
+
+test("an admin sees a user's recent security events in the user panel, newest first", async ({ page, browser }) => {
+  const adminEmail = freshEmail("events-admin");
+  createAdmin(adminEmail, "Eve Admin");
+  const studentEmail = freshEmail("events-student");
+  const studentName = `Sol ${Date.now()}`;
+
+  // The student, in a browser of their own: logs out, mistypes the password, logs in and stays.
+  const studentBrowser = await browser.newContext();
+  const student = await studentBrowser.newPage();
+  await registerVerifiedStudent(student, studentEmail, studentName);
+  await logOut(student);
+  await logIn(student, studentEmail, "not my password at all");
+  await expect(alertOf(student)).toBeVisible();
+  await logIn(student, studentEmail);
+  await expect(student).toHaveURL(/\/account$/);
+
+  await logIn(page, adminEmail);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/admin");
+  await page.getByLabel("Search users by name or email").fill(studentEmail);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: `Manage ${studentName}` }).click();
+  const panel = page.getByRole("region", { name: `Manage ${studentName}` });
+  await expect(panel.getByRole("heading", { name: "Recent security events" })).toBeVisible();
+  const events = panel.getByRole("list", { name: "Security events" }).getByRole("listitem");
+  await expect(events).toHaveText([
+    /Logged in.*from 127\.0\.0\.1 · Chrome on Windows \(desktop\)/,
+    /Log-in failed: wrong password.*from 127\.0\.0\.1/,
+    /Logged out.*from 127\.0\.0\.1/,
+  ]);
+
+  // Ending the student's sessions shows at once, naming the admin by name and address.
+  await panel.getByRole("button", { name: "Log out everywhere" }).click();
+  await expect(panel.getByText("1 session ended.")).toBeVisible();
+  await expect(events.first()).toHaveText(new RegExp(`Logged out everywhere \\(1 session ended\\).*by Eve Admin <${adminEmail.replace(/[.+]/g, "\\$&")}>`));
+  await expect(events).toHaveCount(4);
+  await student.reload();
+  await expect(student).toHaveURL(/\/login/);
+  await studentBrowser.close();
 });
 
 test("anonymous visitors are sent to log in, and come back to the dashboard after", async ({ page }) => {

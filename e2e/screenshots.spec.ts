@@ -84,12 +84,20 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
   };
   const email = freshEmail(`shot-admin-${testInfo.project.name}`);
   createAdmin(email, "Dana Admin");
+  // A mistyped password first, so that the user panel's security events show a warning beside the log-in.
+  await logIn(page, email, "a mistyped password here");
+  await expect(alertOf(page)).toBeVisible();
   await logIn(page, email);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto("/admin");
   await expect(page.getByRole("list", { name: "Users" })).toBeVisible();
-  await page.getByRole("button", { name: /^Manage/ }).first().click();
+  await page.getByRole("button", { name: "Manage Dana Admin" }).first().click();
+  await expect(page.getByRole("list", { name: "Security events" }).getByRole("listitem")).toHaveCount(2);
   await shot("admin-users");
+  await page
+    .getByRole("region", { name: "Manage Dana Admin" })
+    .first()
+    .screenshot({ path: `${dir}/${testInfo.project.name}-admin-user-events.png` });
   await page.getByRole("tab", { name: "Teacher tokens" }).click();
   await page.getByLabel("Note (optional)").fill("Maths department");
   await page.getByRole("radio", { name: "Addresses at one domain" }).check();

@@ -31,13 +31,13 @@ async function main() {
   const hugePages = hugePagesWarning(readHugePagesSetting());
   if (hugePages) logger.warn(hugePages);
   services.mail.start();
-  startSessionPruning(services.db);
+  startSessionPruning(services.db, config);
   const api = createApiHandler(() => services);
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?")[0]!;
     if (isApiPath(pathname)) {
       serveNode(req, res, api, headers).catch((error) => {
-        console.error("[accounts] API request failed:", error instanceof Error ? error.message : error);
+        logger.error({ err: error }, "API request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: "INTERNAL_ERROR" }));
       });
@@ -50,7 +50,8 @@ async function main() {
   server.listen(config.PORT, hostname, () => {
     console.log(`[accounts] serving ${config.APP_URL} (listening on ${hostname}:${config.PORT}, ${dev ? "development" : "production"})`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  // Security events still queued are stored before the process ends.
+  const stop = () => server.close(() => void services.securityEvents.flush().finally(() => process.exit(0)));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

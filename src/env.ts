@@ -38,6 +38,8 @@ export const configSchema = z.object({
   RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** Days a delivered mail's row (kind, recipient, time; no body) is kept before it is purged. */
   MAIL_RETENTION_DAYS: z.preprocess(emptyAsUndefined, integer(1, 3650).default(30)),
+  /** Days a security event's row is kept before it is pruned (the log lines are the log's to keep). */
+  SECURITY_EVENT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, integer(1, 3650).default(90)),
   RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: z.preprocess(
     emptyAsUndefined,

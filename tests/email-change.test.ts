@@ -229,3 +229,25 @@ describe("neither an oracle nor a mail cannon", () => {
     await app.caller({ token }).user.update({ email: freshEmail("other"), currentPassword: PASSWORD });
   });
 });
+
+describe("security events", () => {
+  it("a requested, cancelled and confirmed change, a password change and the log-in by link are recorded for the account only", async () => {
+    const { user, token } = await signedIn();
+    const bystander = await seedUser(app);
+    const next = freshEmail("events");
+    await app.caller({ token }).user.update({ email: freshEmail("first"), currentPassword: PASSWORD });
+    await app.caller({ token }).user.cancelEmailChange();
+    await app.caller({ token }).user.cancelEmailChange(); // nothing pending: nothing recorded
+    await app.caller({ token }).user.update({ password: { current: PASSWORD, next: NEW_PASSWORD } });
+    await app.caller({ token }).user.update({ email: next, currentPassword: NEW_PASSWORD });
+    await app.caller().user.verify({ token: await linkTo(next, "/verify") });
+    await app.services.securityEvents.flush();
+    const types = (await app.db.securityEvent.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(["email_change.requested", "email_change.cancelled", "password.changed", "email_change.confirmed", "login.succeeded"]),
+    );
+    expect(types.filter((t) => t === "email_change.cancelled")).toHaveLength(1);
+    expect(types.filter((t) => t === "email_change.requested")).toHaveLength(2);
+    expect(await app.db.securityEvent.count({ where: { userId: bystander.id } })).toBe(0);
+  });
+});

@@ -1,11 +1,12 @@
 // What the outbox keeps: until delivery, what it needs to send; after it, no
 // body and no link; after the retention, nothing. A deleted user's mail goes
 // with them.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueMail } from "@/server/mail/outbox";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { linkIn } from "./support/resend-capture";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
+import { captureLogLines } from "./support/log-lines";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -73,7 +74,7 @@ describe("link tokens at rest", () => {
 
   it("in production without RESEND_API_KEY nothing of the mail is kept or logged but a warning", async () => {
     const production = await createTestApp({ env: { NODE_ENV: "production" } });
-    const logged = captureLog();
+    const logged = captureLogLines();
     try {
       const user = await seedUser(production);
       await production.caller().user.requestPasswordReset({ email: user.email });
@@ -91,7 +92,7 @@ describe("link tokens at rest", () => {
 
   it("in development without RESEND_API_KEY the mail is kept for /dev/mailbox and its link printed", async () => {
     const development = await createTestApp({ env: { NODE_ENV: "development" } });
-    const logged = captureLog();
+    const logged = captureLogLines();
     try {
       const user = await seedUser(development);
       await development.caller().user.requestPasswordReset({ email: user.email });
@@ -104,21 +105,6 @@ describe("link tokens at rest", () => {
     }
   });
 });
-
-/** Server log lines printed meanwhile (the tests otherwise run with LOG_LEVEL=error). */
-function captureLog() {
-  vi.stubEnv("LOG_LEVEL", "info");
-  const lines: string[] = [];
-  const spies = (["log", "warn"] as const).map((level) =>
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.join(" "))),
-  );
-  const read = () => lines;
-  read.restore = () => {
-    for (const spy of spies) spy.mockRestore();
-    vi.unstubAllEnvs();
-  };
-  return read;
-}
 
 describe("retention", () => {
   it(`purges mail handled more than MAIL_RETENTION_DAYS ago; younger and pending mail stay`, async () => {

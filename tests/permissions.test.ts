@@ -207,6 +207,7 @@ describe("admin-only procedures", () => {
     "admin.listTeacherTokens": (kind) => cast.as(kind).admin.listTeacherTokens(),
     "admin.createTeacherToken": (kind) => cast.as(kind).admin.createTeacherToken({ maxUses: 2, note: "perm test" }),
     "admin.auditLog": (kind) => cast.as(kind).admin.auditLog({}),
+    "admin.securityEvents": (kind) => cast.as(kind).admin.securityEvents({ userId: cast.users.target.id }),
     "admin.revokeSessions": (kind) => cast.as(kind).admin.revokeSessions({ userId: cast.users.target.id }),
   };
   for (const [name, call] of Object.entries(adminOnly)) {

@@ -1,25 +1,73 @@
-// Server log lines: one line each, to stdout/stderr, never a stack in a
-// response. LOG_LEVEL (info, warn, error, silent) filters them.
-/* eslint-disable no-console */
-const LEVELS = { info: 0, warn: 1, error: 2, silent: 3 } as const;
+// The process logger: pino, one JSON object per line on stdout (a log
+// collector reads it as it is; JSON encoding also defuses log injection, a
+// newline in a value stays inside its string). LOG_LEVEL (info, warn, error,
+// silent, …) sets which lines are written. Call it pino's way:
+// logger.warn({ err }, "what failed"). No stack trace and no secret is ever
+// written: errors keep their type, code and (scrubbed) message, and fields
+// that carry credentials are redacted wherever they appear in a logged object.
+import pino, { type DestinationStream, type Logger } from "pino";
 
-function enabled(level: keyof typeof LEVELS): boolean {
-  const wanted = (process.env.LOG_LEVEL ?? "info") as keyof typeof LEVELS;
-  return LEVELS[level] >= (LEVELS[wanted] ?? 0);
+export type { Logger };
+
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+/** The level LOG_LEVEL names; `info` when unset or unknown. */
+export function logLevelFrom(value: string | undefined): string {
+  return value && LEVELS.has(value) ? value : "info";
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Field names that hold credentials, at the top of a logged object and one or two levels down. */
+const SECRET_FIELDS = ["password", "passwordHash", "token", "tokenHash", "sessionToken", "cookie", "authorization", "set-cookie", "deviceCookie"];
+const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`;
+  const join = (prefix: string) => (key.startsWith("[") ? `${prefix}${key}` : `${prefix}.${key}`);
+  return [key, join("*"), join("*.*")];
+});
+
+/**
+ * What could still carry a secret inside free text (an error message that
+ * quotes a query's arguments): argon2 hashes, our 43-character tokens and
+ * SHA-256 hex digests.
+ */
+const SECRET_PATTERNS = [
+  /\$argon2(?:id|i|d)\$[^\s"'`]+/g,
+  /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+  /(?<![0-9A-Fa-f])[0-9a-f]{64}(?![0-9A-Fa-f])/g,
+];
+
+/** Free text with anything that looks like a credential replaced. */
+export function scrubSecrets(text: string): string {
+  return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, "[redacted]"), text);
 }
 
-export const logger = {
-  info(message: string) {
-    if (enabled("info")) console.log(`[accounts] ${message}`);
-  },
-  warn(message: string, error?: unknown) {
-    if (enabled("warn")) console.warn(`[accounts] ${message}${error === undefined ? "" : `: ${describe(error)}`}`);
-  },
-  error(message: string, error?: unknown) {
-    if (enabled("error")) console.error(`[accounts] ${message}`, error ?? "");
-  },
-};
+/** An error as a log line shows it: type, code and message, never the stack or the attached request. */
+function errorSummary(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: scrubSecrets(String(error)).slice(0, 1000) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+    message: scrubSecrets(error.message).slice(0, 1000),
+  };
+}
+
+/** A logger writing to `destination` (stdout by default) at `level`. */
+export function createLogger(destination: DestinationStream, level = logLevelFrom(process.env.LOG_LEVEL)): Logger {
+  return pino(
+    {
+      name: "accounts",
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Level names ("warn"), which people and collectors read without a table.
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: errorSummary },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    },
+    destination,
+  );
+}
+
+/** Where the process's log lines go: stdout, written synchronously (nothing is lost when the process ends). */
+export const logDestination = pino.destination({ dest: 1, sync: true });
+
+export const logger: Logger = createLogger(logDestination);

@@ -25,6 +25,7 @@ export const ACTIONS = [
   "deleteUsers",
   "revokeSessions",
   "viewAuditLog",
+  "viewSecurityEvents",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -40,6 +41,7 @@ export const PERMISSIONS: Record<Action, Partial<Record<Role, Scope>>> = {
   deleteUsers: { admin: "anyone" },
   revokeSessions: { admin: "anyone" },
   viewAuditLog: { admin: "anyone" },
+  viewSecurityEvents: { admin: "anyone" },
 };
 
 export const FLAG_ACTION: Record<FlagName, Action> = {

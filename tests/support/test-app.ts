@@ -81,6 +81,7 @@ export async function createTestApp(options: { env?: Record<string, string>; res
 
     async close() {
       await services.mail.stop();
+      await services.securityEvents.flush();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

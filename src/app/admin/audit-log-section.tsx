@@ -27,7 +27,7 @@ export function AuditLogSection() {
           <li key={e.id}>
             <time dateTime={e.createdAt}>{new Date(e.createdAt).toLocaleString()}</time>
             <span>
-              <strong>{e.actor.label}</strong>{" "}
+              <strong>{e.actor.email ? `${e.actor.label} <${e.actor.email}>` : e.actor.label}</strong>{" "}
               {e.action === "setFlag" ? (
                 <>
                   set <em>{FLAG_LABELS[e.field as FlagName] ?? e.field}</em> of <strong>{e.target.label}</strong> from{" "}

@@ -5,18 +5,23 @@ import type { ListedUser } from "@/shared/schemas/admin";
 import { messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
+import { SecurityEventsList } from "./security-events-list";
 
 /**
- * An admin's actions on one user: end their sessions, delete the account.
- * Their own account is deleted from the account page, which asks for the password.
+ * An admin's actions on one user: end their sessions, delete the account; and
+ * the user's recent security events. Their own account is deleted from the
+ * account page, which asks for the password.
  */
-export function UserPanel(props: { user: ListedUser; self: boolean; onDone: () => void }) {
+export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: boolean; onDone: () => void }) {
   const { user, self } = props;
   const utils = api.useUtils();
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const revoke = api.admin.revokeSessions.useMutation({
-    onSuccess: (r) => setNotice(`${r.revoked} session${r.revoked === 1 ? "" : "s"} ended.`),
+    onSuccess: async (r) => {
+      setNotice(`${r.revoked} session${r.revoked === 1 ? "" : "s"} ended.`);
+      await Promise.all([utils.admin.securityEvents.invalidate({ userId: user.id }), utils.admin.auditLog.invalidate()]);
+    },
   });
   const remove = api.admin.deleteUser.useMutation({
     onSuccess: async () => {
@@ -63,6 +68,7 @@ export function UserPanel(props: { user: ListedUser; self: boolean; onDone: () =
           This is your own account. To delete it, use “Delete account” on <Link href="/account">your account page</Link>.
         </p>
       ) : null}
+      {props.showEvents ? <SecurityEventsList userId={user.id} /> : null}
     </div>
   );
 }

@@ -114,7 +114,12 @@ export function UsersSection(props: { viewer: Actor }) {
                 Manage<span className="visually-hidden"> {user.name}</span>
               </button>
             ) : null}
-            {selected === user.id ? <UserPanel user={user} self={user.id === viewer.id} onDone={() => setSelected(null)} /> : null}
+            {selected === user.id ? <UserPanel
+                user={user}
+                self={user.id === viewer.id}
+                showEvents={may(viewer, "viewSecurityEvents")}
+                onDone={() => setSelected(null)}
+              /> : null}
           </li>
         ))}
       </ul>

@@ -56,13 +56,13 @@ export function toAppError(error: unknown, where: string): AppError {
     });
   }
   if (isDatabaseUnavailable(cause)) {
-    logger.warn(`${where}: database unavailable`, cause);
+    logger.warn({ err: cause }, `${where}: database unavailable`);
     return serviceUnavailable();
   }
   if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") {
     return new AppError(error.code, defaultAppCode(error.code), error.message);
   }
-  logger.error(`${where} failed`, cause);
+  logger.error({ err: cause }, `${where} failed`);
   return new AppError("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR", INTERNAL_MESSAGE);
 }
 

@@ -6,6 +6,7 @@ import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/
 import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
 import { findUnstorableText, unstorableTextRefused } from "../http/unstorable-text";
 import type { RequestMeta, Services } from "../services/context";
+import { noteRefusal } from "../services/refused-requests";
 import { validateSessionOrClear } from "../services/sessions";
 
 // 1. Context -----------------------------------------------------------------
@@ -71,6 +72,13 @@ const typedErrors = t.middleware(async ({ next, path }) => {
   return result;
 });
 
+/** A refused authorization, wherever it was refused below, is a security event of the caller (when there is a session). */
+const refusalEvents = t.middleware(async ({ ctx, path, next }) => {
+  const result = await next();
+  if (!result.ok) await noteRefusal(ctx.services, result.error, { procedure: path, meta: ctx.meta, sessionToken: ctx.sessionToken });
+  return result;
+});
+
 /** Mutations sent by another site's page are refused. */
 const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
   if (type === "mutation") assertSameSite(ctx.headers, ctx.services.config.APP_URL);
@@ -84,7 +92,7 @@ const storableText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(typedErrors).use(sameSiteMutations).use(storableText);
+export const publicProcedure = t.procedure.use(typedErrors).use(refusalEvents).use(sameSiteMutations).use(storableText);
 
 /** Needs a valid session; inside, ctx.session is known to be present. */
 export const authenticatedProcedure = publicProcedure.use(async ({ ctx, next }) => {

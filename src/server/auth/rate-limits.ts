@@ -32,31 +32,65 @@ export const RATE_LIMITS = {
   emailChangePerAddress: { points: 5, duration: 24 * HOUR },
 } as const;
 
-type LimitName = keyof typeof RATE_LIMITS;
+export type LimitName = keyof typeof RATE_LIMITS;
+
+/** Spent windows a process remembers having marked, at most. */
+const MARKS_REMEMBERED = 10_000;
+
+/** Budgets that count an address (or an account): their refusals concern that account. The others count a client. */
+const COUNTS_AN_ADDRESS: ReadonlySet<LimitName> = new Set([
+  "loginFailuresPerAccountAndClient",
+  "loginFailuresPerAccount",
+  "loginFailuresPerDevice",
+  "registerPerEmail",
+  "resendVerificationPerEmail",
+  "passwordResetPerEmail",
+]);
 
 /** Requests that count against a limit: per email and per client address. */
 type Action = "register" | "resendVerification" | "passwordReset";
 
+/** Who asks: the client address, and its User-Agent (kept with a limit's first refusal). */
+export type Client = { ip: string | null; userAgent?: string | null };
+
 /** Who makes a password attempt: the account's address, the client, and the device id when its browser is known to the account. */
-export type PasswordAttempt = { email: string; ip: string | null; device: string | null };
+export type PasswordAttempt = Client & { email: string; device: string | null };
+
+/**
+ * A budget refused a request for the first time in its window: reported once
+ * per window, however many refusals follow (a flood must not make the server
+ * write an event per refused request). `email` is the address the request
+ * named, when the budget counts addresses; null when it counts clients.
+ */
+export type LimitReached = { limit: LimitName; email: string | null; client: Client };
 
 /** Points taken for one password attempt, to give back when it succeeds or could not run. */
 export type Reservation = { giveBack: () => Promise<void> };
 
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterSql>;
+  /** One point per spent budget and window: whoever takes it reports the limit reached. */
+  private readonly reachedMarks: RateLimiterSql;
+  /** The windows this process has marked already (budget and key → the window's end), so a flood costs no statement more. */
+  private readonly markedHere = new Map<string, number>();
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /** Told of each budget's first refusal in a window (services/security-events.ts records it). */
+    private readonly onLimitReached: (reached: LimitReached) => void = () => undefined,
+  ) {
     this.limiters = Object.fromEntries(
       Object.entries(RATE_LIMITS).map(([name, limit]) => [name, new RateLimiterSql({ db, keyPrefix: name, ...limit })]),
     ) as Record<LimitName, RateLimiterSql>;
+    this.reachedMarks = new RateLimiterSql({ db, keyPrefix: "limitReached", points: 1, duration: 24 * HOUR });
   }
 
   /**
    * Takes one point from every budget of the attempt, atomically, before the
    * password is checked: of N parallel attempts, only as many as the budgets
    * hold go on to be checked. Refused (RATE_LIMITED) when any budget is spent;
-   * a refused attempt gives its points back, since it checks nothing.
+   * a refused attempt gives its points back, since it checks nothing (parallel
+   * right passwords beyond a budget must not spend it).
    */
   async reservePasswordAttempt(attempt: PasswordAttempt): Promise<Reservation> {
     const budgets: [LimitName, string][] = attempt.device
@@ -78,6 +112,7 @@ export class RateLimits {
     }
     const waitMs = Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0)));
     if (results.some(isLimitReached)) {
+      await this.reportFirstRefusals(budgets, results, attempt.email, attempt);
       await reservation.giveBack();
       throw rateLimited(waitMs);
     }
@@ -88,35 +123,79 @@ export class RateLimits {
     await Promise.all(taken.map(([name, key]) => this.limiters[name].reward(key, 1)));
   }
 
+  /**
+   * Reports each budget this request found spent, once per window: a mark
+   * (one point, lasting until the budget's window ends) is taken in the same
+   * table, and only the request that takes it reports, on whichever instance.
+   */
+  private async reportFirstRefusals(
+    budgets: [LimitName, string][],
+    results: PromiseSettledResult<unknown>[],
+    /** The account's address the budgets concern, if any (never stored for an address without an account). */
+    email: string | null,
+    client: Client,
+  ): Promise<void> {
+    await Promise.all(
+      budgets.map(async ([limit, key], i) => {
+        const result = results[i];
+        if (!isLimitReached(result)) return;
+        const mark = `${limit} ${key}`;
+        const windowEnds = Date.now() + result.reason.msBeforeNext;
+        // The same window's end, give or take the clock's progress between two refusals.
+        if (Math.abs((this.markedHere.get(mark) ?? 0) - windowEnds) < 2000) return;
+        this.remember(mark, windowEnds);
+        const customDuration = Math.max(1, Math.ceil(result.reason.msBeforeNext / 1000));
+        const first = await this.reachedMarks.consume(mark, 1, { customDuration }).then(
+          () => true,
+          () => false, // marked already (or the store failing: nothing is reported rather than too much)
+        );
+        if (first) this.onLimitReached({ limit, email: COUNTS_AN_ADDRESS.has(limit) ? email : null, client: { ip: client.ip, userAgent: client.userAgent ?? null } });
+      }),
+    );
+  }
+
+  private remember(mark: string, windowEnds: number): void {
+    if (this.markedHere.size >= MARKS_REMEMBERED) {
+      const now = Date.now();
+      for (const [k, ends] of this.markedHere) if (ends <= now) this.markedHere.delete(k);
+      if (this.markedHere.size >= MARKS_REMEMBERED) return; // a flood from very many clients: the table's marks decide
+    }
+    this.markedHere.set(mark, windowEnds);
+  }
+
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
-  consume(action: Action, email: string, ip: string | null): Promise<void> {
-    return this.consumeAll([
-      [`${action}PerEmail`, email],
-      [`${action}PerIp`, ipKey(ip)],
-    ]);
+  consume(action: Action, email: string, client: Client): Promise<void> {
+    return this.consumeAll([[`${action}PerEmail`, email], [`${action}PerIp`, ipKey(client.ip)]], email, client);
   }
 
   /** Counts a point on each budget; RATE_LIMITED past any of them (a store failure fails closed). */
-  private async consumeAll(budgets: [LimitName, string][]): Promise<void> {
+  private async consumeAll(budgets: [LimitName, string][], email: string | null, client: Client): Promise<void> {
     const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
     if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
+    await this.reportFirstRefusals(budgets, results, email, client);
     if (results.some(isLimitReached)) {
       throw rateLimited(Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0))));
     }
   }
 
   /** Counts a request to change a user's address to `newEmail`; RATE_LIMITED past either limit. */
-  consumeEmailChange(userId: string, newEmail: string): Promise<void> {
-    return this.consumeAll([
-      ["emailChangePerUser", userId],
-      ["emailChangePerAddress", newEmail],
-    ]);
+  consumeEmailChange(userId: string, newEmail: string, client: Client): Promise<void> {
+    return this.consumeAll(
+      [
+        ["emailChangePerUser", userId],
+        ["emailChangePerAddress", newEmail],
+      ],
+      null,
+      client,
+    );
   }
 
   /** Forgets an account's failures from unknown clients (after its password was reset by mail). */
   async forgetAccountFailures(email: string): Promise<void> {
     await this.limiters.loginFailuresPerAccount.delete(email);
+    await this.reachedMarks.delete(`loginFailuresPerAccount ${email}`);
+    this.markedHere.delete(`loginFailuresPerAccount ${email}`);
   }
 
   /**
@@ -126,14 +205,14 @@ export class RateLimits {
    * nothing, so others' requests cannot lock an owner out, and the answer
    * says nothing about the address.
    */
-  async consumeMailRequest(action: Exclude<Action, "register">, email: string, ip: string | null): Promise<boolean> {
-    const [address, client] = await Promise.allSettled([
-      this.limiters[`${action}PerEmail`].consume(email),
-      this.limiters[`${action}PerIp`].consume(ipKey(ip)),
-    ]);
-    for (const result of [address, client]) {
+  async consumeMailRequest(action: Exclude<Action, "register">, email: string, from: Client): Promise<boolean> {
+    const budgets: [LimitName, string][] = [[`${action}PerEmail`, email], [`${action}PerIp`, ipKey(from.ip)]];
+    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
+    const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes>];
+    for (const result of results) {
       if (result.status === "rejected" && !(result.reason instanceof RateLimiterRes)) throw result.reason;
     }
+    await this.reportFirstRefusals(budgets, results, email, from);
     if (client.status === "rejected") throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
     return address.status === "fulfilled";
   }

@@ -66,6 +66,7 @@ export const auditEntrySelect = {
   id: true,
   actorId: true,
   actorLabel: true,
+  actorEmail: true,
   targetId: true,
   targetLabel: true,
   action: true,
@@ -74,3 +75,15 @@ export const auditEntrySelect = {
   newValue: true,
   createdAt: true,
 } satisfies Prisma.AuditEntrySelect;
+
+/** A security event as the admin dashboard shows it (never the user it belongs to: that is the query). */
+export const securityEventSelect = {
+  id: true,
+  type: true,
+  email: true,
+  ip: true,
+  userAgent: true,
+  details: true,
+  createdAt: true,
+  actor: { select: { id: true, name: true, login: { select: { email: true } } } },
+} satisfies Prisma.SecurityEventSelect;

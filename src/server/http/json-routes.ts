@@ -10,6 +10,7 @@ import { clearSessionCookie, sessionTokenFrom } from "../auth/session-cookie";
 import type { RequestMeta, Services } from "../services/context";
 import { validateSession, validateSessionOrClear, type ValidSession } from "../services/sessions";
 import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
+import { noteRefusal } from "../services/refused-requests";
 import { findUnstorableText, unstorableTextRefused } from "./unstorable-text";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -139,15 +140,17 @@ export function serveRoutes(
       const error = new AppError("METHOD_NOT_SUPPORTED", "METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
       return json(405, forPath[0]!.failure(error), resHeaders);
     }
+    let services: Services | undefined;
+    let session: Awaited<ReturnType<typeof routeSession>>;
     try {
-      const services = getServices();
+      services = getServices();
       if (req.method !== "GET") assertSameSite(req.headers, services.config.APP_URL);
       const raw = req.method === "GET" ? {} : await readBody(req);
       const unstorable = findUnstorableText(raw);
       if (unstorable) throw unstorableTextRefused(unstorable);
       const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
       if (!parsed.success) throw validationError(parsed.error);
-      const session = await routeSession(match.auth, services, req.headers, parsed.data, resHeaders);
+      session = await routeSession(match.auth, services, req.headers, parsed.data, resHeaders);
       const data = await match.handle({
         services,
         input: parsed.data,
@@ -159,6 +162,14 @@ export function serveRoutes(
       return json(200, match.success(data), resHeaders);
     } catch (thrown) {
       const error = toAppError(thrown, `${req.method} ${base}${path}`);
+      if (services) {
+        await noteRefusal(services, error, {
+          procedure: `${req.method} ${base}${path}`,
+          meta: requestMeta(req.headers, services.config),
+          userId: session && "userId" in session ? session.userId : null,
+          sessionToken: sessionTokenFrom(req.headers, services.config.APP_URL),
+        });
+      }
       if (error.details.retryAfterSeconds) resHeaders.set("retry-after", String(error.details.retryAfterSeconds));
       return json(httpStatusOf(error), match.failure(error), resHeaders);
     }

@@ -72,7 +72,7 @@ export const seed000Routes: JsonRoute[] = [
     auth: "presented-token",
     async handle(ctx) {
       ctx.resHeaders.append("set-cookie", clearSessionCookie(ctx.services.config.APP_URL));
-      await revokeSession(ctx.services, ctx.session.token);
+      await revokeSession(ctx.services, ctx.session.token, ctx.meta);
       return { ok: true as const };
     },
   }),

@@ -104,7 +104,7 @@ export class MailDelivery {
           let claimed = BATCH;
           while (claimed >= BATCH) claimed = await this.deliverDue();
         } catch (error) {
-          logger.warn("mail delivery round failed; will retry", error);
+          logger.warn({ err: error }, "mail delivery round failed; will retry");
         }
       } while (this.again);
       this.running = null;
@@ -132,7 +132,7 @@ export class MailDelivery {
     const purge = () =>
       void this.purgeHandled().then(
         (count) => count && logger.info(`purged ${count} delivered mail(s) older than ${this.config.MAIL_RETENTION_DAYS} days`),
-        (error) => logger.warn("purging delivered mail failed; will retry", error),
+        (error) => logger.warn({ err: error }, "purging delivered mail failed; will retry"),
       );
     // unref: the timers never keep a stopping process alive.
     this.timers = [setInterval(() => void this.kick(), POLL_MS), setInterval(purge, PURGE_EVERY_MS)];

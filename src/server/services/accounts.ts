@@ -26,7 +26,7 @@ export type RegisterRequest = z.output<typeof registerInput>;
  * tells whether an address is registered.
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
-  await s.rateLimits.consume("register", input.email, meta.ip);
+  await s.rateLimits.consume("register", input.email, meta);
   assertAcceptablePassword(input.password, { emails: [input.email], names: [input.name] });
   if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken, input.email))) throw teacherTokenInvalid();
 
@@ -132,8 +132,12 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
       }
       // Whoever was logged in is logged out (the new session below is the only
       // one), and the old address is told, with a link to take the account back.
-      await tx.session.deleteMany({ where: { userId: row.userId } });
+      const { count } = await tx.session.deleteMany({ where: { userId: row.userId } });
       await enqueueMail(tx, { kind: "email-changed", to: before.email, userId: row.userId, params: { newEmail: row.email } });
+      await s.securityEvents.record(
+        { type: "email_change.confirmed", userId: row.userId, email: row.email, client: meta, details: { sessionsEnded: count } },
+        tx,
+      );
     } else {
       const { count: logins } = await tx.login.updateMany({
         where: { userId: row.userId, email: row.email },
@@ -144,6 +148,7 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
     return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta);
   });
   if (row.purpose === "change-email") s.mail.kickSoon();
+  s.securityEvents.note({ type: "login.succeeded", userId: row.userId, client: meta, details: { via: "mailed link" } });
   return session;
 }
 
@@ -154,7 +159,7 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
  * unverified account. Past the address's limit nothing is recorded.
  */
 export async function resendVerification(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
-  if (await s.rateLimits.consumeMailRequest("resendVerification", email, meta.ip)) {
+  if (await s.rateLimits.consumeMailRequest("resendVerification", email, meta)) {
     await enqueueMail(s.db, { kind: "verify-email", to: email });
     s.mail.kickSoon();
   }

@@ -1,5 +1,8 @@
 // The audit log: who changed what, when. Written in the transaction of the
 // change itself, so a change and its entry exist together or not at all.
+// Actors are named by id, by the email address their login had at that
+// moment (read in the same transaction) and by their name, which they chose
+// themselves: a name alone could pass for someone else's.
 import type { Db } from "../db/client";
 import { auditEntrySelect, type UserFlagsRow } from "../db/selects";
 import { may } from "@/shared/permissions";
@@ -7,7 +10,7 @@ import { notPermitted } from "./access-errors";
 import type { Services } from "./context";
 import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
 
-type Tx = Pick<Db, "auditEntry">;
+type Tx = Pick<Db, "auditEntry" | "login">;
 
 export type AuditAction =
   | "setFlag"
@@ -30,10 +33,16 @@ export type AuditInput = {
 
 export async function audit(tx: Tx, entries: AuditInput[]): Promise<void> {
   if (!entries.length) return;
+  const actorIds = [...new Set(entries.flatMap((e) => (e.actor.id ? [e.actor.id] : [])))];
+  const logins = actorIds.length
+    ? await tx.login.findMany({ where: { userId: { in: actorIds } }, select: { userId: true, email: true } })
+    : [];
+  const emails = new Map(logins.map((login) => [login.userId, login.email]));
   await tx.auditEntry.createMany({
     data: entries.map((e) => ({
       actorId: e.actor.id,
       actorLabel: e.actor.name,
+      actorEmail: e.actor.id ? (emails.get(e.actor.id) ?? null) : null,
       targetId: e.target?.id ?? null,
       targetLabel: e.target?.label ?? null,
       action: e.action,
@@ -46,7 +55,8 @@ export async function audit(tx: Tx, entries: AuditInput[]): Promise<void> {
 
 export type AuditEntryView = {
   id: string;
-  actor: { id: string | null; label: string };
+  /** label: the actor's name then; email: their address then (null for the command line). */
+  actor: { id: string | null; label: string; email: string | null };
   target: { id: string | null; label: string | null };
   action: string;
   field: string | null;
@@ -80,7 +90,7 @@ export async function listAudit(
   return {
     items: page.map((r) => ({
       id: r.id,
-      actor: { id: r.actorId, label: r.actorLabel },
+      actor: { id: r.actorId, label: r.actorLabel, email: r.actorEmail },
       target: { id: r.targetId, label: r.targetLabel },
       action: r.action,
       field: r.field,

@@ -4,13 +4,17 @@ import { createDb, type Db } from "../db/client";
 import { RateLimits } from "../auth/rate-limits";
 import { MailDelivery } from "../mail/outbox";
 import { serverSecret } from "../db/server-secrets";
+import type { Logger } from "../logger";
 import { composeQueuedMail } from "./queued-mail";
+import { noteLimitReached, SecurityEvents } from "./security-events";
 
 export type Services = {
   db: Db;
   config: Config;
   rateLimits: RateLimits;
   mail: MailDelivery;
+  /** Security events: log lines and rows for admins (services/security-events.ts). */
+  securityEvents: SecurityEvents;
   /** The key that signs device cookies (auth/device-cookie.ts), read from the database once. */
   deviceKey: () => Promise<Buffer>;
 };
@@ -24,13 +28,15 @@ export type RequestMeta = { ip: string | null; userAgent: string | null; deviceC
 export function createServices(
   config: Config,
   db: Db = createDb(config.DATABASE_URL),
-  options: { mailSendTimeoutMs?: number } = {},
+  options: { mailSendTimeoutMs?: number; logger?: Logger } = {},
 ): Services {
   let deviceKey: Promise<Buffer> | undefined;
+  const securityEvents = new SecurityEvents(db, options.logger);
   return {
     db,
     config,
-    rateLimits: new RateLimits(db),
+    securityEvents,
+    rateLimits: new RateLimits(db, (reached) => noteLimitReached(securityEvents, reached)),
     mail: new MailDelivery(db, config, (row) => composeQueuedMail(db, config, row), options.mailSendTimeoutMs),
     deviceKey: () => {
       deviceKey ??= serverSecret(db, "device-cookie");

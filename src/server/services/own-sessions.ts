@@ -1,7 +1,7 @@
 // A user's own sessions: where they are logged in, and logging out of them.
 import Bowser from "bowser";
 import { AppError } from "../app-error";
-import type { Services } from "./context";
+import type { RequestMeta, Services } from "./context";
 import type { ValidSession } from "./sessions";
 
 /** A readable device from a user agent, e.g. "Firefox on Windows (desktop)". */
@@ -36,14 +36,17 @@ const sessionNotFound = () =>
   new AppError("NOT_FOUND", "SESSION_NOT_FOUND", "You have no session with this id.");
 
 /** Ends one of the caller's own sessions; another user's id is not found. */
-export async function revokeOwnSession(s: Services, current: ValidSession, id: string): Promise<{ ok: true }> {
+export async function revokeOwnSession(s: Services, current: ValidSession, id: string, meta: RequestMeta): Promise<{ ok: true }> {
   const { count } = await s.db.session.deleteMany({ where: { id, userId: current.userId } });
   if (count === 0) throw sessionNotFound();
+  s.securityEvents.note({ type: "session.revoked", userId: current.userId, client: meta, details: { scope: "one", sessionId: id, count } });
   return { ok: true };
 }
 
 /** Ends every session of the caller but this one. */
-export async function revokeOtherSessions(s: Services, current: ValidSession): Promise<{ revoked: number }> {
+export async function revokeOtherSessions(s: Services, current: ValidSession, meta: RequestMeta): Promise<{ revoked: number }> {
   const { count } = await s.db.session.deleteMany({ where: { userId: current.userId, id: { not: current.id } } });
+  // Only when something ended: pressing the button again and again writes nothing.
+  if (count) s.securityEvents.note({ type: "session.revoked", userId: current.userId, client: meta, details: { scope: "others", count } });
   return { revoked: count };
 }

@@ -22,12 +22,15 @@ const PURPOSE = "reset-password" as const;
  * address": the same work for every address. The worker looks the address
  * up, mints the link and sends it, or drops the request when the address has
  * no account (services/queued-mail.ts). Past the address's limit nothing is
- * recorded, and the answer is the same.
+ * recorded, and the answer is the same. The security event is only noted:
+ * the address is looked up off the request path, and dropped when no account
+ * holds it.
  */
 export async function requestPasswordReset(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
-  if (await s.rateLimits.consumeMailRequest("passwordReset", email, meta.ip)) {
+  if (await s.rateLimits.consumeMailRequest("passwordReset", email, meta)) {
     await enqueueMail(s.db, { kind: "reset-password", to: email });
     s.mail.kickSoon();
+    s.securityEvents.note({ type: "password_reset.requested", email, client: meta });
   }
   return { ok: true };
 }
@@ -56,7 +59,7 @@ export async function previewResetLink(s: Services, token: unknown): Promise<Mai
  * mailbox. A take-back link (sent to the old address when a change was
  * confirmed) first moves the login back to that address.
  */
-export async function resetPassword(s: Services, token: string, password: string, meta?: RequestMeta): Promise<{ ok: true }> {
+export async function resetPassword(s: Services, token: string, password: string, meta: RequestMeta): Promise<{ ok: true }> {
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
@@ -91,8 +94,12 @@ export async function resetPassword(s: Services, token: string, password: string
       throw error;
     }
     await tx.login.updateMany({ where: { userId: row.userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
-    await tx.session.deleteMany({ where: { userId: row.userId } });
+    const { count: sessionsEnded } = await tx.session.deleteMany({ where: { userId: row.userId } });
     await enqueueMail(tx, { kind: "password-changed", to: row.email, userId: row.userId });
+    await s.securityEvents.record(
+      { type: "password_reset.completed", userId: row.userId, email: row.email, client: meta, details: { sessionsEnded, takeBack } },
+      tx,
+    );
   });
   // The mailbox's owner proved who they are: failures others caused against the address are forgotten.
   await s.rateLimits.forgetAccountFailures(row.email);

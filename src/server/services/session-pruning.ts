@@ -1,9 +1,12 @@
 // Expired sessions are deleted when presented; this removes the ones nobody
 // presents again (a closed laptop, a cleared browser), so the table holds
-// live sessions only. Runs in the server entry, beside the mail worker.
+// live sessions only. Runs in the server entry, beside the mail worker, with
+// the other hourly pruning: spent rate-limit counters, old security events.
+import type { Config } from "@/env";
 import type { Db } from "../db/client";
 import { logger } from "../logger";
 import { pruneRateLimits } from "../db/rate-limit-store";
+import { pruneSecurityEvents } from "./security-events";
 
 const PRUNE_EVERY_MS = 3600 * 1000;
 /** Rows per statement: on SQLite each statement holds the event loop. */
@@ -22,17 +25,20 @@ export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BAT
 }
 
 /**
- * Prunes at start and then hourly: expired sessions, and rate-limit counters
- * whose window ended an hour ago. A failed round (database away) waits for the next.
+ * Prunes at start and then hourly: expired sessions, rate-limit counters
+ * whose window ended an hour ago, and security events older than
+ * SECURITY_EVENT_RETENTION_DAYS. A failed round (database away) waits for the next.
  */
-export function startSessionPruning(db: Db): void {
+export function startSessionPruning(db: Db, config: Pick<Config, "SECURITY_EVENT_RETENTION_DAYS">): void {
   const round = async () => {
     try {
       const count = await pruneExpiredSessions(db);
       if (count) logger.info(`removed ${count} expired session(s)`);
       await pruneRateLimits(db);
+      const events = await pruneSecurityEvents(db, config.SECURITY_EVENT_RETENTION_DAYS);
+      if (events) logger.info(`removed ${events} security event(s) older than ${config.SECURITY_EVENT_RETENTION_DAYS} days`);
     } catch (error) {
-      logger.warn("pruning expired sessions failed; will retry", error);
+      logger.warn({ err: error }, "pruning expired sessions failed; will retry");
     }
   };
   void round();

@@ -59,7 +59,9 @@ const invalidCredentials = () =>
  * given back when it is right or could not be checked (the hashing queue was
  * full). `login` undefined: an unknown address, checked against a dummy hash
  * so it costs the same. A browser whose device cookie is trusted for the
- * account draws on its own budget instead (auth/device-cookie.ts).
+ * account draws on its own budget instead (auth/device-cookie.ts). A wrong
+ * password is a security event: a failed log-in, or (`purpose` "confirm", the
+ * current password of an account change) a failed confirmation.
  */
 export async function checkPassword(
   s: Services,
@@ -67,9 +69,10 @@ export async function checkPassword(
   login: { userId: string; passwordHash: string } | undefined,
   password: string,
   meta: RequestMeta,
+  purpose: "log-in" | "confirm" = "confirm",
 ): Promise<boolean> {
   const device = login && meta.deviceCookie ? trustedDevice(await s.deviceKey(), meta.deviceCookie, login) : null;
-  const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, device });
+  const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, userAgent: meta.userAgent, device });
   let ok: boolean;
   try {
     // A browser known to the account goes ahead of the hashing queue: a flood from elsewhere cannot starve it.
@@ -80,6 +83,15 @@ export async function checkPassword(
     throw error;
   }
   if (ok) await reservation.giveBack();
+  else {
+    // An unknown address is not stored or logged: it may be a mistyped password.
+    const knownDevice = device !== null;
+    s.securityEvents.note(
+      purpose === "log-in"
+        ? { type: "login.failed", userId: login?.userId, client: meta, details: { reason: login ? "wrong_password" : "unknown_address", knownDevice } }
+        : { type: "password.confirm_failed", userId: login?.userId, client: meta, details: { knownDevice } },
+    );
+  }
   return ok;
 }
 
@@ -92,7 +104,7 @@ export type LoggedIn = IssuedSession & {
 export async function logIn(s: Services, input: { email: string; password: string }, meta: RequestMeta): Promise<LoggedIn> {
   // The log-in path runs its statements on the driver (db/login-statements.ts).
   const login = await readLogIn(s.db, input.email);
-  if (!(await checkPassword(s, input.email, login, input.password, meta)) || !login) throw invalidCredentials();
+  if (!(await checkPassword(s, input.email, login, input.password, meta, "log-in")) || !login) throw invalidCredentials();
   // Hashes made with older parameters are upgraded while the password is at hand.
   let passwordHash = login.passwordHash;
   if (needsRehash(passwordHash)) {
@@ -100,6 +112,7 @@ export async function logIn(s: Services, input: { email: string; password: strin
     await s.db.login.updateMany({ where: { userId: login.userId, passwordHash: login.passwordHash }, data: { passwordHash } });
   }
   if (!login.verified) {
+    s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
     throw new AppError(
       "FORBIDDEN",
       "EMAIL_NOT_VERIFIED",
@@ -108,6 +121,7 @@ export async function logIn(s: Services, input: { email: string; password: strin
   }
   const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, login.userId, meta);
   await insertSession(s.db, row);
+  s.securityEvents.note({ type: "login.succeeded", userId: login.userId, client: meta, details: { sessionId: row.id } });
   const deviceCookie = deviceCookieAfterLogIn(await s.deviceKey(), s.config.APP_URL, meta.deviceCookie, {
     userId: login.userId,
     passwordHash,
@@ -159,9 +173,11 @@ export async function validateSessionOrClear(s: Services, token: string | null, 
   }
 }
 
-/** Revokes the session a token names, valid or expired. */
-export async function revokeSession(s: Services, token: string | null): Promise<void> {
+/** Revokes the session a token names, valid or expired (log-out). */
+export async function revokeSession(s: Services, token: string | null, meta: RequestMeta): Promise<void> {
   if (!token) throw sessionInvalid();
-  const { count } = await s.db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
-  if (count === 0) throw sessionInvalid();
+  const [ended] = await s.db.$queryRaw<{ id: string; userId: string }[]>`
+    DELETE FROM "Session" WHERE "tokenHash" = ${hashToken(token)} RETURNING "id", "userId"`;
+  if (!ended) throw sessionInvalid();
+  s.securityEvents.note({ type: "session.logged_out", userId: ended.userId, client: meta, details: { sessionId: ended.id } });
 }

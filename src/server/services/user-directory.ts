@@ -10,7 +10,7 @@ import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { deleteMailByAddress } from "../mail/outbox";
 import { AppError } from "../app-error";
 import { audit } from "./audit";
-import type { Services } from "./context";
+import type { RequestMeta, Services } from "./context";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 
@@ -86,8 +86,8 @@ export async function deleteUser(s: Services, callerId: string, userId: string):
   });
 }
 
-/** Logs a user out everywhere (admins). */
-export async function revokeUserSessions(s: Services, caller: UserFlagsRow, userId: string): Promise<{ revoked: number }> {
+/** Logs a user out everywhere (admins); an audit entry and, when sessions ended, a security event of the user's. */
+export async function revokeUserSessions(s: Services, caller: UserFlagsRow, userId: string, meta: RequestMeta): Promise<{ revoked: number }> {
   if (!may(caller, "revokeSessions")) throw notPermitted("revoke sessions");
   return s.db.$transaction(async (tx) => {
     const target = await tx.user.findUnique({ where: { id: userId }, select: { id: true, name: true, login: { select: { email: true } } } });
@@ -101,6 +101,12 @@ export async function revokeUserSessions(s: Services, caller: UserFlagsRow, user
         newValue: String(count),
       },
     ]);
+    if (count) {
+      await s.securityEvents.record(
+        { type: "session.revoked", userId, actorId: caller.id, client: meta, details: { scope: "all", count } },
+        tx,
+      );
+    }
     return { revoked: count };
   });
 }

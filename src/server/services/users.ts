@@ -114,7 +114,7 @@ export async function updateMe(
     assertAcceptablePassword(input.password.next, context, "password.next");
   }
   // Counted before the password is checked, like every limit.
-  if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail);
+  if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail, meta);
   if (currentPassword && (input.password || newEmail)) await confirmPassword(s, session.userId, currentPassword, meta);
   const passwordHash = input.password ? await hashPassword(input.password.next, { client: meta.ip ?? "" }) : undefined;
 
@@ -122,10 +122,11 @@ export async function updateMe(
     if (input.name !== undefined) await tx.user.update({ where: { id: session.userId }, data: { name: input.name } });
     if (passwordHash) {
       await tx.login.update({ where: { userId: session.userId }, data: { passwordHash } });
-      await tx.session.deleteMany({ where: { userId: session.userId, id: { not: session.id } } });
+      const { count } = await tx.session.deleteMany({ where: { userId: session.userId, id: { not: session.id } } });
       await voidUnusedLinks(tx, session.userId, "reset-password");
       await voidPendingEmail(tx, session.userId);
       await enqueueMail(tx, { kind: "password-changed", to: login.email, userId: session.userId });
+      await s.securityEvents.record({ type: "password.changed", userId: session.userId, client: meta, details: { sessionsEnded: count } }, tx);
     }
     if (newEmail) {
       // A pending change this replaces loses its link.
@@ -134,21 +135,25 @@ export async function updateMe(
       // The worker mints the link (or writes the in-use notice) and composes both mails (services/queued-mail.ts).
       await enqueueMail(tx, { kind: "confirm-new-email", to: newEmail, userId: session.userId });
       await enqueueMail(tx, { kind: "email-change-notice", to: login.email, userId: session.userId, params: { newEmail } });
+      await s.securityEvents.record({ type: "email_change.requested", userId: session.userId, email: newEmail, client: meta }, tx);
     }
   });
   if (passwordHash || newEmail) s.mail.kickSoon();
   return getMe(s, session.userId);
 }
 
-/** Drops a pending address change and its links (mail not yet sent for it is dropped by the worker). */
-async function voidPendingEmail(tx: Pick<Db, "login" | "emailVerificationToken">, userId: string): Promise<void> {
-  await tx.login.updateMany({ where: { userId, pendingEmail: { not: null } }, data: { pendingEmail: null } });
+/** Drops a pending address change and its links (mail not yet sent for it is dropped by the worker); whether one was pending. */
+async function voidPendingEmail(tx: Pick<Db, "login" | "emailVerificationToken">, userId: string): Promise<boolean> {
+  const { count } = await tx.login.updateMany({ where: { userId, pendingEmail: { not: null } }, data: { pendingEmail: null } });
   await voidUnusedLinks(tx, userId, "change-email");
+  return count > 0;
 }
 
 /** Cancels the caller's pending address change: the address is forgotten and its link stops working. */
-export async function cancelEmailChange(s: Services, userId: string): Promise<Me> {
-  await s.db.$transaction((tx) => voidPendingEmail(tx, userId));
+export async function cancelEmailChange(s: Services, userId: string, meta: RequestMeta): Promise<Me> {
+  await s.db.$transaction(async (tx) => {
+    if (await voidPendingEmail(tx, userId)) await s.securityEvents.record({ type: "email_change.cancelled", userId, client: meta }, tx);
+  });
   return getMe(s, userId);
 }
 

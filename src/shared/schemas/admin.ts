@@ -97,7 +97,7 @@ export const auditLogInput = z
 
 export const auditEntryView = z.object({
   id: z.string(),
-  actor: z.object({ id: z.string().nullable(), label: z.string() }),
+  actor: z.object({ id: z.string().nullable(), label: z.string(), email: z.string().nullable() }),
   target: z.object({ id: z.string().nullable(), label: z.string().nullable() }),
   action: z.string(),
   field: z.string().nullable(),
@@ -108,3 +108,23 @@ export const auditEntryView = z.object({
 export const auditLogOutput = z.object({ items: z.array(auditEntryView), nextCursor: z.string().nullable() });
 
 export const revokedOutput = z.object({ revoked: z.number() });
+
+export const securityEventsInput = z.object({ userId: userIdSchema, cursor: cursorSchema, limit: limitSchema(100, 20) });
+
+export const securityEventView = z.object({
+  id: z.string(),
+  /** One of SECURITY_EVENT_TYPES (src/shared/security-events.ts). */
+  type: z.string(),
+  createdAt: z.iso.datetime(),
+  /** The client address the request came from, and its browser in words ("Firefox on Linux (desktop)"). */
+  ip: z.string().nullable(),
+  device: z.string().nullable(),
+  /** The address concerned (a reset link's, an email change's), when there is one. */
+  email: z.string().nullable(),
+  /** Who acted, when it was someone else (an admin). */
+  actor: z.object({ id: z.string(), name: z.string(), email: z.string().nullable() }).nullable(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type SecurityEventView = z.infer<typeof securityEventView>;
+
+export const securityEventsOutput = z.object({ items: z.array(securityEventView), nextCursor: z.string().nullable() });

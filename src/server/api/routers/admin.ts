@@ -8,12 +8,15 @@ import {
   listUsersOutput,
   revokedOutput,
   revokeTeacherTokenInput,
+  securityEventsInput,
+  securityEventsOutput,
   setFlagsInput,
   userFlagsOutput,
   userIdInput,
 } from "@/shared/schemas/admin";
 import { okOutput } from "@/shared/schemas/account";
 import { listAudit } from "../../services/audit";
+import { listSecurityEvents } from "../../services/security-event-list";
 import { setFlags } from "../../services/user-flags";
 import { deleteUser, listUsers, revokeUserSessions } from "../../services/user-directory";
 import { issueTeacherToken, listTeacherTokens, revokeTeacherToken } from "../../services/teacher-tokens";
@@ -41,7 +44,7 @@ export const adminRouter = router({
   revokeSessions: authenticatedProcedure
     .input(userIdInput)
     .output(revokedOutput)
-    .mutation(({ ctx, input }) => revokeUserSessions(ctx.services, ctx.session.user, input.userId)),
+    .mutation(({ ctx, input }) => revokeUserSessions(ctx.services, ctx.session.user, input.userId, ctx.meta)),
 
   createTeacherToken: authenticatedProcedure
     .input(createTeacherTokenInput)
@@ -64,4 +67,9 @@ export const adminRouter = router({
     .input(auditLogInput)
     .output(auditLogOutput)
     .query(({ ctx, input }) => listAudit(ctx.services, ctx.session.user, input)),
+
+  securityEvents: authenticatedProcedure
+    .input(securityEventsInput)
+    .output(securityEventsOutput)
+    .query(({ ctx, input }) => listSecurityEvents(ctx.services, ctx.session.user, input)),
 });

@@ -23,7 +23,7 @@ export const sessionRouter = router({
 
   delete: publicProcedure.output(okOutput).mutation(async ({ ctx }) => {
     sessionCookie.clear(ctx);
-    await revokeSession(ctx.services, ctx.sessionToken);
+    await revokeSession(ctx.services, ctx.sessionToken, ctx.meta);
     return { ok: true as const };
   }),
 
@@ -32,9 +32,9 @@ export const sessionRouter = router({
   revoke: authenticatedProcedure
     .input(revokeSessionInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) => revokeOwnSession(ctx.services, ctx.session, input.id)),
+    .mutation(({ ctx, input }) => revokeOwnSession(ctx.services, ctx.session, input.id, ctx.meta)),
 
   revokeOthers: authenticatedProcedure
     .output(revokedOutput)
-    .mutation(({ ctx }) => revokeOtherSessions(ctx.services, ctx.session)),
+    .mutation(({ ctx }) => revokeOtherSessions(ctx.services, ctx.session, ctx.meta)),
 });

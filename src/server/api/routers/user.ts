@@ -53,7 +53,7 @@ export const userRouter = router({
 
   cancelEmailChange: authenticatedProcedure
     .output(meOutput)
-    .mutation(({ ctx }) => cancelEmailChange(ctx.services, ctx.session.userId)),
+    .mutation(({ ctx }) => cancelEmailChange(ctx.services, ctx.session.userId, ctx.meta)),
 
   delete: authenticatedProcedure
     .input(deleteUserInput)

@@ -1,0 +1,51 @@
+// admin.securityEvents: a user's recent security events, newest first, for
+// the dashboard's user panel (whoever may read the audit log: admins).
+import type { z } from "zod";
+import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
+import { securityEventSelect, type UserFlagsRow } from "../db/selects";
+import { may } from "@/shared/permissions";
+import type { SecurityEventDetails } from "@/shared/security-events";
+import type { SecurityEventView, securityEventsInput } from "@/shared/schemas/admin";
+import { notPermitted } from "./access-errors";
+import type { Services } from "./context";
+import { describeDevice } from "./own-sessions";
+
+export type SecurityEventsRequest = z.output<typeof securityEventsInput>;
+
+function detailsOf(json: string | null): SecurityEventDetails {
+  if (!json) return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as SecurityEventDetails) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** One keyset page of the user's events (an unknown user has none). */
+export async function listSecurityEvents(s: Services, caller: UserFlagsRow, input: SecurityEventsRequest) {
+  if (!may(caller, "viewSecurityEvents")) throw notPermitted("see security events");
+  const rows = await s.db.securityEvent.findMany({
+    where: { AND: [{ userId: input.userId }, keysetAfter(decodeCursor(input.cursor))] },
+    orderBy: KEYSET_ORDER,
+    take: input.limit + 1,
+    select: securityEventSelect,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(
+      (r): SecurityEventView => ({
+        id: r.id,
+        type: r.type,
+        createdAt: r.createdAt.toISOString(),
+        ip: r.ip,
+        device: r.userAgent ? describeDevice(r.userAgent) : null,
+        email: r.email,
+        actor: r.actor ? { id: r.actor.id, name: r.actor.name, email: r.actor.login?.email ?? null } : null,
+        details: detailsOf(r.details),
+      }),
+    ),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+  };
+}
