@@ -644,7 +644,7 @@ async function main() {
   const result = {
     date: new Date().toISOString(),
     db: DB_KIND,
-    postgres: postgres?.description,
+    postgres: postgres?.summary,
     machine: { cores: os.availableParallelism(), node: process.version },
     settings: { durationSeconds: DURATION, connections: CONNECTIONS, scaleUsers: SCALE_USERS },
     loads: { health, validate, infoSelf, infoOther, login, register, validateLarge },
@@ -729,7 +729,7 @@ function writeMarkdown(r: any, file: string) {
   const section = `<!-- bench:${r.db}:start -->
 ### ${r.db === "sqlite" ? "SQLite" : "PostgreSQL"} — ${r.date.slice(0, 16).replace("T", " ")} UTC
 
-${r.postgres ? `${r.postgres}.\n\n` : ""}${r.machine.cores} cores, Node ${r.machine.node}; autocannon ${r.settings.connections} connections × ${r.settings.durationSeconds} s per load; results in \`${file}\`.
+${r.postgres ? `Server: ${r.postgres}.\n\n` : ""}${r.machine.cores} cores, Node ${r.machine.node}; autocannon ${r.settings.connections} connections × ${r.settings.durationSeconds} s per load; results in \`${file}\`.
 
 | Target | Measured | Target | |
 | --- | --- | --- | --- |

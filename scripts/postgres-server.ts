@@ -170,8 +170,10 @@ export type PostgresServer = {
   url: string;
   /** Set when this run started the server. */
   embedded: EmbeddedPostgres | null;
-  /** One line saying which server is used. */
+  /** One line saying which server is used, and why. */
   description: string;
+  /** Which server, in a few words: "PostgreSQL 15.20 at 127.0.0.1:5432", "embedded PostgreSQL 18.4". */
+  summary: string;
   stop: () => Promise<void>;
 };
 
@@ -188,6 +190,7 @@ export async function findOrStartPostgres(wanted: { url: string; explicit: boole
       url: wanted.url,
       embedded: null,
       description: `PostgreSQL ${probe.version.split(" ")[0]} at ${shownUrl(wanted.url)}`,
+      summary: `PostgreSQL ${probe.version.split(" ")[0]} at ${new URL(wanted.url).host}`,
       stop: async () => undefined,
     };
   }
@@ -202,6 +205,7 @@ export async function findOrStartPostgres(wanted: { url: string; explicit: boole
     description:
       `embedded PostgreSQL ${embedded.version} at 127.0.0.1:${embedded.port} in ${embedded.dataDir}` +
       `${options.dataDir ? "" : " (removed after the run)"}; ${shownUrl(wanted.url)} ${why}`,
+    summary: `embedded PostgreSQL ${embedded.version}`,
     stop: embedded.stop,
   };
 }
