@@ -12,7 +12,7 @@ echo "== unit, API and database tests (SQLite and PostgreSQL)"
 npx vitest run
 
 echo "== browser for the browser tests"
-npx tsx scripts/chromium.ts
+npx tsx scripts/check-chromium.ts
 
 echo "== production build"
 npx next build > data/build.log 2>&1 || { cat data/build.log; exit 1; }
