@@ -29,7 +29,7 @@ export type Driver =
   | {
       kind: "sqlite";
       /** Runs synchronous work on the connection once no transaction is open on it (see TransactionGate). */
-      run: <T>(work: (connection: BetterSqlite3.Database) => T) => Promise<T>;
+      run: <T>(work: (connection: BetterSqlite3.Database) => T, options?: { bookkeeping?: boolean }) => Promise<T>;
     }
   | { kind: "postgres"; pool: pg.Pool };
 
@@ -95,6 +95,13 @@ type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
  * crash. "normal": the log is synced only at checkpoints; SQLite's
  * documentation says the last commits can then roll back (the file is never
  * corrupted). The cost of "full" is measured in docs/BENCHMARKS.md.
+ *
+ * With "full", bookkeeping writes on the driver (a rate-limit count, a new
+ * session: DriverStatement's `bookkeeping`) still commit as "normal": a log-in
+ * makes seven of them, and waiting for the disk seven times cost a log-in
+ * storm a fifth of its rate. The log is one file written in order, so the
+ * next "full" commit syncs them too: a crash can only lose such writes made
+ * since the last "full" commit, never one the app has confirmed.
  */
 export type SqliteSynchronous = "full" | "normal";
 
@@ -170,9 +177,18 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     drivers.set(db, {
       kind: "sqlite",
       // Prisma opens its connection on first use (and again after $disconnect).
-      run: async (work) => {
+      run: async (work, options) => {
         if (!adapter.connection) await client.$connect();
-        return adapter.gate.around(() => work(adapter.connection!));
+        return adapter.gate.around(() => {
+          const connection = adapter.connection!;
+          if (!options?.bookkeeping || adapter.synchronous === "normal") return work(connection);
+          connection.pragma("synchronous = NORMAL");
+          try {
+            return work(connection);
+          } finally {
+            connection.pragma("synchronous = FULL");
+          }
+        });
       },
     });
   } else {
