@@ -356,7 +356,7 @@ function registrationLoad(server: Server, name: string, duration = DURATION): Pr
 }
 
 type DurabilityRuns = Record<"full" | "normal", { login: Load[]; register: Load[]; commitMs: number }>;
-const ROUNDS = 4;
+const ROUNDS = 8;
 
 /**
  * Median time of one commit (a one-row insert, in WAL mode) with each
