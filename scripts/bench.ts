@@ -331,7 +331,8 @@ let registrations = 0;
  * per-address nor the per-client limit refuses them: each hashes a password
  * and commits a user, its login and a mail in one transaction.
  */
-function registrationLoad(server: Server, name: string, duration = DURATION): Promise<Load> {
+async function registrationLoad(server: Server, name: string, duration = DURATION): Promise<Load> {
+  await new Promise((r) => setTimeout(r, 1500)); // hashes the previous load left queued drain first
   return load(
     server,
     name,
@@ -429,13 +430,12 @@ async function sqliteDurabilityCost(passwordHash: string): Promise<DurabilityRun
   const commitMs = commitTimes();
   const runs: DurabilityRuns = { full: { login: [], register: [], commitMs: commitMs.full }, normal: { login: [], register: [], commitMs: commitMs.normal } };
   const seconds = Math.max(2, DURATION / 2);
-  // Before each burst, a pause: the hashes the last one left queued drain first.
+  // Before each storm, a pause: the hashes the last burst left queued drain first.
   const pause = () => new Promise((r) => setTimeout(r, 1500));
   for (let round = 0; round < ROUNDS; round++) {
     for (const setting of round % 2 ? [...settings].reverse() : settings) {
       await pause();
       runs[setting].login.push(await load(servers[setting], `log-in storm, synchronous = ${setting}`, storm, seconds));
-      await pause();
       runs[setting].register.push(await registrationLoad(servers[setting], `registrations, synchronous = ${setting}`, seconds));
     }
   }
