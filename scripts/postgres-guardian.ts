@@ -30,6 +30,8 @@ export type GuardianConfig = {
 const config = JSON.parse(process.argv[2] ?? "null") as GuardianConfig;
 const recentLog: string[] = [];
 let server: ChildProcess | null = null;
+/** initdb while it runs: stopped with the rest if the parent goes meanwhile. */
+let preparing: ChildProcess | null = null;
 let dataDir: string | null = null;
 let stopping = false;
 
@@ -56,6 +58,8 @@ function keepLog(chunk: Buffer) {
 function run(file: string, args: string[], user: ReturnType<typeof runAs>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { ...(user && { uid: user.uid, gid: user.gid }), env: { ...process.env, LC_ALL: "C" }, stdio: ["ignore", "pipe", "pipe"] });
+    preparing = child;
+    child.once("exit", () => (preparing = null));
     let output = "";
     child.stdout!.on("data", (c: Buffer) => (output += c));
     child.stderr!.on("data", (c: Buffer) => (output += c));
@@ -118,8 +122,10 @@ async function start() {
     if (stopping) return;
     fail(new Error(`PostgreSQL stopped by itself (${signal ?? code})${config.logFile ? `; its log: ${config.logFile}` : ""}`));
   });
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (!server) return; // it exited: fail() reports it
+    if (Date.now() > deadline) throw new Error("PostgreSQL did not answer within 60 s");
     const version = await answers(config.port);
     if (version) {
       process.stdout.write(`READY ${JSON.stringify({ port: config.port, dataDir, version, pid: server.pid })}\n`);
@@ -133,6 +139,7 @@ async function start() {
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  preparing?.kill("SIGKILL");
   const running = server;
   if (running) {
     const exited = new Promise((r) => running.once("exit", r));
