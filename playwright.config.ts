@@ -1,5 +1,5 @@
-import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumExecutable } from "./scripts/chromium";
 
 // Browser tests run the production build against a fresh SQLite database, with
 // the real Resend SDK pointed at a local capture server.
@@ -9,10 +9,9 @@ export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT ?? 3199);
 export const E2E_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_DATABASE_URL = "file:./data/e2e/app.db";
 
-// Debian's Chromium when present (offline machines); Playwright's own elsewhere.
-const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
+// CHROMIUM_PATH, else Debian's Chromium when present (offline machines), else Playwright's own.
 const launchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? systemChromium,
+  executablePath: chromiumExecutable(),
   args: [
     "--no-sandbox",
     "--disable-gpu",

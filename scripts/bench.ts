@@ -16,7 +16,9 @@ import { ARGON2_OPTIONS, hashPassword, hashPool } from "../src/server/auth/passw
 import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
 import { createDb, sqlitePath, type Db } from "../src/server/db/client";
 import { migrate } from "./migrate";
+import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
 import pg from "pg";
+import Database from "better-sqlite3";
 
 const { values: args } = parseArgs({
   options: {
@@ -34,7 +36,16 @@ const SCALE_USERS = Number(args["scale-users"]);
 const PORT = 3300;
 const METRICS_TOKEN = newSecretToken();
 const PASSWORD = "benchmark passphrase long enough";
-const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+/** The --db postgres server: TEST_POSTGRES_URL (or 127.0.0.1:5432) when it answers, else an embedded one (usePostgres). */
+let PG_ADMIN = "";
+let postgres: PostgresServer | null = null;
+
+async function usePostgres() {
+  const wanted = process.env.TEST_POSTGRES_URL;
+  postgres = await findOrStartPostgres({ url: wanted || DEFAULT_POSTGRES_URL, explicit: !!wanted });
+  PG_ADMIN = postgres.url;
+  console.log(`PostgreSQL: ${postgres.description}`);
+}
 
 /** The bench's databases: "small" (1k users) and "large" (the scale size). */
 function databaseUrl(name: "small" | "large"): string {
@@ -313,11 +324,152 @@ async function logInDuringFlood(server: Server, flood: boolean, seconds: number,
   };
 }
 
+let registrations = 0;
+
+/**
+ * Registrations of new addresses, each from a client address of its own
+ * (X-Forwarded-For; the server trusts one proxy), so that neither the
+ * per-address nor the per-client limit refuses them: each hashes a password
+ * and commits a user, its login and a mail in one transaction.
+ */
+async function registrationLoad(server: Server, name: string, duration = DURATION): Promise<Load> {
+  await new Promise((r) => setTimeout(r, 1500)); // hashes the previous load left queued drain first
+  return load(
+    server,
+    name,
+    {
+      url: "/api/trpc/user.register",
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req) => {
+            const n = ++registrations;
+            return {
+              ...req,
+              headers: { "content-type": "application/json", "x-forwarded-for": `172.${16 + ((n >> 16) & 15)}.${(n >> 8) & 255}.${n & 255}` },
+              body: JSON.stringify({ email: `new${n}-${process.pid}@bench.example`, password: PASSWORD, name: `New Pupil ${n}` }),
+            };
+          },
+        },
+      ],
+    },
+    duration,
+  );
+}
+
+type DurabilityRuns = Record<"full" | "normal", { login: Load[]; register: Load[]; commitMs: number }>;
+const ROUNDS = 8;
+
+/**
+ * Median time of one commit (a one-row insert, in WAL mode) with each
+ * setting, alternating, on this disk: what FULL adds to every commit, which
+ * the event loop waits out (SQLite's calls are synchronous).
+ */
+function commitTimes(): Record<"full" | "normal", number> {
+  const file = path.resolve("bench/tmp/commit-probe.db");
+  const times: Record<"full" | "normal", number[]> = { full: [], normal: [] };
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.exec("CREATE TABLE probe (id INTEGER PRIMARY KEY, body TEXT)");
+  const insert = db.prepare("INSERT INTO probe (body) VALUES (?)");
+  for (let round = 0; round < 6; round++) {
+    for (const setting of ["full", "normal"] as const) {
+      db.pragma(`synchronous = ${setting.toUpperCase()}`);
+      for (let i = 0; i < 100; i++) {
+        const t = performance.now();
+        insert.run("x".repeat(200));
+        times[setting].push(performance.now() - t);
+      }
+    }
+  }
+  db.close();
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+  const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! * 1000) / 1000;
+  return { full: median(times.full), normal: median(times.normal) };
+}
+
+/**
+ * What durable commits cost on SQLite: the log-in storm and registrations on
+ * two servers alike but for SQLITE_SYNCHRONOUS, in alternating bursts so
+ * that whatever else the machine does falls on both.
+ */
+async function sqliteDurabilityCost(passwordHash: string): Promise<DurabilityRuns> {
+  const settings = ["full", "normal"] as const;
+  const servers = {} as Record<(typeof settings)[number], Server>;
+  for (const [i, setting] of settings.entries()) {
+    const url = `file:${path.resolve(`bench/tmp/synchronous-${setting}.db`)}`;
+    await freshDatabase(url);
+    const db = createDb(url);
+    await db.user.create({
+      data: { name: "Bench student", login: { create: { email: "student@bench.example", passwordHash, emailVerifiedAt: new Date() } } },
+    });
+    await db.$disconnect();
+    servers[setting] = await startServer(url, PORT + 2 + i, { TRUST_PROXY: "1", SQLITE_SYNCHRONOUS: setting });
+  }
+  // One account logging in from many clients (a class at the start of a
+  // lesson): one client's 16 parallel attempts would pass its
+  // per-account-and-client budget of 10 points and be refused.
+  let logIns = 0;
+  const storm: Partial<autocannon.Options> = {
+    url: "/api/trpc/session.create",
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const n = ++logIns;
+          return {
+            ...req,
+            headers: { "content-type": "application/json", "x-forwarded-for": `100.64.${(n >> 8) & 255}.${n & 255}` },
+            body: JSON.stringify({ email: "student@bench.example", password: PASSWORD }),
+          };
+        },
+      },
+    ],
+  };
+  for (const setting of settings) await load(servers[setting], "warm-up", storm, 2);
+  const commitMs = commitTimes();
+  const runs: DurabilityRuns = { full: { login: [], register: [], commitMs: commitMs.full }, normal: { login: [], register: [], commitMs: commitMs.normal } };
+  const seconds = Math.max(2, DURATION / 2);
+  // Before each storm, a pause: the hashes the last burst left queued drain first.
+  const pause = () => new Promise((r) => setTimeout(r, 1500));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const setting of round % 2 ? [...settings].reverse() : settings) {
+      await pause();
+      runs[setting].login.push(await load(servers[setting], `log-in storm, synchronous = ${setting}`, storm, seconds));
+      runs[setting].register.push(await registrationLoad(servers[setting], `registrations, synchronous = ${setting}`, seconds));
+    }
+  }
+  for (const setting of settings) await stopServer(servers[setting]);
+  return runs;
+}
+
+function durabilityTable(d: DurabilityRuns | undefined): string {
+  if (!d) return "";
+  const mean = (xs: Load[], k: "exactRps" | "eventLoopP99") => xs.reduce((sum, x) => sum + x[k], 0) / xs.length;
+  const worst = (xs: Load[], k: "p99" | "non2xx") => Math.max(...xs.map((x) => x[k]));
+  const cells = (xs: Load[]) => `${Math.round(mean(xs, "exactRps"))} | ${worst(xs, "p99")} | ${Math.round(mean(xs, "eventLoopP99") * 10) / 10} | ${worst(xs, "non2xx")}`;
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  // The mean ratio, and its range over the rounds (each round ran both settings back to back).
+  const ratio = (k: "login" | "register") => {
+    const each = d.full[k].map((f, i) => f.exactRps / d.normal[k][i]!.exactRps);
+    return `${round3(mean(d.full[k], "exactRps") / mean(d.normal[k], "exactRps"))} (${round3(Math.min(...each))}–${round3(Math.max(...each))})`;
+  };
+  return `| SQLite commits (${d.full.login.length} alternating bursts each) | one commit, median ms | log-ins/s | p99 ms | event-loop p99 ms | non-2xx (worst burst) | registrations/s | p99 ms | event-loop p99 ms | non-2xx (worst burst) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| \`synchronous = FULL\` (the setting) | ${d.full.commitMs} | ${cells(d.full.login)} | ${cells(d.full.register)} |
+| \`synchronous = NORMAL\` | ${d.normal.commitMs} | ${cells(d.normal.login)} | ${cells(d.normal.register)} |
+| FULL ÷ NORMAL, per second (range over the rounds) | | ${ratio("login")} | | | | ${ratio("register")} | | | |
+
+`;
+}
+
 function argon2Bound(hashMs: number) {
   return os.availableParallelism() / (hashMs / 1000);
 }
 
 async function main() {
+  if (DB_KIND === "postgres") await usePostgres();
   if (!args["no-build"]) {
     console.log("building…");
     const build = spawnSync("npx", ["next", "build"], { stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -420,6 +572,7 @@ async function main() {
   for (const [name, p] of [["new browser", flooded], ["returning browser", floodedKnown]] as const) {
     console.log(`log-in during a flood (${p.floodRps} req/s), ${name}: p50 ${p.p50Ms} ms (alone ${quiet.p50Ms}), p95 ${p.p95Ms} ms, ${p.refused} of ${p.logIns + p.refused} answers OVERLOADED, logged in within ${p.untilInP95Ms} ms (p95)`);
   }
+  const register = await registrationLoad(app, "user.register (new addresses)");
   await stopServer(app);
   // Context, not a target: what this process alone gets from all cores at
   // once through the server's hashing pool (concurrent hashes slow each other
@@ -477,6 +630,7 @@ async function main() {
     headers: bearer("student"),
   });
   await stopServer(pair[1]);
+  const durability = DB_KIND === "sqlite" ? await sqliteDurabilityCost(passwordHash) : undefined;
 
   const bound = argon2Bound(hashMs);
   // Each log-in of the storm verifies one password, so the hashing threads'
@@ -491,9 +645,10 @@ async function main() {
   const result = {
     date: new Date().toISOString(),
     db: DB_KIND,
+    postgres: postgres?.summary,
     machine: { cores: os.availableParallelism(), node: process.version },
     settings: { durationSeconds: DURATION, connections: CONNECTIONS, scaleUsers: SCALE_USERS },
-    loads: { health, validate, infoSelf, infoOther, login, validateLarge },
+    loads: { health, validate, infoSelf, infoOther, login, register, validateLarge },
     argon2: {
       hashMs: Math.round(hashMs * 10) / 10,
       samplesMs: hashSamples.map((x) => Math.round(x * 10) / 10),
@@ -509,6 +664,8 @@ async function main() {
     stormCpuMsPerLogIn: perLogIn,
     // A legitimate log-in alone and during a flood of wrong guesses from thousands of addresses.
     logInDuringFlood: { quiet, flooded, floodedKnown },
+    // SQLite: the log-in storm and registrations with each commit setting (what durable commits cost).
+    durability,
     scale: { small, large },
     targets: {
       validateRps: { value: ratio(validate.exactRps, health.exactRps), target: ">= 0.70" },
@@ -573,7 +730,7 @@ function writeMarkdown(r: any, file: string) {
   const section = `<!-- bench:${r.db}:start -->
 ### ${r.db === "sqlite" ? "SQLite" : "PostgreSQL"} — ${r.date.slice(0, 16).replace("T", " ")} UTC
 
-${r.machine.cores} cores, Node ${r.machine.node}; autocannon ${r.settings.connections} connections × ${r.settings.durationSeconds} s per load; results in \`${file}\`.
+${r.postgres ? `Server: ${r.postgres}.\n\n` : ""}${r.machine.cores} cores, Node ${r.machine.node}; autocannon ${r.settings.connections} connections × ${r.settings.durationSeconds} s per load; results in \`${file}\`.
 
 | Target | Measured | Target | |
 | --- | --- | --- | --- |
@@ -596,7 +753,7 @@ ${row(`50-user page at ${r.settings.scaleUsers / 1000}k users, server time (ms)`
 | --- | --- | --- | --- | --- | --- |
 ${loads}
 
-${cpuTable(r.stormCpuMsPerLogIn, r.argon2.hashMs)}${floodTable(r.logInDuringFlood)}| Scale probe (median) | server ms at 1k | server ms at ${r.settings.scaleUsers / 1000}k | latency ms at 1k | latency ms at ${r.settings.scaleUsers / 1000}k |
+${cpuTable(r.stormCpuMsPerLogIn, r.argon2.hashMs)}${floodTable(r.logInDuringFlood)}${durabilityTable(r.durability)}| Scale probe (median) | server ms at 1k | server ms at ${r.settings.scaleUsers / 1000}k | latency ms at 1k | latency ms at ${r.settings.scaleUsers / 1000}k |
 | --- | --- | --- | --- | --- |
 ${scale}
 <!-- bench:${r.db}:end -->`;
@@ -615,6 +772,7 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => {
+  .finally(async () => {
     for (const child of running) child.kill("SIGTERM");
+    await postgres?.stop();
   });

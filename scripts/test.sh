@@ -11,6 +11,9 @@ npx tsc --noEmit -p .
 echo "== unit, API and database tests (SQLite and PostgreSQL)"
 npx vitest run
 
+echo "== browser for the browser tests"
+npx tsx scripts/check-chromium.ts
+
 echo "== production build"
 npx next build > data/build.log 2>&1 || { cat data/build.log; exit 1; }
 

@@ -33,6 +33,8 @@ export const configSchema = z.object({
   /** Unset: /api/metrics does not exist. Long enough not to be guessed. */
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, { message: "must be at least 32 characters" }).optional()),
   SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, integer(1, 31 * 24 * 3600).default(10800)),
+  /** How SQLite commits (db/client.ts): "full" waits for the disk, so a confirmed change survives a power cut. */
+  SQLITE_SYNCHRONOUS: z.preprocess(emptyAsUndefined, z.enum(["full", "normal"]).default("full")),
   /** How many reverse-proxy hops in front of the app to trust for X-Forwarded-For (0: none). */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, integer(0, 10).default(0)),
   RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),

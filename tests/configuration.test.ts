@@ -30,6 +30,7 @@ describe("configuration", () => {
     ["NODE_ENV", "staging"],
     ["METRICS_TOKEN", "short-token"],
     ["HOST", "http://example.org"],
+    ["SQLITE_SYNCHRONOUS", "off"],
   ])("refuses %s=%s, naming the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}:`));

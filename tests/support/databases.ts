@@ -5,13 +5,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 import { createDb, type Db } from "@/server/db/client";
 
 export type TestDbKind = "sqlite" | "postgres";
 
 export const TEST_DIR = path.resolve("data/test");
 export const SQLITE_TEMPLATE = path.join(TEST_DIR, "template.db");
-export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 /**
  * PostgreSQL names are tagged with this checkout's folder, so that two
  * checkouts testing at once on one server never drop each other's databases.
@@ -24,14 +24,28 @@ export function testDbKind(): TestDbKind {
   return process.env.TEST_DB === "postgres" ? "postgres" : "sqlite";
 }
 
-export function pgUrl(database: string): string {
-  const url = new URL(PG_ADMIN_URL);
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The PostgreSQL server of this run, as tests/global-setup.ts chose it (a running one or an embedded one). */
+    postgresAdminUrl: string;
+  }
+}
+
+/** In a test worker: where the postgres project's databases live. */
+export function pgAdminUrl(): string {
+  const url = inject("postgresAdminUrl");
+  if (!url) throw new Error("no PostgreSQL server was provided by tests/global-setup.ts (only the postgres project has one)");
+  return url;
+}
+
+export function pgUrl(database: string, adminUrl = pgAdminUrl()): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
 }
 
-export async function pgAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
+export async function pgAdmin<T>(fn: (client: pg.Client) => Promise<T>, adminUrl = pgAdminUrl()): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     return await fn(client);

@@ -29,7 +29,7 @@ export type Driver =
   | {
       kind: "sqlite";
       /** Runs synchronous work on the connection once no transaction is open on it (see TransactionGate). */
-      run: <T>(work: (connection: BetterSqlite3.Database) => T) => Promise<T>;
+      run: <T>(work: (connection: BetterSqlite3.Database) => T, options?: { bookkeeping?: boolean }) => Promise<T>;
     }
   | { kind: "postgres"; pool: pg.Pool };
 
@@ -95,15 +95,46 @@ class TransactionGate {
 type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
 
+/**
+ * How SQLite commits. "full": a commit returns once the write-ahead log is on
+ * disk, so a confirmed change survives a power cut or an operating-system
+ * crash. "normal": the log is synced only at checkpoints; SQLite's
+ * documentation says the last commits can then roll back (the file is never
+ * corrupted). The cost of "full" is measured in docs/BENCHMARKS.md.
+ *
+ * With "full", bookkeeping writes on the driver (a rate-limit count, a new
+ * session: DriverStatement's `bookkeeping`) still commit as "normal": a log-in
+ * makes seven of them, and waiting for the disk seven times cost a log-in
+ * storm a fifth of its rate. The log is one file written in order, so the
+ * next "full" commit syncs them too: a crash can only lose such writes made
+ * since the last "full" commit, never one the app has confirmed.
+ */
+export type SqliteSynchronous = "full" | "normal";
+
+export type DbOptions = { sqliteSynchronous?: SqliteSynchronous };
+
 /** The SQLite adapter, keeping hold of its connection and passing every statement through the gate. */
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   connection: BetterSqlite3.Database | null = null;
   readonly gate = new TransactionGate();
+  synchronous: SqliteSynchronous = "full";
 
   override async connect() {
     const adapter = await super.connect();
     const gate = this.gate;
     this.connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    // Set on every connection, before its first statement (also one opened
+    // again after $disconnect): synchronous belongs to the connection, and
+    // better-sqlite3 builds SQLite with NORMAL as the default for WAL.
+    // WAL: readers never wait for the writer. A larger page cache keeps
+    // index lookups in memory as the tables grow.
+    try {
+      this.connection.pragma("journal_mode = WAL"); // once per file; a no-op after
+    } catch {
+      // Another process holds the file in a transaction: it is switched on a later start.
+    }
+    this.connection.pragma(`synchronous = ${this.synchronous.toUpperCase()}`);
+    this.connection.pragma("cache_size = -32000");
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       this.connection = null;
@@ -139,31 +170,33 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   }
 }
 
-export function createDb(url: string): Db {
+export function createDb(url: string, options: DbOptions = {}): Db {
   let db: Db;
   if (databaseKind(url) === "sqlite") {
     const file = sqlitePath(url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Wait up to 5 s for a lock held by another process (migrations, scripts).
     const adapter = new SqliteAdapterFactory({ url: `file:${file}`, timeout: 5000 });
+    adapter.synchronous = options.sqliteSynchronous ?? "full";
     const client = new SqliteClient({ adapter });
     db = client;
     drivers.set(db, {
       kind: "sqlite",
       // Prisma opens its connection on first use (and again after $disconnect).
-      run: async (work) => {
+      run: async (work, options) => {
         if (!adapter.connection) await client.$connect();
-        return adapter.gate.around(() => work(adapter.connection!));
+        return adapter.gate.around(() => {
+          const connection = adapter.connection!;
+          if (!options?.bookkeeping || adapter.synchronous === "normal") return work(connection);
+          connection.pragma("synchronous = NORMAL");
+          try {
+            return work(connection);
+          } finally {
+            connection.pragma("synchronous = FULL");
+          }
+        });
       },
     });
-    // WAL: readers never wait for the writer, and with synchronous = NORMAL a
-    // commit does not wait for fsync (a power cut may lose the last commits,
-    // never corrupt the file). Measured here: an insert 2.9 ms -> 0.2 ms,
-    // all of it on the event loop, since SQLite calls are synchronous.
-    // A larger page cache keeps index lookups in memory as the tables grow.
-    for (const pragma of ["journal_mode = WAL", "synchronous = NORMAL", "cache_size = -32000"]) {
-      void db.$queryRawUnsafe(`PRAGMA ${pragma}`).catch(() => undefined);
-    }
   } else {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
     // A connection dropped while idle (a restart, pg_terminate_backend) is

@@ -41,6 +41,12 @@ export class DriverStatement {
     readonly name: string,
     /** With "?" placeholders. */
     readonly sql: string,
+    /**
+     * A write whose loss in a power cut breaks no promise (a rate-limit
+     * count, a new session: its owner logs in again). On SQLite it does not
+     * wait for the disk; the next confirmed change syncs it (db/client.ts).
+     */
+    readonly options: { bookkeeping?: boolean } = {},
   ) {}
 
   /** Every row, as plain objects (DateTimes as ISO strings). */
@@ -50,7 +56,7 @@ export class DriverStatement {
       return driver.run((connection) => {
         const statement = this.sqlite(connection);
         return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as Row[];
-      });
+      }, this.options);
     }
     let text = pgText.get(this.sql);
     if (!text) pgText.set(this.sql, (text = numbered(this.sql)));

@@ -28,9 +28,11 @@ const READ_LOGIN = new DriverStatement(
   "login-read",
   `SELECT "userId", "passwordHash", "emailVerifiedAt" FROM "Login" WHERE "email" = ?`,
 );
+// Bookkeeping: a session lost in a power cut means logging in again.
 const INSERT_SESSION = new DriverStatement(
   "login-insert-session",
   `INSERT INTO "Session" (${sessionColumnList}) VALUES (${sessionColumns.map(() => "?").join(", ")})`,
+  { bookkeeping: true },
 );
 
 type RawLogin = { userId: string; passwordHash: string; emailVerifiedAt: string | null };

@@ -14,6 +14,7 @@ type Row = { points: number | bigint; expire: string | Date | null };
 // A live window is one whose expiry is unset or still ahead of now (?).
 const LIVE = `("RateLimit"."expire" IS NULL OR "RateLimit"."expire" > ?)`;
 
+// Bookkeeping: a count lost in a power cut gives back an attempt or two.
 const ADD = new DriverStatement(
   "rate-limit-add",
   `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES (?, ?, ?)
@@ -21,6 +22,7 @@ const ADD = new DriverStatement(
      "points" = CASE WHEN ${LIVE} THEN "RateLimit"."points" + ? ELSE excluded."points" END,
      "expire" = CASE WHEN ${LIVE} THEN "RateLimit"."expire" ELSE excluded."expire" END
    RETURNING "points", "expire"`,
+  { bookkeeping: true },
 );
 const SET = new DriverStatement(
   "rate-limit-set",

@@ -27,7 +27,7 @@ export type RequestMeta = { ip: string | null; userAgent: string | null; deviceC
 
 export function createServices(
   config: Config,
-  db: Db = createDb(config.DATABASE_URL),
+  db: Db = createDb(config.DATABASE_URL, { sqliteSynchronous: config.SQLITE_SYNCHRONOUS }),
   options: { mailSendTimeoutMs?: number; logger?: Logger } = {},
 ): Services {
   let deviceKey: Promise<Buffer> | undefined;
