@@ -58,3 +58,26 @@ test("log-in with a next that leads off-site lands on /account of this site", as
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(`${E2E_URL}/admin`);
 });
+
+test("before the page's script runs, forms cannot be sent (a password never lands in the address bar)", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    for (const [path, button] of [
+      ["/login", "Log in"],
+      ["/register", "Create account"],
+      ["/forgot-password", "Send reset link"],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByRole("button", { name: button })).toBeDisabled();
+    }
+    await page.goto("/login");
+    await page.getByLabel("Email address").fill("someone@school.example");
+    await page.getByLabel("Password").fill("a secret that must stay out of URLs");
+    await page.getByLabel("Password").press("Enter");
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(`${E2E_URL}/login`);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,6 +1,19 @@
 "use client";
-// Small form parts shared by the pages: a labelled field and an alert.
-import type { InputHTMLAttributes, ReactNode } from "react";
+// Small form parts shared by the pages: a labelled field, a submit button and an alert.
+import { useSyncExternalStore, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from "react";
+
+const noChanges = () => () => undefined;
+
+/**
+ * A form's submit button, disabled until the page's script has started: a
+ * form sent before then would go as a plain GET, putting what was typed (a
+ * password) into the address bar, the history and the server's logs. (A
+ * disabled default button also stops Enter from sending the form.)
+ */
+export function SubmitButton(props: Omit<ButtonHTMLAttributes<HTMLButtonElement>, "type">) {
+  const scripted = useSyncExternalStore(noChanges, () => true, () => false);
+  return <button {...props} type="submit" disabled={!scripted || props.disabled} />;
+}
 
 export function Field(
   props: {

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { resendVerificationInput } from "@/shared/schemas/account";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert, Field } from "@/components/form";
+import { Alert, Field, SubmitButton } from "@/components/form";
 
 /** Asks for a new verification link; the answer is the same whether or not the address is known. */
 export function ResendVerification(props: { email?: string }) {
@@ -36,9 +36,9 @@ export function ResendVerification(props: { email?: string }) {
         required
         error={error}
       />
-      <button className="button secondary block" type="submit" disabled={resend.isPending}>
+      <SubmitButton className="button secondary block" disabled={resend.isPending}>
         {resend.isPending ? "Sending…" : "Send a new link"}
-      </button>
+      </SubmitButton>
     </form>
   );
 }

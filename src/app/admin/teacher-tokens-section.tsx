@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { teacherTokenOptions } from "@/shared/schemas/teacher-token";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert, Field } from "@/components/form";
+import { Alert, Field, SubmitButton } from "@/components/form";
 
 const STATE_LABELS = { active: "Active", expired: "Expired", revoked: "Revoked", used: "Used up" } as const;
 
@@ -115,9 +115,9 @@ export function TeacherTokensSection() {
             />
           ) : null}
           <div>
-            <button className="button" type="submit" disabled={create.isPending}>
+            <SubmitButton className="button" disabled={create.isPending}>
               Create token
-            </button>
+            </SubmitButton>
           </div>
         </form>
         {create.error ? <Alert>{messageOf(create.error)}</Alert> : null}

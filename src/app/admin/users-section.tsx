@@ -4,7 +4,7 @@ import { FLAG_LABELS, FLAG_NAMES, flagDecisionReason, may, type Actor, type Flag
 import type { ListedUser } from "@/shared/schemas/admin";
 import { messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert } from "@/components/form";
+import { Alert, SubmitButton } from "@/components/form";
 import { UserPanel } from "./user-panel";
 
 const PAGE_SIZE = 25;
@@ -59,9 +59,9 @@ export function UsersSection(props: { viewer: Actor }) {
           Search users by name or email
         </label>
         <input id="user-search" name="query" type="search" placeholder="Search by name or email" defaultValue={query} />
-        <button className="button" type="submit">
+        <SubmitButton className="button">
           Search
-        </button>
+        </SubmitButton>
       </form>
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
       {list.error ? <Alert>{messageOf(list.error)}</Alert> : null}

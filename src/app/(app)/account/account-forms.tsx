@@ -8,7 +8,7 @@ import { PASSWORD_MIN } from "@/shared/schemas/fields";
 import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { passwordProblem } from "@/shared/password-rules";
-import { Alert, Field } from "@/components/form";
+import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
 
 type Errors = Record<string, string>;
@@ -60,9 +60,9 @@ export function NameForm(props: { me: Me }) {
       {update.success ? <Alert tone="success">{update.success}</Alert> : null}
       {update.generalError ? <Alert>{update.generalError}</Alert> : null}
       <Field label="Your name" name="name" defaultValue={props.me.name} maxLength={100} autoComplete="name" error={update.errors.name} />
-      <button className="button secondary" type="submit" disabled={update.pending}>
+      <SubmitButton className="button secondary" disabled={update.pending}>
         Save name
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -117,9 +117,9 @@ export function EmailForm(props: { me: Me }) {
         error={update.errors.currentPassword}
         hint="The address you log in and recover your account with changes only with your password."
       />
-      <button className="button secondary" type="submit" disabled={update.pending}>
+      <SubmitButton className="button secondary" disabled={update.pending}>
         Change email
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -158,9 +158,9 @@ export function PasswordForm(props: { me: Me }) {
       >
         <PasswordStrength password={next} context={context} fieldError={update.errors["password.next"]} />
       </Field>
-      <button className="button secondary" type="submit" disabled={update.pending}>
+      <SubmitButton className="button secondary" disabled={update.pending}>
         Change password
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -194,9 +194,9 @@ export function DeleteAccountForm() {
         <Alert>{appCodeOf(remove.error) === "WRONG_PASSWORD" ? "That password is not correct." : messageOf(remove.error)}</Alert>
       ) : null}
       <Field label="Type your password to confirm" name="password" type="password" autoComplete="current-password" error={error} />
-      <button className="button danger" type="submit" disabled={remove.isPending}>
+      <SubmitButton className="button danger" disabled={remove.isPending}>
         Delete account
-      </button>
+      </SubmitButton>
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { requestPasswordResetInput } from "@/shared/schemas/account";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert, Field } from "@/components/form";
+import { Alert, Field, SubmitButton } from "@/components/form";
 
 export function ForgotPasswordForm() {
   const [error, setError] = useState<string>();
@@ -39,9 +39,9 @@ export function ForgotPasswordForm() {
       <form onSubmit={onSubmit} noValidate>
         {request.error ? <Alert>{messageOf(request.error)}</Alert> : null}
         <Field label="Email address" name="email" type="email" autoComplete="email" required error={error} />
-        <button className="button block" type="submit" disabled={request.isPending}>
+        <SubmitButton className="button block" disabled={request.isPending}>
           Send reset link
-        </button>
+        </SubmitButton>
       </form>
       <p className="footer-links">
         Remembered it? <Link href="/login">Log in</Link>

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { createSessionInput } from "@/shared/schemas/session";
 import { appCodeOf, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert, Field } from "@/components/form";
+import { Alert, Field, SubmitButton } from "@/components/form";
 import { ResendVerification } from "../resend-verification";
 
 export function LoginForm(props: { next: string }) {
@@ -58,9 +58,9 @@ export function LoginForm(props: { next: string }) {
         <p className="hint right">
           <Link href="/forgot-password">Forgot your password?</Link>
         </p>
-        <button className="button block" type="submit" disabled={login.isPending || login.isSuccess}>
+        <SubmitButton className="button block" disabled={login.isPending || login.isSuccess}>
           {login.isPending ? "Logging in…" : "Log in"}
-        </button>
+        </SubmitButton>
       </form>
       {code === "EMAIL_NOT_VERIFIED" ? (
         <>

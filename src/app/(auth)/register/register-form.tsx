@@ -6,7 +6,7 @@ import { registerInput } from "@/shared/schemas/account";
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
 import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert, Field } from "@/components/form";
+import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
 import { ResendVerification } from "../resend-verification";
 
@@ -122,9 +122,9 @@ export function RegisterForm() {
           error={fieldErrors.teacherToken}
           hint="Teachers: paste the token from your invitation. Students leave this empty."
         />
-        <button className="button block" type="submit" disabled={register.isPending}>
+        <SubmitButton className="button block" disabled={register.isPending}>
           {register.isPending ? "Creating account…" : "Create account"}
-        </button>
+        </SubmitButton>
       </form>
       <p className="footer-links">
         Already have an account? <Link href="/login">Log in</Link>

@@ -6,7 +6,7 @@ import { PASSWORD_MIN } from "@/shared/schemas/fields";
 import { passwordProblem } from "@/shared/password-rules";
 import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert, Field } from "@/components/form";
+import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
 
 /**
@@ -110,9 +110,9 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
           <PasswordStrength password={password} context={context} fieldError={fieldError} />
         </Field>
         <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required />
-        <button className="button block" type="submit" disabled={reset.isPending}>
+        <SubmitButton className="button block" disabled={reset.isPending}>
           Set new password
-        </button>
+        </SubmitButton>
       </form>
     </section>
   );
