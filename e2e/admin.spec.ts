@@ -121,7 +121,8 @@ test("an admin sees a user's recent security events in the user panel, newest fi
   const studentEmail = freshEmail("events-student");
   const studentName = `Sol ${Date.now()}`;
 
-  // The student, in a browser of their own: logs out, mistypes the password, logs in and stays.
+  // The student, in a browser of their own: confirms the address (which logs in), logs out, mistypes the
+  // password, logs in and stays.
   const studentBrowser = await browser.newContext();
   const student = await studentBrowser.newPage();
   await registerVerifiedStudent(student, studentEmail, studentName);
@@ -144,13 +145,14 @@ test("an admin sees a user's recent security events in the user panel, newest fi
     /Logged in.*from 127\.0\.0\.1 · Chrome on Windows \(desktop\)/,
     /Log-in failed: wrong password.*from 127\.0\.0\.1/,
     /Logged out.*from 127\.0\.0\.1/,
+    /Logged in by opening a mailed link.*from 127\.0\.0\.1/,
   ]);
 
   // Ending the student's sessions shows at once, naming the admin by name and address.
   await panel.getByRole("button", { name: "Log out everywhere" }).click();
   await expect(panel.getByText("1 session ended.")).toBeVisible();
   await expect(events.first()).toHaveText(new RegExp(`Logged out everywhere \\(1 session ended\\).*by Eve Admin <${adminEmail.replace(/[.+]/g, "\\$&")}>`));
-  await expect(events).toHaveCount(4);
+  await expect(events).toHaveCount(5);
   await student.reload();
   await expect(student).toHaveURL(/\/login/);
   await studentBrowser.close();
