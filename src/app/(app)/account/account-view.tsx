@@ -2,16 +2,15 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { appCodeOf, messageOf } from "@/shared/error-message";
-import { FLAG_LABELS, type FlagName } from "@/shared/permissions";
+import { FLAG_LABELS, may, ROLE_FLAGS } from "@/shared/permissions";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
 import { DeleteAccountForm, EmailForm, NameForm, PasswordForm } from "./account-forms";
 import { SessionsSection } from "./sessions-section";
+import { sessionLifetimeSentence } from "./session-lifetime";
 
-/** The flags a person sees as their roles (report_spammer is the admins' to see). */
-const ROLE_FLAGS = ["teacher", "admin", "privilegedStudent"] as const satisfies readonly FlagName[];
-
-export function AccountView() {
+/** `sessionTtlSeconds`: how long a session lasts (SESSION_TTL_SECONDS), which the page states. */
+export function AccountView(props: { sessionTtlSeconds: number }) {
   const router = useRouter();
   const utils = api.useUtils();
   const [leaving, setLeaving] = useState(false);
@@ -54,7 +53,7 @@ export function AccountView() {
     <div className="account">
     <section className="card wide">
       <h1>Hello, {user.name}</h1>
-      <p className="lead">This is your account. You stay logged in for up to 3 hours.</p>
+      <p className="lead">This is your account. {sessionLifetimeSentence(props.sessionTtlSeconds)}</p>
       <dl className="details">
         <dt>Name</dt>
         <dd>{user.name}</dd>
@@ -83,7 +82,7 @@ export function AccountView() {
         <button className="button secondary" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
           {logout.isPending ? "Logging out…" : "Log out"}
         </button>
-        {user.teacher || user.admin ? (
+        {may(user, "viewUsers") ? (
           <a className="button" href="/admin">
             Admin dashboard
           </a>
