@@ -1,8 +1,7 @@
 // One home per limit (src/shared/policy.ts): the configuration takes its
 // defaults and bounds from it, and the pages and mails that state a limit
 // receive its value, so what they say is what the server enforces.
-import { createElement, type ReactElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/env";
 import { confirmNewEmailMail, emailChangedMail, resetPasswordMail, verifyEmailMail } from "@/server/mail/compose";
@@ -12,19 +11,13 @@ import { durationInWords } from "@/shared/duration-in-words";
 import { DAY, HOUR, LINK_LIFETIMES, RETENTION_DAYS, SESSION_LIFETIME, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { teacherTokenOptions } from "@/shared/schemas/teacher-token";
 import type { Me } from "@/shared/schemas/user";
-import { TRPCReactProvider } from "@/trpc/react";
 import AccountPage from "@/app/(app)/account/page";
 import { AccountSummary } from "@/app/(app)/account/account-summary";
 import { BrokenAddressLink } from "@/app/(auth)/verify/broken-address-link";
 import { ResetPasswordForm } from "@/app/(auth)/reset-password/reset-password-form";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
-
-/** A page's text as a browser would show it (tags dropped, spaces joined). */
-function textOf(element: ReactElement): string {
-  const html = renderToStaticMarkup(createElement(TRPCReactProvider, null, element));
-  return html.replace(/<[^>]+>/g, " ").replace(/&#x27;/g, "'").replace(/\s+/g, " ");
-}
+import { textOf } from "./support/render";
 
 const me = (flags: Partial<Pick<Me, "teacher" | "admin" | "privilegedStudent">> = {}): Me => ({
   id: "u1",
