@@ -31,7 +31,7 @@ async function main() {
     const created = await createTeacherToken(db, options);
     console.log(created.token);
     const binding = bindingLabel(created);
-    console.error(`Valid until ${created.expiresAt.toISOString()} for ${options.maxUses ?? 1} registration(s)${binding ? `, ${binding}` : ""}.`);
+    console.error(`Valid until ${created.expiresAt.toISOString()} for ${created.maxUses} registration(s)${binding ? `, ${binding}` : ""}.`);
   } finally {
     await db.$disconnect();
   }

@@ -2,11 +2,14 @@
 // a message naming the variable (see docs/configuration.md).
 import { z } from "zod";
 import { databaseKind, DEFAULT_DATABASE_URL } from "./server/db/database-url";
+import { RETENTION_DAYS, SESSION_LIFETIME, type Bounded } from "./shared/policy";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
 const integer = (min: number, max: number) =>
   z.coerce.number().int().min(min).max(max);
+
+const retentionDays = (days: Bounded) => integer(days.min, days.max).default(days.default);
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -32,16 +35,19 @@ export const configSchema = z.object({
   HOST: z.preprocess(emptyAsUndefined, z.string().regex(/^[^\s/]+$/, { message: "must be a host name or address" }).default("0.0.0.0")),
   /** Unset: /api/metrics does not exist. Long enough not to be guessed. */
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, { message: "must be at least 32 characters" }).optional()),
-  SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, integer(1, 31 * 24 * 3600).default(10800)),
+  SESSION_TTL_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    integer(SESSION_LIFETIME.minSeconds, SESSION_LIFETIME.maxSeconds).default(SESSION_LIFETIME.defaultSeconds),
+  ),
   /** How SQLite commits (db/client.ts): "full" waits for the disk, so a confirmed change survives a power cut. */
   SQLITE_SYNCHRONOUS: z.preprocess(emptyAsUndefined, z.enum(["full", "normal"]).default("full")),
   /** How many reverse-proxy hops in front of the app to trust for X-Forwarded-For (0: none). */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, integer(0, 10).default(0)),
   RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** Days a delivered mail's row (kind, recipient, time; no body) is kept before it is purged. */
-  MAIL_RETENTION_DAYS: z.preprocess(emptyAsUndefined, integer(1, 3650).default(30)),
+  MAIL_RETENTION_DAYS: z.preprocess(emptyAsUndefined, retentionDays(RETENTION_DAYS.mail)),
   /** Days a security event's row is kept before it is pruned (the log lines are the log's to keep). */
-  SECURITY_EVENT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, integer(1, 3650).default(90)),
+  SECURITY_EVENT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, retentionDays(RETENTION_DAYS.securityEvents)),
   RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: z.preprocess(
     emptyAsUndefined,

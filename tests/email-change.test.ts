@@ -4,7 +4,7 @@
 // gives the old address a way back, and the request is neither an oracle for
 // registered addresses nor a way to mail strangers at will.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { hashPool } from "@/server/auth/password";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { expectAppError } from "./support/expect-app-error";

@@ -1,6 +1,6 @@
 // The tRPC API over real HTTP with plain fetch, as any client would call it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { freshEmail, PASSWORD, seedUser } from "./support/accounts";
 import { expectAppError } from "./support/expect-app-error";

@@ -1,7 +1,7 @@
 // Limits and refusals that no other file pins down: shared failure budgets,
 // per-client limits, missing users, body sizes and input bounds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
 import { expectAppError } from "./support/expect-app-error";

@@ -2,7 +2,7 @@
 // (parallel guesses, batches), the hashing queue's bound, and device cookies
 // that keep the owner's own browser out of an attacker's lockout.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { hashPassword, hashPool } from "@/server/auth/password";
 import { HashPool, HashPoolFullError } from "@/server/auth/hash-pool";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";

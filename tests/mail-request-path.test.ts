@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onDriverOf, type Db } from "@/server/db/client";
 import type { Services } from "@/server/services/context";
-import { RateLimits, RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RateLimits } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";

@@ -3,9 +3,33 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import type { AppCode } from "@/shared/app-codes";
-import { PERMISSIONS } from "@/shared/permissions";
-import { permissionsMarkdownTable } from "@/shared/permissions-table";
+import {
+  byFlag,
+  CAPABILITIES,
+  canSetFlag,
+  FLAG_NAMES,
+  FLAG_RULES,
+  flagDecisionReason,
+  PERMISSIONS,
+  ROLE_FLAGS,
+  roleOf,
+  rolesInWords,
+  rolesThatMay,
+  type Actor,
+  type FlagRule,
+} from "@/shared/permissions";
+import { permissionsMarkdown } from "@/shared/permissions-doc";
+import { listedUser, listUsersInput, setFlagsInput, userFlagsOutput } from "@/shared/schemas/admin";
+import { flagsSchema, infoOutput, meOutput, permissionsOutput } from "@/shared/schemas/user";
+import { flagsSelect } from "@/server/db/selects";
+import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/seed-002-flags";
+import Forbidden from "@/app/forbidden";
+import { AdminDashboard } from "@/app/admin/admin-dashboard";
+import { AccountSummary } from "@/app/(app)/account/account-summary";
+import { TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import fs from "node:fs";
+import { createElement } from "react";
+import { textOf } from "./support/render";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { CALLER_KINDS, seedCast, snapshot, type Cast, type CallerKind } from "./support/roles";
 
@@ -188,6 +212,8 @@ describe("admin.setFlags", () => {
         () => cast.as(kind).admin.setFlags({ userId: cast.users[kind].id, reportSpammer: false }),
         "SELF_REPORT_SPAMMER",
       );
+      // The rule is told before the table's refusal of another flag in the same request.
+      await expectOutcome(() => cast.as(kind).admin.setFlags({ teacher: kind !== "admin", reportSpammer: true }), "SELF_REPORT_SPAMMER");
     },
   );
 
@@ -238,8 +264,8 @@ describe("admin-only procedures", () => {
 });
 
 describe("the permission table", () => {
-  it("docs/permissions.md shows exactly the table the code uses", () => {
-    expect(fs.readFileSync("docs/permissions.md", "utf8")).toContain(permissionsMarkdownTable());
+  it("docs/permissions.md is, in full, what the table and its rules generate (npm run docs:permissions)", () => {
+    expect(fs.readFileSync("docs/permissions.md", "utf8")).toBe(permissionsMarkdown());
   });
 
   it("students and privileged students may do nothing to others", () => {
@@ -247,5 +273,135 @@ describe("the permission table", () => {
       expect(PERMISSIONS[action].student).toBeUndefined();
       expect(PERMISSIONS[action].privilegedStudent).toBeUndefined();
     }
+  });
+});
+
+describe("the four flag names are written once (FLAG_NAMES)", () => {
+  const keys = (shape: object) => Object.keys(shape);
+
+  it("the Zod shapes are built from the list", () => {
+    expect(keys(setFlagsInput.shape)).toEqual(["userId", ...FLAG_NAMES]);
+    expect(keys(userFlagsOutput.shape)).toEqual(["userId", ...FLAG_NAMES]);
+    expect(keys(infoOutput.shape)).toEqual(["userId", "name", ...FLAG_NAMES]);
+    expect(keys(listedUser.shape)).toEqual(expect.arrayContaining([...FLAG_NAMES]));
+    expect(keys(listUsersInput.parse({ flags: byFlag(() => true) }).flags ?? {})).toEqual([...FLAG_NAMES]);
+    // A person's own roles: the flags that give one (not reportSpammer).
+    expect(keys(flagsSchema.shape)).toEqual([...ROLE_FLAGS]);
+    expect(keys(meOutput.shape)).toEqual(expect.arrayContaining([...ROLE_FLAGS]));
+    expect(keys(meOutput.shape)).not.toContain("reportSpammer");
+    expect(keys(permissionsOutput.shape.can.shape)).toEqual([...CAPABILITIES]);
+  });
+
+  it("the database field list is built from the list", () => {
+    expect(keys(flagsSelect)).toEqual(["id", "name", ...FLAG_NAMES]);
+  });
+
+  it("seed 002's fields are the flags in snake case, mapped both ways", () => {
+    const seedFields = ["teacher", "admin", "privileged_student", "report_spammer"];
+    expect(keys(infoFlagsShape)).toEqual(seedFields);
+    expect(keys(updateFlagsShape)).toEqual(seedFields);
+    expect(toInfoFlags({ teacher: false, admin: true, privilegedStudent: true, reportSpammer: true })).toEqual({
+      teacher: false,
+      admin: true,
+      privileged_student: true,
+      report_spammer: 1,
+    });
+    expect(fromUpdateFlags({ privileged_student: true, report_spammer: null })).toEqual({
+      teacher: undefined,
+      admin: undefined,
+      privilegedStudent: true,
+      reportSpammer: null,
+    });
+  });
+});
+
+describe("canSetFlag(actor, target, flag, value)", () => {
+  const actor = (id: string, role: "student" | "teacher" | "admin"): Actor => ({
+    id,
+    teacher: role === "teacher",
+    admin: role === "admin",
+    privilegedStudent: false,
+  });
+  const teacher = actor("t", "teacher");
+  const admin = actor("a", "admin");
+  const student = actor("s", "student");
+  /** The example a rule on the value is made for: one entry, beside the table. */
+  const teachersMaySetButNotUnset: FlagRule = {
+    appCode: "NOT_PERMITTED",
+    refuses: ({ actor, flag, value }) => flag === "privilegedStudent" && roleOf(actor) === "teacher" && !value,
+    says: "Teachers can give this but not take it away",
+    doc: "Teachers may set but not unset `privilegedStudent`.",
+  };
+
+  it("today a teacher may set and unset a student's privilegedStudent (docs/permissions.md)", () => {
+    expect(canSetFlag(teacher, student, "privilegedStudent", true)).toEqual({ allowed: true });
+    expect(canSetFlag(teacher, student, "privilegedStudent", false)).toEqual({ allowed: true });
+  });
+
+  it("a rule may depend on the value asked for: teachers may set but not unset privileged student", () => {
+    const rules = [...FLAG_RULES, teachersMaySetButNotUnset];
+    expect(canSetFlag(teacher, student, "privilegedStudent", true, rules)).toEqual({ allowed: true });
+    expect(canSetFlag(teacher, student, "privilegedStudent", false, rules)).toEqual({
+      allowed: false,
+      appCode: "NOT_PERMITTED",
+      reason: "Teachers can give this but not take it away",
+    });
+    expect(canSetFlag(admin, student, "privilegedStudent", false, rules)).toEqual({ allowed: true });
+    expect(canSetFlag(teacher, student, "reportSpammer", false, rules)).toEqual({ allowed: true });
+  });
+
+  it("nobody may change their own reportSpammer, whatever the value and the role: the rule comes before the table", () => {
+    for (const who of [student, teacher, admin]) {
+      for (const value of [true, false]) {
+        expect(canSetFlag(who, who, "reportSpammer", value)).toMatchObject({ allowed: false, appCode: "SELF_REPORT_SPAMMER" });
+      }
+    }
+  });
+
+  it("says why a control is disabled, from the table and the rules", () => {
+    expect(flagDecisionReason(teacher, admin, "privilegedStudent", true)).toBe("Teachers can change this only for students");
+    expect(flagDecisionReason(teacher, student, "teacher", true)).toBe("Only admins can change this");
+    expect(flagDecisionReason(student, teacher, "reportSpammer", true)).toBe("Only teachers and admins can change this");
+    expect(flagDecisionReason(admin, admin, "reportSpammer", false)).toBe("Nobody can change their own report-spammer flag");
+    expect(flagDecisionReason(admin, student, "teacher", true)).toBeNull();
+  });
+});
+
+describe("the pages ask the table", () => {
+  const person = (flags: Partial<Actor>) => ({
+    id: "u1",
+    name: "Pat",
+    email: "pat@school.example",
+    emailVerified: true,
+    pendingEmail: null,
+    createdAt: new Date(0).toISOString(),
+    teacher: false,
+    admin: false,
+    privilegedStudent: false,
+    ...flags,
+  });
+  const summary = (flags: Partial<Actor>) =>
+    textOf(createElement(AccountSummary, { user: person(flags), sessionTtlSeconds: 3600, loggingOut: false, onLogOut: () => undefined }));
+
+  it("the account page links to the dashboard exactly for the roles that may view users", () => {
+    expect(rolesThatMay("viewUsers")).toEqual(["teacher", "admin"]);
+    expect(summary({ teacher: true })).toContain("Admin dashboard");
+    expect(summary({ admin: true })).toContain("Admin dashboard");
+    expect(summary({ privilegedStudent: true })).not.toContain("Admin dashboard");
+    expect(summary({})).not.toContain("Admin dashboard");
+  });
+
+  it("the 403 page names the roles the table lets in", () => {
+    expect(textOf(createElement(Forbidden))).toContain(`The admin dashboard is for ${rolesInWords(rolesThatMay("viewUsers"))}.`);
+    expect(rolesInWords(rolesThatMay("viewUsers"))).toBe("teachers and admins");
+  });
+
+  it("the dashboard names the viewer's role as the table ranks it", () => {
+    const dashboard = (flags: Partial<Actor>) =>
+      textOf(createElement(AdminDashboard, { viewer: { ...person(flags), name: "Pat" }, tokenLimits: TEACHER_TOKEN_LIMITS }));
+    expect(dashboard({ teacher: true })).toContain("Signed in as Pat · Teacher");
+    expect(dashboard({ teacher: true, admin: true })).toContain("Signed in as Pat · Admin");
+    expect(dashboard({ teacher: true })).not.toContain("Teacher tokens");
+    expect(dashboard({ admin: true })).toContain("Teacher tokens");
   });
 });

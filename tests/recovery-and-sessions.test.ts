@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/server/auth/password";
 import { clientIp, PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
-import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { describeDevice } from "@/server/services/own-sessions";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { expectAppError } from "./support/expect-app-error";

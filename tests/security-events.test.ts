@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import { createLogger } from "@/server/logger";
 import { hashToken, newSecretToken } from "@/server/auth/secret-token";
 import { audit } from "@/server/services/audit";
-import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { hashPool } from "@/server/auth/password";
 import { pruneSecurityEvents, THROTTLE } from "@/server/services/security-events";
 import { createServices } from "@/server/services/context";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
-import { RATE_LIMITS } from "@/server/auth/rate-limits";
+import { RATE_LIMITS } from "@/shared/policy";
 import { pruneExpiredSessions } from "@/server/services/session-pruning";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { expectAppError } from "./support/expect-app-error";

@@ -1,18 +1,18 @@
 "use client";
 import { useState } from "react";
-import type { Actor } from "@/shared/permissions";
-import { may } from "@/shared/permissions";
+import { may, ROLE_LABELS, roleOf, type Actor } from "@/shared/permissions";
+import type { TeacherTokenLimits } from "@/shared/policy";
 import { UsersSection } from "./users-section";
 import { TeacherTokensSection } from "./teacher-tokens-section";
 import { AuditLogSection } from "./audit-log-section";
 
 type Tab = "users" | "tokens" | "audit";
 
-export function AdminDashboard(props: { viewer: Actor & { name: string } }) {
+export function AdminDashboard(props: { viewer: Actor & { name: string }; tokenLimits: TeacherTokenLimits }) {
   const { viewer } = props;
   const [tab, setTab] = useState<Tab>("users");
   const tabs: { id: Tab; label: string; shown: boolean }[] = [
-    { id: "users", label: "Users", shown: true },
+    { id: "users", label: "Users", shown: may(viewer, "viewUsers") },
     { id: "tokens", label: "Teacher tokens", shown: may(viewer, "manageTeacherTokens") },
     { id: "audit", label: "Audit log", shown: may(viewer, "viewAuditLog") },
   ];
@@ -22,7 +22,7 @@ export function AdminDashboard(props: { viewer: Actor & { name: string } }) {
         <div>
           <h1>Admin dashboard</h1>
           <p className="lead">
-            Signed in as {viewer.name} · {viewer.admin ? "Admin" : "Teacher"}
+            Signed in as {viewer.name} · {ROLE_LABELS[roleOf(viewer)]}
           </p>
         </div>
         <a className="button secondary" href="/account">
@@ -49,7 +49,7 @@ export function AdminDashboard(props: { viewer: Actor & { name: string } }) {
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === "users" ? <UsersSection viewer={viewer} /> : null}
-        {tab === "tokens" ? <TeacherTokensSection /> : null}
+        {tab === "tokens" ? <TeacherTokensSection limits={props.tokenLimits} /> : null}
         {tab === "audit" ? <AuditLogSection /> : null}
       </div>
     </div>

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { forbidden, redirect } from "next/navigation";
 import { pageSession } from "@/server/auth/page-session";
-import { may } from "@/shared/permissions";
+import { actorOf, may } from "@/shared/permissions";
+import { TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { AdminDashboard } from "./admin-dashboard";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,5 @@ export default async function AdminPage() {
   const session = await pageSession();
   if (!session) redirect("/login?next=/admin");
   if (!may(session.user, "viewUsers")) forbidden();
-  const { id, name, teacher, admin, privilegedStudent } = session.user;
-  return <AdminDashboard viewer={{ id, name, teacher, admin, privilegedStudent }} />;
+  return <AdminDashboard viewer={{ ...actorOf(session.user), name: session.user.name }} tokenLimits={TEACHER_TOKEN_LIMITS} />;
 }

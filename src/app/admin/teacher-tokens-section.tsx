@@ -1,5 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import type { TeacherTokenLimits } from "@/shared/policy";
 import { teacherTokenOptions } from "@/shared/schemas/teacher-token";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
@@ -21,7 +22,9 @@ function bindingText(t: { email: string | null; domain: string | null }): string
   return null;
 }
 
-export function TeacherTokensSection() {
+/** `limits`: the bounds and defaults of a new token (shared/policy.ts), which the form states. */
+export function TeacherTokensSection(props: { limits: TeacherTokenLimits }) {
+  const { limits } = props;
   const utils = api.useUtils();
   const tokens = api.admin.listTeacherTokens.useQuery();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -43,8 +46,8 @@ export function TeacherTokensSection() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const parsed = teacherTokenOptions.safeParse({
-      maxUses: Number(form.get("maxUses") || 1),
-      expiresInDays: Number(form.get("expiresInDays") || 14),
+      maxUses: Number(form.get("maxUses") || limits.maxUses.default),
+      expiresInDays: Number(form.get("expiresInDays") || limits.expiresInDays.default),
       note: String(form.get("note") ?? "") || undefined,
       email: binding === "email" ? String(form.get("email") ?? "") : undefined,
       domain: binding === "domain" ? String(form.get("domain") ?? "") : undefined,
@@ -70,9 +73,31 @@ export function TeacherTokensSection() {
         <p className="muted">Give the token to a teacher: registering with it makes them a verified teacher at once.</p>
         <form onSubmit={onCreate} noValidate className="token-form">
           <div className="inline-form">
-            <Field label="Uses" name="maxUses" type="number" min={1} max={1000} defaultValue={1} error={fieldErrors.maxUses} />
-            <Field label="Valid for (days)" name="expiresInDays" type="number" min={1} max={90} defaultValue={14} error={fieldErrors.expiresInDays} />
-            <Field label="Note (optional)" name="note" maxLength={200} placeholder="e.g. Science department" error={fieldErrors.note} />
+            <Field
+              label="Uses"
+              name="maxUses"
+              type="number"
+              min={limits.maxUses.min}
+              max={limits.maxUses.max}
+              defaultValue={limits.maxUses.default}
+              error={fieldErrors.maxUses}
+            />
+            <Field
+              label="Valid for (days)"
+              name="expiresInDays"
+              type="number"
+              min={limits.expiresInDays.min}
+              max={limits.expiresInDays.max}
+              defaultValue={limits.expiresInDays.default}
+              error={fieldErrors.expiresInDays}
+            />
+            <Field
+              label="Note (optional)"
+              name="note"
+              maxLength={limits.noteLength}
+              placeholder="e.g. Science department"
+              error={fieldErrors.note}
+            />
           </div>
           <fieldset className="choice-group">
             <legend>Who may register with it</legend>

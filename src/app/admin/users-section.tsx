@@ -78,7 +78,8 @@ export function UsersSection(props: { viewer: Actor }) {
             </div>
             <div className="flag-toggles">
               {FLAG_NAMES.map((flag) => {
-                const reason = flagDecisionReason(viewer, user, flag);
+                // What the switch would set: the rules may depend on the value.
+                const reason = flagDecisionReason(viewer, user, flag, !user[flag]);
                 const id = `flag-${user.id}-${flag}`;
                 return (
                   <div className={reason ? "flag-toggle disabled" : "flag-toggle"} key={flag}>

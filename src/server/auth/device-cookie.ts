@@ -12,9 +12,10 @@
 // school computers).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { parse, serialize } from "cookie";
+import { DAY, DEVICE_TRUST_DAYS } from "@/shared/policy";
 import { isHttps } from "./session-cookie";
 
-export const DEVICE_TRUST_DAYS = 180;
+const TRUST_SECONDS = DEVICE_TRUST_DAYS * DAY;
 const MAX_ENTRIES = 5;
 const MAX_COOKIE_LENGTH = 1500;
 
@@ -65,7 +66,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
  * entry for this account and its current password; null otherwise.
  */
 export function trustedDevice(key: Buffer, cookie: string | null, account: { userId: string; passwordHash: string }): string | null {
-  const oldest = nowSeconds() - DEVICE_TRUST_DAYS * 86_400;
+  const oldest = nowSeconds() - TRUST_SECONDS;
   for (const entry of parseEntries(cookie)) {
     if (entry.userId !== account.userId || entry.issued < oldest || entry.issued > nowSeconds() + 60) continue;
     if (sameMac(entry.mac, macOf(key, entry, account.passwordHash))) return entry.nonce;
@@ -89,7 +90,7 @@ export function deviceCookieAfterLogIn(
   const fresh = { userId: account.userId, issued, nonce: randomBytes(12).toString("base64url") };
   const entries = [
     { ...fresh, mac: macOf(key, fresh, account.passwordHash) },
-    ...parseEntries(cookie).filter((e) => e.userId !== account.userId && e.issued > issued - DEVICE_TRUST_DAYS * 86_400),
+    ...parseEntries(cookie).filter((e) => e.userId !== account.userId && e.issued > issued - TRUST_SECONDS),
   ].slice(0, MAX_ENTRIES);
   const value = entries.map((e) => `${e.userId}.${e.issued.toString(36)}.${e.nonce}.${e.mac}`).join("~");
   return serialize(deviceCookieName(appUrl), value, {
@@ -97,6 +98,6 @@ export function deviceCookieAfterLogIn(
     sameSite: "lax",
     path: "/",
     secure: isHttps(appUrl),
-    maxAge: DEVICE_TRUST_DAYS * 86_400,
+    maxAge: TRUST_SECONDS,
   });
 }

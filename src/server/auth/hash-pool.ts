@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Options } from "@node-rs/argon2";
+import { HASH_QUEUE_PER_CORE } from "@/shared/policy";
 
 export type HashJob =
   | { op: "hash"; password: string; options: Options }
@@ -72,10 +73,11 @@ export class HashPool {
      * Jobs that may wait beyond those the threads hold. Past it a job is
      * refused at once (HashPoolFullError): one flood of requests must not
      * queue hundreds of hashes in front of everybody else's log-in. Eight
-     * per core: a class of 16 logging in at once on 2 cores is served
-     * without refusals, and the last waits about 100 ms (13 ms a hash).
+     * per core (HASH_QUEUE_PER_CORE): a class of 16 logging in at once on 2
+     * cores is served without refusals, and the last waits about 100 ms
+     * (13 ms a hash).
      */
-    readonly maxWaiting = 8 * size,
+    readonly maxWaiting = HASH_QUEUE_PER_CORE * size,
   ) {}
 
   run<T>(job: HashJob, owner: JobOwner = {}): Promise<T> {

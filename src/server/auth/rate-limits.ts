@@ -1,38 +1,12 @@
 // Rate limits, counted in the database so that every app instance shares
 // them (rate-limiter-flexible over our own one-statement store,
-// db/rate-limit-store.ts).
+// db/rate-limit-store.ts). The budgets themselves are RATE_LIMITS in
+// shared/policy.ts.
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../app-error";
 import type { Db } from "../db/client";
 import { RateLimiterSql } from "../db/rate-limit-store";
-
-const MINUTE = 60;
-const HOUR = 3600;
-
-/** The limits, as data: docs/security.md, docs/errors.md and the tests read the same numbers. */
-export const RATE_LIMITS = {
-  // Password attempts (log-in, and the password checks of account changes).
-  // A client unknown to the account draws on three budgets: the account from
-  // this client, this client for any account, and the account from every
-  // unknown client (NIST SP 800-63B: at most 100 consecutive failures). A
-  // browser that has logged in to the account before (device-cookie.ts)
-  // draws on its own budget only, so failures from elsewhere never lock it out.
-  loginFailuresPerAccountAndClient: { points: 10, duration: 15 * MINUTE },
-  loginFailuresPerClient: { points: 100, duration: 15 * MINUTE },
-  loginFailuresPerAccount: { points: 100, duration: 24 * HOUR },
-  loginFailuresPerDevice: { points: 10, duration: 15 * MINUTE },
-  registerPerEmail: { points: 5, duration: HOUR },
-  registerPerIp: { points: 20, duration: HOUR },
-  resendVerificationPerEmail: { points: 5, duration: HOUR },
-  resendVerificationPerIp: { points: 20, duration: HOUR },
-  passwordResetPerEmail: { points: 5, duration: HOUR },
-  passwordResetPerIp: { points: 20, duration: HOUR },
-  // Email changes: each sends mail to an address the requester chose.
-  emailChangePerUser: { points: 5, duration: HOUR },
-  emailChangePerAddress: { points: 5, duration: 24 * HOUR },
-} as const;
-
-export type LimitName = keyof typeof RATE_LIMITS;
+import { DAY, RATE_LIMITS, type LimitName } from "@/shared/policy";
 
 /** Spent windows a process remembers having marked, at most. */
 const MARKS_REMEMBERED = 10_000;
@@ -82,7 +56,7 @@ export class RateLimits {
     this.limiters = Object.fromEntries(
       Object.entries(RATE_LIMITS).map(([name, limit]) => [name, new RateLimiterSql({ db, keyPrefix: name, ...limit })]),
     ) as Record<LimitName, RateLimiterSql>;
-    this.reachedMarks = new RateLimiterSql({ db, keyPrefix: "limitReached", points: 1, duration: 24 * HOUR });
+    this.reachedMarks = new RateLimiterSql({ db, keyPrefix: "limitReached", points: 1, duration: DAY });
   }
 
   /**

@@ -1,15 +1,13 @@
 // One field list per model: every query that returns data to a caller uses
 // these, so a password or token hash can never reach a response.
+import { byFlag, type FlagName } from "@/shared/permissions";
 import type { Prisma } from "./client";
 
-/** The flags that decide what a user may do. */
+/** The flags that decide what a user may do (FLAG_NAMES), with the user's id and name. */
 export const flagsSelect = {
   id: true,
   name: true,
-  teacher: true,
-  admin: true,
-  privilegedStudent: true,
-  reportSpammer: true,
+  ...byFlag(() => true as const),
 } satisfies Prisma.UserSelect;
 
 export type UserFlagsRow = Prisma.UserGetPayload<{ select: typeof flagsSelect }>;
@@ -22,17 +20,10 @@ export function flagsColumns(alias: string): string {
 }
 
 /** The flag columns as a raw statement returns them (SQLite gives 0 and 1). */
-export type RawFlags = { id: string; name: string } & Record<"teacher" | "admin" | "privilegedStudent" | "reportSpammer", boolean | number>;
+export type RawFlags = { id: string; name: string } & Record<FlagName, boolean | number>;
 
 export function flagsFromRaw(row: RawFlags): UserFlagsRow {
-  return {
-    id: row.id,
-    name: row.name,
-    teacher: Boolean(row.teacher),
-    admin: Boolean(row.admin),
-    privilegedStudent: Boolean(row.privilegedStudent),
-    reportSpammer: Boolean(row.reportSpammer),
-  };
+  return { id: row.id, name: row.name, ...byFlag((flag) => Boolean(row[flag])) };
 }
 
 /** A user as the account pages and user.get show them. */

@@ -3,6 +3,8 @@
 // {status: "error", error: {code, message}} with the HTTP status of the error.
 import { z } from "zod";
 import { APP_CODES } from "@/shared/app-codes";
+import { durationInWords } from "@/shared/duration-in-words";
+import { SESSION_LIFETIME } from "@/shared/policy";
 import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
 import { okOutput, registerInput, registerOutput } from "@/shared/schemas/account";
 import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
@@ -38,7 +40,7 @@ export const seed000Routes: JsonRoute[] = [
     method: "POST",
     path: "/session/create",
     summary: "Log in",
-    description: "Checks the credentials and sets the session cookie (HttpOnly, SameSite=Lax, 3 hours).",
+    description: `Checks the credentials and sets the session cookie (HttpOnly, SameSite=Lax), which lasts SESSION_TTL_SECONDS (${durationInWords(SESSION_LIFETIME.defaultSeconds)} unless configured).`,
     input: createSessionInput,
     output: success(sessionOutput),
     errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],

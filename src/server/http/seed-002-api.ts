@@ -12,6 +12,8 @@ import { logIn } from "../services/sessions";
 import { userInfo } from "../services/users";
 import { setFlags } from "../services/user-flags";
 import { route, type JsonRoute } from "./json-routes";
+import { fromUpdateFlags, infoFlagsShape, noInfoFlags, toInfoFlags, updateFlagsShape } from "./seed-002-flags";
+import { rolesInWords, rolesThatMay } from "@/shared/permissions";
 
 export const SEED_002_BASE = "/user";
 
@@ -30,13 +32,7 @@ function envelope<T extends Record<string, unknown>>(empty: T, shape: z.ZodRawSh
 
 const plain = envelope({}, {}, "Seed002Error");
 const withSession = envelope({ session: null }, { session: z.string().nullable() }, "Seed002SessionError");
-const flags = envelope(
-  { teacher: false, admin: false, privileged_student: false, report_spammer: 0 },
-  { teacher: z.boolean(), admin: z.boolean(), privileged_student: z.boolean(), report_spammer: z.number().int().min(0).max(1) },
-  "Seed002InfoError",
-);
-
-const nullableFlag = z.boolean().nullish();
+const flags = envelope(noInfoFlags, infoFlagsShape, "Seed002InfoError");
 
 export const seed002Routes: JsonRoute[] = [
   route({
@@ -90,18 +86,12 @@ export const seed002Routes: JsonRoute[] = [
     method: "POST",
     path: "/info",
     summary: "Flags of the session's owner or of another user (seed 002)",
-    description: "`user` null means the session's owner. report_spammer is 0 unless the caller is a teacher or admin.",
+    description: `\`user\` null means the session's owner. report_spammer is 0 unless the caller may see it (${rolesInWords(rolesThatMay("viewReportSpammer"))}).`,
     input: z.object({ session: sessionToken, user: userIdSchema.nullish() }),
     errors: ["VALIDATION_FAILED", "SESSION_INVALID", "NOT_PERMITTED", "USER_NOT_FOUND", "CROSS_SITE_REQUEST"],
     auth: "body",
     async handle(ctx) {
-      const info = await userInfo(ctx.services, ctx.session.user, ctx.input.user);
-      return {
-        teacher: info.teacher,
-        admin: info.admin,
-        privileged_student: info.privilegedStudent,
-        report_spammer: info.reportSpammer ? 1 : 0,
-      };
+      return toInfoFlags(await userInfo(ctx.services, ctx.session.user, ctx.input.user));
     },
   }),
   route({
@@ -110,14 +100,7 @@ export const seed002Routes: JsonRoute[] = [
     path: "/update",
     summary: "Change flags of a user (seed 002)",
     description: "Null leaves a flag as it is. Nobody may ever change their own report_spammer.",
-    input: z.object({
-      session: sessionToken,
-      user: userIdSchema.nullish(),
-      teacher: nullableFlag,
-      admin: nullableFlag,
-      privileged_student: nullableFlag,
-      report_spammer: nullableFlag,
-    }),
+    input: z.object({ session: sessionToken, user: userIdSchema.nullish(), ...updateFlagsShape }),
     errors: [
       "VALIDATION_FAILED",
       "SESSION_INVALID",
@@ -129,13 +112,7 @@ export const seed002Routes: JsonRoute[] = [
     ],
     auth: "body",
     async handle(ctx) {
-      await setFlags(ctx.services, ctx.session.userId, {
-        userId: ctx.input.user,
-        teacher: ctx.input.teacher,
-        admin: ctx.input.admin,
-        privilegedStudent: ctx.input.privileged_student,
-        reportSpammer: ctx.input.report_spammer,
-      });
+      await setFlags(ctx.services, ctx.session.userId, { userId: ctx.input.user, ...fromUpdateFlags(ctx.input) });
       return {};
     },
   }),

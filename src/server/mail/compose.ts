@@ -21,32 +21,35 @@ async function compose(subject: string, element: ReactElement): Promise<Composed
   return { subject, html, text: toPlainText(html) };
 }
 
-export function verifyEmailMail(name: string, link: string) {
-  return compose("Confirm your email address", createElement(VerifyEmail, { name, link }));
+export function verifyEmailMail(name: string, link: string, linkLifetimeSeconds: number) {
+  return compose("Confirm your email address", createElement(VerifyEmail, { name, link, linkLifetimeSeconds }));
 }
 
 export function registrationAttemptMail(name: string, loginLink: string) {
   return compose("Someone tried to register with your address", createElement(RegistrationAttempt, { name, loginLink }));
 }
 
-export function confirmNewEmailMail(link: string) {
-  return compose("Confirm your new email address", createElement(ConfirmNewEmail, { link }));
+export function confirmNewEmailMail(link: string, linkLifetimeSeconds: number) {
+  return compose("Confirm your new email address", createElement(ConfirmNewEmail, { link, linkLifetimeSeconds }));
 }
 
 export function emailAddressInUseMail(name: string) {
   return compose("Someone asked to use your address", createElement(EmailAddressInUse, { name }));
 }
 
-export function emailChangedMail(name: string, newEmail: string, revertLink: string, revertDays: number) {
-  return compose("Your account's email address was changed", createElement(EmailChanged, { name, newEmail, revertLink, revertDays }));
+export function emailChangedMail(name: string, newEmail: string, revertLink: string, linkLifetimeSeconds: number) {
+  return compose(
+    "Your account's email address was changed",
+    createElement(EmailChanged, { name, newEmail, revertLink, linkLifetimeSeconds }),
+  );
 }
 
 export function emailChangedNoticeMail(name: string, newEmail: string) {
   return compose("Your account's email address is being changed", createElement(EmailChangeNotice, { name, newEmail }));
 }
 
-export function resetPasswordMail(name: string, link: string) {
-  return compose("Choose a new password", createElement(ResetPassword, { name, link }));
+export function resetPasswordMail(name: string, link: string, linkLifetimeSeconds: number) {
+  return compose("Choose a new password", createElement(ResetPassword, { name, link, linkLifetimeSeconds }));
 }
 
 export function passwordChangedMail(name: string, appUrl: string) {

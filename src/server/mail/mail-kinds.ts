@@ -1,24 +1,30 @@
 // The mails the app sends, as data: what a request records for each (the
 // recipient, the user when known, the parameters only the request knows) and
-// how long the link in it lives. The request never composes a mail nor mints
-// its link: the outbox worker does both at delivery (services/queued-mail.ts).
-
-const HOUR = 3600 * 1000;
+// which kind of link it carries (its lifetime is LINK_LIFETIMES, in
+// shared/policy.ts). The request never composes a mail nor mints its link:
+// the outbox worker does both at delivery (services/queued-mail.ts).
+import { LINK_LIFETIMES, type LinkPurpose } from "@/shared/policy";
 
 export const MAIL_KINDS = {
-  "verify-email": { linkTtlMs: 24 * HOUR },
-  "registration-attempt": { linkTtlMs: null },
-  "confirm-new-email": { linkTtlMs: 24 * HOUR },
-  "email-change-notice": { linkTtlMs: null },
+  "verify-email": { link: "verify" },
+  "registration-attempt": { link: null },
+  "confirm-new-email": { link: "change-email" },
+  "email-change-notice": { link: null },
   // Composed instead of confirm-new-email when the new address has an account.
-  "email-address-in-use": { linkTtlMs: null },
+  "email-address-in-use": { link: null },
   // To the old address once the change is confirmed, with a link to undo it.
-  "email-changed": { linkTtlMs: 7 * 24 * HOUR },
-  "reset-password": { linkTtlMs: HOUR },
-  "password-changed": { linkTtlMs: null },
-} as const satisfies Record<string, { linkTtlMs: number | null }>;
+  "email-changed": { link: "revert-email" },
+  "reset-password": { link: "reset-password" },
+  "password-changed": { link: null },
+} as const satisfies Record<string, { link: LinkPurpose | null }>;
 
 export type MailKind = keyof typeof MAIL_KINDS;
+
+/** How long the link in a mail of this kind works, in milliseconds; null when it carries none. */
+export function linkTtlMs(kind: MailKind): number | null {
+  const purpose: LinkPurpose | null = MAIL_KINDS[kind].link;
+  return purpose ? LINK_LIFETIMES[purpose] * 1000 : null;
+}
 
 /**
  * A mail to queue. Without userId, a request by address: the worker looks the

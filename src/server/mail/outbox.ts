@@ -14,7 +14,7 @@ import { Resend } from "resend";
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
 import type { ComposedMail } from "./compose";
-import { MAIL_KINDS, type QueuedMail } from "./mail-kinds";
+import { linkTtlMs, type QueuedMail } from "./mail-kinds";
 import { logger } from "../logger";
 
 type Tx = Pick<Db, "outboxEmail">;
@@ -34,7 +34,7 @@ export const HANDLED_STATUSES = ["sent", "kept", "unsent"] as const;
 
 /** Records a mail to send, inside the caller's transaction. */
 export async function enqueueMail(tx: Tx, mail: QueuedMail): Promise<void> {
-  const ttl = MAIL_KINDS[mail.kind].linkTtlMs;
+  const ttl = linkTtlMs(mail.kind);
   await tx.outboxEmail.create({
     data: {
       kind: mail.kind,

@@ -5,7 +5,6 @@ import { AppError } from "../app-error";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken } from "../auth/secret-token";
-import { MAIL_KINDS } from "../mail/mail-kinds";
 import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
 import { emailTaken } from "./email-taken";
@@ -13,8 +12,6 @@ import type { RequestMeta, Services } from "./context";
 import { previewMailedLink, type MailedLinkPreview } from "./mailed-token";
 import { issueSession, type IssuedSession } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
-
-export const VERIFICATION_TTL_MS = MAIL_KINDS["verify-email"].linkTtlMs;
 
 /** What registration receives: the shared schema's output (trimmed, normalised). */
 export type RegisterRequest = z.output<typeof registerInput>;

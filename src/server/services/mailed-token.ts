@@ -2,19 +2,12 @@
 // password reset): only the token's hash is stored, with its purpose, address
 // and expiry. The outbox worker mints the link when it composes the mail
 // (services/queued-mail.ts), so no request handles a link token.
+import type { LinkPurpose } from "@/shared/policy";
 import { tokenSchema } from "@/shared/schemas/fields";
 import { hashToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
 
 type Tx = Pick<Db, "emailVerificationToken">;
-
-/**
- * verify: confirms the login's address; change-email: moves the login to the
- * new address it names; reset-password: sets a new password; revert-email:
- * sent to the old address when a change was confirmed, moves the login back
- * to it and sets a new password (taking the account back).
- */
-export type LinkPurpose = "verify" | "change-email" | "reset-password" | "revert-email";
 
 export type MailedToken = {
   token: string;

@@ -18,8 +18,9 @@ import {
   verifyEmailMail,
   type ComposedMail,
 } from "../mail/compose";
-import { isMailKind, MAIL_KINDS } from "../mail/mail-kinds";
-import { storeMailedToken, voidUnusedLinks, type LinkPurpose } from "./mailed-token";
+import { isMailKind } from "../mail/mail-kinds";
+import { LINK_LIFETIMES, type LinkPurpose } from "@/shared/policy";
+import { storeMailedToken, voidUnusedLinks } from "./mailed-token";
 
 export type QueuedRow = {
   id: string;
@@ -77,7 +78,7 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
     case "verify-email":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       if (who.emailVerified) return { drop: "the address is already confirmed" };
-      return withLink(db, row, who.userId, "verify", (token) => verifyEmailMail(who.name, link("/verify", token)));
+      return withLink(db, row, who.userId, "verify", (token, lifetime) => verifyEmailMail(who.name, link("/verify", token), lifetime));
     case "confirm-new-email": {
       // Only while this is still the pending address: a cancelled or replaced change sends nothing.
       if (who.pendingEmail !== row.to) return { drop: "the change was cancelled or replaced" };
@@ -85,21 +86,22 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       // requester was answered the same either way (no oracle).
       const holder = await db.login.findUnique({ where: { email: row.to }, select: { userId: true, user: { select: { name: true } } } });
       if (holder) return save(db, row, holder.userId, await emailAddressInUseMail(holder.user.name), "email-address-in-use");
-      return withLink(db, row, who.userId, "change-email", (token) => confirmNewEmailMail(link("/verify", token)));
+      return withLink(db, row, who.userId, "change-email", (token, lifetime) => confirmNewEmailMail(link("/verify", token), lifetime));
     }
     case "email-address-in-use":
       return { drop: "never queued: composed in place of confirm-new-email" };
     case "email-changed": {
       const newEmail = paramsOf(row).newEmail;
       if (typeof newEmail !== "string") return { drop: "no new address to name" };
-      const days = Math.round((MAIL_KINDS["email-changed"].linkTtlMs ?? 0) / 86_400_000);
-      return withLink(db, row, who.userId, "revert-email", (token) =>
-        emailChangedMail(who.name, newEmail, link("/reset-password", token), days),
+      return withLink(db, row, who.userId, "revert-email", (token, lifetime) =>
+        emailChangedMail(who.name, newEmail, link("/reset-password", token), lifetime),
       );
     }
     case "reset-password":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
-      return withLink(db, row, who.userId, "reset-password", (token) => resetPasswordMail(who.name, link("/reset-password", token)));
+      return withLink(db, row, who.userId, "reset-password", (token, lifetime) =>
+        resetPasswordMail(who.name, link("/reset-password", token), lifetime),
+      );
     case "registration-attempt":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       return save(db, row, who.userId, await registrationAttemptMail(who.name, `${config.APP_URL}/login`));
@@ -115,20 +117,21 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
 
 /**
  * Mints the mail's link and saves the composed mail in one transaction: the
- * token's hash exists exactly when a body carrying the token does.
+ * token's hash exists exactly when a body carrying the token does. The mail
+ * is told how long its link works (LINK_LIFETIMES), in seconds.
  */
 async function withLink(
   db: Db,
   row: QueuedRow,
   userId: string,
   purpose: LinkPurpose,
-  compose: (token: string) => Promise<ComposedMail>,
+  compose: (token: string, lifetimeSeconds: number) => Promise<ComposedMail>,
 ): Promise<ComposedMail> {
   const token = newSecretToken();
-  const mail = await compose(token);
-  const ttl = MAIL_KINDS[row.kind as keyof typeof MAIL_KINDS].linkTtlMs ?? 0;
+  const lifetime = LINK_LIFETIMES[purpose];
+  const mail = await compose(token, lifetime);
   // The link lives as long as it would have, sent at the request.
-  const expiresAt = row.expiresAt ?? new Date(row.createdAt.getTime() + ttl);
+  const expiresAt = row.expiresAt ?? new Date(row.createdAt.getTime() + lifetime * 1000);
   await db.$transaction(async (tx) => {
     // Only the newest address link confirms. Reset (and take-back) links
     // stay valid side by side, so that requests by someone else never void

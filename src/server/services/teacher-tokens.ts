@@ -7,6 +7,7 @@ import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
 import { teacherTokenSelect, type UserFlagsRow } from "../db/selects";
 import { may } from "@/shared/permissions";
+import { DAY, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { teacherTokenOptions, type TeacherTokenOptions } from "@/shared/schemas/teacher-token";
 import { audit } from "./audit";
 import type { Services } from "./context";
@@ -14,22 +15,22 @@ import { notPermitted } from "./access-errors";
 
 type Tx = Pick<Db, "teacherToken">;
 
-const TEACHER_TOKEN_DEFAULTS = { maxUses: 1, expiresInDays: 14 } as const;
-
 type TeacherTokenInput = { maxUses?: number; expiresInDays?: number; note?: string | null; email?: string | null; domain?: string | null };
 
 export async function createTeacherToken(
   db: Db,
   options: TeacherTokenInput & { createdById?: string | null },
-): Promise<{ id: string; token: string; expiresAt: Date; email: string | null; domain: string | null }> {
+): Promise<{ id: string; token: string; maxUses: number; expiresAt: Date; email: string | null; domain: string | null }> {
   // Parsed here too: whoever calls, the binding is stored normalised and never both.
   const { email, domain } = teacherTokenOptions.parse({ email: options.email, domain: options.domain });
   const token = newSecretToken();
-  const expiresAt = new Date(Date.now() + (options.expiresInDays ?? TEACHER_TOKEN_DEFAULTS.expiresInDays) * 86_400_000);
+  const days = options.expiresInDays ?? TEACHER_TOKEN_LIMITS.expiresInDays.default;
+  const maxUses = options.maxUses ?? TEACHER_TOKEN_LIMITS.maxUses.default;
+  const expiresAt = new Date(Date.now() + days * DAY * 1000);
   const row = await db.teacherToken.create({
     data: {
       tokenHash: hashToken(token),
-      maxUses: options.maxUses ?? TEACHER_TOKEN_DEFAULTS.maxUses,
+      maxUses,
       expiresAt,
       note: options.note ?? null,
       email: email ?? null,
@@ -38,7 +39,7 @@ export async function createTeacherToken(
     },
     select: { id: true },
   });
-  return { id: row.id, token, expiresAt, email: email ?? null, domain: domain ?? null };
+  return { id: row.id, token, maxUses, expiresAt, email: email ?? null, domain: domain ?? null };
 }
 
 export const teacherTokenInvalid = () =>
@@ -117,7 +118,7 @@ export async function issueTeacherToken(
       actor: caller,
       action: "createTeacherToken",
       field: created.id,
-      newValue: `${options.maxUses ?? TEACHER_TOKEN_DEFAULTS.maxUses} use(s) until ${created.expiresAt.toISOString()}${binding ? `, ${binding}` : ""}`,
+      newValue: `${created.maxUses} use(s) until ${created.expiresAt.toISOString()}${binding ? `, ${binding}` : ""}`,
     },
   ]);
   return created;

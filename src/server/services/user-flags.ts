@@ -5,7 +5,7 @@ import type { setFlagsInput } from "@/shared/schemas/admin";
 import { AppError } from "../app-error";
 import { flagsSelect, type UserFlagsRow } from "../db/selects";
 import { serializable } from "../db/serializable";
-import { canSetFlag, FLAG_ACTION, FLAG_NAMES, may } from "@/shared/permissions";
+import { byFlag, canSetFlag, FLAG_ACTION, FLAG_NAMES, may, type FlagDecision, type FlagName } from "@/shared/permissions";
 import { audit } from "./audit";
 import type { Services } from "./context";
 import { assertNotLastAdmin } from "./last-admin";
@@ -13,32 +13,38 @@ import { notPermitted, userNotFound } from "./access-errors";
 
 export type FlagChanges = z.output<typeof setFlagsInput>;
 
-const selfReportSpammer = () =>
-  new AppError("FORBIDDEN", "SELF_REPORT_SPAMMER", "Nobody may change their own report-spammer flag.");
+type Refused = Exclude<FlagDecision, { allowed: true }>;
+
+/** The error a refused flag change answers with: the table's NOT_PERMITTED, or the refusing rule's own appCode. */
+function refusal(flag: FlagName, decision: Refused): AppError {
+  if (decision.appCode === "NOT_PERMITTED") return notPermitted(`change the ${flag} flag of this user`);
+  return new AppError("FORBIDDEN", decision.appCode, `${decision.reason}.`);
+}
 
 export async function setFlags(s: Services, callerId: string, input: FlagChanges) {
   const targetId = input.userId || callerId;
   const requested = FLAG_NAMES.filter((flag) => input[flag] !== null && input[flag] !== undefined);
-
-  // Checked before anything else, for every caller (seed 002).
-  if (targetId === callerId && requested.includes("reportSpammer")) throw selfReportSpammer();
 
   return serializable(s.db, async (tx) => {
     // The caller's flags are read inside the transaction: a caller demoted a
     // moment ago can no longer act.
     const caller = await tx.user.findUnique({ where: { id: callerId }, select: flagsSelect });
     if (!caller) throw notPermitted("change flags");
-    if (!FLAG_NAMES.some((flag) => may(caller, FLAG_ACTION[flag]))) throw notPermitted("change user flags");
+    // Whoever may change no flag learns nothing about other users, not even whether they exist.
+    if (targetId !== callerId && !FLAG_NAMES.some((flag) => may(caller, FLAG_ACTION[flag]))) throw notPermitted("change user flags");
     const target = await tx.user.findUnique({
       where: { id: targetId },
       select: { ...flagsSelect, login: { select: { email: true } } },
     });
     if (!target) throw userNotFound();
 
-    // (Changing one's own report-spammer flag was refused above.)
-    for (const flag of requested) {
-      if (!canSetFlag(caller, target, flag).allowed) throw notPermitted(`change the ${flag} flag of this user`);
-    }
+    // Every requested flag is decided before anything changes (all or
+    // nothing); a refusal by a rule above the table (FLAG_RULES) is told first.
+    const refused = requested
+      .map((flag) => ({ flag, decision: canSetFlag(caller, target, flag, input[flag]!) }))
+      .filter((d): d is { flag: FlagName; decision: Refused } => !d.decision.allowed);
+    const first = refused.find((r) => r.decision.appCode !== "NOT_PERMITTED") ?? refused[0];
+    if (first) throw refusal(first.flag, first.decision);
     const changed = requested.filter((flag) => target[flag] !== input[flag]);
     if (changed.includes("admin") && input.admin === false) await assertNotLastAdmin(tx, target);
     if (!changed.length) return flagsOf(target);
@@ -61,11 +67,5 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
 }
 
 function flagsOf(user: UserFlagsRow) {
-  return {
-    userId: user.id,
-    teacher: user.teacher,
-    admin: user.admin,
-    privilegedStudent: user.privilegedStudent,
-    reportSpammer: user.reportSpammer,
-  };
+  return { userId: user.id, ...byFlag((flag) => user[flag]) };
 }

@@ -7,7 +7,7 @@ import { Prisma, type Db } from "../db/client";
 import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRow, type UserRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { deleteMailByAddress, enqueueMail } from "../mail/outbox";
-import { capabilities, maySeeReportSpammer, may } from "@/shared/permissions";
+import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/permissions";
 import type { z } from "zod";
 import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { audit } from "./audit";
@@ -25,9 +25,7 @@ function toMe(user: UserRow): Me {
     emailVerified: !!user.login?.emailVerifiedAt,
     pendingEmail: user.login?.pendingEmail ?? null,
     createdAt: user.createdAt.toISOString(),
-    teacher: user.teacher,
-    admin: user.admin,
-    privilegedStudent: user.privilegedStudent,
+    ...byFlag((flag) => user[flag], ROLE_FLAGS),
   };
 }
 
@@ -49,24 +47,12 @@ export async function userInfo(s: Services, caller: UserFlagsRow, userId: string
     ? caller
     : (await s.db.$queryRaw<RawFlags[]>`SELECT ${Prisma.raw(flagsColumns("u"))} FROM "User" u WHERE u."id" = ${userId}`)[0];
   if (!row) throw userNotFound();
-  const user = flagsFromRaw(row);
-  return {
-    userId: user.id,
-    name: user.name,
-    teacher: user.teacher,
-    admin: user.admin,
-    privilegedStudent: user.privilegedStudent,
-    reportSpammer: maySeeReportSpammer(caller) ? user.reportSpammer : false,
-  };
+  const { id, name, ...flags } = flagsFromRaw(row);
+  return { userId: id, name, ...flagsSeenBy(caller, flags) };
 }
 
 export function permissionsOf(caller: UserFlagsRow) {
-  return {
-    teacher: caller.teacher,
-    admin: caller.admin,
-    privilegedStudent: caller.privilegedStudent,
-    can: capabilities(caller),
-  };
+  return { ...byFlag((flag) => caller[flag], ROLE_FLAGS), can: capabilities(caller) };
 }
 
 /** Checks the caller's password; wrong guesses count against the log-in limits. */

@@ -1,5 +1,6 @@
 // Inputs and outputs of the admin router.
 import { z } from "zod";
+import { byFlag } from "../permissions";
 import { userIdSchema } from "./user";
 import { teacherTokenOptions } from "./teacher-token";
 
@@ -7,19 +8,13 @@ const flagChange = z.boolean().nullish();
 
 export const setFlagsInput = z.object({
   userId: userIdSchema.nullish(),
-  teacher: flagChange,
-  admin: flagChange,
-  privilegedStudent: flagChange,
-  reportSpammer: flagChange,
+  ...byFlag(() => flagChange),
 });
 export type SetFlagsInput = z.input<typeof setFlagsInput>;
 
 export const userFlagsOutput = z.object({
   userId: z.string(),
-  teacher: z.boolean(),
-  admin: z.boolean(),
-  privilegedStudent: z.boolean(),
-  reportSpammer: z.boolean(),
+  ...byFlag(() => z.boolean()),
 });
 
 const cursorSchema = z.string().max(200).nullish();
@@ -29,14 +24,7 @@ export const listUsersInput = z
   .object({
     // Names are stored in NFC: a search typed in another form finds them too.
     query: z.string().normalize("NFC").trim().max(254).nullish(),
-    flags: z
-      .object({
-        teacher: z.boolean().optional(),
-        admin: z.boolean().optional(),
-        privilegedStudent: z.boolean().optional(),
-        reportSpammer: z.boolean().optional(),
-      })
-      .nullish(),
+    flags: z.object(byFlag(() => z.boolean().optional())).nullish(),
     cursor: cursorSchema,
     limit: limitSchema(100, 50),
   })
@@ -48,10 +36,7 @@ export const listedUser = z.object({
   email: z.string(),
   emailVerified: z.boolean(),
   createdAt: z.iso.datetime(),
-  teacher: z.boolean(),
-  admin: z.boolean(),
-  privilegedStudent: z.boolean(),
-  reportSpammer: z.boolean(),
+  ...byFlag(() => z.boolean()),
 });
 export type ListedUser = z.infer<typeof listedUser>;
 

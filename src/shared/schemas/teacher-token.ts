@@ -1,5 +1,6 @@
 // Options of a new teacher invitation.
 import { z } from "zod";
+import { TEACHER_TOKEN_LIMITS as LIMITS } from "../policy";
 import { emailSchema } from "./fields";
 import { freeTextSchema } from "./free-text";
 
@@ -23,9 +24,11 @@ export const emailDomainSchema = z
 
 export const teacherTokenOptions = z
   .object({
-    maxUses: z.number().int().min(1).max(1000).optional(),
-    expiresInDays: z.number().int().min(1).max(90).optional(),
-    note: freeTextSchema("The note must be text.").max(200, { error: "Use at most 200 characters." }).optional(),
+    maxUses: z.number().int().min(LIMITS.maxUses.min).max(LIMITS.maxUses.max).optional(),
+    expiresInDays: z.number().int().min(LIMITS.expiresInDays.min).max(LIMITS.expiresInDays.max).optional(),
+    note: freeTextSchema("The note must be text.")
+      .max(LIMITS.noteLength, { error: `Use at most ${LIMITS.noteLength} characters.` })
+      .optional(),
     /** Only this address may register with the token. */
     email: emailSchema.nullish(),
     /** Only addresses at exactly this domain (not its subdomains) may. */

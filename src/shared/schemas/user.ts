@@ -1,12 +1,10 @@
 // Inputs and outputs of the user router.
 import { z } from "zod";
+import { byFlag, CAPABILITIES, ROLE_FLAGS } from "../permissions";
 import { currentPasswordSchema, emailSchema, nameSchema, passwordSchema } from "./fields";
 
-export const flagsSchema = z.object({
-  teacher: z.boolean(),
-  admin: z.boolean(),
-  privilegedStudent: z.boolean(),
-});
+/** The caller's own roles (their reportSpammer is for teachers and admins to see, through user.info). */
+export const flagsSchema = z.object(byFlag(() => z.boolean(), ROLE_FLAGS));
 
 export const meOutput = flagsSchema.extend({
   id: z.string(),
@@ -43,20 +41,9 @@ export const infoInput = z.object({ userId: userIdSchema.nullish() }).default({}
 export const infoOutput = z.object({
   userId: z.string(),
   name: z.string(),
-  teacher: z.boolean(),
-  admin: z.boolean(),
-  privilegedStudent: z.boolean(),
-  reportSpammer: z.boolean(),
+  ...byFlag(() => z.boolean()),
 });
 
 export const permissionsOutput = flagsSchema.extend({
-  can: z.object({
-    viewUsers: z.boolean(),
-    setPrivilegedStudent: z.boolean(),
-    setReportSpammer: z.boolean(),
-    setTeacher: z.boolean(),
-    setAdmin: z.boolean(),
-    manageTeacherTokens: z.boolean(),
-    deleteUsers: z.boolean(),
-  }),
+  can: z.object(Object.fromEntries(CAPABILITIES.map((action) => [action, z.boolean()])) as Record<(typeof CAPABILITIES)[number], z.ZodBoolean>),
 });

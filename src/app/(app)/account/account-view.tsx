@@ -2,16 +2,14 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { appCodeOf, messageOf } from "@/shared/error-message";
-import { FLAG_LABELS, type FlagName } from "@/shared/permissions";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
 import { DeleteAccountForm, EmailForm, NameForm, PasswordForm } from "./account-forms";
 import { SessionsSection } from "./sessions-section";
+import { AccountSummary } from "./account-summary";
 
-/** The flags a person sees as their roles (report_spammer is the admins' to see). */
-const ROLE_FLAGS = ["teacher", "admin", "privilegedStudent"] as const satisfies readonly FlagName[];
-
-export function AccountView() {
+/** `sessionTtlSeconds`: how long a session lasts (SESSION_TTL_SECONDS), which the page states. */
+export function AccountView(props: { sessionTtlSeconds: number }) {
   const router = useRouter();
   const utils = api.useUtils();
   const [leaving, setLeaving] = useState(false);
@@ -49,47 +47,14 @@ export function AccountView() {
   }
 
   const user = me.data;
-  const flags = ROLE_FLAGS.filter((flag) => user[flag]);
   return (
     <div className="account">
-    <section className="card wide">
-      <h1>Hello, {user.name}</h1>
-      <p className="lead">This is your account. You stay logged in for up to 3 hours.</p>
-      <dl className="details">
-        <dt>Name</dt>
-        <dd>{user.name}</dd>
-        <dt>Email</dt>
-        <dd>
-          {user.email} {user.emailVerified ? <span className="badge muted">confirmed</span> : null}
-        </dd>
-        <dt>Member since</dt>
-        <dd>{new Date(user.createdAt).toLocaleDateString(undefined, { dateStyle: "long" })}</dd>
-        <dt>Roles</dt>
-        <dd>
-          <div className="badges" aria-label="Your roles">
-            {flags.length ? (
-              flags.map((flag) => (
-                <span className="badge" key={flag}>
-                  {FLAG_LABELS[flag]}
-                </span>
-              ))
-            ) : (
-              <span className="badge muted">Student</span>
-            )}
-          </div>
-        </dd>
-      </dl>
-      <div className="actions">
-        <button className="button secondary" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
-          {logout.isPending ? "Logging out…" : "Log out"}
-        </button>
-        {user.teacher || user.admin ? (
-          <a className="button" href="/admin">
-            Admin dashboard
-          </a>
-        ) : null}
-      </div>
-    </section>
+    <AccountSummary
+      user={user}
+      sessionTtlSeconds={props.sessionTtlSeconds}
+      loggingOut={logout.isPending}
+      onLogOut={() => logout.mutate()}
+    />
     <SessionsSection />
     <section className="card wide settings" aria-label="Account settings">
       <NameForm me={user} />

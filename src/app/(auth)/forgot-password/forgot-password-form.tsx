@@ -5,8 +5,10 @@ import { requestPasswordResetInput } from "@/shared/schemas/account";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert, Field, SubmitButton } from "@/components/form";
+import { durationInWords } from "@/shared/duration-in-words";
 
-export function ForgotPasswordForm() {
+/** `linkLifetimeSeconds`: how long a reset link works (LINK_LIFETIMES), which the page states. */
+export function ForgotPasswordForm(props: { linkLifetimeSeconds: number }) {
   const [error, setError] = useState<string>();
   const [sentTo, setSentTo] = useState<string | null>(null);
   const request = api.user.requestPasswordReset.useMutation();
@@ -24,7 +26,8 @@ export function ForgotPasswordForm() {
       <section className="card">
         <h1>Check your email</h1>
         <Alert tone="success">
-          If <strong>{sentTo}</strong> has an account, we sent it a link to choose a new password. It works for one hour.
+          If <strong>{sentTo}</strong> has an account, we sent it a link to choose a new password.
+          {` It works for ${durationInWords(props.linkLifetimeSeconds)}.`}
         </Alert>
         <p className="footer-links">
           <Link href="/login">Back to log in</Link>

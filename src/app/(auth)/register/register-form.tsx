@@ -8,9 +8,11 @@ import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors }
 import { api } from "@/trpc/react";
 import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
+import { durationInWords } from "@/shared/duration-in-words";
 import { ResendVerification } from "../resend-verification";
 
-export function RegisterForm() {
+/** `linkLifetimeSeconds`: how long the confirmation link works (LINK_LIFETIMES), which the page states. */
+export function RegisterForm(props: { linkLifetimeSeconds: number }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [submitted, setSubmitted] = useState<{ email: string; verified: boolean } | null>(null);
   // What is typed so far: the meter judges the password against this name and address.
@@ -69,8 +71,8 @@ export function RegisterForm() {
       <section className="card">
         <h1>Check your email</h1>
         <p className="lead">
-          We sent a link to <strong>{submitted.email}</strong>. Open it within 24 hours to confirm your address and
-          log in.
+          We sent a link to <strong>{submitted.email}</strong>.
+          {` Open it within ${durationInWords(props.linkLifetimeSeconds)} to confirm your address and log in.`}
         </p>
         <Alert tone="info">
           <p>No mail after a few minutes? Look in your spam folder, or send a new link.</p>

@@ -8,6 +8,8 @@ import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/er
 import { api } from "@/trpc/react";
 import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
+import { durationInWords } from "@/shared/duration-in-words";
+import type { LinkLifetimes } from "@/shared/policy";
 
 /**
  * What the page read from the link: whose password it sets (and, for a
@@ -16,7 +18,8 @@ import { PasswordStrength } from "@/components/password-strength";
  */
 export type ResetLink = { state: "valid"; email: string; name: string; takeBack: boolean } | { state: "invalid" | "used" | "expired" };
 
-export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
+/** `linkLifetimes`: how long each mailed link works (LINK_LIFETIMES), which an expired link's page states. */
+export function ResetPasswordForm(props: { token: string; link: ResetLink; linkLifetimes: LinkLifetimes }) {
   const [error, setError] = useState<string>();
   const [password, setPassword] = useState("");
   const reset = api.user.resetPassword.useMutation();
@@ -61,7 +64,8 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink }) {
         <h1>{broken === "expired" ? "This link has expired" : broken === "used" ? "This link was already used" : "This link does not work"}</h1>
         <Alert>
           {broken === "expired"
-            ? "Password reset links work for one hour, links to take an account back for seven days."
+            ? `Password reset links work for ${durationInWords(props.linkLifetimes["reset-password"])}, ` +
+              `links to take an account back for ${durationInWords(props.linkLifetimes["revert-email"])}.`
             : broken === "used"
               ? "Each link works once."
               : "It may have been used already, or the password was reset with another link since."}{" "}

@@ -1,8 +1,11 @@
 "use client";
 import { Alert } from "@/components/form";
+import { durationInWords } from "@/shared/duration-in-words";
+import type { LinkLifetimes } from "@/shared/policy";
 import { ResendVerification } from "../resend-verification";
 
 export type AddressLinkProblem = "missing" | "invalid" | "used" | "expired" | { message: string };
+export type AddressLinkLifetimes = Pick<LinkLifetimes, "verify" | "change-email">;
 
 const TEXTS: Record<Exclude<AddressLinkProblem, { message: string }>, { title: string; explanation: string }> = {
   missing: {
@@ -19,18 +22,33 @@ const TEXTS: Record<Exclude<AddressLinkProblem, { message: string }>, { title: s
   },
   expired: {
     title: "This link has expired",
-    explanation: "Confirmation links work for 24 hours. Ask for a new one below.",
+    explanation: "Ask for a new one below.",
   },
 };
 
-/** Why an address link cannot confirm anything, with a way to get a new one. */
-export function BrokenAddressLink(props: { problem: AddressLinkProblem }) {
+/** How long address links work, in words: one sentence when both kinds last as long. */
+function lifetimesSentence(lifetimes: AddressLinkLifetimes): string {
+  const confirm = durationInWords(lifetimes.verify);
+  const change = durationInWords(lifetimes["change-email"]);
+  if (confirm === change) return `Confirmation links work for ${confirm}.`;
+  return `Links to confirm an address work for ${confirm}, links to confirm a new address for ${change}.`;
+}
+
+/**
+ * Why an address link cannot confirm anything, with a way to get a new one.
+ * `linkLifetimes`: how long address links work (LINK_LIFETIMES), which an expired link's page states.
+ */
+export function BrokenAddressLink(props: { problem: AddressLinkProblem; linkLifetimes: AddressLinkLifetimes }) {
   const { title, explanation } =
     typeof props.problem === "string" ? TEXTS[props.problem] : { title: "This link does not work", explanation: props.problem.message };
+  const lifetimes = props.problem === "expired" ? `${lifetimesSentence(props.linkLifetimes)} ` : "";
   return (
     <section className="card">
       <h1>{title}</h1>
-      <Alert>{explanation}</Alert>
+      <Alert>
+        {lifetimes}
+        {explanation}
+      </Alert>
       <hr className="divider" />
       <p className="lead">Enter your email address and we will send you a new link.</p>
       <ResendVerification />

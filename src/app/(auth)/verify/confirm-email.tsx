@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { appCodeOf, messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
-import { BrokenAddressLink } from "./broken-address-link";
+import { BrokenAddressLink, type AddressLinkLifetimes } from "./broken-address-link";
 
 /** The address a link confirms and whose account it is; confirms only when asked. */
 export function ConfirmEmail(props: {
@@ -13,6 +13,8 @@ export function ConfirmEmail(props: {
   name: string;
   /** The name of another account this browser is logged in to, if any. */
   signedInAs: string | null;
+  /** How long address links work (LINK_LIFETIMES), for an expired link's explanation. */
+  linkLifetimes: AddressLinkLifetimes;
 }) {
   const router = useRouter();
   const verify = api.user.verify.useMutation({ onSuccess: () => router.replace("/account") });
@@ -20,7 +22,7 @@ export function ConfirmEmail(props: {
   if (verify.isError) {
     const code = appCodeOf(verify.error);
     const problem = code === "TOKEN_EXPIRED" ? "expired" : code === "TOKEN_INVALID" ? "invalid" : { message: messageOf(verify.error) };
-    return <BrokenAddressLink problem={problem} />;
+    return <BrokenAddressLink problem={problem} linkLifetimes={props.linkLifetimes} />;
   }
   const changing = props.purpose === "change-email";
   return (

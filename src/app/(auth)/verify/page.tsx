@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { pageSession } from "@/server/auth/page-session";
 import { previewAddressLink } from "@/server/services/accounts";
 import { services } from "@/server/services/instance";
+import { LINK_LIFETIMES } from "@/shared/policy";
 import { BrokenAddressLink } from "./broken-address-link";
 import { ConfirmEmail } from "./confirm-email";
 
@@ -15,9 +16,9 @@ export const metadata: Metadata = { title: "Confirm your email", robots: { index
  */
 export default async function VerifyPage(props: { searchParams: Promise<{ token?: string | string[] }> }) {
   const { token } = await props.searchParams;
-  if (typeof token !== "string" || !token) return <BrokenAddressLink problem="missing" />;
+  if (typeof token !== "string" || !token) return <BrokenAddressLink problem="missing" linkLifetimes={LINK_LIFETIMES} />;
   const link = await previewAddressLink(services(), token);
-  if (link.state !== "valid") return <BrokenAddressLink problem={link.state} />;
+  if (link.state !== "valid") return <BrokenAddressLink problem={link.state} linkLifetimes={LINK_LIFETIMES} />;
   const session = await pageSession();
   return (
     <ConfirmEmail
@@ -26,6 +27,7 @@ export default async function VerifyPage(props: { searchParams: Promise<{ token?
       email={link.email}
       name={link.name}
       signedInAs={session && session.userId !== link.userId ? session.user.name : null}
+      linkLifetimes={LINK_LIFETIMES}
     />
   );
 }

@@ -1,6 +1,8 @@
+import { durationInWords } from "@/shared/duration-in-words";
 import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
 
-export function EmailChanged(props: { name: string; newEmail: string; revertLink: string; revertDays: number }) {
+export function EmailChanged(props: { name: string; newEmail: string; revertLink: string; linkLifetimeSeconds: number }) {
+  const lifetime = durationInWords(props.linkLifetimeSeconds);
   return (
     <MailLayout preview="Your account's email address was changed" heading="Your email address was changed">
       <MailText>Hello {props.name},</MailText>
@@ -9,8 +11,8 @@ export function EmailChanged(props: { name: string; newEmail: string; revertLink
         logged out. From now on you log in with the new address.
       </MailText>
       <MailText>
-        If this was not you, take your account back: this link moves it back to this address, logs everyone out and
-        lets you choose a new password. It works once, for {props.revertDays} days.
+        {"If this was not you, take your account back: this link moves it back to this address, logs everyone out " +
+          `and lets you choose a new password. It works once, for ${lifetime}.`}
       </MailText>
       <MailButton href={props.revertLink}>This was not me: take my account back</MailButton>
       <MailLinkFallback href={props.revertLink} />

@@ -1,12 +1,14 @@
+import { durationInWords } from "@/shared/duration-in-words";
 import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
 
-export function ResetPassword(props: { name: string; link: string }) {
+export function ResetPassword(props: { name: string; link: string; linkLifetimeSeconds: number }) {
+  const lifetime = durationInWords(props.linkLifetimeSeconds);
   return (
     <MailLayout preview="Choose a new password" heading="Choose a new password">
       <MailText>Hello {props.name},</MailText>
       <MailText>
-        Someone, hopefully you, asked to reset the password of your account. The link works for one hour; once a new
-        password is set with it, every reset link sent to you stops working.
+        {`Someone, hopefully you, asked to reset the password of your account. The link works for ${lifetime}; ` +
+          "once a new password is set with it, every reset link sent to you stops working."}
       </MailText>
       <MailButton href={props.link}>Choose a new password</MailButton>
       <MailLinkFallback href={props.link} />

@@ -1,10 +1,14 @@
+import { durationInWords } from "@/shared/duration-in-words";
 import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
 
-export function VerifyEmail(props: { name: string; link: string }) {
+export function VerifyEmail(props: { name: string; link: string; linkLifetimeSeconds: number }) {
+  const lifetime = durationInWords(props.linkLifetimeSeconds);
   return (
     <MailLayout preview="Confirm your email address" heading="Confirm your email address">
       <MailText>Hello {props.name},</MailText>
-      <MailText>Confirm that this is your address to finish creating your account. The link works once, for 24 hours.</MailText>
+      <MailText>
+        {"Confirm that this is your address to finish creating your account. " + `The link works once, for ${lifetime}.`}
+      </MailText>
       <MailButton href={props.link}>Confirm email address</MailButton>
       <MailLinkFallback href={props.link} />
       <MailText>If you did not create an account, ignore this mail.</MailText>

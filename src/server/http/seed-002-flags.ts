@@ -1,0 +1,40 @@
+// Seed 002 spells each flag in snake case (`privileged_student`) and types
+// `report_spammer` as 0 or 1 in /user/info. Its fields, their schemas and the
+// mapping both ways are built from FLAG_NAMES, so no flag is retyped here.
+import { z } from "zod";
+import { byFlag, FLAG_NAMES, type FlagName, type Flags } from "@/shared/permissions";
+
+/** "privilegedStudent" → "privileged_student", as a type. */
+type SnakeCase<S extends string> = S extends `${infer C}${infer Rest}`
+  ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeCase<Rest>}`
+  : S;
+type Seed002Field = SnakeCase<FlagName>;
+
+function fieldOf<F extends FlagName>(flag: F): SnakeCase<F> {
+  return flag.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) as SnakeCase<F>;
+}
+
+/** One entry per flag, under its seed-002 field name. */
+function byField<V>(value: (flag: FlagName) => V): Record<Seed002Field, V> {
+  return Object.fromEntries(FLAG_NAMES.map((flag) => [fieldOf(flag), value(flag)])) as Record<Seed002Field, V>;
+}
+
+/** The flags /user/info gives as a number, 0 or 1, as the seed types them. */
+const NUMBERS_IN_INFO: ReadonlySet<FlagName> = new Set(["reportSpammer"]);
+
+/** /user/info's flag fields. */
+export const infoFlagsShape = byField((flag) => (NUMBERS_IN_INFO.has(flag) ? z.number().int().min(0).max(1) : z.boolean()));
+
+/** /user/info's flag fields when it answers an error. */
+export const noInfoFlags = byField((flag) => (NUMBERS_IN_INFO.has(flag) ? 0 : false));
+
+export function toInfoFlags(flags: Flags): Record<Seed002Field, boolean | number> {
+  return byField((flag) => (NUMBERS_IN_INFO.has(flag) ? Number(flags[flag]) : flags[flag]));
+}
+
+/** /user/update's flag fields: null (or absent) leaves a flag as it is. */
+export const updateFlagsShape = byField(() => z.boolean().nullish());
+
+export function fromUpdateFlags(input: Partial<Record<Seed002Field, boolean | null>>): Partial<Record<FlagName, boolean | null>> {
+  return byFlag((flag) => input[fieldOf(flag)]);
+}

@@ -1,0 +1,77 @@
+// docs/permissions.md, generated in full from src/shared/permissions.ts: the
+// roles, the flags, the table and the rules above it. `npm run
+// docs:permissions` writes it; a test fails when the file differs.
+import {
+  ACTIONS,
+  FLAG_ACTION,
+  FLAG_LABELS,
+  FLAG_NAMES,
+  FLAG_RULES,
+  PERMISSIONS,
+  ROLE_FLAGS,
+  ROLE_LABELS,
+  ROLES,
+  SERVICE_RULES,
+} from "./permissions";
+
+const CELL = { anyone: "yes", students: "on students" } as const;
+
+function actionsTable(): string {
+  const header = `| Action | ${ROLES.map((r) => ROLE_LABELS[r]).join(" | ")} |`;
+  const rule = `| --- | ${ROLES.map(() => "---").join(" | ")} |`;
+  const rows = ACTIONS.map((action) => {
+    const cells = ROLES.map((role) => {
+      const scope = PERMISSIONS[action][role];
+      return scope ? CELL[scope] : "no";
+    });
+    return `| \`${action}\` | ${cells.join(" | ")} |`;
+  });
+  return [header, rule, ...rows].join("\n");
+}
+
+function flagsTable(): string {
+  const rows = FLAG_NAMES.map(
+    (flag) => `| \`${flag}\` | ${FLAG_LABELS[flag]} | ${(ROLE_FLAGS as readonly string[]).includes(flag) ? "yes" : "no"} | \`${FLAG_ACTION[flag]}\` |`,
+  );
+  return ["| Flag | Shown as | Gives a role | Changed under |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+function roleSentence(): string {
+  const strongestFirst = [...ROLES].reverse();
+  const parts = strongestFirst.map((role) => (role === "student" ? `**${ROLE_LABELS[role]}**` : `**${ROLE_LABELS[role]}** (\`${role}\`)`));
+  return `A caller's role is the strongest of their flags: ${parts.join(", else ")}.`;
+}
+
+export function permissionsMarkdown(): string {
+  return `# Permissions
+
+<!-- Generated from src/shared/permissions.ts by \`npm run docs:permissions\`: edit that file, not this one. -->
+
+Who may do what is written once, as data, in \`src/shared/permissions.ts\`. The
+services enforce it, the pages use it to enable controls (and to say why a
+control is disabled), and the tests walk it. This whole page is generated from
+that file (\`npm run docs:permissions\`); a test fails if it drifts.
+
+${roleSentence()} "On students" means only on users who are neither teacher nor admin.
+
+## Flags
+
+${flagsTable()}
+
+## Who may do what
+
+${actionsTable()}
+
+## Rules above the table
+
+A flag change passes the rules first, then the table; each rule sees who
+asks, on whom, which flag and the value asked for.
+
+${[...FLAG_RULES.map((r) => r.doc), ...SERVICE_RULES].map((text) => `- ${text}`).join("\n")}
+
+## Everyone with a session
+
+\`user.get\`, \`user.update\`, \`user.delete\` (own account, with the password),
+\`user.permissions\`, and \`user.info\` about themselves.
+`;
+}

@@ -1,0 +1,83 @@
+// Time limits, defaults and bounds, written once. The server enforces these
+// numbers, the configuration takes its defaults and bounds from here, and the
+// pages and mails that state a limit receive it as a value (a prop), so their
+// words follow the numbers. Importable by pages: nothing here reaches the
+// server. Durations are in seconds.
+
+export const MINUTE = 60;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** A default and the bounds a chosen value must keep within. */
+export type Bounded = { default: number; min: number; max: number };
+
+/** A session lasts this long from log-in (absolute, not sliding); SESSION_TTL_SECONDS chooses within the bounds. */
+export const SESSION_LIFETIME = { defaultSeconds: 3 * HOUR, minSeconds: 1, maxSeconds: 31 * DAY } as const;
+
+/**
+ * How long a mailed link works, by what it does. verify: confirms the
+ * account's address; change-email: confirms a new address; reset-password:
+ * sets a new password; revert-email: sent to the old address once a change is
+ * confirmed, takes the account back.
+ */
+export const LINK_LIFETIMES = {
+  verify: 24 * HOUR,
+  "change-email": 24 * HOUR,
+  "reset-password": HOUR,
+  "revert-email": 7 * DAY,
+} as const;
+
+export type LinkPurpose = keyof typeof LINK_LIFETIMES;
+export type LinkLifetimes = Record<LinkPurpose, number>;
+
+/** A new teacher token: how many registrations it admits and for how many days, when its creator does not say. */
+export type TeacherTokenLimits = { maxUses: Bounded; expiresInDays: Bounded; noteLength: number };
+export const TEACHER_TOKEN_LIMITS: TeacherTokenLimits = {
+  maxUses: { default: 1, min: 1, max: 1000 },
+  expiresInDays: { default: 14, min: 1, max: 90 },
+  noteLength: 200,
+};
+
+/**
+ * Rate limits: per budget, the points (requests) a key may spend in a window
+ * of `duration` seconds. Counted in the database (server/auth/rate-limits.ts).
+ */
+export const RATE_LIMITS = {
+  // Password attempts (log-in, and the password checks of account changes).
+  // A client unknown to the account draws on three budgets: the account from
+  // this client, this client for any account, and the account from every
+  // unknown client (NIST SP 800-63B: at most 100 consecutive failures). A
+  // browser that has logged in to the account before (device-cookie.ts)
+  // draws on its own budget only, so failures from elsewhere never lock it out.
+  loginFailuresPerAccountAndClient: { points: 10, duration: 15 * MINUTE },
+  loginFailuresPerClient: { points: 100, duration: 15 * MINUTE },
+  loginFailuresPerAccount: { points: 100, duration: DAY },
+  loginFailuresPerDevice: { points: 10, duration: 15 * MINUTE },
+  registerPerEmail: { points: 5, duration: HOUR },
+  registerPerIp: { points: 20, duration: HOUR },
+  resendVerificationPerEmail: { points: 5, duration: HOUR },
+  resendVerificationPerIp: { points: 20, duration: HOUR },
+  passwordResetPerEmail: { points: 5, duration: HOUR },
+  passwordResetPerIp: { points: 20, duration: HOUR },
+  // Email changes: each sends mail to an address the requester chose.
+  emailChangePerUser: { points: 5, duration: HOUR },
+  emailChangePerAddress: { points: 5, duration: DAY },
+} as const satisfies Record<string, { points: number; duration: number }>;
+
+export type LimitName = keyof typeof RATE_LIMITS;
+
+/** How long a browser that logged in to an account keeps its own failure budget (its device cookie). */
+export const DEVICE_TRUST_DAYS = 180;
+
+/** Days rows are kept before the hourly pruning removes them; MAIL_RETENTION_DAYS and SECURITY_EVENT_RETENTION_DAYS choose within the bounds. */
+export const RETENTION_DAYS: Record<"mail" | "securityEvents", Bounded> = {
+  mail: { default: 30, min: 1, max: 3650 },
+  securityEvents: { default: 90, min: 1, max: 3650 },
+};
+
+/**
+ * Password hashes that may wait for a thread, per core, beyond those the
+ * threads hold: past it a hash is refused at once (503 OVERLOADED), so one
+ * flood cannot queue hundreds of hashes in front of everybody else's log-in.
+ */
+export const HASH_QUEUE_PER_CORE = 8;
