@@ -1,9 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
-import { AppError } from "@/server/app-error";
+import type { AppError } from "@/server/app-error";
+import { TRPCAppError } from "@/server/api/trpc-app-error";
 import type { AppCode } from "@/shared/app-codes";
 
-/** Awaits a call that must fail with this tRPC code and appCode; returns the error. */
+/** Awaits a call that must fail with this tRPC code and appCode; returns the AppError behind it. */
 export async function expectAppError(call: Promise<unknown>, code: TRPCError["code"], appCode: AppCode): Promise<AppError> {
   const error = await call.then(
     (value) => {
@@ -11,7 +12,7 @@ export async function expectAppError(call: Promise<unknown>, code: TRPCError["co
     },
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect({ code: (error as TRPCError).code, appCode: (error as AppError).appCode }).toEqual({ code, appCode });
-  return error as AppError;
+  expect(error).toBeInstanceOf(TRPCAppError);
+  expect({ code: (error as TRPCError).code, appCode: (error as TRPCAppError).appCode }).toEqual({ code, appCode });
+  return (error as TRPCAppError).cause;
 }

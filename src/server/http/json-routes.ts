@@ -102,16 +102,16 @@ async function readBody(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) {
-    throw new AppError("PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    throw new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
   }
   if (!text.trim()) return {};
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError("BAD_REQUEST", "VALIDATION_FAILED", "The body is not valid JSON.", { fieldErrors: { body: ["not valid JSON"] } });
+    throw new AppError("VALIDATION_FAILED", "The body is not valid JSON.", { fieldErrors: { body: ["not valid JSON"] } });
   }
 }
 
@@ -133,11 +133,11 @@ export function serveRoutes(
     const match = forPath.find((r) => r.method === req.method);
     if (!match) {
       if (!forPath.length) {
-        return json(404, notFound(new AppError("NOT_FOUND", "NOT_FOUND", `No endpoint at ${base}${path}.`)), resHeaders);
+        return json(404, notFound(new AppError("NOT_FOUND", `No endpoint at ${base}${path}.`)), resHeaders);
       }
       const allowed = forPath.map((r) => r.method).join(", ");
       resHeaders.set("allow", allowed);
-      const error = new AppError("METHOD_NOT_SUPPORTED", "METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
+      const error = new AppError("METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
       return json(405, forPath[0]!.failure(error), resHeaders);
     }
     let services: Services | undefined;

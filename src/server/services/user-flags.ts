@@ -14,7 +14,7 @@ import { notPermitted, userNotFound } from "./access-errors";
 export type FlagChanges = z.output<typeof setFlagsInput>;
 
 const selfReportSpammer = () =>
-  new AppError("FORBIDDEN", "SELF_REPORT_SPAMMER", "Nobody may change their own report-spammer flag.");
+  new AppError("SELF_REPORT_SPAMMER", "Nobody may change their own report-spammer flag.");
 
 export async function setFlags(s: Services, callerId: string, input: FlagChanges) {
   const targetId = input.userId || callerId;
