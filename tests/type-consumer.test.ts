@@ -6,15 +6,19 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildApiTypes } from "../scripts/api-types";
+import { API_TYPES_DIR, buildApiTypes } from "../scripts/api-types";
 
 const CONSUMER = path.resolve("tests/type-consumer");
 
-/** The complaints of tsc -p <tsconfig>, as "file(line): TScode: message". */
-function compile(tsconfig: string): string[] {
+function consumerConfig(tsconfig: string): ts.ParsedCommandLine {
   const configFile = path.join(CONSUMER, tsconfig);
   const { config } = ts.readConfigFile(configFile, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, CONSUMER, undefined, configFile);
+  return ts.parseJsonConfigFileContent(config, ts.sys, CONSUMER, undefined, configFile);
+}
+
+/** The complaints of tsc -p <tsconfig>, as "file(line): TScode: message". */
+function compile(tsconfig: string): string[] {
+  const parsed = consumerConfig(tsconfig);
   const program = ts.createProgram(parsed.fileNames, parsed.options);
   return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) => {
     const where = d.file ? `${path.relative(CONSUMER, d.file.fileName)}(${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1})` : "tsconfig";
@@ -38,6 +42,26 @@ describe.runIf(process.env.TEST_DB === "sqlite")("an outside TypeScript project"
   it("compiles a typed client of AppRouter under its own strict tsconfig", () => {
     expect(compile("tsconfig.json")).toEqual([]);
   }, 120_000);
+
+  it("can resolve every module the declarations import, with its own settings", () => {
+    const { options } = consumerConfig("tsconfig.json");
+    const unresolved: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (entry.name.endsWith(".d.ts")) {
+          for (const { fileName } of ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true).importedFiles) {
+            if (!ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule) {
+              unresolved.push(`${path.relative(API_TYPES_DIR, file)}: ${fileName}`);
+            }
+          }
+        }
+      }
+    };
+    walk(API_TYPES_DIR);
+    expect(unresolved).toEqual([]);
+  });
 
   it("fails on each deliberate mistake, so the types did not fall to any", () => {
     const expected: [string, number, string][] = [
