@@ -152,12 +152,13 @@ export function serveRoutes(
     const match = forPath.find((r) => r.method === req.method);
     if (!match) {
       if (!forPath.length) {
-        return json(404, notFound(new AppError("NOT_FOUND", `No endpoint at ${base}${path}.`)), resHeaders);
+        const error = new AppError("NOT_FOUND", `No endpoint at ${base}${path}.`);
+        return json(httpStatusOf(error), notFound(error), resHeaders);
       }
       const allowed = forPath.map((r) => r.method).join(", ");
       resHeaders.set("allow", allowed);
       const error = new AppError("METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
-      return json(405, forPath[0]!.failure(error), resHeaders);
+      return json(httpStatusOf(error), forPath[0]!.failure(error), resHeaders);
     }
     let services: Services | undefined;
     let session: Awaited<ReturnType<typeof routeSession>>;
