@@ -82,7 +82,7 @@ export function openApiDocument(appUrl: string) {
       description:
         "User accounts for schools and learning platforms. Two plain JSON APIs, both served by the same services as the app's own tRPC API at /api/trpc: the Users API of seed 000 under /api/user (session by cookie or Bearer token) and the User API of seed 002 under /user (session token in the body). Every error names a stable appCode, listed in docs/errors.md.",
     },
-    servers: [{ url: appUrl, description: "This deployment (its APP_URL)." }],
+    servers: [{ url: appUrl, description: "This deployment" }],
     tags: [
       { name: "Users API (seed 000)", description: "Answers {status: 'success', data} or {status: 'error', error: {code, message}}." },
       { name: "User API (seed 002)", description: "Answers {error: null, …} or {error: appCode, …}." },
