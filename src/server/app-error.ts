@@ -1,32 +1,31 @@
-// Every refusal the service makes is an AppError: a tRPC code plus our stable
-// appCode. The tRPC error formatter copies appCode (and details) into error.data.
-import { TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+// Every refusal the services make is an AppError: one of our stable appCodes,
+// a message for people and optional details. It knows no transport: the
+// appCode's HTTP status and tRPC code come from the table in
+// src/shared/app-codes.ts, read by the tRPC adapter (api/trpc-app-error.ts)
+// and the HTTP routes (http/json-routes.ts).
 import type { AppCode } from "@/shared/app-codes";
 
 export type AppErrorDetails = {
   /** Field name → messages, for VALIDATION_FAILED. */
   fieldErrors?: Record<string, string[]>;
-  /** Seconds until a retry may succeed, for RATE_LIMITED. */
+  /** Seconds until a retry may succeed, for RATE_LIMITED and OVERLOADED (also the Retry-After header). */
   retryAfterSeconds?: number;
 };
 
-export class AppError extends TRPCError {
+export class AppError extends Error {
+  override readonly name = "AppError";
   readonly appCode: AppCode;
   readonly details: AppErrorDetails;
 
-  constructor(code: TRPC_ERROR_CODE_KEY, appCode: AppCode, message: string, details: AppErrorDetails = {}) {
-    super({ code, message });
+  constructor(appCode: AppCode, message: string, details: AppErrorDetails = {}) {
+    super(message);
     this.appCode = appCode;
     this.details = details;
   }
 }
 
 export function validationFailed(field: string, message: string): AppError {
-  return new AppError("BAD_REQUEST", "VALIDATION_FAILED", `${field}: ${message}`, {
-    fieldErrors: { [field]: [message] },
-  });
+  return new AppError("VALIDATION_FAILED", `${field}: ${message}`, { fieldErrors: { [field]: [message] } });
 }
 
-export const sessionInvalid = () =>
-  new AppError("UNAUTHORIZED", "SESSION_INVALID", "You are not logged in, or your session has ended.");
+export const sessionInvalid = () => new AppError("SESSION_INVALID", "You are not logged in, or your session has ended.");

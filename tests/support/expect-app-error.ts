@@ -1,9 +1,15 @@
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { AppError } from "@/server/app-error";
-import type { AppCode } from "@/shared/app-codes";
+import { TRPCAppError } from "@/server/api/trpc-app-error";
+import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
 
-/** Awaits a call that must fail with this tRPC code and appCode; returns the error. */
+/**
+ * Awaits a call that must fail with this tRPC code and appCode; returns the
+ * AppError. A tRPC call fails with a TRPCAppError of that code; a service
+ * called directly throws the AppError, whose appCode the error table gives
+ * that tRPC code.
+ */
 export async function expectAppError(call: Promise<unknown>, code: TRPCError["code"], appCode: AppCode): Promise<AppError> {
   const error = await call.then(
     (value) => {
@@ -11,7 +17,11 @@ export async function expectAppError(call: Promise<unknown>, code: TRPCError["co
     },
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect({ code: (error as TRPCError).code, appCode: (error as AppError).appCode }).toEqual({ code, appCode });
-  return error as AppError;
+  if (error instanceof AppError) {
+    expect({ code: APP_ERRORS[error.appCode].trpcCode, appCode: error.appCode }).toEqual({ code, appCode });
+    return error;
+  }
+  expect(error).toBeInstanceOf(TRPCAppError);
+  expect({ code: (error as TRPCAppError).code, appCode: (error as TRPCAppError).appCode }).toEqual({ code, appCode });
+  return (error as TRPCAppError).cause;
 }

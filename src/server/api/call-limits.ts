@@ -20,12 +20,12 @@ async function runsArgon2(call: TRPCRequestInfo["calls"][number]): Promise<boole
   return input?.password != null;
 }
 
-const batchTooLarge = (message: string) => new AppError("BAD_REQUEST", "BATCH_TOO_LARGE", message);
+const batchTooLarge = (message: string) => new AppError("BATCH_TOO_LARGE", message);
 
 export async function assertCallLimits(request: Request, info: TRPCRequestInfo): Promise<void> {
   const type = request.headers.get("content-type");
   if (request.method === "POST" && !/^application\/json\s*(?:;|$)/i.test(type ?? "")) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
   }
   if (info.calls.length > MAX_CALLS_PER_BATCH) {
     throw batchTooLarge(`A batch may hold at most ${MAX_CALLS_PER_BATCH} calls; this one holds ${info.calls.length}.`);

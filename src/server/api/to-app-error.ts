@@ -1,13 +1,18 @@
 // Turns any failure into an AppError, for every API surface (tRPC and the
-// seeds' HTTP routes), so they answer the same code for the same cause.
+// seeds' HTTP routes), so they answer the same code for the same cause; the
+// status each surface answers is the appCode's, from the error table.
 import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
-import type { AppCode } from "@/shared/app-codes";
+import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
 import { AppError } from "../app-error";
 import { isDatabaseUnavailable, isUnstorableText } from "../db/errors";
 import { logger } from "../logger";
 
+/**
+ * The appCode of an error raised by tRPC itself (routing, parsing), by its
+ * tRPC code. Each maps to an appCode whose table entry has the same tRPC code
+ * and status (a test checks); any other code is ours to have mapped, so 500.
+ */
 const DEFAULT_APP_CODES: Partial<Record<TRPCError["code"], AppCode>> = {
   BAD_REQUEST: "VALIDATION_FAILED",
   PARSE_ERROR: "VALIDATION_FAILED",
@@ -37,11 +42,11 @@ export function validationError(error: ZodError): AppError {
   const message = Object.entries(fieldErrors)
     .map(([field, messages]) => `${field}: ${messages[0]}`)
     .join("; ");
-  return new AppError("BAD_REQUEST", "VALIDATION_FAILED", message, { fieldErrors });
+  return new AppError("VALIDATION_FAILED", message, { fieldErrors });
 }
 
 const serviceUnavailable = () =>
-  new AppError("SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a moment.");
+  new AppError("SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a moment.");
 
 /** Maps a failure to the AppError a client sees; unexpected ones are logged. */
 export function toAppError(error: unknown, where: string): AppError {
@@ -51,7 +56,7 @@ export function toAppError(error: unknown, where: string): AppError {
   if (cause instanceof ZodError) return validationError(cause);
   // Refused at the edge already; kept for text the database refuses otherwise.
   if (isUnstorableText(cause)) {
-    return new AppError("BAD_REQUEST", "VALIDATION_FAILED", "This text cannot be stored.", {
+    return new AppError("VALIDATION_FAILED", "This text cannot be stored.", {
       fieldErrors: { input: ["contains a character that cannot be stored"] },
     });
   }
@@ -59,13 +64,13 @@ export function toAppError(error: unknown, where: string): AppError {
     logger.warn({ err: cause }, `${where}: database unavailable`);
     return serviceUnavailable();
   }
-  if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") {
-    return new AppError(error.code, defaultAppCode(error.code), error.message);
-  }
+  const appCode = error instanceof TRPCError ? defaultAppCode(error.code) : "INTERNAL_ERROR";
+  if (appCode !== "INTERNAL_ERROR") return new AppError(appCode, (error as TRPCError).message);
   logger.error({ err: cause }, `${where} failed`);
-  return new AppError("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR", INTERNAL_MESSAGE);
+  return new AppError("INTERNAL_ERROR", INTERNAL_MESSAGE);
 }
 
+/** The HTTP status of an error's answer: its appCode's, from the error table. */
 export function httpStatusOf(error: AppError): number {
-  return getHTTPStatusCodeFromError(error);
+  return APP_ERRORS[error.appCode].httpStatus;
 }

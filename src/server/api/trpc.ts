@@ -1,9 +1,9 @@
 // tRPC setup, in three parts: 1. context, 2. init (error shape), 3. procedures.
 import { initTRPC } from "@trpc/server";
-import { AppError } from "../app-error";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
-import { defaultAppCode, INTERNAL_MESSAGE, toAppError } from "./to-app-error";
+import { defaultAppCode, INTERNAL_MESSAGE } from "./to-app-error";
+import { TRPCAppError, toTRPCAppError } from "./trpc-app-error";
 import { findUnstorableText, unstorableTextRefused } from "../http/unstorable-text";
 import type { RequestMeta, Services } from "../services/context";
 import { noteRefusal } from "../services/refused-requests";
@@ -47,10 +47,11 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data;
-    if (error instanceof AppError) {
+    if (error instanceof TRPCAppError) {
       return { ...shape, data: { ...data, appCode: error.appCode, ...error.details } };
     }
-    // Errors raised by tRPC itself (unknown procedure, wrong method, bad JSON).
+    // Errors raised by tRPC itself (unknown procedure, wrong method, bad JSON);
+    // their tRPC code already set the status, which is their appCode's.
     const appCode = defaultAppCode(error.code);
     const message = appCode === "INTERNAL_ERROR" ? INTERNAL_MESSAGE : shape.message;
     return { ...shape, message, data: { ...data, appCode } };
@@ -63,19 +64,26 @@ export const router = t.router;
 // 3. Procedures ----------------------------------------------------------------
 
 /**
- * Every failure leaves as an AppError: bad input as VALIDATION_FAILED, a
- * database outage as SERVICE_UNAVAILABLE. (Input parsing runs inside next().)
+ * Every failure leaves as an AppError, with the tRPC code the error table
+ * gives its appCode: bad input as VALIDATION_FAILED, a database outage as
+ * SERVICE_UNAVAILABLE. (Input parsing runs inside next().)
  */
 const typedErrors = t.middleware(async ({ next, path }) => {
   const result = await next();
-  if (!result.ok && !(result.error instanceof AppError)) throw toAppError(result.error, path);
+  if (!result.ok) throw toTRPCAppError(result.error, path);
   return result;
 });
 
-/** A refused authorization, wherever it was refused below, is a security event of the caller (when there is a session). */
+/**
+ * A refused authorization, wherever it was refused below, is a security event
+ * of the caller (when there is a session). tRPC hands over what was thrown as
+ * its error's cause.
+ */
 const refusalEvents = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
-  if (!result.ok) await noteRefusal(ctx.services, result.error, { procedure: path, meta: ctx.meta, sessionToken: ctx.sessionToken });
+  if (!result.ok) {
+    await noteRefusal(ctx.services, result.error.cause, { procedure: path, meta: ctx.meta, sessionToken: ctx.sessionToken });
+  }
   return result;
 });
 

@@ -23,7 +23,7 @@ export const hashPool = new HashPool();
 const OVERLOADED_RETRY_SECONDS = 1;
 
 const overloaded = () =>
-  new AppError("SERVICE_UNAVAILABLE", "OVERLOADED", "The server is busy checking passwords. Try again in a moment.", {
+  new AppError("OVERLOADED", "The server is busy checking passwords. Try again in a moment.", {
     retryAfterSeconds: OVERLOADED_RETRY_SECONDS,
   });
 

@@ -202,7 +202,7 @@ function ipKey(ip: string | null): string {
 
 function rateLimited(waitMs: number): AppError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new AppError("TOO_MANY_REQUESTS", "RATE_LIMITED", `Too many attempts. Try again in ${seconds} seconds.`, {
+  return new AppError("RATE_LIMITED", `Too many attempts. Try again in ${seconds} seconds.`, {
     retryAfterSeconds: seconds,
   });
 }

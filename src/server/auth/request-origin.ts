@@ -66,7 +66,7 @@ function requestHost(headers: Headers, protocol: string): string | null {
 /** Refuses a mutation another site's page sent (see isCrossSiteRequest). */
 export function assertSameSite(headers: Headers, appUrl: string): void {
   if (isCrossSiteRequest(headers, appUrl)) {
-    throw new AppError("FORBIDDEN", "CROSS_SITE_REQUEST", "This request came from another site and was refused.");
+    throw new AppError("CROSS_SITE_REQUEST", "This request came from another site and was refused.");
   }
 }
 

@@ -30,7 +30,7 @@ export function createApiHandler(getServices: () => Services) {
   return async function handle(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(request, getServices());
-    if (pathname === "/api/openapi.json") return Response.json(openApiDocument());
+    if (pathname === "/api/openapi.json") return Response.json(openApiDocument(getServices().config.APP_URL));
     if (pathname.startsWith(`${SEED_002_BASE}/`)) return seed002(request);
     return seed000(request);
   };

@@ -4,6 +4,7 @@
 // document. Body parsing, method and media-type checks, the same-site rule,
 // the session a route declares and error mapping live here once.
 import type { z } from "zod";
+import type { AppCode } from "@/shared/app-codes";
 import { AppError, sessionInvalid } from "../app-error";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom } from "../auth/session-cookie";
@@ -48,15 +49,20 @@ export type JsonRoute<S extends z.ZodType = z.ZodType, O = unknown, A extends Ro
   method: Method;
   /** Path below the API's base, e.g. "/session/create"; "" is the base itself. */
   path: string;
+  /** The OpenAPI operationId, unique within its API (the document adds the API's name). */
+  operationId: string;
   summary: string;
-  description?: string;
+  description: string;
   input?: S;
   /** Schema of the success body (after the envelope), for the OpenAPI document. */
   output: z.ZodType;
   /** Error body schema, for the OpenAPI document. */
   errorBody: z.ZodType;
-  /** appCodes this route may answer, for the OpenAPI document. */
-  errors: readonly string[];
+  /**
+   * appCodes the route's own work may answer, for the OpenAPI document; those
+   * of this module's checks are added by routeErrors.
+   */
+  errors: readonly AppCode[];
   auth: A;
   handle: (ctx: RouteContext<z.output<S>, A>) => Promise<O>;
   /** Wraps a result or an error in this API's envelope. */
@@ -66,6 +72,19 @@ export type JsonRoute<S extends z.ZodType = z.ZodType, O = unknown, A extends Ro
 
 export function route<S extends z.ZodType, O, A extends RouteAuth>(r: JsonRoute<S, O, A>): JsonRoute {
   return r as unknown as JsonRoute;
+}
+
+/**
+ * Every appCode a route may answer: its own, and those of the checks made
+ * here for every route (the session it declares, the body of a method that
+ * has one, the same-site rule) and of every request (a wrong method, a server
+ * error, the database unreachable).
+ */
+export function routeErrors(r: JsonRoute): AppCode[] {
+  const codes: AppCode[] = [...r.errors, "METHOD_NOT_SUPPORTED", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE"];
+  if (r.auth !== "none") codes.push("SESSION_INVALID");
+  if (r.method !== "GET") codes.push("VALIDATION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CROSS_SITE_REQUEST");
+  return [...new Set(codes)];
 }
 
 /** The session a route declares, checked (SESSION_INVALID otherwise). */
@@ -102,16 +121,16 @@ async function readBody(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) {
-    throw new AppError("PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    throw new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
   }
   if (!text.trim()) return {};
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError("BAD_REQUEST", "VALIDATION_FAILED", "The body is not valid JSON.", { fieldErrors: { body: ["not valid JSON"] } });
+    throw new AppError("VALIDATION_FAILED", "The body is not valid JSON.", { fieldErrors: { body: ["not valid JSON"] } });
   }
 }
 
@@ -133,12 +152,13 @@ export function serveRoutes(
     const match = forPath.find((r) => r.method === req.method);
     if (!match) {
       if (!forPath.length) {
-        return json(404, notFound(new AppError("NOT_FOUND", "NOT_FOUND", `No endpoint at ${base}${path}.`)), resHeaders);
+        const error = new AppError("NOT_FOUND", `No endpoint at ${base}${path}.`);
+        return json(httpStatusOf(error), notFound(error), resHeaders);
       }
       const allowed = forPath.map((r) => r.method).join(", ");
       resHeaders.set("allow", allowed);
-      const error = new AppError("METHOD_NOT_SUPPORTED", "METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
-      return json(405, forPath[0]!.failure(error), resHeaders);
+      const error = new AppError("METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
+      return json(httpStatusOf(error), forPath[0]!.failure(error), resHeaders);
     }
     let services: Services | undefined;
     let session: Awaited<ReturnType<typeof routeSession>>;

@@ -1,53 +1,61 @@
 // The OpenAPI 3.1 document of the plain HTTP APIs, generated from the same
 // route tables (and so the same Zod schemas) that serve them, with zod-openapi.
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
-import type { JsonRoute } from "./json-routes";
+// Each operation declares every status it may answer: those of its appCodes
+// (routeErrors) as the error table (src/shared/app-codes.ts) gives them.
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from "zod-openapi";
+import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
+import { routeErrors, type JsonRoute } from "./json-routes";
 import { SEED_000_BASE, seed000Routes } from "./seed-000-api";
 import { SEED_002_BASE, seed002Routes } from "./seed-002-api";
 
-/** HTTP status of each appCode a route may answer (docs/errors.md agrees; a test checks). */
-export const STATUS_OF: Record<string, string> = {
-  VALIDATION_FAILED: "400",
-  TEACHER_TOKEN_INVALID: "400",
-  TOKEN_INVALID: "400",
-  TOKEN_EXPIRED: "400",
-  INVALID_CREDENTIALS: "401",
-  SESSION_INVALID: "401",
-  EMAIL_NOT_VERIFIED: "403",
-  WRONG_PASSWORD: "403",
-  NOT_PERMITTED: "403",
-  SELF_REPORT_SPAMMER: "403",
-  CROSS_SITE_REQUEST: "403",
-  USER_NOT_FOUND: "404",
-  EMAIL_TAKEN: "409",
-  LAST_ADMIN: "409",
-  RATE_LIMITED: "429",
-  SERVICE_UNAVAILABLE: "503",
-  OVERLOADED: "503",
-};
+/** Headers an error answer of this status carries (with these appCodes). */
+function errorHeaders(status: number, codes: AppCode[]): ZodOpenApiResponseObject["headers"] {
+  const retryAfter = { description: "Seconds until a retry may succeed.", schema: { type: "integer" as const, minimum: 1 } };
+  if (status === 405) return { Allow: { description: "The methods this path serves.", required: true, schema: { type: "string" } } };
+  if (status === 429) return { "Retry-After": { ...retryAfter, required: true } };
+  if (status === 503 && codes.includes("OVERLOADED")) return { "Retry-After": { ...retryAfter, description: "Sent with OVERLOADED: seconds to wait." } };
+  return undefined;
+}
 
-function operation(r: JsonRoute, tag: string): ZodOpenApiOperationObject {
-  const byStatus = new Map<string, string[]>();
-  for (const code of [...r.errors, "SERVICE_UNAVAILABLE"]) {
-    const status = STATUS_OF[code] ?? "400";
-    byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
+function errorResponses(r: JsonRoute): Record<string, ZodOpenApiResponseObject> {
+  const byStatus = new Map<number, AppCode[]>();
+  for (const code of routeErrors(r)) {
+    const status = APP_ERRORS[code].httpStatus;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const responses: Record<string, NonNullable<ZodOpenApiOperationObject["responses"]>["200"]> = {
-    "200": { description: "Success", content: { "application/json": { schema: r.output } } },
-  };
-  for (const [status, codes] of [...byStatus].sort()) {
-    responses[status] = {
-      description: `Error: ${codes.join(", ")} (see docs/errors.md)`,
+  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers = errorHeaders(status, codes);
+    responses[String(status)] = {
+      description: `Error ${codes.join(", ")} (the appCodes are described in docs/errors.md).`,
+      ...(headers ? { headers } : {}),
       content: { "application/json": { schema: r.errorBody } },
     };
   }
+  return responses;
+}
+
+/**
+ * A session by cookie or Bearer token is a security scheme; a route without
+ * one, or with the token in the body (seed 002, which no scheme can
+ * describe: its description says so), declares none.
+ */
+function security(r: JsonRoute): ZodOpenApiOperationObject["security"] {
+  return r.auth === "cookie-or-bearer" || r.auth === "presented-token" ? [{ sessionCookie: [] }, { bearer: [] }] : [];
+}
+
+function operation(r: JsonRoute, tag: string): ZodOpenApiOperationObject {
   return {
+    operationId: r.operationId,
     tags: [tag],
     summary: r.summary,
-    ...(r.description ? { description: r.description } : {}),
-    ...(r.auth === "cookie-or-bearer" || r.auth === "presented-token" ? { security: [{ sessionCookie: [] }, { bearer: [] }] } : {}),
+    description: r.description,
+    security: security(r),
     ...(r.input ? { requestBody: { required: true, content: { "application/json": { schema: r.input } } } } : {}),
-    responses: responses as ZodOpenApiOperationObject["responses"],
+    responses: {
+      "200": { description: "Success", content: { "application/json": { schema: r.output } } },
+      ...errorResponses(r),
+    },
   };
 }
 
@@ -60,10 +68,13 @@ function paths(base: string, routes: JsonRoute[], tag: string): ZodOpenApiPathsO
   return out;
 }
 
-let cached: ReturnType<typeof createDocument> | undefined;
+const cached = new Map<string, ReturnType<typeof createDocument>>();
 
-export function openApiDocument() {
-  cached ??= createDocument({
+/** The document for the deployment at appUrl (APP_URL), its one server. */
+export function openApiDocument(appUrl: string) {
+  const existing = cached.get(appUrl);
+  if (existing) return existing;
+  const document = createDocument({
     openapi: "3.1.0",
     info: {
       title: "Accounts API",
@@ -71,6 +82,7 @@ export function openApiDocument() {
       description:
         "User accounts for schools and learning platforms. Two plain JSON APIs, both served by the same services as the app's own tRPC API at /api/trpc: the Users API of seed 000 under /api/user (session by cookie or Bearer token) and the User API of seed 002 under /user (session token in the body). Every error names a stable appCode, listed in docs/errors.md.",
     },
+    servers: [{ url: appUrl, description: "This deployment" }],
     tags: [
       { name: "Users API (seed 000)", description: "Answers {status: 'success', data} or {status: 'error', error: {code, message}}." },
       { name: "User API (seed 002)", description: "Answers {error: null, …} or {error: appCode, …}." },
@@ -86,5 +98,6 @@ export function openApiDocument() {
       ...paths(SEED_002_BASE, seed002Routes, "User API (seed 002)"),
     },
   });
-  return cached;
+  cached.set(appUrl, document);
+  return document;
 }

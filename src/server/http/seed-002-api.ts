@@ -39,6 +39,7 @@ export const seed002Routes: JsonRoute[] = [
     ...plain,
     method: "POST",
     path: "/register",
+    operationId: "userApi.register",
     summary: "Create an account (seed 002)",
     description: "Sends a link to https://APP/verify?token=…; with a valid teacher_token the teacher is verified at once (a token bound to another address or domain is TEACHER_TOKEN_INVALID).",
     input: z.object({
@@ -47,7 +48,7 @@ export const seed002Routes: JsonRoute[] = [
       name: registerInput.shape.name,
       teacher_token: registerInput.shape.teacherToken,
     }),
-    errors: ["VALIDATION_FAILED", "TEACHER_TOKEN_INVALID", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
+    errors: ["TEACHER_TOKEN_INVALID", "RATE_LIMITED", "OVERLOADED"],
     auth: "none",
     async handle(ctx) {
       const { teacher_token, ...rest } = ctx.input;
@@ -59,9 +60,12 @@ export const seed002Routes: JsonRoute[] = [
     ...withSession,
     method: "PATCH",
     path: "/verify",
+    operationId: "userApi.verify",
     summary: "Confirm an address and log in (seed 002)",
+    description:
+      "Confirms the address of a mailed link's token (a new account's, or a new address of an account) and answers a new session token.",
     input: z.object({ token: tokenSchema }),
-    errors: ["VALIDATION_FAILED", "TOKEN_INVALID", "TOKEN_EXPIRED", "EMAIL_TAKEN", "CROSS_SITE_REQUEST"],
+    errors: ["TOKEN_INVALID", "TOKEN_EXPIRED", "EMAIL_TAKEN"],
     auth: "none",
     async handle(ctx) {
       const s = await verifyEmail(ctx.services, ctx.input.token, ctx.meta);
@@ -72,9 +76,11 @@ export const seed002Routes: JsonRoute[] = [
     ...withSession,
     method: "POST",
     path: "/login",
+    operationId: "userApi.logIn",
     summary: "Log in (seed 002)",
+    description: "Checks the credentials and answers a session token, to send as `session` in the body of the other calls.",
     input: z.object({ email: emailSchema, password: currentPasswordSchema }),
-    errors: ["VALIDATION_FAILED", "INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED", "CROSS_SITE_REQUEST"],
+    errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED"],
     auth: "none",
     async handle(ctx) {
       const s = await logIn(ctx.services, ctx.input, ctx.meta);
@@ -85,10 +91,11 @@ export const seed002Routes: JsonRoute[] = [
     ...flags,
     method: "POST",
     path: "/info",
+    operationId: "userApi.getInfo",
     summary: "Flags of the session's owner or of another user (seed 002)",
-    description: `\`user\` null means the session's owner. report_spammer is 0 unless the caller may see it (${rolesInWords(rolesThatMay("viewReportSpammer"))}).`,
+    description: `Needs the session token in the body (\`session\`). \`user\` null means the session's owner. report_spammer is 0 unless the caller may see it (${rolesInWords(rolesThatMay("viewReportSpammer"))}).`,
     input: z.object({ session: sessionToken, user: userIdSchema.nullish() }),
-    errors: ["VALIDATION_FAILED", "SESSION_INVALID", "NOT_PERMITTED", "USER_NOT_FOUND", "CROSS_SITE_REQUEST"],
+    errors: ["NOT_PERMITTED", "USER_NOT_FOUND"],
     auth: "body",
     async handle(ctx) {
       return toInfoFlags(await userInfo(ctx.services, ctx.session.user, ctx.input.user));
@@ -98,18 +105,12 @@ export const seed002Routes: JsonRoute[] = [
     ...plain,
     method: "PUT",
     path: "/update",
+    operationId: "userApi.updateFlags",
     summary: "Change flags of a user (seed 002)",
-    description: "Null leaves a flag as it is. Nobody may ever change their own report_spammer.",
+    description:
+      "Needs the session token in the body (`session`). `user` null means the session's owner. Null leaves a flag as it is. Nobody may ever change their own report_spammer.",
     input: z.object({ session: sessionToken, user: userIdSchema.nullish(), ...updateFlagsShape }),
-    errors: [
-      "VALIDATION_FAILED",
-      "SESSION_INVALID",
-      "NOT_PERMITTED",
-      "SELF_REPORT_SPAMMER",
-      "LAST_ADMIN",
-      "USER_NOT_FOUND",
-      "CROSS_SITE_REQUEST",
-    ],
+    errors: ["NOT_PERMITTED", "SELF_REPORT_SPAMMER", "LAST_ADMIN", "USER_NOT_FOUND"],
     auth: "body",
     async handle(ctx) {
       await setFlags(ctx.services, ctx.session.userId, { userId: ctx.input.user, ...fromUpdateFlags(ctx.input) });

@@ -30,5 +30,5 @@ export function unstorableTextRefused(kind: Unstorable): AppError {
     kind === "nul"
       ? ["Text fields must not contain NUL characters.", "contains a NUL character"]
       : ["Text fields must be valid Unicode: this one holds a lone surrogate.", "contains a lone surrogate"];
-  return new AppError("BAD_REQUEST", "VALIDATION_FAILED", message, { fieldErrors: { input: [detail] } });
+  return new AppError("VALIDATION_FAILED", message, { fieldErrors: { input: [detail] } });
 }

@@ -76,9 +76,9 @@ async function registrationAttempt(s: Services, email: string, teacherToken: str
 }
 
 export const tokenInvalid = () =>
-  new AppError("BAD_REQUEST", "TOKEN_INVALID", "This link is not valid or has already been used.");
+  new AppError("TOKEN_INVALID", "This link is not valid or has already been used.");
 export const tokenExpired = () =>
-  new AppError("BAD_REQUEST", "TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
+  new AppError("TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
 
 export type AddressLinkPreview = MailedLinkPreview<"verify" | "change-email">;
 

@@ -56,7 +56,6 @@ function parseField<T>(schema: z.ZodType<T>, field: string, value: unknown): T {
 
 const changedMeanwhile = (email: string) =>
   new AppError(
-    "CONFLICT",
     "EMAIL_TAKEN",
     `The account holding ${email} changed while the command ran, so nothing was changed. Run the command again.`,
   );

@@ -1,4 +1,4 @@
 import { AppError } from "../app-error";
 
 export const emailTaken = () =>
-  new AppError("CONFLICT", "EMAIL_TAKEN", "This email address already belongs to another account.");
+  new AppError("EMAIL_TAKEN", "This email address already belongs to another account.");

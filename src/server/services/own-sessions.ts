@@ -33,7 +33,7 @@ export async function listOwnSessions(s: Services, current: ValidSession) {
 }
 
 const sessionNotFound = () =>
-  new AppError("NOT_FOUND", "SESSION_NOT_FOUND", "You have no session with this id.");
+  new AppError("SESSION_NOT_FOUND", "You have no session with this id.");
 
 /** Ends one of the caller's own sessions; another user's id is not found. */
 export async function revokeOwnSession(s: Services, current: ValidSession, id: string, meta: RequestMeta): Promise<{ ok: true }> {

@@ -51,7 +51,7 @@ export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, m
 }
 
 const invalidCredentials = () =>
-  new AppError("UNAUTHORIZED", "INVALID_CREDENTIALS", "The email address or password is not correct.");
+  new AppError("INVALID_CREDENTIALS", "The email address or password is not correct.");
 
 /**
  * Checks a password under the log-in budgets (rate-limits.ts): one point is
@@ -114,7 +114,6 @@ export async function logIn(s: Services, input: { email: string; password: strin
   if (!login.verified) {
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
     throw new AppError(
-      "FORBIDDEN",
       "EMAIL_NOT_VERIFIED",
       "Confirm your email address first: open the link we sent you, or ask for a new one.",
     );

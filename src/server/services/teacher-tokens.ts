@@ -44,7 +44,6 @@ export async function createTeacherToken(
 
 export const teacherTokenInvalid = () =>
   new AppError(
-    "BAD_REQUEST",
     "TEACHER_TOKEN_INVALID",
     "This teacher token is not valid: it may be mistyped, expired, revoked, used up, or meant for another email address.",
   );
@@ -95,7 +94,7 @@ export async function isTeacherTokenUsable(db: Db, token: string, email: string,
 }
 
 const teacherTokenNotFound = () =>
-  new AppError("NOT_FOUND", "TEACHER_TOKEN_NOT_FOUND", "There is no teacher token with this id.");
+  new AppError("TEACHER_TOKEN_NOT_FOUND", "There is no teacher token with this id.");
 
 export function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date; uses: number; maxUses: number }, now = new Date()) {
   if (row.revokedAt) return "revoked" as const;

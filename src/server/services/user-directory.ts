@@ -61,7 +61,6 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
  */
 export const selfDeleteRefused = () =>
   new AppError(
-    "FORBIDDEN",
     "SELF_DELETE",
     "You cannot delete your own account from the admin dashboard. Use “Delete account” on your account page, which asks for your password.",
   );

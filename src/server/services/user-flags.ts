@@ -18,7 +18,7 @@ type Refused = Exclude<FlagDecision, { allowed: true }>;
 /** The error a refused flag change answers with: the table's NOT_PERMITTED, or the refusing rule's own appCode. */
 function refusal(flag: FlagName, decision: Refused): AppError {
   if (decision.appCode === "NOT_PERMITTED") return notPermitted(`change the ${flag} flag of this user`);
-  return new AppError("FORBIDDEN", decision.appCode, `${decision.reason}.`);
+  return new AppError(decision.appCode, `${decision.reason}.`);
 }
 
 export async function setFlags(s: Services, callerId: string, input: FlagChanges) {

@@ -36,7 +36,7 @@ export async function getMe(s: Services, userId: string): Promise<Me> {
   return toMe(user);
 }
 
-const wrongPassword = () => new AppError("FORBIDDEN", "WRONG_PASSWORD", "Your current password is not correct.");
+const wrongPassword = () => new AppError("WRONG_PASSWORD", "Your current password is not correct.");
 
 /** Flags of the caller or (teachers and admins) of another user. */
 export async function userInfo(s: Services, caller: UserFlagsRow, userId: string | null | undefined) {

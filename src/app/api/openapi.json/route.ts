@@ -1,7 +1,6 @@
+import { config } from "@/env";
 import { openApiDocument } from "@/server/http/openapi";
 
-export const dynamic = "force-static";
-
 export function GET() {
-  return Response.json(openApiDocument());
+  return Response.json(openApiDocument(config().APP_URL));
 }
