@@ -1,8 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumExecutable } from "./scripts/chromium";
 
-// Browser tests run the production build against a fresh SQLite database, with
-// the real Resend SDK pointed at a local capture server.
+// Browser tests run the production build (`npm run build`: Next.js and the
+// compiled server entry dist/serve.js, started as `npm start` starts it)
+// against a fresh SQLite database, with the real Resend SDK pointed at a
+// local capture server.
 // E2E_PORT / E2E_CAPTURE_PORT let two checkouts run their browser tests at once.
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const CAPTURE_PORT = Number(process.env.E2E_CAPTURE_PORT ?? 3199);
@@ -48,7 +50,7 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-      command: "rm -rf data/e2e && node --import tsx scripts/serve.ts",
+      command: "rm -rf data/e2e && exec node dist/serve.js",
       url: `${E2E_URL}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,

@@ -10,7 +10,7 @@ import { ConfigError, parseConfig } from "../src/env";
 import { AppError } from "../src/server/app-error";
 import { createDb } from "../src/server/db/client";
 import { bootstrapAdmin, type AddressHolder } from "../src/server/services/admin-bootstrap";
-import { migrate } from "./migrate";
+import { migrate } from "../src/server/db/migrate";
 
 /** Exit codes: what a calling script can branch on. */
 const EXIT = { done: 0, failed: 1, usage: 2, refused: 3 } as const;

@@ -7,7 +7,7 @@ import { createDb } from "../src/server/db/client";
 import { bindingLabel, createTeacherToken } from "../src/server/services/teacher-tokens";
 import { teacherTokenOptions } from "../src/shared/schemas/teacher-token";
 import { cliOptions } from "./cli-args";
-import { migrate } from "./migrate";
+import { migrate } from "../src/server/db/migrate";
 
 async function main() {
   const args = cliOptions({

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { databaseKind, DEFAULT_DATABASE_URL } from "./server/db/database-url";
 import { RETENTION_DAYS, SESSION_LIFETIME, type Bounded } from "./shared/policy";
+import { bootedApp } from "./server/booted-app";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
@@ -74,8 +75,13 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
 
 let cached: Config | undefined;
 
-/** The process configuration, parsed on first use. */
+/**
+ * The process configuration: the one the server entry started with
+ * (server/boot.ts), else the environment's, parsed on first use.
+ */
 export function config(): Config {
+  const booted = bootedApp()?.config;
+  if (booted) return booted;
   cached ??= parseConfig(process.env);
   return cached;
 }

@@ -6,7 +6,7 @@ import { createServices } from "@/server/services/context";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { handleTrpcRequest } from "@/server/api/http-handler";
-import { createApiHandler } from "@/server/http/api-server";
+import { jsonApis } from "@/server/http/json-apis";
 import { INTERNAL_MESSAGE } from "@/server/api/to-app-error";
 import { expectAppError } from "./support/expect-app-error";
 import { createTestApp } from "./support/test-app";
@@ -40,7 +40,8 @@ describe("database unreachable", () => {
   });
 
   it("keeps the session cookie: an outage is not a logged-out session", async () => {
-    const api = createApiHandler(() => services);
+    const apis = jsonApis(services);
+    const api = (request: Request) => apis.find((a) => a.owns(new URL(request.url).pathname))!.handle(request);
     const withCookie = { headers: { cookie: "session=some-session-token" } };
     for (const request of [
       new Request("http://localhost/api/trpc/session.validate", withCookie),

@@ -12,7 +12,7 @@ import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/
 import { AppError } from "@/server/app-error";
 import { defaultAppCode } from "@/server/api/to-app-error";
 import { createContextInner, publicProcedure, router } from "@/server/api/trpc";
-import { route, serveRoutes } from "@/server/http/json-routes";
+import { route, routeTableApi } from "@/server/http/json-routes";
 import { APP_CODES, APP_ERRORS, type AppCode } from "@/shared/app-codes";
 import { appCodesMarkdownTable } from "@/shared/app-codes-table";
 import { createTestApp, type TestApp } from "./support/test-app";
@@ -125,7 +125,8 @@ describe("every appCode answers its table's status on every API", () => {
         failure: (error) => ({ code: error.appCode }),
       }),
     );
-    const handle = serveRoutes("/refusals", routes, (error) => ({ code: error.appCode }), () => app.services);
+    const api = routeTableApi("/refusals", routes, (error: AppError) => ({ code: error.appCode }), app.services);
+    const handle = (request: Request) => api.handle(request);
     const answers: string[] = [];
     for (const code of APP_CODES) {
       const res = await handle(new Request(`http://localhost:3000/refusals/${code}`));

@@ -2,15 +2,21 @@
 // project uses the server at TEST_POSTGRES_URL (default 127.0.0.1:5432) when
 // it answers, and otherwise an embedded PostgreSQL started for this run
 // (scripts/postgres-server.ts); it tells the test workers which.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrate } from "../scripts/migrate";
+import { migrate } from "../src/server/db/migrate";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres } from "../scripts/postgres-server";
 import { PG_TEMPLATE, PG_TEST_PREFIX, SQLITE_TEMPLATE, TEST_DIR, pgAdmin, pgUrl } from "./support/databases";
 
-/** Runs once per project (sqlite, postgres): prepares only that kind. Vitest also runs it for the root project, which has no tests. */
+/**
+ * Runs once per project (sqlite, postgres): prepares only that kind. Vitest
+ * also runs it for the root project, which has no tests: that run prepares
+ * the server build tests/boot.test.ts starts.
+ */
 export default async function setup(project: TestProject) {
+  if (project.name !== "sqlite" && project.name !== "postgres") return prepareServerBuild();
   if (project.name === "sqlite") {
     fs.mkdirSync(TEST_DIR, { recursive: true });
     for (const file of fs.readdirSync(TEST_DIR)) fs.rmSync(path.join(TEST_DIR, file), { force: true });
@@ -38,4 +44,25 @@ export default async function setup(project: TestProject) {
   }
   project.provide("postgresAdminUrl", server.url);
   return () => server.stop();
+}
+
+/**
+ * The build the server tests start: the compiled entry (dist/serve.js) is
+ * rebuilt every run (under a second, so it is never stale); Next.js's
+ * production build only when there is none (`npm test` builds first).
+ */
+function prepareServerBuild() {
+  if (!fs.existsSync(".next/BUILD_ID")) {
+    console.log("[tests] no production build in .next: running `next build` for tests/boot.test.ts (a few minutes; log in data/build.log)");
+    fs.mkdirSync("data", { recursive: true });
+    const log = fs.openSync("data/build.log", "w");
+    const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      stdio: ["ignore", log, log],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    fs.closeSync(log);
+    if (build.status !== 0) throw new Error("next build failed: see data/build.log");
+  }
+  const entry = spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
+  if (entry.status !== 0) throw new Error("compiling the server entry (scripts/build-server.mjs) failed");
 }

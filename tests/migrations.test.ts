@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/env";
 import { createDb, driverOf, type Db } from "@/server/db/client";
 import { createServices } from "@/server/services/context";
-import { migrate } from "../scripts/migrate";
+import { migrate } from "@/server/db/migrate";
 import { logInAs, seedUser } from "./support/accounts";
 import { TEST_DIR } from "./support/databases";
 import { createTestApp, type TestApp } from "./support/test-app";

@@ -5,7 +5,7 @@ import { createElement } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/env";
 import { confirmNewEmailMail, emailChangedMail, resetPasswordMail, verifyEmailMail } from "@/server/mail/compose";
-import { sharedServices } from "@/server/services/context";
+import { setBootedApp } from "@/server/booted-app";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { durationInWords } from "@/shared/duration-in-words";
 import { DAY, HOUR, LINK_LIFETIMES, RETENTION_DAYS, SESSION_LIFETIME, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
@@ -53,9 +53,12 @@ describe("the session lifetime follows SESSION_TTL_SECONDS", () => {
   beforeAll(async () => {
     app = await createTestApp({ env: { SESSION_TTL_SECONDS: "3600" } });
     // The pages read the process's services, as under the server entry.
-    sharedServices(() => app.services);
+    setBootedApp({ config: app.config, services: app.services });
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    setBootedApp(undefined);
+    await app.close();
+  });
 
   it("the account page of a server with SESSION_TTL_SECONDS=3600 says 1 hour, and a session lasts 1 hour", async () => {
     const page = AccountPage();

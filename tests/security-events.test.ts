@@ -1,6 +1,7 @@
 // Security events: each kind recorded where it happens, for the account it
 // concerns and nobody else, never a secret in a row or a log line, limit hits
 // once per window, refusals throttled, and admins alone reading them.
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Writable } from "node:stream";
 import { createLogger } from "@/server/logger";
@@ -411,13 +412,15 @@ describe("no secret in any stored event or log line", () => {
     const log = createLogger(new Writable({ write: (chunk, _encoding, done) => (out.push(String(chunk)), done()) }) as never, "info");
     const hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2g";
     const token = `-${newSecretToken().slice(1)}`; // a session token, here starting with "-"
-    const error = new Error(`update failed: { passwordHash: "${hash}", tokenHash: "${hashToken(token)}", token: "${token}" }`);
+    const guid = randomUUID(); // a seed-002 session token
+    const error = new Error(`update failed: { passwordHash: "${hash}", tokenHash: "${hashToken(token)}", token: "${token}", session: "${guid}" }`);
     log.error({ err: error }, "something failed");
     log.info({ password: "hunter2 hunter2", request: { headers: { authorization: `Bearer ${token}`, cookie: `session=${token}` } } }, "request");
     const text = out.join("");
     expect(text).not.toContain(hash);
     expect(text).not.toContain(token);
     expect(text).not.toContain(hashToken(token));
+    expect(text).not.toContain(guid);
     expect(text).not.toContain("hunter2");
     expect(text).not.toContain("    at "); // a stack frame
     const [failed, request] = out.map((line) => JSON.parse(line) as Record<string, any>);

@@ -17,6 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** A UUID version 4 (RFC 9562), as a client typing the session `Guid` parses it. */
+const GUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -142,7 +145,7 @@ describe("seed 002: /user", () => {
     });
     const token = tokenFromLink((await app.mailsTo(email))[0]!.text, "/verify");
     const verified = await call("PATCH", "/user/verify", { token });
-    expect(verified.body).toEqual({ error: null, session: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(verified.body).toEqual({ error: null, session: expect.stringMatching(GUID_V4) });
     const again = await call("PATCH", "/user/verify", { token });
     expect(again).toMatchObject({ status: 400, body: { error: "TOKEN_INVALID", session: null } });
 
@@ -184,6 +187,92 @@ describe("seed 002: /user", () => {
     expect(own.body).toMatchObject({ privileged_student: true, report_spammer: 0 });
     const audit = await app.db.auditEntry.findMany({ where: { targetId: student.id } });
     expect(audit.map((a) => a.field).sort()).toEqual(["privilegedStudent", "reportSpammer"]);
+  });
+});
+
+describe("seed 002 sessions are GUIDs", () => {
+  it("/user/login and /user/verify issue UUID v4 sessions, stored only as their SHA-256", async () => {
+    const user = await seedUser(app);
+    const tokens = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const { body } = await call("POST", "/user/login", { email: user.email, password: PASSWORD });
+      expect(body.session).toMatch(GUID_V4);
+      tokens.add(body.session);
+    }
+    expect(tokens.size).toBe(5);
+    const rows = await app.db.session.findMany({ where: { userId: user.id } });
+    expect(rows.map((r) => r.tokenHash).sort()).toEqual([...tokens].map(hashToken).sort());
+    // No column holds a token itself (the ids are UUIDs of their own).
+    const stored = JSON.stringify(rows);
+    for (const token of tokens) expect(stored).not.toContain(token);
+
+    const email = freshEmail("guid");
+    await call("POST", "/user/register", { email, password: PASSWORD, name: "Guid", teacher_token: null });
+    const link = tokenFromLink((await app.mailsTo(email))[0]!.text, "/verify");
+    expect((await call("PATCH", "/user/verify", { token: link })).body.session).toMatch(GUID_V4);
+  });
+
+  it("a GUID session is valid everywhere; tRPC and seed 000 sessions keep their form and are valid on seed 002", async () => {
+    const user = await seedUser(app);
+    const guid = (await call("POST", "/user/login", { email: user.email, password: PASSWORD })).body.session as string;
+    expect((await call("GET", "/api/user/session/validate", undefined, { authorization: `Bearer ${guid}` })).body.data.userId).toBe(user.id);
+    const viaTrpc = await fetch(`${base}/api/trpc/session.validate`, { headers: { authorization: `Bearer ${guid}` } });
+    expect(((await viaTrpc.json()) as any).result.data.userId).toBe(user.id);
+
+    const trpcLogin = await fetch(`${base}/api/trpc/session.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: user.email, password: PASSWORD }),
+    });
+    const seed000Login = await call("POST", "/api/user/session/create", { email: user.email, password: PASSWORD });
+    for (const res of [trpcLogin, seed000Login.res]) {
+      const token = res.headers.getSetCookie()[0]!.split(";")[0]!.split("=")[1]!;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect((await call("POST", "/user/info", { session: token, user: null })).body.error).toBeNull();
+    }
+  });
+});
+
+describe("seed 002: one's own report_spammer", () => {
+  const update = (session: string, changes: Record<string, unknown>) =>
+    call("PUT", "/user/update", { session, user: null, teacher: null, admin: null, privileged_student: null, report_spammer: null, ...changes });
+
+  it("restated unchanged is accepted and changes nothing; changed, it is still refused and changes nothing", async () => {
+    const admin = await seedUser(app, { admin: true });
+    const session = (await call("POST", "/user/login", { email: admin.email, password: PASSWORD })).body.session;
+    const other = await seedUser(app);
+    const before = await snapshot(app);
+    expect(await update(session, { report_spammer: false })).toMatchObject({ status: 200, body: { error: null } });
+    expect(await snapshot(app)).toEqual(before);
+
+    // Restated beside a real change: the change is made, report_spammer stays, one audit entry.
+    expect((await update(session, { report_spammer: false, privileged_student: true })).body).toEqual({ error: null });
+    const row = await app.db.user.findUniqueOrThrow({ where: { id: admin.id } });
+    expect(row).toMatchObject({ privilegedStudent: true, reportSpammer: false });
+    expect((await app.db.auditEntry.findMany({ where: { targetId: admin.id } })).map((a) => a.field)).toEqual(["privilegedStudent"]);
+
+    const changed = await snapshot(app);
+    expect(await update(session, { report_spammer: true })).toMatchObject({ status: 403, body: { error: "SELF_REPORT_SPAMMER" } });
+    expect(await update(session, { report_spammer: true, privileged_student: false })).toMatchObject({ status: 403, body: { error: "SELF_REPORT_SPAMMER" } });
+    expect(await snapshot(app)).toEqual(changed);
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: other.id } })).reportSpammer).toBe(false);
+  });
+
+  it("a student's answer never tells whether they are flagged: it follows the value /user/info shows them", async () => {
+    const flagged = await seedUser(app);
+    const unflagged = await seedUser(app);
+    await app.db.user.update({ where: { id: flagged.id }, data: { reportSpammer: true } });
+    const answers = [];
+    for (const student of [flagged, unflagged]) {
+      const session = (await call("POST", "/user/login", { email: student.email, password: PASSWORD })).body.session;
+      expect((await call("POST", "/user/info", { session, user: null })).body.report_spammer).toBe(0);
+      answers.push([(await update(session, { report_spammer: false })).body, (await update(session, { report_spammer: true })).body]);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    // Restating the shown value is a no-op for anyone; changing it is refused for anyone.
+    expect(answers[0]).toEqual([{ error: null }, { error: "SELF_REPORT_SPAMMER" }]);
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: flagged.id } })).reportSpammer).toBe(true);
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: unflagged.id } })).reportSpammer).toBe(false);
   });
 });
 

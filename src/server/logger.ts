@@ -26,12 +26,14 @@ const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
 
 /**
  * What could still carry a secret inside free text (an error message that
- * quotes a query's arguments): argon2 hashes, our 43-character tokens and
+ * quotes a query's arguments): argon2 hashes, our 43-character tokens, GUIDs
+ * (seed 002's session tokens; record ids look the same and go too) and
  * SHA-256 hex digests.
  */
 const SECRET_PATTERNS = [
   /\$argon2(?:id|i|d)\$[^\s"'`]+/g,
   /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+  /(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f])/g,
   /(?<![0-9A-Fa-f])[0-9a-f]{64}(?![0-9A-Fa-f])/g,
 ];
 

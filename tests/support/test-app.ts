@@ -1,5 +1,7 @@
 // A complete app for a test file: its own database, real services, a tRPC
-// caller factory and a real HTTP server running the same handler as Next.
+// caller factory and a real HTTP server running the server's own edge and
+// JSON APIs (src/server/http/edge.ts); pages are tested by tests/boot.test.ts
+// and the browser tests.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseConfig, type Config } from "@/env";
@@ -7,7 +9,8 @@ import { createServices, type Services } from "@/server/services/context";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
-import { createApiHandler, serveNode } from "@/server/http/api-server";
+import { createEdge } from "@/server/http/edge";
+import { jsonApis } from "@/server/http/json-apis";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { ResendCapture } from "./resend-capture";
 
@@ -46,11 +49,11 @@ export async function createTestApp(options: { env?: Record<string, string>; res
       return createCaller(createContextInner({ services, headers, resHeaders: init.resHeaders }));
     },
 
-    /** Base URL of a real HTTP server serving /api/trpc with these services. */
+    /** Base URL of a real HTTP server serving the JSON APIs with these services (no pages: 404). */
     async httpUrl(): Promise<string> {
       if (!server) {
-        const api = createApiHandler(() => services);
-        server = http.createServer((req, res) => void serveNode(req, res, api));
+        const noPages = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(404).end();
+        server = http.createServer(createEdge({ appUrl: config.APP_URL, apis: jsonApis(services), pages: noPages }));
         await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
       }
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

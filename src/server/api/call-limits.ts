@@ -3,9 +3,8 @@
 // - at most MAX_CALLS_PER_BATCH calls in a batch;
 // - at most one call that runs argon2 (checks or sets a password), so that
 //   one request cannot queue dozens of hashes or spend a client's whole
-//   failure budget at once;
-// - a JSON body: tRPC would also take multipart/form-data and octet-stream
-//   bodies, which no procedure of ours expects.
+//   failure budget at once.
+// (A body that is not JSON is refused before tRPC reads it: http-handler.ts.)
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 import { AppError } from "../app-error";
@@ -22,11 +21,7 @@ async function runsArgon2(call: TRPCRequestInfo["calls"][number]): Promise<boole
 
 const batchTooLarge = (message: string) => new AppError("BATCH_TOO_LARGE", message);
 
-export async function assertCallLimits(request: Request, info: TRPCRequestInfo): Promise<void> {
-  const type = request.headers.get("content-type");
-  if (request.method === "POST" && !/^application\/json\s*(?:;|$)/i.test(type ?? "")) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
-  }
+export async function assertCallLimits(info: TRPCRequestInfo): Promise<void> {
   if (info.calls.length > MAX_CALLS_PER_BATCH) {
     throw batchTooLarge(`A batch may hold at most ${MAX_CALLS_PER_BATCH} calls; this one holds ${info.calls.length}.`);
   }

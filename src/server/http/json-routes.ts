@@ -1,8 +1,10 @@
 // Plain HTTP JSON endpoints (the seeds' APIs) served from a table of routes.
 // Each route names its method, path, input and output schemas and calls the
 // same services as the tRPC routers; the table also generates the OpenAPI
-// document. Body parsing, method and media-type checks, the same-site rule,
-// the session a route declares and error mapping live here once.
+// document. Body parsing, the media-type check, the same-site rule, the
+// session a route declares and error mapping live here once; unknown paths,
+// wrong methods and body size are the edge's (edge.ts), which asks the table
+// which methods a path takes and how an error is wrapped.
 import type { z } from "zod";
 import type { AppCode } from "@/shared/app-codes";
 import { AppError, sessionInvalid } from "../app-error";
@@ -10,9 +12,11 @@ import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom } from "../auth/session-cookie";
 import type { RequestMeta, Services } from "../services/context";
 import { validateSession, validateSessionOrClear, type ValidSession } from "../services/sessions";
-import { httpStatusOf, toAppError, validationError } from "../api/to-app-error";
+import { toAppError, validationError } from "../api/to-app-error";
 import { noteRefusal } from "../services/refused-requests";
 import { findUnstorableText, unstorableTextRefused } from "./unstorable-text";
+import type { ApiPlace, JsonApi } from "./edge";
+import { errorAnswer, jsonAnswer } from "./json-answer";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -109,20 +113,9 @@ async function routeSession(auth: RouteAuth, services: Services, headers: Header
   }
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-function json(status: number, body: unknown, headers: Headers): Response {
-  headers.set("content-type", "application/json; charset=utf-8");
-  headers.set("cache-control", "no-store");
-  return new Response(JSON.stringify(body), { status, headers });
-}
-
 async function readBody(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) {
-    throw new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-  }
   if (!text.trim()) return {};
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
@@ -135,63 +128,67 @@ async function readBody(req: Request): Promise<unknown> {
 }
 
 /**
- * A Next route handler serving every route of a table below `base`. Unknown
- * paths answer 404 and known paths with another method 405, both as JSON in
- * the API's own error envelope.
+ * The API serving every route of a table below `base`. Errors of a path
+ * without a route (and of the edge) come in `plainFailure`'s envelope; the
+ * others in their route's.
  */
-export function serveRoutes(
+export function routeTableApi(
   base: string,
   routes: JsonRoute[],
-  notFound: (error: AppError) => unknown,
-  getServices: () => Services,
-) {
-  return async function handler(req: Request): Promise<Response> {
-    const resHeaders = new Headers();
-    const path = new URL(req.url).pathname.slice(base.length).replace(/\/+$/, "");
-    const forPath = routes.filter((r) => r.path === path);
-    const match = forPath.find((r) => r.method === req.method);
-    if (!match) {
-      if (!forPath.length) {
-        const error = new AppError("NOT_FOUND", `No endpoint at ${base}${path}.`);
-        return json(httpStatusOf(error), notFound(error), resHeaders);
-      }
-      const allowed = forPath.map((r) => r.method).join(", ");
-      resHeaders.set("allow", allowed);
-      const error = new AppError("METHOD_NOT_SUPPORTED", `Use ${allowed} for ${base}${path}.`);
-      return json(httpStatusOf(error), forPath[0]!.failure(error), resHeaders);
-    }
-    let services: Services | undefined;
-    let session: Awaited<ReturnType<typeof routeSession>>;
-    try {
-      services = getServices();
-      if (req.method !== "GET") assertSameSite(req.headers, services.config.APP_URL);
-      const raw = req.method === "GET" ? {} : await readBody(req);
-      const unstorable = findUnstorableText(raw);
-      if (unstorable) throw unstorableTextRefused(unstorable);
-      const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
-      if (!parsed.success) throw validationError(parsed.error);
-      session = await routeSession(match.auth, services, req.headers, parsed.data, resHeaders);
-      const data = await match.handle({
-        services,
-        input: parsed.data,
-        headers: req.headers,
-        meta: requestMeta(req.headers, services.config),
-        resHeaders,
-        session: session as RouteContext<unknown>["session"],
-      });
-      return json(200, match.success(data), resHeaders);
-    } catch (thrown) {
-      const error = toAppError(thrown, `${req.method} ${base}${path}`);
-      if (services) {
+  plainFailure: (error: AppError) => unknown,
+  services: Services,
+): JsonApi {
+  const pathOf = (pathname: string) => pathname.slice(base.length).replace(/\/+$/, "");
+  const routesAt = (pathname: string) => routes.filter((r) => r.path === pathOf(pathname));
+  const failure = (error: AppError, place: ApiPlace, headers?: Headers) => {
+    const at = routesAt(place.pathname);
+    const method = place.method === "HEAD" ? "GET" : place.method;
+    const route = at.find((r) => r.method === method) ?? at[0];
+    return errorAnswer(error, (route?.failure ?? plainFailure)(error), headers);
+  };
+
+  return {
+    owns: (pathname) => pathname === base || pathname.startsWith(`${base}/`),
+    methodsAt(url) {
+      const at = routesAt(url.pathname);
+      return at.length ? at.map((r) => r.method) : null;
+    },
+    errorAnswer: (error, place) => failure(error, place),
+    async handle(req) {
+      const { pathname } = new URL(req.url);
+      const place = { method: req.method, pathname };
+      const where = `${req.method} ${base}${pathOf(pathname)}`;
+      const match = routesAt(pathname).find((r) => r.method === req.method);
+      if (!match) throw new Error(`the edge passed ${req.method} ${pathname}, which has no route`);
+      const resHeaders = new Headers();
+      let session: Awaited<ReturnType<typeof routeSession>>;
+      try {
+        if (req.method !== "GET") assertSameSite(req.headers, services.config.APP_URL);
+        const raw = req.method === "GET" ? {} : await readBody(req);
+        const unstorable = findUnstorableText(raw);
+        if (unstorable) throw unstorableTextRefused(unstorable);
+        const parsed = match.input ? match.input.safeParse(raw) : { success: true as const, data: undefined };
+        if (!parsed.success) throw validationError(parsed.error);
+        session = await routeSession(match.auth, services, req.headers, parsed.data, resHeaders);
+        const data = await match.handle({
+          services,
+          input: parsed.data,
+          headers: req.headers,
+          meta: requestMeta(req.headers, services.config),
+          resHeaders,
+          session: session as RouteContext<unknown>["session"],
+        });
+        return jsonAnswer(200, match.success(data), resHeaders);
+      } catch (thrown) {
+        const error = toAppError(thrown, where);
         await noteRefusal(services, error, {
-          procedure: `${req.method} ${base}${path}`,
+          procedure: where,
           meta: requestMeta(req.headers, services.config),
           userId: session && "userId" in session ? session.userId : null,
           sessionToken: sessionTokenFrom(req.headers, services.config.APP_URL),
         });
+        return failure(error, place, resHeaders);
       }
-      if (error.details.retryAfterSeconds) resHeaders.set("retry-after", String(error.details.retryAfterSeconds));
-      return json(httpStatusOf(error), match.failure(error), resHeaders);
-    }
+    },
   };
 }

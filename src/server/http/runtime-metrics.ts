@@ -27,6 +27,15 @@ export function startRuntimeMetrics(): void {
   state();
 }
 
+/** Stops sampling (a server closing in a process that goes on, as in the tests). */
+export function stopRuntimeMetrics(): void {
+  const s = holder.__accountsMetrics;
+  if (!s) return;
+  s.histogram.disable();
+  clearInterval(s.timer);
+  holder.__accountsMetrics = undefined;
+}
+
 /** Counts one tRPC request's server time, once the metrics run (METRICS_TOKEN set). */
 export function recordApiTime(ms: number): void {
   holder.__accountsMetrics?.apiTime.record(Math.max(1, Math.round(ms * 1000))); // microseconds

@@ -1,5 +1,5 @@
 // Seed 002's User API under /user: field names exactly as the seed, the
-// session as an opaque token in the body, and `error` null or an appCode.
+// session as a GUID in the body, and `error` null or an appCode.
 // The same services (and so the same limits, permissions and audit) as tRPC.
 import { z } from "zod";
 import { APP_CODES } from "@/shared/app-codes";
@@ -13,12 +13,14 @@ import { userInfo } from "../services/users";
 import { setFlags } from "../services/user-flags";
 import { route, type JsonRoute } from "./json-routes";
 import { fromUpdateFlags, infoFlagsShape, noInfoFlags, toInfoFlags, updateFlagsShape } from "./seed-002-flags";
-import { rolesInWords, rolesThatMay } from "@/shared/permissions";
+import { may, rolesInWords, rolesThatMay } from "@/shared/permissions";
 
 export const SEED_002_BASE = "/user";
 
 const errorCode = z.enum(APP_CODES).nullable();
-const sessionToken = tokenSchema.describe("The opaque session token from /user/login or /user/verify.");
+const sessionToken = tokenSchema.describe("The session from /user/login or /user/verify: a GUID (UUID v4).");
+/** The seed types the session as a Guid: this API issues UUID v4 session tokens. */
+const SESSION_FORM = "guid";
 
 /** Each route's error body: `error` set, the other fields at their empty value. */
 function envelope<T extends Record<string, unknown>>(empty: T, shape: z.ZodRawShape, id: string) {
@@ -31,7 +33,7 @@ function envelope<T extends Record<string, unknown>>(empty: T, shape: z.ZodRawSh
 }
 
 const plain = envelope({}, {}, "Seed002Error");
-const withSession = envelope({ session: null }, { session: z.string().nullable() }, "Seed002SessionError");
+const withSession = envelope({ session: null }, { session: z.uuid().nullable() }, "Seed002SessionError");
 const flags = envelope(noInfoFlags, infoFlagsShape, "Seed002InfoError");
 
 export const seed002Routes: JsonRoute[] = [
@@ -68,7 +70,7 @@ export const seed002Routes: JsonRoute[] = [
     errors: ["TOKEN_INVALID", "TOKEN_EXPIRED", "EMAIL_TAKEN"],
     auth: "none",
     async handle(ctx) {
-      const s = await verifyEmail(ctx.services, ctx.input.token, ctx.meta);
+      const s = await verifyEmail(ctx.services, ctx.input.token, ctx.meta, SESSION_FORM);
       return { session: s.token };
     },
   }),
@@ -83,7 +85,7 @@ export const seed002Routes: JsonRoute[] = [
     errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED"],
     auth: "none",
     async handle(ctx) {
-      const s = await logIn(ctx.services, ctx.input, ctx.meta);
+      const s = await logIn(ctx.services, ctx.input, ctx.meta, SESSION_FORM);
       return { session: s.token };
     },
   }),
@@ -108,12 +110,19 @@ export const seed002Routes: JsonRoute[] = [
     operationId: "userApi.updateFlags",
     summary: "Change flags of a user (seed 002)",
     description:
-      "Needs the session token in the body (`session`). `user` null means the session's owner. Null leaves a flag as it is. Nobody may ever change their own report_spammer.",
+      "Needs the session token in the body (`session`). `user` null means the session's owner. Null leaves a flag as it is. Nobody may ever change their own report_spammer; restating it unchanged (as /user/info shows it to them) is accepted and changes nothing.",
     input: z.object({ session: sessionToken, user: userIdSchema.nullish(), ...updateFlagsShape }),
     errors: ["NOT_PERMITTED", "SELF_REPORT_SPAMMER", "LAST_ADMIN", "USER_NOT_FOUND"],
     auth: "body",
     async handle(ctx) {
-      await setFlags(ctx.services, ctx.session.userId, { userId: ctx.input.user, ...fromUpdateFlags(ctx.input) });
+      // The seed forbids altering one's own report_spammer, not restating it:
+      // the value /user/info shows the caller is no change, and is left out
+      // (judged by the shown value, so the answer never reveals a hidden one).
+      const self = !ctx.input.user || ctx.input.user === ctx.session.userId;
+      const shown = may(ctx.session.user, "viewReportSpammer") && ctx.session.user.reportSpammer;
+      const flags = fromUpdateFlags(ctx.input);
+      const restated = self && flags.reportSpammer === shown;
+      await setFlags(ctx.services, ctx.session.userId, { userId: ctx.input.user, ...flags, reportSpammer: restated ? null : flags.reportSpammer });
       return {};
     },
   }),

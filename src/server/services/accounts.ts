@@ -10,7 +10,7 @@ import { isUniqueViolation } from "../db/errors";
 import { emailTaken } from "./email-taken";
 import type { RequestMeta, Services } from "./context";
 import { previewMailedLink, type MailedLinkPreview } from "./mailed-token";
-import { issueSession, type IssuedSession } from "./sessions";
+import { issueSession, type IssuedSession, type SessionTokenForm } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
 
 /** What registration receives: the shared schema's output (trimmed, normalised). */
@@ -96,8 +96,8 @@ export async function previewAddressLink(s: Services, token: unknown): Promise<A
   return current ? preview : { state: "invalid" };
 }
 
-/** Confirms an address from its emailed link and logs its owner in. */
-export async function verifyEmail(s: Services, token: string, meta: RequestMeta): Promise<IssuedSession> {
+/** Confirms an address from its emailed link and logs its owner in (a session token of `form`). */
+export async function verifyEmail(s: Services, token: string, meta: RequestMeta, form: SessionTokenForm = "secret"): Promise<IssuedSession> {
   const row = await s.db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true },
@@ -142,7 +142,7 @@ export async function verifyEmail(s: Services, token: string, meta: RequestMeta)
       });
       if (logins !== 1) throw tokenInvalid();
     }
-    return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta);
+    return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta, form);
   });
   if (row.purpose === "change-email") s.mail.kickSoon();
   s.securityEvents.note({ type: "login.succeeded", userId: row.userId, client: meta, details: { via: "mailed link" } });

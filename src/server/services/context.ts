@@ -45,15 +45,3 @@ export function createServices(
     },
   };
 }
-
-const holder = globalThis as unknown as { __accountsServices?: Services };
-
-/**
- * The process's one set of services: the server entry and the Next.js pages
- * of the same process share it (one connection pool, one mail worker). Kept
- * on globalThis so that development reloads reuse it too.
- */
-export function sharedServices(create: () => Services): Services {
-  holder.__accountsServices ??= create();
-  return holder.__accountsServices;
-}

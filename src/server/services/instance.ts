@@ -1,9 +1,10 @@
-// The process-wide services for pages and route files: those the server entry
-// made, or created on first use from the validated configuration.
+// The process's services for pages: those the server entry created (boot.ts).
 import "server-only";
-import { config } from "@/env";
-import { createServices, sharedServices, type Services } from "./context";
+import { bootedApp, START_WITH_THE_ENTRY } from "../booted-app";
+import type { Services } from "./context";
 
 export function services(): Services {
-  return sharedServices(() => createServices(config()));
+  const app = bootedApp();
+  if (!app) throw new Error(START_WITH_THE_ENTRY);
+  return app.services;
 }

@@ -27,9 +27,10 @@ export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BAT
 /**
  * Prunes at start and then hourly: expired sessions, rate-limit counters
  * whose window ended an hour ago, and security events older than
- * SECURITY_EVENT_RETENTION_DAYS. A failed round (database away) waits for the next.
+ * SECURITY_EVENT_RETENTION_DAYS. A failed round (database away) waits for the
+ * next. Returns a function that stops the rounds and waits for a running one.
  */
-export function startSessionPruning(db: Db, config: Pick<Config, "SECURITY_EVENT_RETENTION_DAYS">): void {
+export function startSessionPruning(db: Db, config: Pick<Config, "SECURITY_EVENT_RETENTION_DAYS">): () => Promise<void> {
   const round = async () => {
     try {
       const count = await pruneExpiredSessions(db);
@@ -41,7 +42,12 @@ export function startSessionPruning(db: Db, config: Pick<Config, "SECURITY_EVENT
       logger.warn({ err: error }, "pruning expired sessions failed; will retry");
     }
   };
-  void round();
+  let running = round();
   // unref: the timer never keeps a stopping process alive.
-  setInterval(round, PRUNE_EVERY_MS).unref();
+  const timer = setInterval(() => void (running = round()), PRUNE_EVERY_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -1,6 +1,8 @@
 // Sessions: log in, validate, log out. A session is a random bearer token
 // whose SHA-256 is the only thing stored; it lasts SESSION_TTL_SECONDS from
 // creation (absolute), and an expired one is deleted when it is presented.
+// Tokens come in two forms (SessionTokenForm), both from the CSPRNG and both
+// validated the same way: only the hash is ever looked up.
 import { randomUUID } from "node:crypto";
 import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
@@ -23,9 +25,16 @@ type SessionWithFlags = RawFlags & { sessionId: string; expiresAt: Date | string
 /** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
+/**
+ * How a new session's token is spelled: "secret" is 32 random bytes in
+ * base64url (tRPC, seed 000, the pages); "guid" is a UUID v4 (122 random
+ * bits), for seed 002, whose clients type the session as a Guid.
+ */
+export type SessionTokenForm = "secret" | "guid";
+
 /** A new session: the token for the client and the row to store (its hash only). */
-function newSession(ttlSeconds: number, userId: string, meta: RequestMeta): { issued: IssuedSession; row: NewSessionRow } {
-  const token = newSecretToken();
+function newSession(ttlSeconds: number, userId: string, meta: RequestMeta, form: SessionTokenForm): { issued: IssuedSession; row: NewSessionRow } {
+  const token = form === "guid" ? randomUUID() : newSecretToken();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   const row: NewSessionRow = {
@@ -42,8 +51,14 @@ function newSession(ttlSeconds: number, userId: string, meta: RequestMeta): { is
 }
 
 /** Opens a session inside a transaction (an email confirmation logs in). */
-export async function issueSession(tx: Tx, ttlSeconds: number, userId: string, meta: RequestMeta): Promise<IssuedSession> {
-  const { issued, row } = newSession(ttlSeconds, userId, meta);
+export async function issueSession(
+  tx: Tx,
+  ttlSeconds: number,
+  userId: string,
+  meta: RequestMeta,
+  form: SessionTokenForm = "secret",
+): Promise<IssuedSession> {
+  const { issued, row } = newSession(ttlSeconds, userId, meta, form);
   await tx.$executeRaw`
     INSERT INTO "Session" (${Prisma.raw(sessionColumnList)})
     VALUES (${Prisma.join(sessionColumns.map((c) => row[c]))})`;
@@ -101,7 +116,12 @@ export type LoggedIn = IssuedSession & {
 };
 
 /** Checks an email and password and opens a session. */
-export async function logIn(s: Services, input: { email: string; password: string }, meta: RequestMeta): Promise<LoggedIn> {
+export async function logIn(
+  s: Services,
+  input: { email: string; password: string },
+  meta: RequestMeta,
+  form: SessionTokenForm = "secret",
+): Promise<LoggedIn> {
   // The log-in path runs its statements on the driver (db/login-statements.ts).
   const login = await readLogIn(s.db, input.email);
   if (!(await checkPassword(s, input.email, login, input.password, meta, "log-in")) || !login) throw invalidCredentials();
@@ -118,7 +138,7 @@ export async function logIn(s: Services, input: { email: string; password: strin
       "Confirm your email address first: open the link we sent you, or ask for a new one.",
     );
   }
-  const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, login.userId, meta);
+  const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, login.userId, meta, form);
   await insertSession(s.db, row);
   s.securityEvents.note({ type: "login.succeeded", userId: login.userId, client: meta, details: { sessionId: row.id } });
   const deviceCookie = deviceCookieAfterLogIn(await s.deviceKey(), s.config.APP_URL, meta.deviceCookie, {
