@@ -4,8 +4,8 @@
 // answered request), loads it with autocannon from this
 // (second) process, and records ratios measured in the same run: every figure
 // is compared with a bare route handler or a bound measured alongside it,
-// because these machines are shared and noisy. Writes bench/results/*.json and
-// the matching section of docs/BENCHMARKS.md.
+// because these machines are shared and noisy. Writes bench/results/<db>.json
+// and <db>.md (scripts/bench-report.ts) and the summary in docs/BENCHMARKS.md.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -18,6 +18,7 @@ import { ARGON2_OPTIONS, hashPassword, hashPool } from "../src/server/auth/passw
 import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
 import { createDb, sqlitePath, type Db } from "../src/server/db/client";
 import { migrate } from "../src/server/db/migrate";
+import { type CpuShare, type DurabilityRuns, type FloodProbe, type Load, writeReports } from "./bench-report";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
 import pg from "pg";
 import Database from "better-sqlite3";
@@ -127,7 +128,6 @@ async function metrics(base: string, reset = false) {
 }
 
 /** rps is rounded for reading; ratios use exactRps (a rounded figure must not decide a target). */
-type Load = { rps: number; exactRps: number; requests: number; p99: number; mean: number; errors: number; non2xx: number; eventLoopP99: number; peakRssMb: number };
 
 async function load(server: Server, name: string, opts: Partial<autocannon.Options>, duration = DURATION): Promise<Load> {
   await metrics(server.base, true);
@@ -246,7 +246,6 @@ function cpuSnapshot(serverPid: number): CpuSnapshot | null {
   return { threads, ownMs: (own.user + own.system) / 1000, busyMs: ((total - idle) * 1000) / CLOCK_TICKS, idleMs: (idle * 1000) / CLOCK_TICKS };
 }
 
-type CpuShare = Record<"hashing" | "eventLoop" | "otherServerThreads" | "loadGenerator" | "restOfMachine" | "idle", number>;
 
 /** CPU milliseconds between two snapshots, by where they went. */
 function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuShare {
@@ -259,7 +258,6 @@ function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuShare {
   return share;
 }
 
-type FloodProbe = { logIns: number; refused: number; p50Ms: number; p95Ms: number; maxMs: number; untilInP95Ms: number; floodRps: number; floodNon2xx: number };
 
 /**
  * A legitimate log-in, one after another from one client, while (or not) a
@@ -366,7 +364,6 @@ async function registrationLoad(server: Server, name: string, duration = DURATIO
   );
 }
 
-type DurabilityRuns = Record<"full" | "normal", { login: Load[]; register: Load[]; commitMs: number }>;
 const ROUNDS = 8;
 
 /**
@@ -432,26 +429,6 @@ async function sqliteDurabilityCost(passwordHash: string): Promise<DurabilityRun
   }
   for (const setting of settings) await stopServer(servers[setting]);
   return runs;
-}
-
-function durabilityTable(d: DurabilityRuns | undefined): string {
-  if (!d) return "";
-  const mean = (xs: Load[], k: "exactRps" | "eventLoopP99") => xs.reduce((sum, x) => sum + x[k], 0) / xs.length;
-  const worst = (xs: Load[], k: "p99" | "non2xx") => Math.max(...xs.map((x) => x[k]));
-  const cells = (xs: Load[]) => `${Math.round(mean(xs, "exactRps"))} | ${worst(xs, "p99")} | ${Math.round(mean(xs, "eventLoopP99") * 10) / 10} | ${worst(xs, "non2xx")}`;
-  const round3 = (x: number) => Math.round(x * 1000) / 1000;
-  // The mean ratio, and its range over the rounds (each round ran both settings back to back).
-  const ratio = (k: "login" | "register") => {
-    const each = d.full[k].map((f, i) => f.exactRps / d.normal[k][i]!.exactRps);
-    return `${round3(mean(d.full[k], "exactRps") / mean(d.normal[k], "exactRps"))} (${round3(Math.min(...each))}–${round3(Math.max(...each))})`;
-  };
-  return `| SQLite commits (${d.full.login.length} alternating bursts each) | one commit, median ms | log-ins/s | p99 ms | event-loop p99 ms | non-2xx (worst burst) | registrations/s | p99 ms | event-loop p99 ms | non-2xx (worst burst) |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-| \`synchronous = FULL\` (the setting) | ${d.full.commitMs} | ${cells(d.full.login)} | ${cells(d.full.register)} |
-| \`synchronous = NORMAL\` | ${d.normal.commitMs} | ${cells(d.normal.login)} | ${cells(d.normal.register)} |
-| FULL ÷ NORMAL, per second (range over the rounds) | | ${ratio("login")} | | | | ${ratio("register")} | | | |
-
-`;
 }
 
 /**
@@ -700,90 +677,7 @@ async function main() {
       pageAtScaleMs: { value: large.listFirst.serverMs, target: "<= 20" },
     },
   };
-  fs.mkdirSync("bench/results", { recursive: true });
-  const file = `bench/results/${result.date.replace(/[:.]/g, "-")}-${DB_KIND}.json`;
-  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  writeMarkdown(result, file);
-  console.log(`wrote ${file} and docs/BENCHMARKS.md`);
-}
-
-function met(value: number, target: string): string {
-  const [op, limit] = target.split(" ");
-  const ok = op === ">=" ? value >= Number(limit) : value <= Number(limit);
-  return ok ? "met" : "**not met**";
-}
-
-function cpuTable(c: CpuShare | null, hashMs: number): string {
-  if (!c) return "";
-  return `| Log-in storm, CPU ms per log-in | hashing threads | event loop | other server threads | load generator (autocannon) | rest of the machine | idle |
-| --- | --- | --- | --- | --- | --- | --- |
-| (one hash alone: ${hashMs} ms) | ${c.hashing} | ${c.eventLoop} | ${c.otherServerThreads} | ${c.loadGenerator} | ${c.restOfMachine} | ${c.idle} |
-
-`;
-}
-
-function floodTable(f: { quiet: FloodProbe; flooded: FloodProbe; floodedKnown: FloodProbe } | undefined): string {
-  if (!f) return "";
-  const row = (name: string, p: FloodProbe) =>
-    `| ${name} | ${p.floodRps} | ${p.p50Ms} | ${p.p95Ms} | ${p.maxMs} | ${p.refused} of ${p.logIns + p.refused} | ${p.untilInP95Ms} |`;
-  return `| A legitimate log-in (one client, one after another) | flood req/s | p50 ms | p95 ms | max ms | answered OVERLOADED | logged in within, p95 ms (retrying after Retry-After) |
-| --- | --- | --- | --- | --- | --- | --- |
-${row("alone", f.quiet)}
-${row("during a flood of wrong guesses from many addresses: a new browser", f.flooded)}
-${row("the same: a browser that logged in before (device cookie)", f.floodedKnown)}
-
-`;
-}
-
-function writeMarkdown(r: any, file: string) {
-  const t = r.targets;
-  const row = (name: string, key: string) => `| ${name} | ${t[key].value} | ${t[key].target} | ${met(t[key].value, t[key].target)} |`;
-  const loads = Object.entries(r.loads as Record<string, Load>)
-    .map(([k, v]) => `| ${k} | ${v.rps} | ${v.p99} | ${v.non2xx} | ${v.eventLoopP99} | ${v.peakRssMb} |`)
-    .join("\n");
-  const scale = (["validate", "listFirst", "listDeep", "listSearch", "listSearchBroad"] as const)
-    .map((k) => `| ${k} | ${r.scale.small[k].serverMs} | ${r.scale.large[k].serverMs} | ${r.scale.small[k].latencyMs} | ${r.scale.large[k].latencyMs} |`)
-    .join("\n");
-  const section = `<!-- bench:${r.db}:start -->
-### ${r.db === "sqlite" ? "SQLite" : "PostgreSQL"} — ${r.date.slice(0, 16).replace("T", " ")} UTC
-
-${r.postgres ? `Server: ${r.postgres}.\n\n` : ""}${r.machine.cores} cores, Node ${r.machine.node}; autocannon ${r.settings.connections} connections × ${r.settings.durationSeconds} s per load; results in \`${file}\`.
-
-| Target | Measured | Target | |
-| --- | --- | --- | --- |
-${row("session.validate req/s ÷ bare route", "validateRps")}
-${row("session.validate p99 ÷ bare route", "validateP99")}
-${row("user.info (self) req/s ÷ bare route", "infoSelfRps")}
-${row("user.info (self) p99 ÷ bare route", "infoSelfP99")}
-${row("user.info (teacher → student) req/s ÷ bare route", "infoOtherRps")}
-${row("user.info (teacher → student) p99 ÷ bare route", "infoOtherP99")}
-${row(`log-in storm ÷ argon2 bound (${r.argon2.boundPerSecond}/s: ${r.machine.cores} cores ÷ ${r.argon2.hashMs} ms)`, "loginOfArgon2Bound")}
-${row("event-loop delay p99 during the log-in storm (ms)", "loginEventLoopP99Ms")}
-| (context) log-in storm ÷ what this process alone hashes on all cores at once (${r.argon2.inProcessParallelPerSecond}/s) | ${r.argon2.loginOfInProcessParallel} | | |
-${r.stormCpuMsPerLogIn ? `| (context) log-in storm ÷ cores ÷ its own hashing time per log-in (${r.argon2.hashingCeilingPerSecond}/s: ${r.machine.cores} ÷ ${r.stormCpuMsPerLogIn.hashing} ms) | ${r.argon2.loginOfHashingCeiling} | | |\n` : ""}${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
-${row("admin.listUsers first page, scale ratio", "scaleListFirst")}
-${row("admin.listUsers deep cursor page, scale ratio", "scaleListDeep")}
-${row(`admin.listUsers search for one person ("${SOUGHT.query}"), scale ratio`, "scaleListSearch")}
-${row(`50-user page at ${r.settings.scaleUsers / 1000}k users, server time (ms)`, "pageAtScaleMs")}
-
-Cold start, from spawning \`node dist/serve.js\` to its first answered request: ${r.coldStart ? `median ${r.coldStart.medianMs} ms over ${r.coldStart.startsMs.length} starts (${r.coldStart.startsMs.join(", ")} ms)` : "not measured"}.
-
-| Load | req/s | p99 ms | non-2xx | event-loop p99 ms | peak RSS MB |
-| --- | --- | --- | --- | --- | --- |
-${loads}
-
-${cpuTable(r.stormCpuMsPerLogIn, r.argon2.hashMs)}${floodTable(r.logInDuringFlood)}${durabilityTable(r.durability)}| Scale probe (median) | server ms at 1k | server ms at ${r.settings.scaleUsers / 1000}k | latency ms at 1k | latency ms at ${r.settings.scaleUsers / 1000}k |
-| --- | --- | --- | --- | --- |
-${scale}
-<!-- bench:${r.db}:end -->`;
-  const docPath = "docs/BENCHMARKS.md";
-  let doc = fs.existsSync(docPath) ? fs.readFileSync(docPath, "utf8") : "# Benchmarks\n\n## Latest runs\n\n";
-  const start = `<!-- bench:${r.db}:start -->`;
-  const end = `<!-- bench:${r.db}:end -->`;
-  doc = doc.includes(start)
-    ? doc.slice(0, doc.indexOf(start)) + section + doc.slice(doc.indexOf(end) + end.length)
-    : doc.replace("## Latest runs\n\n", `## Latest runs\n\n${section}\n\n`);
-  fs.writeFileSync(docPath, doc);
+  console.log(`wrote ${writeReports(result, SOUGHT.query).join(", ")}`);
 }
 
 main()

@@ -15,4 +15,9 @@ describe("docs", () => {
     const doc = fs.readFileSync("docs/configuration.md", "utf8");
     for (const key of Object.keys(configSchema.shape)) expect(doc).toContain(`| \`${key}\` |`);
   });
+
+  it("docs/BENCHMARKS.md stays short, and bench/results holds only the latest run per database", () => {
+    expect(fs.readFileSync("docs/BENCHMARKS.md", "utf8").split("\n").length).toBeLessThanOrEqual(80);
+    expect(fs.readdirSync("bench/results").sort()).toEqual(["postgres.json", "postgres.md", "sqlite.json", "sqlite.md"]);
+  });
 });

@@ -1,0 +1,184 @@
+// The benchmark's reports: bench/results/<db>.json (every figure of the latest
+// run on that database), bench/results/<db>.md (its tables) and the summary in
+// docs/BENCHMARKS.md, which puts the latest SQLite and PostgreSQL runs side by
+// side. Only the latest run per database is kept; git keeps the older ones.
+// `npm run bench:report` rewrites the .md files and the summary from the JSON.
+import fs from "node:fs";
+
+export type Load = { rps: number; exactRps: number; requests: number; p99: number; mean: number; errors: number; non2xx: number; eventLoopP99: number; peakRssMb: number };
+export type CpuShare = Record<"hashing" | "eventLoop" | "otherServerThreads" | "loadGenerator" | "restOfMachine" | "idle", number>;
+export type FloodProbe = { logIns: number; refused: number; p50Ms: number; p95Ms: number; maxMs: number; untilInP95Ms: number; floodRps: number; floodNon2xx: number };
+export type DurabilityRuns = Record<"full" | "normal", { login: Load[]; register: Load[]; commitMs: number }>;
+
+function durabilityTable(d: DurabilityRuns | undefined): string {
+  if (!d) return "";
+  const mean = (xs: Load[], k: "exactRps" | "eventLoopP99") => xs.reduce((sum, x) => sum + x[k], 0) / xs.length;
+  const worst = (xs: Load[], k: "p99" | "non2xx") => Math.max(...xs.map((x) => x[k]));
+  const cells = (xs: Load[]) => `${Math.round(mean(xs, "exactRps"))} | ${worst(xs, "p99")} | ${Math.round(mean(xs, "eventLoopP99") * 10) / 10} | ${worst(xs, "non2xx")}`;
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  // The mean ratio, and its range over the rounds (each round ran both settings back to back).
+  const ratio = (k: "login" | "register") => {
+    const each = d.full[k].map((f, i) => f.exactRps / d.normal[k][i]!.exactRps);
+    return `${round3(mean(d.full[k], "exactRps") / mean(d.normal[k], "exactRps"))} (${round3(Math.min(...each))}–${round3(Math.max(...each))})`;
+  };
+  return `| SQLite commits (${d.full.login.length} alternating bursts each) | one commit, median ms | log-ins/s | p99 ms | event-loop p99 ms | non-2xx (worst burst) | registrations/s | p99 ms | event-loop p99 ms | non-2xx (worst burst) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| \`synchronous = FULL\` (the setting) | ${d.full.commitMs} | ${cells(d.full.login)} | ${cells(d.full.register)} |
+| \`synchronous = NORMAL\` | ${d.normal.commitMs} | ${cells(d.normal.login)} | ${cells(d.normal.register)} |
+| FULL ÷ NORMAL, per second (range over the rounds) | | ${ratio("login")} | | | | ${ratio("register")} | | | |
+
+`;
+}
+
+function met(value: number, target: string): string {
+  const [op, limit] = target.split(" ");
+  const ok = op === ">=" ? value >= Number(limit) : value <= Number(limit);
+  return ok ? "met" : "**not met**";
+}
+
+function cpuTable(c: CpuShare | null, hashMs: number): string {
+  if (!c) return "";
+  return `| Log-in storm, CPU ms per log-in | hashing threads | event loop | other server threads | load generator (autocannon) | rest of the machine | idle |
+| --- | --- | --- | --- | --- | --- | --- |
+| (one hash alone: ${hashMs} ms) | ${c.hashing} | ${c.eventLoop} | ${c.otherServerThreads} | ${c.loadGenerator} | ${c.restOfMachine} | ${c.idle} |
+
+`;
+}
+
+function floodTable(f: { quiet: FloodProbe; flooded: FloodProbe; floodedKnown: FloodProbe } | undefined): string {
+  if (!f) return "";
+  const row = (name: string, p: FloodProbe) =>
+    `| ${name} | ${p.floodRps} | ${p.p50Ms} | ${p.p95Ms} | ${p.maxMs} | ${p.refused} of ${p.logIns + p.refused} | ${p.untilInP95Ms} |`;
+  return `| A legitimate log-in (one client, one after another) | flood req/s | p50 ms | p95 ms | max ms | answered OVERLOADED | logged in within, p95 ms (retrying after Retry-After) |
+| --- | --- | --- | --- | --- | --- | --- |
+${row("alone", f.quiet)}
+${row("during a flood of wrong guesses from many addresses: a new browser", f.flooded)}
+${row("the same: a browser that logged in before (device cookie)", f.floodedKnown)}
+
+`;
+}
+
+function detailReport(r: BenchResult, file: string): string {
+  const t = r.targets;
+  const row = (name: string, key: string) => `| ${name} | ${t[key].value} | ${t[key].target} | ${met(t[key].value, t[key].target)} |`;
+  const loads = Object.entries(r.loads as Record<string, Load>)
+    .map(([k, v]) => `| ${k} | ${v.rps} | ${v.p99} | ${v.non2xx} | ${v.eventLoopP99} | ${v.peakRssMb} |`)
+    .join("\n");
+  const scale = (["validate", "listFirst", "listDeep", "listSearch", "listSearchBroad"] as const)
+    .map((k) => `| ${k} | ${r.scale.small[k].serverMs} | ${r.scale.large[k].serverMs} | ${r.scale.small[k].latencyMs} | ${r.scale.large[k].latencyMs} |`)
+    .join("\n");
+  const section = `# ${r.db === "sqlite" ? "SQLite" : "PostgreSQL"} — ${r.date.slice(0, 16).replace("T", " ")} UTC
+
+${r.postgres ? `Server: ${r.postgres}.\n\n` : ""}${r.machine.cores} cores, Node ${r.machine.node}; autocannon ${r.settings.connections} connections × ${r.settings.durationSeconds} s per load; raw figures in \`${file}\`.
+
+| Target | Measured | Target | |
+| --- | --- | --- | --- |
+${row("session.validate req/s ÷ bare route", "validateRps")}
+${row("session.validate p99 ÷ bare route", "validateP99")}
+${row("user.info (self) req/s ÷ bare route", "infoSelfRps")}
+${row("user.info (self) p99 ÷ bare route", "infoSelfP99")}
+${row("user.info (teacher → student) req/s ÷ bare route", "infoOtherRps")}
+${row("user.info (teacher → student) p99 ÷ bare route", "infoOtherP99")}
+${row(`log-in storm ÷ argon2 bound (${r.argon2.boundPerSecond}/s: ${r.machine.cores} cores ÷ ${r.argon2.hashMs} ms)`, "loginOfArgon2Bound")}
+${row("event-loop delay p99 during the log-in storm (ms)", "loginEventLoopP99Ms")}
+| (context) log-in storm ÷ what this process alone hashes on all cores at once (${r.argon2.inProcessParallelPerSecond}/s) | ${r.argon2.loginOfInProcessParallel} | | |
+${r.stormCpuMsPerLogIn ? `| (context) log-in storm ÷ cores ÷ its own hashing time per log-in (${r.argon2.hashingCeilingPerSecond}/s: ${r.machine.cores} ÷ ${r.stormCpuMsPerLogIn.hashing} ms) | ${r.argon2.loginOfHashingCeiling} | | |\n` : ""}${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
+${row("admin.listUsers first page, scale ratio", "scaleListFirst")}
+${row("admin.listUsers deep cursor page, scale ratio", "scaleListDeep")}
+${row(`admin.listUsers search for one person ("${r.settings.sought ?? "okonkwo"}"), scale ratio`, "scaleListSearch")}
+${row(`50-user page at ${r.settings.scaleUsers / 1000}k users, server time (ms)`, "pageAtScaleMs")}
+
+Cold start, from spawning \`node dist/serve.js\` to its first answered request: ${r.coldStart ? `median ${r.coldStart.medianMs} ms over ${r.coldStart.startsMs.length} starts (${r.coldStart.startsMs.join(", ")} ms)` : "not measured"}.
+
+| Load | req/s | p99 ms | non-2xx | event-loop p99 ms | peak RSS MB |
+| --- | --- | --- | --- | --- | --- |
+${loads}
+
+${cpuTable(r.stormCpuMsPerLogIn, r.argon2.hashMs)}${floodTable(r.logInDuringFlood)}${durabilityTable(r.durability)}| Scale probe (median) | server ms at 1k | server ms at ${r.settings.scaleUsers / 1000}k | latency ms at 1k | latency ms at ${r.settings.scaleUsers / 1000}k |
+| --- | --- | --- | --- | --- |
+${scale}
+`;
+  return section;
+}
+
+
+/** What `npm run bench` records (older runs may lack the later fields). */
+// biome-ignore lint/suspicious/noExplicitAny: the JSON of older runs varies; the renderers check each field.
+type BenchResult = any;
+
+const RESULTS = "bench/results";
+const DOC = "docs/BENCHMARKS.md";
+const KINDS = ["sqlite", "postgres"] as const;
+
+/** Writes the run's JSON and tables, drops older runs of that database, and rewrites the summary. */
+export function writeReports(result: BenchResult, sought: string): string[] {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const kind: string = result.db;
+  for (const old of fs.readdirSync(RESULTS)) if (old.endsWith(`-${kind}.json`)) fs.rmSync(`${RESULTS}/${old}`);
+  const json = `${RESULTS}/${kind}.json`;
+  fs.writeFileSync(json, `${JSON.stringify({ ...result, settings: { ...result.settings, sought } }, null, 2)}\n`);
+  return [json, ...rewriteReports()];
+}
+
+/** Rewrites bench/results/<db>.md and the summary in docs/BENCHMARKS.md from the JSON files. */
+export function rewriteReports(): string[] {
+  const runs = KINDS.flatMap((kind) => {
+    const file = `${RESULTS}/${kind}.json`;
+    return fs.existsSync(file) ? [{ kind, file, r: JSON.parse(fs.readFileSync(file, "utf8")) as BenchResult }] : [];
+  });
+  const written = runs.map(({ kind, file, r }) => {
+    fs.writeFileSync(`${RESULTS}/${kind}.md`, detailReport(r, file));
+    return `${RESULTS}/${kind}.md`;
+  });
+  const start = "<!-- bench:summary:start -->";
+  const end = "<!-- bench:summary:end -->";
+  const doc = fs.readFileSync(DOC, "utf8");
+  fs.writeFileSync(DOC, doc.slice(0, doc.indexOf(start) + start.length) + `\n${summary(runs.map((x) => x.r))}\n` + doc.slice(doc.indexOf(end)));
+  return [...written, DOC];
+}
+
+const TARGET_ROWS: [key: string, label: (r: BenchResult) => string][] = [
+  ["validateRps", () => "`session.validate` req/s ÷ bare route"],
+  ["validateP99", () => "`session.validate` p99 ÷ bare route"],
+  ["infoSelfRps", () => "`user.info` (self) req/s ÷ bare route"],
+  ["infoOtherRps", () => "`user.info` (teacher → student) req/s ÷ bare route"],
+  ["loginOfArgon2Bound", () => "log-in storm ÷ argon2 bound (cores ÷ one hash)"],
+  ["loginEventLoopP99Ms", () => "event-loop p99 during the log-in storm, ms"],
+  ["scaleValidate", (r) => `\`session.validate\` server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`],
+  ["scaleListDeep", () => "`admin.listUsers` deep page, scale ratio"],
+  ["scaleListSearch", () => "`admin.listUsers` search for one person, scale ratio"],
+  ["pageAtScaleMs", (r) => `50-user page at ${r.settings.scaleUsers / 1000}k users, server ms`],
+];
+
+function summary(runs: BenchResult[]): string {
+  if (runs.length === 0) return "No run recorded yet.";
+  const name = (r: BenchResult) => `${r.db === "sqlite" ? "SQLite" : "PostgreSQL"}, ${r.date.slice(0, 16).replace("T", " ")}`;
+  const cell = (r: BenchResult, key: string) => {
+    const t = r.targets[key];
+    return t ? (met(t.value, t.target) === "met" ? `${t.value}` : `**${t.value}**`) : "–";
+  };
+  const rows = TARGET_ROWS.map(([key, label]) => `| ${label(runs[0])} | ${runs.map((r) => cell(r, key)).join(" | ")} | ${runs[0].targets[key]?.target ?? ""} |`);
+  const flood = (r: BenchResult, k: "flooded" | "floodedKnown") => (r.logInDuringFlood ? `${r.logInDuringFlood[k].p95Ms}` : "–");
+  const peakRss = (r: BenchResult) => Math.max(...Object.values(r.loads as Record<string, Load>).map((l) => l.peakRssMb));
+  const durable = (r: BenchResult, k: "login" | "register") => {
+    const d: DurabilityRuns | undefined = r.durability;
+    if (!d) return "–";
+    const rate = (xs: Load[]) => xs.reduce((sum, x) => sum + x.exactRps, 0);
+    return `${Math.round((rate(d.full[k]) / rate(d.normal[k])) * 100) / 100}`;
+  };
+  const extra = [
+    `| durable commits (\`synchronous = FULL\`) ÷ \`NORMAL\`: log-ins/s | ${runs.map((r) => durable(r, "login")).join(" | ")} | |`,
+    `| the same: registrations/s | ${runs.map((r) => durable(r, "register")).join(" | ")} | |`,
+    `| cold start to the first answer, median ms | ${runs.map((r) => r.coldStart?.medianMs ?? "–").join(" | ")} | |`,
+    `| peak RSS under load, MB | ${runs.map(peakRss).join(" | ")} | |`,
+    `| a returning browser's log-in during a flood of wrong guesses, p95 ms | ${runs.map((r) => flood(r, "floodedKnown")).join(" | ")} | |`,
+    `| a new browser's log-in during that flood, p95 ms | ${runs.map((r) => flood(r, "flooded")).join(" | ")} | |`,
+  ];
+  return `| Latest run (bold: target not met) | ${runs.map(name).join(" | ")} | Target |
+| --- | ${runs.map(() => "---").join(" | ")} | --- |
+${[...rows, ...extra].join("\n")}
+
+Every table of each run: ${runs.map((r) => `[${r.db}](../bench/results/${r.db}.md)`).join(", ")}.`;
+}
+
+if (process.argv[1]?.endsWith("bench-report.ts")) console.log(`wrote ${rewriteReports().join(", ")}`);
