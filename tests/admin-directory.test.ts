@@ -85,6 +85,22 @@ describe("admin.listUsers", () => {
     }
   });
 
+  it("users created in the same millisecond are each listed once, in id order, across page boundaries", async () => {
+    const at = new Date("2020-01-01T00:00:00.000Z");
+    const twins = [];
+    for (let i = 0; i < 7; i++) twins.push(await seedUser(app, { name: `Twin ${i}` }));
+    await app.db.user.updateMany({ where: { id: { in: twins.map((t) => t.id) } }, data: { createdAt: at } });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<ReturnType<typeof admin>["listUsers"]>> = await admin().listUsers({ limit: 3, cursor, query: "Twin" });
+      seen.push(...page.items.map((u) => u.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(twins.map((t) => t.id).sort().reverse());
+    await app.db.user.deleteMany({ where: { id: { in: twins.map((t) => t.id) } } });
+  });
+
   it("pages through a search by cursor, each match once", async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -20,19 +20,30 @@ export function decodeCursor(cursor: string | null | undefined): Keyset | null {
   return { createdAt, id };
 }
 
-/** The where clause for rows after a position, in (createdAt desc, id desc) order. */
+/**
+ * The where clause for rows after a position, in (createdAt desc, id desc)
+ * order. The leading `createdAt <= ?` lets both planners seek the index to the
+ * position; with the OR alone they read every newer row and filter it out.
+ */
 export function keysetAfter(after: Keyset | null) {
   if (!after) return {};
-  return { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] };
+  return {
+    createdAt: { lte: after.createdAt },
+    OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
+  };
 }
 
 export const KEYSET_ORDER = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
-/** keysetAfter and KEYSET_ORDER for raw SQL, on the table aliased `alias`. */
+/**
+ * keysetAfter for raw SQL, on the table aliased `alias`: a row-value
+ * comparison, which SQLite and PostgreSQL both turn into one range of the
+ * ("createdAt", "id") index (SEARCH … ((createdAt,id)<(?,?)); Index Cond).
+ * Written as `a < ? OR (a = ? AND b < ?)` both scanned from the newest row:
+ * 20 ms against 0.04 ms for a page 90 % deep in 200k rows on SQLite.
+ */
 export function keysetAfterSql(after: Keyset, alias: string): Prisma.Sql {
-  const createdAt = Prisma.raw(`${alias}."createdAt"`);
-  const id = Prisma.raw(`${alias}."id"`);
-  return Prisma.sql`(${createdAt} < ${after.createdAt} OR (${createdAt} = ${after.createdAt} AND ${id} < ${after.id}))`;
+  return Prisma.sql`(${Prisma.raw(`${alias}."createdAt"`)}, ${Prisma.raw(`${alias}."id"`)}) < (${after.createdAt}, ${after.id})`;
 }
 
 export function keysetOrderSql(alias: string): Prisma.Sql {
