@@ -169,6 +169,7 @@ function summary(runs: BenchResult[]): string {
   const extra = [
     `| durable commits (\`synchronous = FULL\`) ÷ \`NORMAL\`: log-ins/s | ${runs.map((r) => durable(r, "login")).join(" | ")} | |`,
     `| the same: registrations/s | ${runs.map((r) => durable(r, "register")).join(" | ")} | |`,
+    `| seeding the directory's users, logins and sessions, s | ${runs.map((r) => r.seedSeconds?.large ?? "–").join(" | ")} | |`,
     `| cold start to the first answer, median ms | ${runs.map((r) => r.coldStart?.medianMs ?? "–").join(" | ")} | |`,
     `| peak RSS under load, MB | ${runs.map(peakRss).join(" | ")} | |`,
     `| a returning browser's log-in during a flood of wrong guesses, p95 ms | ${runs.map((r) => flood(r, "floodedKnown")).join(" | ")} | |`,

@@ -16,10 +16,10 @@ import { hashSync } from "@node-rs/argon2";
 import { HASH_THREAD_NAME } from "../src/server/auth/hash-pool";
 import { ARGON2_OPTIONS, hashPassword, hashPool } from "../src/server/auth/password";
 import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
-import { createDb, sqlitePath, type Db } from "../src/server/db/client";
+import { createDb, sqlitePath } from "../src/server/db/client";
 import { encodeCursor, KEYSET_ORDER } from "../src/server/db/keyset-cursor";
 import { migrate } from "../src/server/db/migrate";
-import { directoryUser } from "./bench-directory";
+import { seedDirectory } from "./bench-seed";
 import { type CpuShare, type DurabilityRuns, type FloodProbe, type Load, writeReports } from "./bench-report";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
 import pg from "pg";
@@ -180,27 +180,6 @@ async function timePair(servers: [Server, Server], paths: string | [string, stri
 
 /** The one person the search probe looks for: seeded with the first 1k. */
 const SOUGHT = { index: 500, name: "Wilhelmina Okonkwo-Lindqvist", email: "w.okonkwo-lindqvist@bench.example", query: "okonkwo" };
-
-async function seedUsers(db: Db, from: number, to: number, passwordHash: string) {
-  const chunk = 1000;
-  for (let start = from; start < to; start += chunk) {
-    const users = [];
-    const logins = [];
-    const sessions = [];
-    const now = Date.now();
-    for (let i = start; i < Math.min(to, start + chunk); i++) {
-      const id = `bench-user-${String(i).padStart(7, "0")}`;
-      const person = i === SOUGHT.index ? SOUGHT : directoryUser(i);
-      users.push({ id, name: person.name, createdAt: new Date(now - (to - i) * 1000) });
-      const email = person.email;
-      logins.push({ userId: id, email, passwordHash, emailVerifiedAt: new Date() });
-      sessions.push({ tokenHash: hashToken(`bench-session-${i}`), userId: id, expiresAt: new Date(now + 86_400_000) });
-    }
-    await db.user.createMany({ data: users });
-    await db.login.createMany({ data: logins });
-    await db.session.createMany({ data: sessions });
-  }
-}
 
 // Where the machine's CPU time goes during a load (Linux's /proc; elsewhere
 // the accounting is left out): the server's threads by role, this process
@@ -456,6 +435,7 @@ async function main() {
   const tokens = { admin: newSecretToken(), teacher: newSecretToken(), student: newSecretToken() };
   const who = {} as Record<keyof typeof tokens, { id: string; token: string }>;
   const deepCursors = {} as Record<"small" | "large", string>;
+  const seedSeconds = {} as Record<"small" | "large", number>;
   // Both databases hold the same three people with the same sessions; "large"
   // then gets the scale's users on top of the same first 1k.
   for (const name of ["small", "large"] as const) {
@@ -476,7 +456,10 @@ async function main() {
       who[role] = { id: user.id, token: tokens[role] };
     }
     console.log(`seeding ${name === "small" ? 1000 : SCALE_USERS} users and sessions…`);
-    await seedUsers(db, 0, name === "small" ? 1000 : SCALE_USERS, passwordHash);
+    const seedStart = performance.now();
+    await seedDirectory(url, { from: 0, to: name === "small" ? 1000 : SCALE_USERS, passwordHash, people: new Map([[SOUGHT.index, SOUGHT]]) });
+    seedSeconds[name] = Math.round((performance.now() - seedStart) / 100) / 10;
+    console.log(`seeded in ${seedSeconds[name]} s`);
     // The deep page starts 90 % down the list (newest first), as a cursor would after paging there.
     const deep = await db.user.findMany({ orderBy: KEYSET_ORDER, skip: Math.floor(((await db.user.count()) * 9) / 10), take: 1 });
     deepCursors[name] = encodeCursor(deep[0]!);
@@ -620,6 +603,8 @@ async function main() {
     postgres: postgres?.summary,
     machine: { cores: os.availableParallelism(), node: process.version },
     settings: { durationSeconds: DURATION, connections: CONNECTIONS, scaleUsers: SCALE_USERS },
+    // Seconds to load each database's users, logins and sessions (scripts/bench-seed.ts).
+    seedSeconds,
     loads: { health, validate, infoSelf, infoOther, login, register, validateLarge },
     // Process spawn to the first answered request (GET /api/health), for each start of `node dist/serve.js`.
     coldStart: { startsMs: coldStarts, medianMs: [...coldStarts].sort((a, b) => a - b)[Math.floor(coldStarts.length / 2)] },
