@@ -103,3 +103,30 @@ describe("body sizes", () => {
     expect(((await trpc.json()) as any).error.data).toMatchObject({ appCode: "PAYLOAD_TOO_LARGE", httpStatus: 413 });
   });
 });
+
+describe("the rate limits fail closed", () => {
+  it("when their store fails, nothing they guard goes ahead: no password checked, no account, no mail, no session", async () => {
+    const broken = await createTestApp();
+    try {
+      const user = await seedUser(broken);
+      const before = await snapshot(broken);
+      // The limits' table is gone: every count fails, as when the store is unreachable.
+      await broken.db.$executeRawUnsafe(`DROP TABLE "RateLimit"`);
+      const refused = async (call: Promise<unknown>) => {
+        const outcome = await call.then(
+          () => "went ahead",
+          (error: { code?: string }) => error.code,
+        );
+        expect(outcome).not.toBe("went ahead");
+        expect(outcome).not.toBe("TOO_MANY_REQUESTS");
+      };
+      await refused(broken.caller().session.create({ email: user.email, password: PASSWORD }));
+      await refused(broken.caller().user.register({ email: freshEmail("new"), password: PASSWORD, name: "New Person" }));
+      await refused(broken.caller().user.requestPasswordReset({ email: user.email }));
+      await refused(broken.caller().user.resendVerification({ email: user.email }));
+      expect(await snapshot(broken)).toEqual(before);
+    } finally {
+      await broken.close();
+    }
+  });
+});

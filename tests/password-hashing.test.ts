@@ -65,7 +65,16 @@ describe("password hashing", () => {
     await app.db.user.create({
       data: { name: "Old Hash", login: { create: { email, passwordHash: stale, emailVerifiedAt: new Date() } } },
     });
+    // Other users' hashes, old-format ones included, are not touched by this log-in.
+    const neighbour = freshEmail("neighbour");
+    await app.db.user.create({
+      data: { name: "Neighbour", login: { create: { email: neighbour, passwordHash: oldHash("another password"), emailVerifiedAt: new Date() } } },
+    });
+    const othersBefore = await app.db.login.findMany({ where: { email: { not: email } }, select: { email: true, passwordHash: true }, orderBy: { email: "asc" } });
     await logInAs(app, email);
+    expect(
+      await app.db.login.findMany({ where: { email: { not: email } }, select: { email: true, passwordHash: true }, orderBy: { email: "asc" } }),
+    ).toEqual(othersBefore);
     const stored = (await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash;
     expect(stored).not.toBe(stale);
     expect(stored).toContain(`m=${ARGON2_OPTIONS.memoryCost},`);

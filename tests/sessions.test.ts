@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { RATE_LIMITS } from "@/shared/policy";
 import { pruneExpiredSessions } from "@/server/services/session-pruning";
@@ -190,5 +190,98 @@ describe("pruning expired sessions", () => {
     expect(await app.db.session.count({ where: { expiresAt: { lte: new Date() } } })).toBe(0);
     expect(await app.caller({ token: live }).session.validate()).toMatchObject({ userId: user.id });
     expect(await pruneExpiredSessions(app.db)).toBe(0);
+  });
+});
+
+describe("a session rule touches its own session only", () => {
+  /** Every session row, for comparing before and after. */
+  const allSessions = () => app.db.session.findMany({ orderBy: { id: "asc" } });
+
+  it("logging out ends that session only: the same user's other sessions and other users' stay, unchanged", async () => {
+    const [ada, bob] = [await seedUser(app), await seedUser(app)];
+    const [ada1, ada2, bob1] = [await logInAs(app, ada.email), await logInAs(app, ada.email), await logInAs(app, bob.email)];
+    const before = (await allSessions()).filter((s) => s.tokenHash !== hashToken(ada1));
+    await app.caller({ token: ada1 }).session.delete();
+    expect(await allSessions()).toEqual(before);
+    for (const token of [ada2, bob1]) expect(await app.caller({ token }).session.validate()).toBeTruthy();
+  });
+
+  it("presenting an expired token deletes that session only", async () => {
+    const [ada, bob] = [await seedUser(app), await seedUser(app)];
+    const live = await logInAs(app, bob.email);
+    await app.db.session.create({ data: { tokenHash: hashToken("expired-one"), userId: ada.id, expiresAt: new Date(Date.now() - 1) } });
+    const others = (await allSessions()).filter((s) => s.tokenHash !== hashToken("expired-one"));
+    await expectAppError(app.caller({ token: "expired-one" }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(await allSessions()).toEqual(others);
+    expect(await app.caller({ token: live }).session.validate()).toMatchObject({ userId: bob.id });
+  });
+
+  it("a session is valid up to the millisecond before expiresAt and invalid at it", async () => {
+    const user = await seedUser(app);
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const lastUsedAt = new Date(expiresAt.getTime() - 1000);
+    await app.db.session.create({ data: { tokenHash: hashToken("edge-of-expiry"), userId: user.id, expiresAt, lastUsedAt } });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(expiresAt.getTime() - 1);
+      expect(await app.caller({ token: "edge-of-expiry" }).session.validate()).toMatchObject({ userId: user.id });
+      vi.setSystemTime(expiresAt.getTime());
+      await expectAppError(app.caller({ token: "edge-of-expiry" }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await app.db.session.count({ where: { tokenHash: hashToken("edge-of-expiry") } })).toBe(0);
+  });
+
+  it("lastUsedAt is refreshed once more than a minute has passed, not before, and only on that session", async () => {
+    const user = await seedUser(app);
+    const other = await logInAs(app, user.email);
+    const usedAt = new Date(Date.now() - 10_000);
+    const row = await app.db.session.create({
+      data: { tokenHash: hashToken("used-earlier"), userId: user.id, expiresAt: new Date(Date.now() + 3_600_000), lastUsedAt: usedAt },
+    });
+    const otherBefore = await app.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(other) } });
+    const lastUsed = async () => (await app.db.session.findUniqueOrThrow({ where: { id: row.id } })).lastUsedAt.getTime();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(usedAt.getTime() + 60_000);
+      await app.caller({ token: "used-earlier" }).session.validate();
+      expect(await lastUsed()).toBe(usedAt.getTime());
+      vi.setSystemTime(usedAt.getTime() + 60_001);
+      await app.caller({ token: "used-earlier" }).session.validate();
+      expect(await lastUsed()).toBe(usedAt.getTime() + 60_001);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await app.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(other) } })).toEqual(otherBefore);
+  });
+
+  it("stores at most 64 characters of the client address and 512 of the User-Agent", async () => {
+    const proxied = await createTestApp({ env: { TRUST_PROXY: "1" } });
+    try {
+      const user = await seedUser(proxied);
+      const address = `2001:db8:${"a:".repeat(17)}1`.slice(0, 45);
+      await proxied
+        .caller({ ip: "10.0.0.1", headers: { "user-agent": "U".repeat(600), "x-forwarded-for": address } })
+        .session.create({ email: user.email, password: PASSWORD });
+      const row = await proxied.db.session.findFirstOrThrow({ where: { userId: user.id } });
+      expect(row.userAgent).toBe("U".repeat(512));
+      expect(row.ip).toBe(address);
+      const long = await seedUser(proxied);
+      await proxied.caller({ ip: "f".repeat(70), headers: { "user-agent": "short" } }).session.create({ email: long.email, password: PASSWORD });
+      expect((await proxied.db.session.findFirstOrThrow({ where: { userId: long.id } })).ip).toBe("f".repeat(64));
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("an empty session cookie does not hide a valid Bearer header, over HTTP", async () => {
+    const user = await seedUser(app);
+    const token = await logInAs(app, user.email);
+    const res = await fetch(`${await app.httpUrl()}/api/trpc/session.validate`, {
+      headers: { cookie: "session=", authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { result: { data: { userId: string } } }).result.data.userId).toBe(user.id);
   });
 });
