@@ -10,13 +10,18 @@ import { createDb, type Db } from "@/server/db/client";
 
 export type TestDbKind = "sqlite" | "postgres";
 
-export const TEST_DIR = path.resolve("data/test");
+/** Mutation testing runs a test runner per worker in one folder: each keeps its own databases. */
+const MUTATION_WORKER = process.env.STRYKER_MUTATOR_WORKER;
+export const TEST_DIR = path.resolve(MUTATION_WORKER === undefined ? "data/test" : `data/test-mutation-${MUTATION_WORKER}`);
 export const SQLITE_TEMPLATE = path.join(TEST_DIR, "template.db");
 /**
  * PostgreSQL names are tagged with this checkout's folder, so that two
  * checkouts testing at once on one server never drop each other's databases.
  */
-const CHECKOUT_TAG = createHash("sha256").update(process.cwd()).digest("hex").slice(0, 8);
+const CHECKOUT_TAG = createHash("sha256")
+  .update(`${process.cwd()} ${MUTATION_WORKER ?? ""}`)
+  .digest("hex")
+  .slice(0, 8);
 export const PG_TEST_PREFIX = `accounts_t${CHECKOUT_TAG}_`;
 export const PG_TEMPLATE = `accounts_tpl${CHECKOUT_TAG}`;
 

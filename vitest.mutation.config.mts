@@ -1,0 +1,32 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// The mutation run (npm run test:mutation, stryker.config.mjs): the SQLite
+// project only, without the tests that start whole servers or compilers,
+// which exercise no rule module and would only slow every mutant down.
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname, "src"),
+      "server-only": path.resolve(import.meta.dirname, "tests/support/server-only.ts"),
+    },
+  },
+  test: {
+    name: "sqlite",
+    env: { TEST_DB: "sqlite", LOG_LEVEL: "silent" },
+    globalSetup: ["tests/global-setup.ts"],
+    include: ["tests/**/*.test.ts"],
+    exclude: [
+      "tests/boot.test.ts",
+      "tests/type-consumer.test.ts",
+      "tests/postgres-server.test.ts",
+      "tests/openapi.test.ts",
+      "tests/bench-directory.test.ts",
+      "tests/migrations.test.ts",
+      "tests/admin-create.test.ts",
+      "tests/teacher-token-create.test.ts",
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
