@@ -41,7 +41,7 @@ export default defineConfig({
   },
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions } },
-    { name: "phone", use: { ...devices["Pixel 7"], launchOptions }, testMatch: /screenshots\.spec\.ts/ },
+    { name: "phone", use: { ...devices["Pixel 7"], launchOptions }, testMatch: /(screenshots|accessibility)\.spec\.ts/ },
   ],
   webServer: [
     {
