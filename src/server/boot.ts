@@ -17,7 +17,7 @@ import { createEdge } from "./http/edge";
 import { jsonApis } from "./http/json-apis";
 import { startRuntimeMetrics, stopRuntimeMetrics } from "./http/runtime-metrics";
 import { logger } from "./logger";
-import { createServices, type Services } from "./services/context";
+import { createServices, type Services } from "./services/service-container";
 import { startSessionPruning } from "./services/session-pruning";
 
 export type BootOptions = {

@@ -5,7 +5,7 @@
 import { TRPCError } from "@trpc/server";
 import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
 import type { AppError, AppErrorDetails } from "../app-error";
-import { toAppError } from "./to-app-error";
+import { toAppError } from "../to-app-error";
 
 export class TRPCAppError extends TRPCError {
   readonly appCode: AppCode;

@@ -2,8 +2,8 @@
 // call is then our code and one query): tRPC under /api/trpc, seed 000's
 // Users API under /api/user, seed 002's User API under /user, and the
 // OpenAPI document describing the seeds' APIs.
-import type { Services } from "../services/context";
-import { trpcApi } from "../api/http-handler";
+import type { Services } from "../services/service-container";
+import { trpcApi } from "./trpc-api";
 import type { JsonApi } from "./edge";
 import { errorAnswer, jsonAnswer } from "./json-answer";
 import { routeTableApi } from "./json-routes";

@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import { auditEntrySelect, type UserFlagsRow } from "../db/selects";
 import { may } from "@/shared/permissions";
 import { notPermitted } from "./access-errors";
-import type { Services } from "./context";
+import type { Services } from "./service-container";
 import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
 
 type Tx = Pick<Db, "auditEntry" | "login">;

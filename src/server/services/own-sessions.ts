@@ -1,7 +1,8 @@
 // A user's own sessions: where they are logged in, and logging out of them.
 import Bowser from "bowser";
 import { AppError } from "../app-error";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import type { ValidSession } from "./sessions";
 
 /** A readable device from a user agent, e.g. "Firefox on Windows (desktop)". */

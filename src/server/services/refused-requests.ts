@@ -4,7 +4,8 @@
 import { AppError } from "../app-error";
 import { hashToken } from "../auth/secret-token";
 import type { AppCode } from "@/shared/app-codes";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 
 /** The refusals of an authorization: the role, the target or the request's origin does not allow it. */
 export const REFUSED_AUTHORIZATION: ReadonlySet<AppCode> = new Set<AppCode>([

@@ -7,7 +7,7 @@ import { may } from "@/shared/permissions";
 import type { SecurityEventDetails } from "@/shared/security-events";
 import type { SecurityEventView, securityEventsInput } from "@/shared/schemas/admin";
 import { notPermitted } from "./access-errors";
-import type { Services } from "./context";
+import type { Services } from "./service-container";
 import { describeDevice } from "./own-sessions";
 
 export type SecurityEventsRequest = z.output<typeof securityEventsInput>;

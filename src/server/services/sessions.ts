@@ -11,7 +11,8 @@ import { Prisma, type Db } from "../db/client";
 import { insertSession, readLogIn, sessionColumnList, sessionColumns, type NewSessionRow } from "../db/login-statements";
 import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
 import { flagsColumns, flagsFromRaw, type RawFlags, type UserFlagsRow } from "../db/selects";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 
 type Tx = Pick<Db, "$executeRaw">;
 

@@ -10,7 +10,7 @@ import { may } from "@/shared/permissions";
 import { DAY, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { teacherTokenOptions, type TeacherTokenOptions } from "@/shared/schemas/teacher-token";
 import { audit } from "./audit";
-import type { Services } from "./context";
+import type { Services } from "./service-container";
 import { notPermitted } from "./access-errors";
 
 type Tx = Pick<Db, "teacherToken">;

@@ -10,7 +10,8 @@ import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { deleteMailByAddress } from "../mail/outbox";
 import { AppError } from "../app-error";
 import { audit } from "./audit";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 

@@ -7,7 +7,7 @@ import { flagsSelect, type UserFlagsRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { byFlag, canSetFlag, FLAG_ACTION, FLAG_NAMES, may, type FlagDecision, type FlagName } from "@/shared/permissions";
 import { audit } from "./audit";
-import type { Services } from "./context";
+import type { Services } from "./service-container";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 

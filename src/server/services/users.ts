@@ -11,7 +11,8 @@ import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/per
 import type { z } from "zod";
 import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { audit } from "./audit";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import { checkPassword } from "./sessions";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";

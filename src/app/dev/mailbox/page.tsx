@@ -2,7 +2,7 @@
 // Never served when NODE_ENV=production.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { services } from "@/server/services/instance";
+import { services } from "@/server/next/page-services";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Development mailbox", robots: { index: false } };

@@ -4,9 +4,9 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
-import { AppError } from "../app-error";
-import { isDatabaseUnavailable, isUnstorableText } from "../db/errors";
-import { logger } from "../logger";
+import { AppError } from "./app-error";
+import { isDatabaseUnavailable, isUnstorableText } from "./db/errors";
+import { logger } from "./logger";
 
 /**
  * The appCode of an error raised by tRPC itself (routing, parsing), by its
