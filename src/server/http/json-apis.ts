@@ -8,8 +8,8 @@ import type { JsonApi } from "./edge";
 import { errorAnswer, jsonAnswer } from "./json-answer";
 import { routeTableApi } from "./json-routes";
 import { openApiDocument } from "./openapi";
-import { SEED_000_BASE, seed000NotFound, seed000Routes } from "./seed-000-api";
-import { SEED_002_BASE, seed002NotFound, seed002Routes } from "./seed-002-api";
+import { USER_API_BASE, userApiNotFound, userApiRoutes } from "./rest-user-api";
+import { LEGACY_USER_API_BASE, legacyUserApiNotFound, legacyUserApiRoutes } from "./legacy-user-api";
 
 const OPENAPI_PATH = "/api/openapi.json";
 
@@ -25,7 +25,7 @@ export function jsonApis(services: Services): JsonApi[] {
   return [
     trpcApi(services),
     openApiDocumentApi(services.config.APP_URL),
-    routeTableApi(SEED_000_BASE, seed000Routes, seed000NotFound, services),
-    routeTableApi(SEED_002_BASE, seed002Routes, seed002NotFound, services),
+    routeTableApi(USER_API_BASE, userApiRoutes, userApiNotFound, services),
+    routeTableApi(LEGACY_USER_API_BASE, legacyUserApiRoutes, legacyUserApiNotFound, services),
   ];
 }

@@ -9,7 +9,7 @@ import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken } from "../auth/secret-token";
 import { enqueueMail } from "../mail/outbox";
-import { tokenExpired, tokenInvalid } from "./accounts";
+import { tokenExpired, tokenInvalid } from "./registration";
 import type { Services } from "./service-container";
 import type { RequestMeta } from "../request-meta";
 import { previewMailedLink, voidUnusedLinks, type MailedLinkPreview } from "./mailed-token";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { pageSession } from "@/server/next/page-session";
-import { previewAddressLink } from "@/server/services/accounts";
+import { previewAddressLink } from "@/server/services/registration";
 import { services } from "@/server/next/page-services";
 import { LINK_LIFETIMES } from "@/shared/policy";
 import { BrokenAddressLink } from "./broken-address-link";

@@ -1,4 +1,5 @@
-// admin.listUsers, admin.deleteUser and admin.revokeSessions.
+// What admins do to other users: list them (admin.listUsers), delete one
+// (admin.deleteUser), end their sessions (admin.revokeSessions).
 import { decodeCursor, encodeCursor, keysetAfterSql, keysetOrderSql } from "../db/keyset-cursor";
 import { Prisma } from "../db/client";
 import { flagsFromRaw, flagsSelect, listedUserColumns, type ListedUserRow, type UserFlagsRow } from "../db/selects";
