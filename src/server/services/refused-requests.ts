@@ -4,6 +4,7 @@
 import { AppError } from "../app-error";
 import { hashToken } from "../auth/secret-token";
 import type { AppCode } from "@/shared/app-codes";
+import { findSessionOwnerByTokenHash } from "../db/sessions";
 import type { Services } from "./service-container";
 import type { RequestMeta } from "../request-meta";
 
@@ -27,7 +28,7 @@ export type RefusedRequest = {
 
 /** The user a live session token belongs to, read only. */
 async function sessionOwner(s: Services, token: string): Promise<string | null> {
-  const session = await s.db.session.findUnique({ where: { tokenHash: hashToken(token) }, select: { userId: true, expiresAt: true } });
+  const session = await findSessionOwnerByTokenHash(s.db, hashToken(token));
   return session && session.expiresAt.getTime() > Date.now() ? session.userId : null;
 }
 
