@@ -1,6 +1,8 @@
 /** Layers that point one way (README, "Architecture"): pages and transports call
  * services, services call db/ and the lower server modules, shared/ imports
- * nothing of the server, and nothing imports back up or in a circle.
+ * nothing of the server, nothing imports back up or in a circle, and every
+ * module is reached from an entry point (the commands in scripts/, Next.js's
+ * pages and route handlers).
  * Run by scripts/test.sh and checked in tests/layers.test.ts:
  *   npx depcruise src scripts --config .dependency-cruiser.cjs
  * @type {import('dependency-cruiser').IConfiguration} */
@@ -63,7 +65,19 @@ module.exports = {
       severity: "error",
       comment: "tRPC routers, the REST APIs and the pages reach the database only through services.",
       from: { path: [TRANSPORTS, PAGES] },
-      to: { path: "^src/server/db/", dependencyTypesNot: ["type-only"] },
+      to: { path: "^src/server/db/" },
+    },
+    {
+      name: "reachable-from-an-entry",
+      severity: "error",
+      comment: "Every module is used by an entry point: the server entry and the commands (scripts/), or a Next.js page or route.",
+      from: { path: ["^scripts/[^/]+\\.(ts|mjs)$", "^src/app/", "^src/instrumentation\\.ts$"] },
+      to: {
+        path: "^src/",
+        // Next.js's own entry points (pages, layouts, route handlers, instrumentation) are reached by Next.js.
+        pathNot: ["\\.d\\.ts$", "^src/server/db/generated/", "^src/app/.*(page|layout|route|forbidden|not-found|error)[.]tsx?$", "^src/instrumentation\\.ts$"],
+        reachable: false,
+      },
     },
     {
       name: "no-orphans",

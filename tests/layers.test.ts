@@ -1,6 +1,6 @@
 // The layers point one way (.dependency-cruiser.cjs): no cycles, shared/
 // imports nothing of the server, db/ nothing above it, services no transport,
-// transports and pages no query module, no module nobody imports.
+// transports and pages no query module, every module reached from an entry.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 

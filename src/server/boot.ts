@@ -12,6 +12,7 @@ import type { Config } from "@/env";
 import { hugePagesWarning, readHugePagesSetting } from "./auth/huge-pages";
 import { warmUpPasswordHashing } from "./auth/password";
 import { setBootedApp } from "./booted-app";
+import { closeDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { createEdge } from "./http/edge";
 import { jsonApis } from "./http/json-apis";
@@ -48,7 +49,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<R
   setBootedApp({ config, services });
   // What close() undoes, last started first. Security events still queued
   // are stored once nothing else can note one.
-  const stops: (() => unknown)[] = [() => setBootedApp(undefined), () => services.db.$disconnect(), () => services.securityEvents.flush()];
+  const stops: (() => unknown)[] = [() => setBootedApp(undefined), () => closeDb(services.db), () => services.securityEvents.flush()];
   let closing: Promise<void> | undefined;
   const stopAll = () =>
     (closing ??= (async () => {
