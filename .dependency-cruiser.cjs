@@ -54,11 +54,19 @@ module.exports = {
       to: { path: "^src/server/(services|mail)/" },
     },
     {
-      name: "trpc-below-the-edge",
+      name: "the-edge-knows-no-trpc",
       severity: "error",
-      comment: "The HTTP edge (http/) serves the tRPC routers (api/); the routers know nothing of the edge or the pages.",
+      comment:
+        "The HTTP edge and the REST APIs (http/) know no tRPC: the tRPC adapter (api/) plugs into the edge, and json-apis.ts joins them.",
+      from: { path: "^src/server/http/" },
+      to: { path: "^src/server/(api|next)/" },
+    },
+    {
+      name: "trpc-knows-no-pages",
+      severity: "error",
+      comment: "The tRPC routers know nothing of the pages' helpers.",
       from: { path: "^src/server/api/" },
-      to: { path: "^src/server/(http|next)/" },
+      to: { path: "^src/server/next/" },
     },
     {
       name: "transports-call-services-not-db",

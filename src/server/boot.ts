@@ -15,7 +15,7 @@ import { setBootedApp } from "./booted-app";
 import { closeDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { createEdge } from "./http/edge";
-import { jsonApis } from "./http/json-apis";
+import { jsonApis } from "./json-apis";
 import { startRuntimeMetrics, stopRuntimeMetrics } from "./http/runtime-metrics";
 import { logger } from "./logger";
 import { createServices, type Services } from "./services/service-container";

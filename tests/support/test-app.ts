@@ -10,7 +10,7 @@ import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
 import { createEdge } from "@/server/http/edge";
-import { jsonApis } from "@/server/http/json-apis";
+import { jsonApis } from "@/server/json-apis";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { ResendCapture } from "./resend-capture";
 
