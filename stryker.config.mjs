@@ -19,6 +19,8 @@ export default {
     "src/server/auth/request-origin.ts",
     "src/server/auth/password-policy.ts",
     "src/server/services/sessions.ts",
+    "src/server/db/sessions.ts",
+    "src/server/db/users.ts",
     "src/server/services/user-flags.ts",
   ],
   // Each worker runs its own Vitest with its own databases (tests/support/databases.ts).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: type check, the production build (Next.js and the
+# The whole test suite: type check, the layers' import rules, the production build (Next.js and the
 # compiled server entry, which tests/boot.test.ts and the browser tests
 # start), Vitest on SQLite and PostgreSQL, then the Playwright browser tests.
 set -euo pipefail
@@ -8,6 +8,9 @@ export NEXT_TELEMETRY_DISABLED=1
 
 echo "== type check"
 npx tsc --noEmit -p .
+
+echo "== layers (dependency-cruiser)"
+npx depcruise src scripts --config .dependency-cruiser.cjs
 
 echo "== browser for the browser tests"
 npx tsx scripts/check-chromium.ts

@@ -3,7 +3,6 @@
 import { z } from "zod";
 import { databaseKind, DEFAULT_DATABASE_URL } from "./server/db/database-url";
 import { RETENTION_DAYS, SESSION_LIFETIME, type Bounded } from "./shared/policy";
-import { bootedApp } from "./server/booted-app";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
@@ -75,12 +74,22 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
 
 let cached: Config | undefined;
 
+// The entry's configuration lives on globalThis, like the booted app that sets
+// it (server/booted-app.ts), since Next.js bundles its own copy of this module.
+const BOOTED_CONFIG = Symbol.for("accounts.booted-config");
+type ConfigHolder = { [BOOTED_CONFIG]?: Config };
+
+/** Set by the server entry (server/booted-app.ts); undefined when it stops. */
+export function setBootedConfig(booted: Config | undefined): void {
+  (globalThis as ConfigHolder)[BOOTED_CONFIG] = booted;
+}
+
 /**
  * The process configuration: the one the server entry started with
  * (server/boot.ts), else the environment's, parsed on first use.
  */
 export function config(): Config {
-  const booted = bootedApp()?.config;
+  const booted = (globalThis as ConfigHolder)[BOOTED_CONFIG];
   if (booted) return booted;
   cached ??= parseConfig(process.env);
   return cached;

@@ -1,7 +1,7 @@
 // Robustness under attack and failure: races, a failing mail provider, a
 // database that drops its connections, and several app instances.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServices } from "@/server/services/context";
+import { createServices } from "@/server/services/service-container";
 import { createDb } from "@/server/db/client";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";

@@ -10,7 +10,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { AppError } from "@/server/app-error";
-import { defaultAppCode } from "@/server/api/to-app-error";
+import { defaultAppCode } from "@/server/api/trpc-app-error";
 import { createContextInner, publicProcedure, router } from "@/server/api/trpc";
 import { route, routeTableApi } from "@/server/http/json-routes";
 import { APP_CODES, APP_ERRORS, type AppCode } from "@/shared/app-codes";

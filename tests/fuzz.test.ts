@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
-import { handleTrpcRequest } from "@/server/api/http-handler";
+import { handleTrpcRequest } from "@/server/api/trpc-api";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { logInAs, seedUser } from "./support/accounts";

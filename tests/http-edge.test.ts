@@ -4,9 +4,9 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEdge, MAX_BODY_BYTES } from "@/server/http/edge";
-import { jsonApis } from "@/server/http/json-apis";
+import { jsonApis } from "@/server/json-apis";
 import { securityHeaders } from "@/server/http/security-headers";
-import { INTERNAL_MESSAGE } from "@/server/api/to-app-error";
+import { INTERNAL_MESSAGE } from "@/server/to-app-error";
 import { createTestApp, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";
 import { captureLogLines } from "./support/log-lines";

@@ -3,7 +3,7 @@
 // reading it changes nothing (a mail scanner opening the link consumes nothing).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
-import { previewAddressLink } from "@/server/services/accounts";
+import { previewAddressLink } from "@/server/services/registration";
 import { previewResetLink } from "@/server/services/password-reset";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "./support/accounts";

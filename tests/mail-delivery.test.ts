@@ -1,7 +1,7 @@
 // Mail goes through the real Resend SDK to a local capture server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs } from "@/server/mail/outbox";
-import { createServices } from "@/server/services/context";
+import { createServices } from "@/server/services/service-container";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, PASSWORD } from "./support/accounts";
 

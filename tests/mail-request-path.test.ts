@@ -4,7 +4,7 @@
 // by the statements each request runs, never by wall time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onDriverOf, type Db } from "@/server/db/client";
-import type { Services } from "@/server/services/context";
+import type { Services } from "@/server/services/service-container";
 import { RateLimits } from "@/server/auth/rate-limits";
 import { RATE_LIMITS } from "@/shared/policy";
 import { createCaller } from "@/server/api/root";

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/env";
 import { createDb, driverOf, type Db } from "@/server/db/client";
-import { createServices } from "@/server/services/context";
+import { createServices } from "@/server/services/service-container";
 import { migrate } from "@/server/db/migrate";
 import { logInAs, seedUser } from "./support/accounts";
 import { TEST_DIR } from "./support/databases";

@@ -8,8 +8,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeErrors, type JsonRoute } from "@/server/http/json-routes";
-import { SEED_000_BASE, seed000Routes } from "@/server/http/seed-000-api";
-import { SEED_002_BASE, seed002Routes } from "@/server/http/seed-002-api";
+import { USER_API_BASE, userApiRoutes } from "@/server/http/rest-user-api";
+import { LEGACY_USER_API_BASE, legacyUserApiRoutes } from "@/server/http/legacy-user-api";
 import { APP_ERRORS } from "@/shared/app-codes";
 import { createTestApp, type TestApp } from "./support/test-app";
 
@@ -34,8 +34,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const routes: { base: string; route: JsonRoute }[] = [
-  ...seed000Routes.map((route) => ({ base: SEED_000_BASE, route })),
-  ...seed002Routes.map((route) => ({ base: SEED_002_BASE, route })),
+  ...userApiRoutes.map((route) => ({ base: USER_API_BASE, route })),
+  ...legacyUserApiRoutes.map((route) => ({ base: LEGACY_USER_API_BASE, route })),
 ];
 const operationOf = (prefix: string, r: JsonRoute) => doc.paths[`${prefix}${r.path}`]![r.method.toLowerCase()]!;
 const named = routes.map(({ base: prefix, route }) => [`${route.method} ${prefix}${route.path}`, prefix, route] as const);

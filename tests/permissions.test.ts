@@ -22,7 +22,7 @@ import { permissionsMarkdown } from "@/shared/permissions-doc";
 import { listedUser, listUsersInput, setFlagsInput, userFlagsOutput } from "@/shared/schemas/admin";
 import { flagsSchema, infoOutput, meOutput, permissionsOutput } from "@/shared/schemas/user";
 import { flagsSelect } from "@/server/db/selects";
-import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/seed-002-flags";
+import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/legacy-user-flags";
 import Forbidden from "@/app/forbidden";
 import { AdminDashboard } from "@/app/admin/admin-dashboard";
 import { AccountSummary } from "@/app/(app)/account/account-summary";

@@ -10,7 +10,7 @@ import { audit } from "@/server/services/audit";
 import { RATE_LIMITS } from "@/shared/policy";
 import { hashPool } from "@/server/auth/password";
 import { pruneSecurityEvents, THROTTLE } from "@/server/services/security-events";
-import { createServices } from "@/server/services/context";
+import { createServices } from "@/server/services/service-container";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";

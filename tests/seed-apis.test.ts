@@ -6,8 +6,8 @@ import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { createTestApp, tokenFromLink, type TestApp } from "./support/test-app";
 import { freshEmail, PASSWORD, seedUser } from "./support/accounts";
 import { snapshot } from "./support/roles";
-import { SEED_000_BASE, seed000Routes } from "@/server/http/seed-000-api";
-import { SEED_002_BASE, seed002Routes } from "@/server/http/seed-002-api";
+import { USER_API_BASE, userApiRoutes } from "@/server/http/rest-user-api";
+import { LEGACY_USER_API_BASE, legacyUserApiRoutes } from "@/server/http/legacy-user-api";
 
 let app: TestApp;
 let base: string;
@@ -44,8 +44,8 @@ describe("every route that declares a session checks it", () => {
     "PUT /update": { session: "x".repeat(43), teacher: true },
   };
   const authed = [
-    ...seed000Routes.filter((r) => r.auth !== "none").map((r) => ({ base: SEED_000_BASE, route: r })),
-    ...seed002Routes.filter((r) => r.auth !== "none").map((r) => ({ base: SEED_002_BASE, route: r })),
+    ...userApiRoutes.filter((r) => r.auth !== "none").map((r) => ({ base: USER_API_BASE, route: r })),
+    ...legacyUserApiRoutes.filter((r) => r.auth !== "none").map((r) => ({ base: LEGACY_USER_API_BASE, route: r })),
   ];
 
   it("names a body for each of them", () => {
@@ -59,7 +59,7 @@ describe("every route that declares a session checks it", () => {
       const fromHeader = r.auth === "cookie-or-bearer" || r.auth === "presented-token";
       const headers: Record<string, string> = fromHeader ? { authorization: `Bearer ${"x".repeat(43)}` } : {};
       const { status, body } = await call(r.method, `${prefix}${r.path}`, bodies[`${r.method} ${r.path}`], headers);
-      if (prefix === SEED_000_BASE) expect({ status, code: body.error?.code }).toEqual({ status: 401, code: "SESSION_INVALID" });
+      if (prefix === USER_API_BASE) expect({ status, code: body.error?.code }).toEqual({ status: 401, code: "SESSION_INVALID" });
       else expect(body.error).toBe("SESSION_INVALID");
       expect(await snapshot(app)).toEqual(before);
     },
@@ -224,8 +224,8 @@ describe("seed 002 sessions are GUIDs", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: user.email, password: PASSWORD }),
     });
-    const seed000Login = await call("POST", "/api/user/session/create", { email: user.email, password: PASSWORD });
-    for (const res of [trpcLogin, seed000Login.res]) {
+    const userApiLogin = await call("POST", "/api/user/session/create", { email: user.email, password: PASSWORD });
+    for (const res of [trpcLogin, userApiLogin.res]) {
       const token = res.headers.getSetCookie()[0]!.split(";")[0]!.split("=")[1]!;
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect((await call("POST", "/user/info", { session: token, user: null })).body.error).toBeNull();

@@ -2,7 +2,8 @@
 // a message for people and optional details. It knows no transport: the
 // appCode's HTTP status and tRPC code come from the table in
 // src/shared/app-codes.ts, read by the tRPC adapter (api/trpc-app-error.ts)
-// and the HTTP routes (http/json-routes.ts).
+// and the HTTP routes (http/json-routes.ts); to-app-error.ts beside this file
+// turns any other failure into an AppError for all of them.
 import type { AppCode } from "@/shared/app-codes";
 
 export type AppErrorDetails = {

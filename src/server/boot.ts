@@ -12,12 +12,13 @@ import type { Config } from "@/env";
 import { hugePagesWarning, readHugePagesSetting } from "./auth/huge-pages";
 import { warmUpPasswordHashing } from "./auth/password";
 import { setBootedApp } from "./booted-app";
+import { closeDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { createEdge } from "./http/edge";
-import { jsonApis } from "./http/json-apis";
+import { jsonApis } from "./json-apis";
 import { startRuntimeMetrics, stopRuntimeMetrics } from "./http/runtime-metrics";
 import { logger } from "./logger";
-import { createServices, type Services } from "./services/context";
+import { createServices, type Services } from "./services/service-container";
 import { startSessionPruning } from "./services/session-pruning";
 
 export type BootOptions = {
@@ -48,7 +49,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<R
   setBootedApp({ config, services });
   // What close() undoes, last started first. Security events still queued
   // are stored once nothing else can note one.
-  const stops: (() => unknown)[] = [() => setBootedApp(undefined), () => services.db.$disconnect(), () => services.securityEvents.flush()];
+  const stops: (() => unknown)[] = [() => setBootedApp(undefined), () => closeDb(services.db), () => services.securityEvents.flush()];
   let closing: Promise<void> | undefined;
   const stopAll = () =>
     (closing ??= (async () => {

@@ -2,8 +2,8 @@
 // same process: pages, route handlers and instrumentation.ts. Next.js bundles
 // its own copies of our modules, so the one place both sides see is
 // globalThis (which also outlives development reloads).
-import type { Config } from "@/env";
-import type { Services } from "./services/context";
+import { setBootedConfig, type Config } from "@/env";
+import type { Services } from "./services/service-container";
 
 export type BootedApp = { config: Config; services: Services };
 
@@ -18,6 +18,7 @@ export const START_WITH_THE_ENTRY =
 
 export function setBootedApp(app: BootedApp | undefined): void {
   (globalThis as Holder)[KEY] = app;
+  setBootedConfig(app?.config);
 }
 
 /** The running app, or undefined when the server entry did not start this process. */

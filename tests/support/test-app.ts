@@ -5,12 +5,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseConfig, type Config } from "@/env";
-import { createServices, type Services } from "@/server/services/context";
+import { createServices, type Services } from "@/server/services/service-container";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
 import { createEdge } from "@/server/http/edge";
-import { jsonApis } from "@/server/http/json-apis";
+import { jsonApis } from "@/server/json-apis";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { ResendCapture } from "./resend-capture";
 

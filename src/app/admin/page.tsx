@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { forbidden, redirect } from "next/navigation";
-import { pageSession } from "@/server/auth/page-session";
+import { pageSession } from "@/server/next/page-session";
 import { actorOf, may } from "@/shared/permissions";
 import { TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { AdminDashboard } from "./admin-dashboard";

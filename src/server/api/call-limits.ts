@@ -4,7 +4,7 @@
 // - at most one call that runs argon2 (checks or sets a password), so that
 //   one request cannot queue dozens of hashes or spend a client's whole
 //   failure budget at once.
-// (A body that is not JSON is refused before tRPC reads it: http-handler.ts.)
+// (A body that is not JSON is refused before tRPC reads it: http/trpc-api.ts.)
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 import { AppError } from "../app-error";

@@ -2,10 +2,11 @@
 import { initTRPC } from "@trpc/server";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
-import { defaultAppCode, INTERNAL_MESSAGE } from "./to-app-error";
-import { TRPCAppError, toTRPCAppError } from "./trpc-app-error";
-import { findUnstorableText, unstorableTextRefused } from "../http/unstorable-text";
-import type { RequestMeta, Services } from "../services/context";
+import { INTERNAL_MESSAGE } from "../to-app-error";
+import { defaultAppCode, TRPCAppError, toTRPCAppError } from "./trpc-app-error";
+import { findUnstorableText, unstorableTextRefused } from "../unstorable-text";
+import type { Services } from "../services/service-container";
+import type { RequestMeta } from "../request-meta";
 import { noteRefusal } from "../services/refused-requests";
 import { validateSessionOrClear } from "../services/sessions";
 

@@ -3,7 +3,7 @@
 // (tRPC and the seeds' routes) read requests through these.
 import { AppError } from "../app-error";
 import type { Config } from "@/env";
-import type { RequestMeta } from "../services/context";
+import type { RequestMeta } from "../request-meta";
 import { deviceCookieFrom } from "./device-cookie";
 
 /** Header our server entry sets from the socket; any client-sent value is overwritten. */

@@ -207,3 +207,8 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   }
   return db;
 }
+
+/** Closes the client's connections (the server stopping). */
+export async function closeDb(db: Db): Promise<void> {
+  await db.$disconnect();
+}

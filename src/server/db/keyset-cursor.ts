@@ -3,7 +3,7 @@
 import { validationFailed } from "../app-error";
 import { Prisma } from "./client";
 
-type Keyset = { createdAt: Date; id: string };
+export type Keyset = { createdAt: Date; id: string };
 
 export function encodeCursor(row: Keyset): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");

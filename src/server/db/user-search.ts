@@ -1,5 +1,5 @@
-// The condition that finds users whose email or name contains a search text,
-// ignoring case, for the admin user list. Substrings of three or more
+// The admin user list's page query, and the condition that finds users whose
+// email or name contains a search text, ignoring case. Substrings of three or more
 // characters go through trigram indexes (migration 20261123020000_user_search):
 // pg_trgm GIN indexes on PostgreSQL, FTS5 trigram tables on SQLite.
 //
@@ -9,7 +9,10 @@
 // at 100k users: one match took 0.1-1 ms through the index and 90 ms in
 // order; 14k matches 60-150 ms through the index and 0.3 ms in order. So
 // a search first counts its matches in each index, up to INDEXED_MATCHES.
+import type { FlagName } from "@/shared/permissions";
 import { kindOf, Prisma, type Db } from "./client";
+import { keysetAfterSql, keysetOrderSql, type Keyset } from "./keyset-cursor";
+import { listedUserColumns, type ListedUserRow } from "./selects";
 
 const TRIGRAM = 3;
 const INDEXED_MATCHES = 2000;
@@ -72,4 +75,25 @@ export async function userSearchCondition(db: Db, text: string, indexedMatches =
   const cap = indexedMatches + 1;
   const counts = await Promise.all(search.probes(cap).map((probe) => db.$queryRaw<unknown[]>(probe)));
   return counts.some((rows) => rows.length === cap) ? search.scan : search.indexed;
+}
+
+/**
+ * One keyset page of the admin user list, newest first: users matching the
+ * search text (if any) and the flag values, after the cursor; `take` rows.
+ */
+export async function findUserPage(
+  db: Db,
+  page: { query?: string; flags: { flag: FlagName; value: boolean }[]; after: Keyset | null; take: number },
+): Promise<ListedUserRow[]> {
+  const conditions: Prisma.Sql[] = [];
+  if (page.query) conditions.push(await userSearchCondition(db, page.query));
+  for (const { flag, value } of page.flags) conditions.push(Prisma.sql`${Prisma.raw(`u."${flag}"`)} = ${value}`);
+  if (page.after) conditions.push(keysetAfterSql(page.after, "u"));
+  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  return db.$queryRaw<ListedUserRow[]>`
+    SELECT ${Prisma.raw(listedUserColumns)}
+    FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id"
+    ${where}
+    ORDER BY ${keysetOrderSql("u")}
+    LIMIT ${page.take}`;
 }

@@ -12,7 +12,7 @@
 // is served wherever GET is: the GET answer's status and headers, no body.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { AppError } from "../app-error";
-import { toAppError } from "../api/to-app-error";
+import { toAppError } from "../to-app-error";
 import { logger } from "../logger";
 import { recordPeerAddress } from "./peer-address";
 import { securityHeaders } from "./security-headers";

@@ -3,7 +3,7 @@
 // and the route tables build every error answer here, so the status of an
 // appCode is chosen in one place (httpStatusOf).
 import type { AppError } from "../app-error";
-import { httpStatusOf } from "../api/to-app-error";
+import { httpStatusOf } from "../to-app-error";
 
 export function jsonAnswer(status: number, body: unknown, headers = new Headers()): Response {
   headers.set("content-type", "application/json; charset=utf-8");

@@ -10,11 +10,12 @@ import type { AppCode } from "@/shared/app-codes";
 import { AppError, sessionInvalid } from "../app-error";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom } from "../auth/session-cookie";
-import type { RequestMeta, Services } from "../services/context";
+import type { Services } from "../services/service-container";
+import type { RequestMeta } from "../request-meta";
 import { validateSession, validateSessionOrClear, type ValidSession } from "../services/sessions";
-import { toAppError, validationError } from "../api/to-app-error";
+import { toAppError, validationError } from "../to-app-error";
 import { noteRefusal } from "../services/refused-requests";
-import { findUnstorableText, unstorableTextRefused } from "./unstorable-text";
+import { findUnstorableText, unstorableTextRefused } from "../unstorable-text";
 import type { ApiPlace, JsonApi } from "./edge";
 import { errorAnswer, jsonAnswer } from "./json-answer";
 

@@ -5,8 +5,8 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from "zod-openapi";
 import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
 import { routeErrors, type JsonRoute } from "./json-routes";
-import { SEED_000_BASE, seed000Routes } from "./seed-000-api";
-import { SEED_002_BASE, seed002Routes } from "./seed-002-api";
+import { USER_API_BASE, userApiRoutes } from "./rest-user-api";
+import { LEGACY_USER_API_BASE, legacyUserApiRoutes } from "./legacy-user-api";
 
 /** Headers an error answer of this status carries (with these appCodes). */
 function errorHeaders(status: number, codes: AppCode[]): ZodOpenApiResponseObject["headers"] {
@@ -94,8 +94,8 @@ export function openApiDocument(appUrl: string) {
       },
     },
     paths: {
-      ...paths(SEED_000_BASE, seed000Routes, "Users API (seed 000)"),
-      ...paths(SEED_002_BASE, seed002Routes, "User API (seed 002)"),
+      ...paths(USER_API_BASE, userApiRoutes, "Users API (seed 000)"),
+      ...paths(LEGACY_USER_API_BASE, legacyUserApiRoutes, "User API (seed 002)"),
     },
   });
   cached.set(appUrl, document);

@@ -13,6 +13,20 @@
 import { Resend } from "resend";
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
+import {
+  claimMail,
+  deleteMailById,
+  deleteMailByIds,
+  deleteUnownedMailTo,
+  findDueMail,
+  findHandledMailIds,
+  insertOutboxMail,
+  markMailFailed,
+  markMailKept,
+  markMailSent,
+  markMailUnsent,
+  type OutboxRow,
+} from "../db/mail-outbox";
 import type { ComposedMail } from "./compose";
 import { linkTtlMs, type QueuedMail } from "./mail-kinds";
 import { logger } from "../logger";
@@ -29,20 +43,15 @@ const PURGE_EVERY_MS = 3600 * 1000;
 const PURGE_BATCH = 500;
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Rows the worker is done with: purged once older than the retention. */
-export const HANDLED_STATUSES = ["sent", "kept", "unsent"] as const;
-
 /** Records a mail to send, inside the caller's transaction. */
 export async function enqueueMail(tx: Tx, mail: QueuedMail): Promise<void> {
   const ttl = linkTtlMs(mail.kind);
-  await tx.outboxEmail.create({
-    data: {
-      kind: mail.kind,
-      to: mail.to,
-      userId: mail.userId ?? null,
-      params: "params" in mail ? JSON.stringify(mail.params) : null,
-      expiresAt: ttl ? new Date(Date.now() + ttl) : null,
-    },
+  await insertOutboxMail(tx, {
+    kind: mail.kind,
+    to: mail.to,
+    userId: mail.userId ?? null,
+    params: "params" in mail ? JSON.stringify(mail.params) : null,
+    expiresAt: ttl ? new Date(Date.now() + ttl) : null,
   });
 }
 
@@ -52,15 +61,13 @@ export async function enqueueMail(tx: Tx, mail: QueuedMail): Promise<void> {
  * that name the user go with it by cascade.
  */
 export async function deleteMailByAddress(tx: Tx, address: string): Promise<void> {
-  await tx.outboxEmail.deleteMany({ where: { to: address, userId: null } });
+  await deleteUnownedMailTo(tx, address);
 }
 
 /** Delay before retry number `attempts` (1 s, 2 s, 4 s … up to 15 minutes). */
 export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
 }
-
-type OutboxRow = Awaited<ReturnType<Db["outboxEmail"]["findMany"]>>[number];
 
 /** Turns a queued row into its mail (and saves it on the row), or says why there is none. */
 export type ComposeQueued = (row: OutboxRow) => Promise<ComposedMail | { drop: string }>;
@@ -153,23 +160,11 @@ export class MailDelivery {
 
   /** Handles every due mail once; returns how many were claimed. */
   async deliverDue(now = new Date()): Promise<number> {
-    const due = await this.db.outboxEmail.findMany({
-      where: {
-        status: "pending",
-        nextAttemptAt: { lte: now },
-        OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
-      },
-      orderBy: { nextAttemptAt: "asc" },
-      take: BATCH,
-    });
+    const due = await findDueMail(this.db, now, BATCH);
     let handled = 0;
     for (const mail of due) {
       // Claim the row so that another instance does not send it too.
-      const claimed = await this.db.outboxEmail.updateMany({
-        where: { id: mail.id, status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-        data: { lockedUntil: new Date(Date.now() + CLAIM_MS) },
-      });
-      if (claimed.count !== 1) continue;
+      if (!(await claimMail(this.db, mail.id, now, new Date(Date.now() + CLAIM_MS)))) continue;
       await this.deliverOne(mail, now);
       handled++;
     }
@@ -184,14 +179,9 @@ export class MailDelivery {
     const before = new Date(now.getTime() - this.config.MAIL_RETENTION_DAYS * DAY_MS);
     let deleted = 0;
     for (;;) {
-      const old = await this.db.outboxEmail.findMany({
-        where: { status: { in: [...HANDLED_STATUSES] }, sentAt: { lt: before } },
-        select: { id: true },
-        take: batch,
-      });
+      const old = await findHandledMailIds(this.db, before, batch);
       if (old.length === 0) return deleted;
-      const { count } = await this.db.outboxEmail.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
-      deleted += count;
+      deleted += await deleteMailByIds(this.db, old);
       if (old.length < batch) return deleted;
     }
   }
@@ -216,19 +206,7 @@ export class MailDelivery {
       );
       if (!error) {
         // Delivered: the body (and with it the link) leaves the table.
-        await this.db.outboxEmail.updateMany({
-          where: { id: row.id },
-          data: {
-            status: "sent",
-            providerId: data?.id ?? null,
-            sentAt: new Date(),
-            lockedUntil: null,
-            lastError: null,
-            params: null,
-            text: null,
-            html: null,
-          },
-        });
+        await markMailSent(this.db, row.id, data?.id ?? null, new Date());
         return;
       }
       failure = `${error.name}: ${error.message}`;
@@ -237,20 +215,12 @@ export class MailDelivery {
     }
     const attempts = row.attempts + 1;
     logger.warn(`mail ${row.id} (${row.kind}) not delivered (attempt ${attempts}): ${failure}`);
-    await this.db.outboxEmail.updateMany({
-      where: { id: row.id },
-      data: {
-        attempts,
-        lastError: failure.slice(0, 500),
-        nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
-        lockedUntil: null,
-      },
-    });
+    await markMailFailed(this.db, row.id, attempts, failure.slice(0, 500), new Date(Date.now() + backoffMs(attempts)));
   }
 
   /** Nothing to send (no account, already confirmed, link expired): the row goes. */
   private async drop(row: OutboxRow, reason: string) {
-    await this.db.outboxEmail.deleteMany({ where: { id: row.id } });
+    await deleteMailById(this.db, row.id);
     logger.info(`mail ${row.id} (${row.kind}) not sent: ${reason}`);
   }
 
@@ -262,14 +232,11 @@ export class MailDelivery {
   private async keepUnsent(row: OutboxRow, mail: ComposedMail) {
     const sentAt = new Date();
     if (this.config.NODE_ENV === "production") {
-      await this.db.outboxEmail.updateMany({
-        where: { id: row.id },
-        data: { status: "unsent", sentAt, lockedUntil: null, lastError: "RESEND_API_KEY is not set", params: null, text: null, html: null },
-      });
+      await markMailUnsent(this.db, row.id, sentAt, "RESEND_API_KEY is not set");
       logger.warn(`mail ${row.id} (${row.kind}) to ${row.to} not sent: RESEND_API_KEY is not set`);
       return;
     }
-    await this.db.outboxEmail.updateMany({ where: { id: row.id }, data: { status: "kept", sentAt, lockedUntil: null, params: null } });
+    await markMailKept(this.db, row.id, sentAt);
     logger.info(`mail to ${row.to}: "${mail.subject}" ${firstLink(mail.text) ?? ""} (kept for /dev/mailbox)`);
   }
 }

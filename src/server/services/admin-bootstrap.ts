@@ -10,6 +10,9 @@ import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
+import { deletePendingMailOfAccount } from "../db/mail-outbox";
+import { inTransaction } from "../db/transactions";
+import { createUserWithLogin, deleteUserById, findAddressHolderRow, findLoginForReplacement, promoteConfirmedHolder } from "../db/users";
 import { emailSchema, nameSchema, passwordSchema } from "@/shared/schemas/fields";
 import { audit } from "./audit";
 
@@ -61,21 +64,7 @@ const changedMeanwhile = (email: string) =>
   );
 
 export async function findAddressHolder(db: Db, email: string): Promise<AddressHolder | null> {
-  const login = await db.login.findUnique({
-    where: { email },
-    select: {
-      emailVerifiedAt: true,
-      user: {
-        select: {
-          id: true,
-          name: true,
-          admin: true,
-          createdAt: true,
-          _count: { select: { sessions: true, emailVerificationTokens: { where: { usedAt: null } } } },
-        },
-      },
-    },
-  });
+  const login = await findAddressHolderRow(db, email);
   if (!login) return null;
   return {
     userId: login.user.id,
@@ -95,13 +84,9 @@ export async function bootstrapAdmin(db: Db, request: AdminBootstrapRequest): Pr
   if (holder?.verified) {
     if (holder.admin) return { outcome: "already-admin", userId: holder.userId, email, name: holder.name };
     if (!request.promote) return { outcome: "refused", reason: "verified-account", email, holder };
-    await db.$transaction(async (tx) => {
+    await inTransaction(db, async (tx) => {
       // Only if the account is still the confirmed holder of the address.
-      const { count } = await tx.user.updateMany({
-        where: { id: holder.userId, admin: false, login: { is: { email, emailVerifiedAt: { not: null } } } },
-        data: { admin: true },
-      });
-      if (count !== 1) throw changedMeanwhile(email);
+      if (!(await promoteConfirmedHolder(tx, holder.userId, email))) throw changedMeanwhile(email);
       await audit(tx, [
         { actor: ADMIN_CREATE_ACTOR, target: { id: holder.userId, label: email }, action: "setFlag", field: "admin", oldValue: "false", newValue: "true" },
       ]);
@@ -119,24 +104,14 @@ export async function bootstrapAdmin(db: Db, request: AdminBootstrapRequest): Pr
   if (holder) await request.beforeReplace?.(holder);
 
   try {
-    return await db.$transaction(async (tx) => {
+    return await inTransaction(db, async (tx) => {
       let mailsDropped = 0;
       if (holder) {
-        const login = await tx.login.findUnique({
-          where: { email },
-          select: { userId: true, emailVerifiedAt: true, pendingEmail: true, createdAt: true },
-        });
+        const login = await findLoginForReplacement(tx, email);
         if (!login || login.userId !== holder.userId || login.emailVerifiedAt) throw changedMeanwhile(email);
         // Mail queued for that account would carry its dead links (or its
         // registrant's words) to the address's real owner: it goes too.
-        const dropped = await tx.outboxEmail.deleteMany({
-          where: {
-            status: "pending",
-            createdAt: { gte: login.createdAt },
-            OR: [{ to: email }, ...(login.pendingEmail ? [{ to: login.pendingEmail, kind: "confirm-new-email" }] : [])],
-          },
-        });
-        mailsDropped = dropped.count;
+        mailsDropped = await deletePendingMailOfAccount(tx, email, login.pendingEmail, login.createdAt);
         await audit(tx, [
           {
             actor: ADMIN_CREATE_ACTOR,
@@ -146,12 +121,9 @@ export async function bootstrapAdmin(db: Db, request: AdminBootstrapRequest): Pr
           },
         ]);
         // Sessions, links and the login go with the user (ON DELETE CASCADE).
-        await tx.user.delete({ where: { id: holder.userId } });
+        await deleteUserById(tx, holder.userId);
       }
-      const user = await tx.user.create({
-        data: { name, admin: true, login: { create: { email, passwordHash, emailVerifiedAt: new Date() } } },
-        select: { id: true },
-      });
+      const user = await createUserWithLogin(tx, { name, admin: true }, { email, passwordHash, emailVerifiedAt: new Date() });
       await audit(tx, [{ actor: ADMIN_CREATE_ACTOR, target: { id: user.id, label: email }, action: "createAdmin" }]);
       return holder
         ? { outcome: "replaced" as const, userId: user.id, email, replaced: holder, mailsDropped }

@@ -4,11 +4,13 @@
 // moment (read in the same transaction) and by their name, which they chose
 // themselves: a name alone could pass for someone else's.
 import type { Db } from "../db/client";
-import { auditEntrySelect, type UserFlagsRow } from "../db/selects";
+import { findAuditEntries, insertAuditEntries } from "../db/audit";
+import type { UserFlagsRow } from "../db/selects";
+import { findLoginEmailsByUserIds } from "../db/users";
 import { may } from "@/shared/permissions";
 import { notPermitted } from "./access-errors";
-import type { Services } from "./context";
-import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
+import type { Services } from "./service-container";
+import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
 
 type Tx = Pick<Db, "auditEntry" | "login">;
 
@@ -34,12 +36,10 @@ export type AuditInput = {
 export async function audit(tx: Tx, entries: AuditInput[]): Promise<void> {
   if (!entries.length) return;
   const actorIds = [...new Set(entries.flatMap((e) => (e.actor.id ? [e.actor.id] : [])))];
-  const logins = actorIds.length
-    ? await tx.login.findMany({ where: { userId: { in: actorIds } }, select: { userId: true, email: true } })
-    : [];
-  const emails = new Map(logins.map((login) => [login.userId, login.email]));
-  await tx.auditEntry.createMany({
-    data: entries.map((e) => ({
+  const emails = actorIds.length ? await findLoginEmailsByUserIds(tx, actorIds) : new Map<string, string>();
+  await insertAuditEntries(
+    tx,
+    entries.map((e) => ({
       actorId: e.actor.id,
       actorLabel: e.actor.name,
       actorEmail: e.actor.id ? (emails.get(e.actor.id) ?? null) : null,
@@ -50,7 +50,7 @@ export async function audit(tx: Tx, entries: AuditInput[]): Promise<void> {
       oldValue: e.oldValue ?? null,
       newValue: e.newValue ?? null,
     })),
-  });
+  );
 }
 
 export type AuditEntryView = {
@@ -72,19 +72,7 @@ export async function listAudit(
   input: { userId?: string | null; cursor?: string | null; limit: number },
 ): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
   if (!may(caller, "viewAuditLog")) throw notPermitted("read the audit log");
-  const db = s.db;
-  const after = decodeCursor(input.cursor);
-  const rows = await db.auditEntry.findMany({
-    where: {
-      AND: [
-        input.userId ? { OR: [{ targetId: input.userId }, { actorId: input.userId }] } : {},
-        keysetAfter(after),
-      ],
-    },
-    orderBy: KEYSET_ORDER,
-    take: input.limit + 1,
-    select: auditEntrySelect,
-  });
+  const rows = await findAuditEntries(s.db, { userId: input.userId, after: decodeCursor(input.cursor), take: input.limit + 1 });
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {

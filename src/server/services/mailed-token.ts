@@ -6,6 +6,7 @@ import type { LinkPurpose } from "@/shared/policy";
 import { tokenSchema } from "@/shared/schemas/fields";
 import { hashToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
+import { deleteUnusedLinks, findMailedLinkWithName, insertMailedLink } from "../db/mailed-links";
 
 type Tx = Pick<Db, "emailVerificationToken">;
 
@@ -19,14 +20,12 @@ export type MailedToken = {
 };
 
 export async function storeMailedToken(tx: Tx, link: MailedToken): Promise<void> {
-  await tx.emailVerificationToken.create({
-    data: {
-      tokenHash: hashToken(link.token),
-      userId: link.userId,
-      purpose: link.purpose,
-      email: link.email,
-      expiresAt: link.expiresAt,
-    },
+  await insertMailedLink(tx, {
+    tokenHash: hashToken(link.token),
+    userId: link.userId,
+    purpose: link.purpose,
+    email: link.email,
+    expiresAt: link.expiresAt,
   });
 }
 
@@ -36,8 +35,7 @@ export async function storeMailedToken(tx: Tx, link: MailedToken): Promise<void>
  * link is used, and when the password changes.
  */
 export async function voidUnusedLinks(tx: Tx, userId: string, purpose: LinkPurpose): Promise<number> {
-  const { count } = await tx.emailVerificationToken.deleteMany({ where: { userId, purpose, usedAt: null } });
-  return count;
+  return deleteUnusedLinks(tx, userId, purpose);
 }
 
 /**
@@ -56,10 +54,7 @@ export async function previewMailedLink<P extends MailedToken["purpose"]>(
 ): Promise<MailedLinkPreview<P>> {
   const parsed = tokenSchema.safeParse(token);
   if (!parsed.success) return { state: "invalid" };
-  const row = await db.emailVerificationToken.findUnique({
-    where: { tokenHash: hashToken(parsed.data) },
-    select: { userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
-  });
+  const row = await findMailedLinkWithName(db, hashToken(parsed.data));
   if (!row || !(purposes as readonly string[]).includes(row.purpose)) return { state: "invalid" };
   if (row.usedAt) return { state: "used" };
   if (row.expiresAt.getTime() <= Date.now()) return { state: "expired" };

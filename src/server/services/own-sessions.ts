@@ -1,7 +1,9 @@
 // A user's own sessions: where they are logged in, and logging out of them.
 import Bowser from "bowser";
 import { AppError } from "../app-error";
-import type { RequestMeta, Services } from "./context";
+import { deleteSessionOfUser, deleteSessionsOfUser, findLiveSessionsOfUser } from "../db/sessions";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import type { ValidSession } from "./sessions";
 
 /** A readable device from a user agent, e.g. "Firefox on Windows (desktop)". */
@@ -16,11 +18,7 @@ export function describeDevice(userAgent: string | null): string {
 }
 
 export async function listOwnSessions(s: Services, current: ValidSession) {
-  const rows = await s.db.session.findMany({
-    where: { userId: current.userId, expiresAt: { gt: new Date() } },
-    orderBy: { lastUsedAt: "desc" },
-    select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, ip: true, userAgent: true },
-  });
+  const rows = await findLiveSessionsOfUser(s.db, current.userId, new Date());
   return rows.map((r) => ({
     id: r.id,
     createdAt: r.createdAt.toISOString(),
@@ -37,7 +35,7 @@ const sessionNotFound = () =>
 
 /** Ends one of the caller's own sessions; another user's id is not found. */
 export async function revokeOwnSession(s: Services, current: ValidSession, id: string, meta: RequestMeta): Promise<{ ok: true }> {
-  const { count } = await s.db.session.deleteMany({ where: { id, userId: current.userId } });
+  const count = await deleteSessionOfUser(s.db, current.userId, id);
   if (count === 0) throw sessionNotFound();
   s.securityEvents.note({ type: "session.revoked", userId: current.userId, client: meta, details: { scope: "one", sessionId: id, count } });
   return { ok: true };
@@ -45,7 +43,7 @@ export async function revokeOwnSession(s: Services, current: ValidSession, id: s
 
 /** Ends every session of the caller but this one. */
 export async function revokeOtherSessions(s: Services, current: ValidSession, meta: RequestMeta): Promise<{ revoked: number }> {
-  const { count } = await s.db.session.deleteMany({ where: { userId: current.userId, id: { not: current.id } } });
+  const count = await deleteSessionsOfUser(s.db, current.userId, current.id);
   // Only when something ended: pressing the button again and again writes nothing.
   if (count) s.securityEvents.note({ type: "session.revoked", userId: current.userId, client: meta, details: { scope: "others", count } });
   return { revoked: count };

@@ -9,10 +9,15 @@ import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
 import { hashToken } from "../auth/secret-token";
 import { enqueueMail } from "../mail/outbox";
-import { tokenExpired, tokenInvalid } from "./accounts";
-import type { RequestMeta, Services } from "./context";
+import { tokenExpired, tokenInvalid } from "./registration";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import { previewMailedLink, voidUnusedLinks, type MailedLinkPreview } from "./mailed-token";
 import { isUniqueViolation } from "../db/errors";
+import { findMailedLinkWithName, markLinkUsed } from "../db/mailed-links";
+import { deleteSessionsOfUser } from "../db/sessions";
+import { inTransaction } from "../db/transactions";
+import { findLoginEmail, markUnverifiedEmailVerified, resetLoginPassword } from "../db/users";
 import { emailTaken } from "./email-taken";
 
 const PURPOSE = "reset-password" as const;
@@ -48,7 +53,7 @@ type PasswordLinkPurpose = (typeof PURPOSES)[number];
 export async function previewResetLink(s: Services, token: unknown): Promise<MailedLinkPreview<PasswordLinkPurpose>> {
   const preview = await previewMailedLink(s.db, token, PURPOSES);
   if (preview.state !== "valid" || preview.purpose === "revert-email") return preview;
-  const login = await s.db.login.findUnique({ where: { userId: preview.userId }, select: { email: true } });
+  const login = await findLoginEmail(s.db, preview.userId);
   return login?.email === preview.email ? preview : { state: "invalid" };
 }
 
@@ -60,20 +65,16 @@ export async function previewResetLink(s: Services, token: unknown): Promise<Mai
  * confirmed) first moves the login back to that address.
  */
 export async function resetPassword(s: Services, token: string, password: string, meta: RequestMeta): Promise<{ ok: true }> {
-  const row = await s.db.emailVerificationToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true, user: { select: { name: true } } },
-  });
+  const row = await findMailedLinkWithName(s.db, hashToken(token));
   if (!row || !(PURPOSES as readonly string[]).includes(row.purpose) || row.usedAt) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
   const takeBack = row.purpose === "revert-email";
   // Judged against the account's name and address, known only from the link.
   assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
   const passwordHash = await hashPassword(password, { client: meta?.ip ?? "" });
-  await s.db.$transaction(async (tx) => {
+  await inTransaction(s.db, async (tx) => {
     const now = new Date();
-    const { count } = await tx.emailVerificationToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
-    if (count !== 1) throw tokenInvalid();
+    if (!(await markLinkUsed(tx, row.id, now))) throw tokenInvalid();
     // The password is changed: every other reset link of the user dies, and so
     // does an address change set going under the old password. Take-back links
     // die only when one is used: whoever took the account over must not be
@@ -83,18 +84,14 @@ export async function resetPassword(s: Services, token: string, password: string
     try {
       // A reset link was sent to this address: if the login moved since, it is
       // void. A take-back link moves the login back to its address.
-      const { count: logins } = await tx.login.updateMany({
-        where: takeBack ? { userId: row.userId } : { userId: row.userId, email: row.email },
-        data: { email: row.email, passwordHash, pendingEmail: null, ...(takeBack ? { emailVerifiedAt: now } : {}) },
-      });
-      if (logins !== 1) throw tokenInvalid();
+      if (!(await resetLoginPassword(tx, row.userId, row.email, passwordHash, takeBack, now))) throw tokenInvalid();
     } catch (error) {
       // Someone else took the old address meanwhile.
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     }
-    await tx.login.updateMany({ where: { userId: row.userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
-    const { count: sessionsEnded } = await tx.session.deleteMany({ where: { userId: row.userId } });
+    await markUnverifiedEmailVerified(tx, row.userId, now);
+    const sessionsEnded = await deleteSessionsOfUser(tx, row.userId);
     await enqueueMail(tx, { kind: "password-changed", to: row.email, userId: row.userId });
     await s.securityEvents.record(
       { type: "password_reset.completed", userId: row.userId, email: row.email, client: meta, details: { sessionsEnded, takeBack } },

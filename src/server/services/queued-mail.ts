@@ -6,6 +6,9 @@
 // another body). The row drops the body once the mail is delivered.
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
+import { saveComposedMail } from "../db/mail-outbox";
+import { inTransaction } from "../db/transactions";
+import { findLoginOwnerWithName, findMailRecipientByEmail, findMailRecipientByUserId } from "../db/users";
 import { newSecretToken } from "../auth/secret-token";
 import {
   confirmNewEmailMail,
@@ -40,10 +43,7 @@ type Recipient = { userId: string; name: string; email: string | null; emailVeri
 /** The account a mail is for: by its user, or by the address a request named. */
 async function recipientOf(db: Db, row: QueuedRow): Promise<Recipient | null> {
   if (row.userId) {
-    const user = await db.user.findUnique({
-      where: { id: row.userId },
-      select: { id: true, name: true, login: { select: { email: true, emailVerifiedAt: true, pendingEmail: true } } },
-    });
+    const user = await findMailRecipientByUserId(db, row.userId);
     return (
       user && {
         userId: user.id,
@@ -54,10 +54,7 @@ async function recipientOf(db: Db, row: QueuedRow): Promise<Recipient | null> {
       }
     );
   }
-  const login = await db.login.findUnique({
-    where: { email: row.to },
-    select: { userId: true, email: true, emailVerifiedAt: true, pendingEmail: true, user: { select: { name: true } } },
-  });
+  const login = await findMailRecipientByEmail(db, row.to);
   return (
     login && {
       userId: login.userId,
@@ -84,7 +81,7 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       if (who.pendingEmail !== row.to) return { drop: "the change was cancelled or replaced" };
       // An address that has an account gets a notice instead of a link; the
       // requester was answered the same either way (no oracle).
-      const holder = await db.login.findUnique({ where: { email: row.to }, select: { userId: true, user: { select: { name: true } } } });
+      const holder = await findLoginOwnerWithName(db, row.to);
       if (holder) return save(db, row, holder.userId, await emailAddressInUseMail(holder.user.name), "email-address-in-use");
       return withLink(db, row, who.userId, "change-email", (token, lifetime) => confirmNewEmailMail(link("/verify", token), lifetime));
     }
@@ -132,7 +129,7 @@ async function withLink(
   const mail = await compose(token, lifetime);
   // The link lives as long as it would have, sent at the request.
   const expiresAt = row.expiresAt ?? new Date(row.createdAt.getTime() + lifetime * 1000);
-  await db.$transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     // Only the newest address link confirms. Reset (and take-back) links
     // stay valid side by side, so that requests by someone else never void
     // the owner's link; they all die when one is used.
@@ -145,9 +142,9 @@ async function withLink(
 
 /** Saves the composed mail on its row (as `kind` when the worker chose another mail than the one queued). */
 async function save(db: Pick<Db, "outboxEmail">, row: QueuedRow, userId: string, mail: ComposedMail, kind = row.kind): Promise<ComposedMail> {
-  // update, not updateMany: a row deleted meanwhile (its user deleted) fails
-  // the send, and the token minted with it is rolled back.
-  await db.outboxEmail.update({ where: { id: row.id }, data: { kind, userId, params: null, ...mail } });
+  // A row deleted meanwhile (its user deleted) fails the send, and the token
+  // minted with it is rolled back (db/mail-outbox.ts).
+  await saveComposedMail(db, row.id, { kind, userId, ...mail });
   return mail;
 }
 

@@ -4,7 +4,9 @@
 import { AppError } from "../app-error";
 import { hashToken } from "../auth/secret-token";
 import type { AppCode } from "@/shared/app-codes";
-import type { RequestMeta, Services } from "./context";
+import { findSessionOwnerByTokenHash } from "../db/sessions";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 
 /** The refusals of an authorization: the role, the target or the request's origin does not allow it. */
 export const REFUSED_AUTHORIZATION: ReadonlySet<AppCode> = new Set<AppCode>([
@@ -26,7 +28,7 @@ export type RefusedRequest = {
 
 /** The user a live session token belongs to, read only. */
 async function sessionOwner(s: Services, token: string): Promise<string | null> {
-  const session = await s.db.session.findUnique({ where: { tokenHash: hashToken(token) }, select: { userId: true, expiresAt: true } });
+  const session = await findSessionOwnerByTokenHash(s.db, hashToken(token));
   return session && session.expiresAt.getTime() > Date.now() ? session.userId : null;
 }
 

@@ -1,13 +1,14 @@
 // admin.securityEvents: a user's recent security events, newest first, for
 // the dashboard's user panel (whoever may read the audit log: admins).
 import type { z } from "zod";
-import { decodeCursor, encodeCursor, KEYSET_ORDER, keysetAfter } from "../db/keyset-cursor";
-import { securityEventSelect, type UserFlagsRow } from "../db/selects";
+import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
+import type { UserFlagsRow } from "../db/selects";
+import { findSecurityEventsOfUser } from "../db/security-events";
 import { may } from "@/shared/permissions";
 import type { SecurityEventDetails } from "@/shared/security-events";
 import type { SecurityEventView, securityEventsInput } from "@/shared/schemas/admin";
 import { notPermitted } from "./access-errors";
-import type { Services } from "./context";
+import type { Services } from "./service-container";
 import { describeDevice } from "./own-sessions";
 
 export type SecurityEventsRequest = z.output<typeof securityEventsInput>;
@@ -25,12 +26,7 @@ function detailsOf(json: string | null): SecurityEventDetails {
 /** One keyset page of the user's events (an unknown user has none). */
 export async function listSecurityEvents(s: Services, caller: UserFlagsRow, input: SecurityEventsRequest) {
   if (!may(caller, "viewSecurityEvents")) throw notPermitted("see security events");
-  const rows = await s.db.securityEvent.findMany({
-    where: { AND: [{ userId: input.userId }, keysetAfter(decodeCursor(input.cursor))] },
-    orderBy: KEYSET_ORDER,
-    take: input.limit + 1,
-    select: securityEventSelect,
-  });
+  const rows = await findSecurityEventsOfUser(s.db, input.userId, decodeCursor(input.cursor), input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {

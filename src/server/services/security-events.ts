@@ -30,6 +30,8 @@ import type { Db } from "../db/client";
 import type { LimitReached } from "../auth/rate-limits";
 import { isDatabaseUnavailable } from "../db/errors";
 import { insertSecurityEvents } from "../db/security-event-statements";
+import { deleteSecurityEventsByIds, findSecurityEventIdsBefore, insertSecurityEvent } from "../db/security-events";
+import { findLoginOwnersByEmails } from "../db/users";
 import { logger as processLogger, type Logger } from "../logger";
 import { WARNING_EVENTS, type SecurityEventDetails, type SecurityEventType } from "@/shared/security-events";
 
@@ -128,11 +130,7 @@ function pendingOf(event: SecurityEventInput): Pending {
 async function resolveAccounts(db: Pick<Db, "login">, rows: EventRow[]): Promise<void> {
   const open = rows.filter((row) => !row.userId && row.email);
   if (!open.length) return;
-  const logins = await db.login.findMany({
-    where: { email: { in: [...new Set(open.map((row) => row.email!))] } },
-    select: { userId: true, email: true },
-  });
-  const owners = new Map(logins.map((login) => [login.email, login.userId]));
+  const owners = await findLoginOwnersByEmails(db, [...new Set(open.map((row) => row.email!))]);
   for (const row of open) {
     row.userId = owners.get(row.email!) ?? null;
     if (!row.userId) row.email = null;
@@ -189,7 +187,7 @@ export class SecurityEvents {
     const pending = pendingOf(event);
     await resolveAccounts(tx, [pending.row]);
     const [row] = storable([pending.row]);
-    if (row) await tx.securityEvent.create({ data: row });
+    if (row) await insertSecurityEvent(tx, row);
     this.writeLine(pending);
   }
 
@@ -244,7 +242,7 @@ export class SecurityEvents {
       return;
     }
     for (const row of rows) {
-      await this.db.securityEvent.create({ data: row }).catch((rowError: unknown) => {
+      await insertSecurityEvent(this.db, row).catch((rowError: unknown) => {
         this.log.warn({ err: rowError, securityEvent: { id: row.id, type: row.type } }, "security event not stored");
       });
     }
@@ -289,10 +287,9 @@ export async function pruneSecurityEvents(db: Db, retentionDays: number, now = n
   const before = new Date(now.getTime() - retentionDays * DAY_MS);
   let deleted = 0;
   for (;;) {
-    const old = await db.securityEvent.findMany({ where: { createdAt: { lt: before } }, select: { id: true }, take: batch });
+    const old = await findSecurityEventIdsBefore(db, before, batch);
     if (old.length === 0) return deleted;
-    const { count } = await db.securityEvent.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
-    deleted += count;
+    deleted += await deleteSecurityEventsByIds(db, old);
     if (old.length < batch) return deleted;
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from "@/env";
 import type { Db } from "../db/client";
 import { logger } from "../logger";
 import { pruneRateLimits } from "../db/rate-limit-store";
+import { deleteSessionsByIds, findExpiredSessionIds } from "../db/sessions";
 import { pruneSecurityEvents } from "./security-events";
 
 const PRUNE_EVERY_MS = 3600 * 1000;
@@ -16,10 +17,9 @@ const BATCH = 500;
 export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BATCH): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const expired = await db.session.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: batch });
+    const expired = await findExpiredSessionIds(db, now, batch);
     if (expired.length === 0) return deleted;
-    const { count } = await db.session.deleteMany({ where: { id: { in: expired.map((s) => s.id) } } });
-    deleted += count;
+    deleted += await deleteSessionsByIds(db, expired);
     if (expired.length < batch) return deleted;
   }
 }

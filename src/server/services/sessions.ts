@@ -7,20 +7,20 @@ import { randomUUID } from "node:crypto";
 import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
-import { Prisma, type Db } from "../db/client";
-import { insertSession, readLogIn, sessionColumnList, sessionColumns, type NewSessionRow } from "../db/login-statements";
+import type { Db } from "../db/client";
+import { insertSession, readLogIn, type NewSessionRow } from "../db/login-statements";
+import { deleteSessionById, deleteSessionByTokenHash, findSessionWithFlagsByTokenHash, insertSessionIn, touchSession } from "../db/sessions";
+import { updatePasswordHashIfUnchanged } from "../db/users";
 import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
-import { flagsColumns, flagsFromRaw, type RawFlags, type UserFlagsRow } from "../db/selects";
-import type { RequestMeta, Services } from "./context";
+import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 
 type Tx = Pick<Db, "$executeRaw">;
 
 export type IssuedSession = { token: string; userId: string; expiresAt: Date };
 /** A valid session and its user's flags, read in one query. */
 export type ValidSession = { id: string; userId: string; expiresAt: Date; user: UserFlagsRow };
-
-/** A session row with its user's flags ("id" is the user's: it is the session's userId). */
-type SessionWithFlags = RawFlags & { sessionId: string; expiresAt: Date | string; lastUsedAt: Date | string };
 
 /** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -59,9 +59,7 @@ export async function issueSession(
   form: SessionTokenForm = "secret",
 ): Promise<IssuedSession> {
   const { issued, row } = newSession(ttlSeconds, userId, meta, form);
-  await tx.$executeRaw`
-    INSERT INTO "Session" (${Prisma.raw(sessionColumnList)})
-    VALUES (${Prisma.join(sessionColumns.map((c) => row[c]))})`;
+  await insertSessionIn(tx, row);
   return issued;
 }
 
@@ -129,7 +127,7 @@ export async function logIn(
   let passwordHash = login.passwordHash;
   if (needsRehash(passwordHash)) {
     passwordHash = await hashPassword(input.password, { client: meta.ip ?? "" });
-    await s.db.login.updateMany({ where: { userId: login.userId, passwordHash: login.passwordHash }, data: { passwordHash } });
+    await updatePasswordHashIfUnchanged(s.db, login.userId, login.passwordHash, passwordHash);
   }
   if (!login.verified) {
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
@@ -152,13 +150,8 @@ export async function logIn(
 export async function validateSession(s: Services, token: string | null): Promise<ValidSession> {
   if (!token) throw sessionInvalid();
   const tokenHash = hashToken(token);
-  // The hot path of every authenticated request: one statement for the
-  // session and its user's flags, as raw SQL (valid on SQLite and PostgreSQL)
-  // because Prisma's query building costs more CPU than the query itself.
-  const [row] = await s.db.$queryRaw<SessionWithFlags[]>`
-    SELECT s."id" AS "sessionId", s."expiresAt", s."lastUsedAt", ${Prisma.raw(flagsColumns("u"))}
-    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."tokenHash" = ${tokenHash}`;
+  // The hot path of every authenticated request: one statement (db/sessions.ts).
+  const row = await findSessionWithFlagsByTokenHash(s.db, tokenHash);
   const session = row && {
     id: row.sessionId,
     userId: row.id,
@@ -169,11 +162,11 @@ export async function validateSession(s: Services, token: string | null): Promis
   if (!session) throw sessionInvalid();
   const now = Date.now();
   if (session.expiresAt.getTime() <= now) {
-    await s.db.session.deleteMany({ where: { id: session.id } });
+    await deleteSessionById(s.db, session.id);
     throw sessionInvalid();
   }
   if (now - session.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-    await s.db.session.updateMany({ where: { id: session.id }, data: { lastUsedAt: new Date(now) } });
+    await touchSession(s.db, session.id, new Date(now));
   }
   return { id: session.id, userId: session.userId, expiresAt: session.expiresAt, user: session.user };
 }
@@ -195,8 +188,7 @@ export async function validateSessionOrClear(s: Services, token: string | null, 
 /** Revokes the session a token names, valid or expired (log-out). */
 export async function revokeSession(s: Services, token: string | null, meta: RequestMeta): Promise<void> {
   if (!token) throw sessionInvalid();
-  const [ended] = await s.db.$queryRaw<{ id: string; userId: string }[]>`
-    DELETE FROM "Session" WHERE "tokenHash" = ${hashToken(token)} RETURNING "id", "userId"`;
+  const ended = await deleteSessionByTokenHash(s.db, hashToken(token));
   if (!ended) throw sessionInvalid();
   s.securityEvents.note({ type: "session.logged_out", userId: ended.userId, client: meta, details: { sessionId: ended.id } });
 }

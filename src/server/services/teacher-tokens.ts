@@ -5,12 +5,14 @@
 import { AppError } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
-import { teacherTokenSelect, type UserFlagsRow } from "../db/selects";
+import type { UserFlagsRow } from "../db/selects";
+import { findTeacherTokenFor, findTeacherTokenRevocation, findTeacherTokens, insertTeacherToken, markTeacherTokenRevoked, takeTeacherTokenUse } from "../db/teacher-tokens";
+import { inTransaction } from "../db/transactions";
 import { may } from "@/shared/permissions";
 import { DAY, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { teacherTokenOptions, type TeacherTokenOptions } from "@/shared/schemas/teacher-token";
 import { audit } from "./audit";
-import type { Services } from "./context";
+import type { Services } from "./service-container";
 import { notPermitted } from "./access-errors";
 
 type Tx = Pick<Db, "teacherToken">;
@@ -27,17 +29,14 @@ export async function createTeacherToken(
   const days = options.expiresInDays ?? TEACHER_TOKEN_LIMITS.expiresInDays.default;
   const maxUses = options.maxUses ?? TEACHER_TOKEN_LIMITS.maxUses.default;
   const expiresAt = new Date(Date.now() + days * DAY * 1000);
-  const row = await db.teacherToken.create({
-    data: {
-      tokenHash: hashToken(token),
-      maxUses,
-      expiresAt,
-      note: options.note ?? null,
-      email: email ?? null,
-      domain: domain ?? null,
-      createdById: options.createdById ?? null,
-    },
-    select: { id: true },
+  const row = await insertTeacherToken(db, {
+    tokenHash: hashToken(token),
+    maxUses,
+    expiresAt,
+    note: options.note ?? null,
+    email: email ?? null,
+    domain: domain ?? null,
+    createdById: options.createdById ?? null,
   });
   return { id: row.id, token, maxUses, expiresAt, email: email ?? null, domain: domain ?? null };
 }
@@ -53,11 +52,6 @@ export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1);
 }
 
-/** The tokens whose binding admits this address: unbound, its own, or its exact domain. */
-function admits(email: string) {
-  return { AND: [{ OR: [{ email: null }, { email }] }, { OR: [{ domain: null }, { domain: domainOf(email) }] }] };
-}
-
 /** A description of a binding, for the audit log and the command line. */
 export function bindingLabel(binding: { email?: string | null; domain?: string | null }): string | null {
   if (binding.email) return `only for ${binding.email}`;
@@ -71,25 +65,12 @@ export function bindingLabel(binding: { email?: string | null; domain?: string |
  * binding and counts the use, so parallel registrations can never exceed maxUses.
  */
 export async function consumeTeacherToken(tx: Tx, token: string, email: string, now = new Date()): Promise<void> {
-  const { count } = await tx.teacherToken.updateMany({
-    where: {
-      tokenHash: hashToken(token),
-      revokedAt: null,
-      expiresAt: { gt: now },
-      uses: { lt: (tx as Db).teacherToken.fields.maxUses },
-      ...admits(email),
-    },
-    data: { uses: { increment: 1 } },
-  });
-  if (count !== 1) throw teacherTokenInvalid();
+  if (!(await takeTeacherTokenUse(tx, hashToken(token), email, domainOf(email), now))) throw teacherTokenInvalid();
 }
 
 /** Whether a token could be used now for `email` (checked before any work is done). */
 export async function isTeacherTokenUsable(db: Db, token: string, email: string, now = new Date()): Promise<boolean> {
-  const row = await db.teacherToken.findFirst({
-    where: { tokenHash: hashToken(token), ...admits(email) },
-    select: { revokedAt: true, expiresAt: true, uses: true, maxUses: true },
-  });
+  const row = await findTeacherTokenFor(db, hashToken(token), email, domainOf(email));
   return !!row && teacherTokenState(row, now) === "active";
 }
 
@@ -126,7 +107,7 @@ export async function issueTeacherToken(
 /** Every token, newest first, without secrets. */
 export async function listTeacherTokens(s: Services, caller: UserFlagsRow) {
   if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
-  const rows = await s.db.teacherToken.findMany({ orderBy: { createdAt: "desc" }, take: 500, select: teacherTokenSelect });
+  const rows = await findTeacherTokens(s.db, 500);
   const now = new Date();
   return {
     items: rows.map((r) => ({
@@ -148,11 +129,11 @@ export async function listTeacherTokens(s: Services, caller: UserFlagsRow) {
 
 export async function revokeTeacherToken(s: Services, caller: UserFlagsRow, id: string): Promise<{ ok: true }> {
   if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
-  await s.db.$transaction(async (tx) => {
-    const row = await tx.teacherToken.findUnique({ where: { id }, select: { id: true, revokedAt: true } });
+  await inTransaction(s.db, async (tx) => {
+    const row = await findTeacherTokenRevocation(tx, id);
     if (!row) throw teacherTokenNotFound();
     if (row.revokedAt) return;
-    await tx.teacherToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await markTeacherTokenRevoked(tx, id, new Date());
     await audit(tx, [{ actor: caller, action: "revokeTeacherToken", field: id }]);
   });
   return { ok: true };

@@ -3,11 +3,12 @@
 import type { z } from "zod";
 import type { setFlagsInput } from "@/shared/schemas/admin";
 import { AppError } from "../app-error";
-import { flagsSelect, type UserFlagsRow } from "../db/selects";
+import type { UserFlagsRow } from "../db/selects";
+import { findUserFlags, findUserFlagsWithEmail, updateUserFlags } from "../db/users";
 import { serializable } from "../db/serializable";
 import { byFlag, canSetFlag, FLAG_ACTION, FLAG_NAMES, may, type FlagDecision, type FlagName } from "@/shared/permissions";
 import { audit } from "./audit";
-import type { Services } from "./context";
+import type { Services } from "./service-container";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 
@@ -28,14 +29,11 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
   return serializable(s.db, async (tx) => {
     // The caller's flags are read inside the transaction: a caller demoted a
     // moment ago can no longer act.
-    const caller = await tx.user.findUnique({ where: { id: callerId }, select: flagsSelect });
+    const caller = await findUserFlags(tx, callerId);
     if (!caller) throw notPermitted("change flags");
     // Whoever may change no flag learns nothing about other users, not even whether they exist.
     if (targetId !== callerId && !FLAG_NAMES.some((flag) => may(caller, FLAG_ACTION[flag]))) throw notPermitted("change user flags");
-    const target = await tx.user.findUnique({
-      where: { id: targetId },
-      select: { ...flagsSelect, login: { select: { email: true } } },
-    });
+    const target = await findUserFlagsWithEmail(tx, targetId);
     if (!target) throw userNotFound();
 
     // Every requested flag is decided before anything changes (all or
@@ -50,7 +48,7 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
     if (!changed.length) return flagsOf(target);
 
     const data = Object.fromEntries(changed.map((flag) => [flag, input[flag]!]));
-    const updated = await tx.user.update({ where: { id: target.id }, data, select: flagsSelect });
+    const updated = await updateUserFlags(tx, target.id, data);
     await audit(
       tx,
       changed.map((flag) => ({

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { services } from "@/server/services/instance";
+import { services } from "@/server/next/page-services";
 import { AccountView } from "./account-view";
 
 // Rendered per request: the session lifetime it states is the running server's SESSION_TTL_SECONDS.

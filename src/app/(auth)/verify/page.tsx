@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { pageSession } from "@/server/auth/page-session";
-import { previewAddressLink } from "@/server/services/accounts";
-import { services } from "@/server/services/instance";
+import { pageSession } from "@/server/next/page-session";
+import { previewAddressLink } from "@/server/services/registration";
+import { services } from "@/server/next/page-services";
 import { LINK_LIFETIMES } from "@/shared/policy";
 import { BrokenAddressLink } from "./broken-address-link";
 import { ConfirmEmail } from "./confirm-email";

@@ -2,15 +2,17 @@
 // Never served when NODE_ENV=production.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { services } from "@/server/services/instance";
+import { services } from "@/server/next/page-services";
+import { listKeptMail } from "@/server/services/dev-mailbox";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Development mailbox", robots: { index: false } };
 
 export default async function MailboxPage() {
   if (process.env.NODE_ENV === "production") notFound();
-  const { db, config } = services();
-  const mails = await db.outboxEmail.findMany({ where: { status: "kept" }, orderBy: { createdAt: "desc" }, take: 50 });
+  const s = services();
+  const { config } = s;
+  const mails = await listKeptMail(s);
   return (
     <section className="mailbox">
       <h1>Development mailbox</h1>

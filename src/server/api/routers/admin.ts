@@ -18,7 +18,7 @@ import { okOutput } from "@/shared/schemas/account";
 import { listAudit } from "../../services/audit";
 import { listSecurityEvents } from "../../services/security-event-list";
 import { setFlags } from "../../services/user-flags";
-import { deleteUser, listUsers, revokeUserSessions } from "../../services/user-directory";
+import { deleteUser, listUsers, revokeUserSessions } from "../../services/user-admin";
 import { issueTeacherToken, listTeacherTokens, revokeTeacherToken } from "../../services/teacher-tokens";
 import { authenticatedProcedure, router } from "../trpc";
 

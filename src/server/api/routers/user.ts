@@ -10,8 +10,8 @@ import {
 import { requestPasswordReset, resetPassword } from "../../services/password-reset";
 import { sessionOutput } from "@/shared/schemas/session";
 import { deleteUserInput, infoInput, infoOutput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
-import { register, resendVerification, verifyEmail } from "../../services/accounts";
-import { cancelEmailChange, deleteMe, getMe, permissionsOf, updateMe, userInfo } from "../../services/users";
+import { register, resendVerification, verifyEmail } from "../../services/registration";
+import { cancelEmailChange, deleteMe, getMe, permissionsOf, updateMe, userInfo } from "../../services/profile";
 import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
 
 export const userRouter = router({

@@ -7,8 +7,21 @@ import { hashPassword } from "../auth/password";
 import { hashToken } from "../auth/secret-token";
 import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
+import { findMailedLink, markLinkUsed } from "../db/mailed-links";
+import { deleteSessionsOfUser } from "../db/sessions";
+import { inTransaction } from "../db/transactions";
+import {
+  confirmPendingEmail,
+  createUserWithLogin,
+  findLoginAddresses,
+  findLoginEmail,
+  findLoginOwner,
+  loginExists,
+  markEmailVerified,
+} from "../db/users";
 import { emailTaken } from "./email-taken";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import { previewMailedLink, type MailedLinkPreview } from "./mailed-token";
 import { issueSession, type IssuedSession, type SessionTokenForm } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
@@ -29,24 +42,18 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
 
   // Hash before looking the address up: both paths then take the same time.
   const passwordHash = await hashPassword(input.password);
-  const existing = await s.db.login.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (existing) return registrationAttempt(s, input.email, input.teacherToken);
+  if (await loginExists(s.db, input.email)) return registrationAttempt(s, input.email, input.teacherToken);
 
   const teacher = input.teacherToken !== null;
   try {
-    await s.db.$transaction(async (tx) => {
+    await inTransaction(s.db, async (tx) => {
       if (input.teacherToken) await consumeTeacherToken(tx, input.teacherToken, input.email);
       const now = new Date();
-      const user = await tx.user.create({
-        data: {
-          name: input.name,
-          teacher,
-          login: {
-            create: { email: input.email, passwordHash, emailVerifiedAt: teacher ? now : null },
-          },
-        },
-        select: { id: true },
-      });
+      const user = await createUserWithLogin(
+        tx,
+        { name: input.name, teacher },
+        { email: input.email, passwordHash, emailVerifiedAt: teacher ? now : null },
+      );
       // The worker mints the link and composes the mail (services/queued-mail.ts).
       if (!teacher) await enqueueMail(tx, { kind: "verify-email", to: input.email, userId: user.id });
     });
@@ -65,8 +72,8 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
  * for a new address (else a retry with a one-use token would tell them apart).
  */
 async function registrationAttempt(s: Services, email: string, teacherToken: string | null): Promise<{ verified: boolean }> {
-  const owner = await s.db.login.findUnique({ where: { email }, select: { userId: true } });
-  await s.db.$transaction(async (tx) => {
+  const owner = await findLoginOwner(s.db, email);
+  await inTransaction(s.db, async (tx) => {
     if (teacherToken) await consumeTeacherToken(tx, teacherToken, email);
     // The worker composes the mail (services/queued-mail.ts).
     if (owner) await enqueueMail(tx, { kind: "registration-attempt", to: email, userId: owner.userId });
@@ -91,56 +98,41 @@ export type AddressLinkPreview = MailedLinkPreview<"verify" | "change-email">;
 export async function previewAddressLink(s: Services, token: unknown): Promise<AddressLinkPreview> {
   const preview = await previewMailedLink(s.db, token, ["verify", "change-email"] as const);
   if (preview.state !== "valid") return preview;
-  const login = await s.db.login.findUnique({ where: { userId: preview.userId }, select: { email: true, pendingEmail: true } });
+  const login = await findLoginAddresses(s.db, preview.userId);
   const current = preview.purpose === "change-email" ? login?.pendingEmail === preview.email : login?.email === preview.email;
   return current ? preview : { state: "invalid" };
 }
 
 /** Confirms an address from its emailed link and logs its owner in (a session token of `form`). */
 export async function verifyEmail(s: Services, token: string, meta: RequestMeta, form: SessionTokenForm = "secret"): Promise<IssuedSession> {
-  const row = await s.db.emailVerificationToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: { id: true, userId: true, email: true, purpose: true, expiresAt: true, usedAt: true },
-  });
+  const row = await findMailedLink(s.db, hashToken(token));
   // Only address links log in here; a password-reset link is not one.
   if (!row || row.usedAt || (row.purpose !== "verify" && row.purpose !== "change-email")) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
-  const session = await s.db.$transaction(async (tx) => {
+  const session = await inTransaction(s.db, async (tx) => {
     const now = new Date();
     // Conditional update: of parallel uses of one link, exactly one wins.
-    const { count } = await tx.emailVerificationToken.updateMany({
-      where: { id: row.id, usedAt: null },
-      data: { usedAt: now },
-    });
-    if (count !== 1) throw tokenInvalid();
+    if (!(await markLinkUsed(tx, row.id, now))) throw tokenInvalid();
     if (row.purpose === "change-email") {
       // Moves the login to the new address, if it is still the pending one and free.
-      const before = await tx.login.findUnique({ where: { userId: row.userId }, select: { email: true } });
+      const before = await findLoginEmail(tx, row.userId);
       if (!before) throw tokenInvalid();
       try {
-        const { count: moved } = await tx.login.updateMany({
-          where: { userId: row.userId, pendingEmail: row.email },
-          data: { email: row.email, pendingEmail: null, emailVerifiedAt: now },
-        });
-        if (moved !== 1) throw tokenInvalid();
+        if (!(await confirmPendingEmail(tx, row.userId, row.email, now))) throw tokenInvalid();
       } catch (error) {
         if (isUniqueViolation(error)) throw emailTaken();
         throw error;
       }
       // Whoever was logged in is logged out (the new session below is the only
       // one), and the old address is told, with a link to take the account back.
-      const { count } = await tx.session.deleteMany({ where: { userId: row.userId } });
+      const count = await deleteSessionsOfUser(tx, row.userId);
       await enqueueMail(tx, { kind: "email-changed", to: before.email, userId: row.userId, params: { newEmail: row.email } });
       await s.securityEvents.record(
         { type: "email_change.confirmed", userId: row.userId, email: row.email, client: meta, details: { sessionsEnded: count } },
         tx,
       );
     } else {
-      const { count: logins } = await tx.login.updateMany({
-        where: { userId: row.userId, email: row.email },
-        data: { emailVerifiedAt: now },
-      });
-      if (logins !== 1) throw tokenInvalid();
+      if (!(await markEmailVerified(tx, row.userId, row.email, now))) throw tokenInvalid();
     }
     return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta, form);
   });

@@ -7,11 +7,11 @@ import { AppError } from "../app-error";
 import type { ApiPlace, JsonApi } from "../http/edge";
 import { errorAnswer } from "../http/json-answer";
 import { recordApiTime } from "../http/runtime-metrics";
-import type { Services } from "../services/context";
+import type { Services } from "../services/service-container";
 import { appRouter } from "./root";
 import { createContextInner } from "./trpc";
 import { assertCallLimits } from "./call-limits";
-import { TRPCAppError, toTRPCAppError } from "./trpc-app-error";
+import { TRPCAppError, toTRPCAppError, trpcToAppError } from "./trpc-app-error";
 
 const ENDPOINT = "/api/trpc";
 const METHODS = { query: ["GET"], mutation: ["POST"], subscription: [] } as const;
@@ -108,7 +108,11 @@ export function trpcApi(services: Services): JsonApi {
   return {
     owns: (pathname) => pathname === ENDPOINT || pathname.startsWith(`${ENDPOINT}/`),
     methodsAt,
-    handle: (request) => handleTrpcRequest(request, services),
+    // A failure that escapes tRPC's own handling is read knowing tRPC's errors.
+    handle: (request) =>
+      handleTrpcRequest(request, services).catch((error: unknown) => {
+        throw trpcToAppError(error, `${request.method} ${new URL(request.url).pathname}`);
+      }),
     errorAnswer: trpcErrorAnswer,
   };
 }

@@ -1,16 +1,20 @@
-// admin.listUsers, admin.deleteUser and admin.revokeSessions.
-import { decodeCursor, encodeCursor, keysetAfterSql, keysetOrderSql } from "../db/keyset-cursor";
-import { Prisma } from "../db/client";
-import { flagsFromRaw, flagsSelect, listedUserColumns, type ListedUserRow, type UserFlagsRow } from "../db/selects";
-import { userSearchCondition } from "../db/user-search";
+// What admins do to other users: list them (admin.listUsers), delete one
+// (admin.deleteUser), end their sessions (admin.revokeSessions).
+import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
+import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
+import { findUserPage } from "../db/user-search";
 import { serializable } from "../db/serializable";
+import { deleteSessionsOfUser } from "../db/sessions";
+import { inTransaction } from "../db/transactions";
+import { deleteUserById, findUserFlags, findUserFlagsWithEmail, findUserLabel } from "../db/users";
 import { FLAG_NAMES, may, mayOn } from "@/shared/permissions";
 import type { z } from "zod";
 import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { deleteMailByAddress } from "../mail/outbox";
 import { AppError } from "../app-error";
 import { audit } from "./audit";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
 
@@ -24,22 +28,11 @@ export type ListUsersRequest = z.output<typeof listUsersInput>;
  */
 export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUsersRequest) {
   if (!may(caller, "viewUsers")) throw notPermitted("see the user list");
-  const after = decodeCursor(input.cursor);
-  const conditions: Prisma.Sql[] = [];
-  const query = input.query?.trim();
-  if (query) conditions.push(await userSearchCondition(s.db, query));
-  for (const flag of FLAG_NAMES) {
+  const flags = FLAG_NAMES.flatMap((flag) => {
     const value = input.flags?.[flag];
-    if (value != null) conditions.push(Prisma.sql`${Prisma.raw(`u."${flag}"`)} = ${value}`);
-  }
-  if (after) conditions.push(keysetAfterSql(after, "u"));
-  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
-  const rows = await s.db.$queryRaw<ListedUserRow[]>`
-    SELECT ${Prisma.raw(listedUserColumns)}
-    FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id"
-    ${where}
-    ORDER BY ${keysetOrderSql("u")}
-    LIMIT ${input.limit + 1}`;
+    return value != null ? [{ flag, value }] : [];
+  });
+  const rows = await findUserPage(s.db, { query: input.query?.trim(), flags, after: decodeCursor(input.cursor), take: input.limit + 1 });
   const page = rows.slice(0, input.limit).map(
     (u): ListedUser => ({
       ...flagsFromRaw(u),
@@ -69,29 +62,26 @@ export const selfDeleteRefused = () =>
 export async function deleteUser(s: Services, callerId: string, userId: string): Promise<void> {
   if (callerId === userId) throw selfDeleteRefused();
   await serializable(s.db, async (tx) => {
-    const caller = await tx.user.findUnique({ where: { id: callerId }, select: flagsSelect });
+    const caller = await findUserFlags(tx, callerId);
     if (!caller || !may(caller, "deleteUsers")) throw notPermitted("delete users");
-    const target = await tx.user.findUnique({
-      where: { id: userId },
-      select: { ...flagsSelect, login: { select: { email: true } } },
-    });
+    const target = await findUserFlagsWithEmail(tx, userId);
     if (!target) throw userNotFound();
     if (!mayOn(caller, "deleteUsers", target)) throw notPermitted("delete this user");
     await assertNotLastAdmin(tx, target);
     await audit(tx, [{ actor: caller, target: { id: target.id, label: target.login?.email ?? target.name }, action: "deleteUser" }]);
     // The user's mail goes with them (by cascade, and requests by address).
     if (target.login) await deleteMailByAddress(tx, target.login.email);
-    await tx.user.delete({ where: { id: target.id } });
+    await deleteUserById(tx, target.id);
   });
 }
 
 /** Logs a user out everywhere (admins); an audit entry and, when sessions ended, a security event of the user's. */
 export async function revokeUserSessions(s: Services, caller: UserFlagsRow, userId: string, meta: RequestMeta): Promise<{ revoked: number }> {
   if (!may(caller, "revokeSessions")) throw notPermitted("revoke sessions");
-  return s.db.$transaction(async (tx) => {
-    const target = await tx.user.findUnique({ where: { id: userId }, select: { id: true, name: true, login: { select: { email: true } } } });
+  return inTransaction(s.db, async (tx) => {
+    const target = await findUserLabel(tx, userId);
     if (!target) throw userNotFound();
-    const { count } = await tx.session.deleteMany({ where: { userId } });
+    const count = await deleteSessionsOfUser(tx, userId);
     await audit(tx, [
       {
         actor: caller,

@@ -2,9 +2,9 @@
 import "server-only";
 import { headers } from "next/headers";
 import { AppError } from "../app-error";
-import { sessionTokenFrom } from "./session-cookie";
+import { sessionTokenFrom } from "../auth/session-cookie";
 import { validateSession, type ValidSession } from "../services/sessions";
-import { services } from "../services/instance";
+import { services } from "./page-services";
 
 /** The signed-in user's session, or null when there is none (or it ended). */
 export async function pageSession(): Promise<ValidSession | null> {

@@ -1,4 +1,5 @@
-// Seed 002's User API under /user: field names exactly as the seed, the
+// The legacy User API under /user, as seed document 002 specifies it: field
+// names exactly as the seed, the
 // session as a GUID in the body, and `error` null or an appCode.
 // The same services (and so the same limits, permissions and audit) as tRPC.
 import { z } from "zod";
@@ -7,15 +8,15 @@ import { emailSchema, currentPasswordSchema, tokenSchema } from "@/shared/schema
 import { registerInput } from "@/shared/schemas/account";
 import { userIdSchema } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
-import { register, verifyEmail } from "../services/accounts";
+import { register, verifyEmail } from "../services/registration";
 import { logIn } from "../services/sessions";
-import { userInfo } from "../services/users";
+import { userInfo } from "../services/profile";
 import { setFlags } from "../services/user-flags";
 import { route, type JsonRoute } from "./json-routes";
-import { fromUpdateFlags, infoFlagsShape, noInfoFlags, toInfoFlags, updateFlagsShape } from "./seed-002-flags";
+import { fromUpdateFlags, infoFlagsShape, noInfoFlags, toInfoFlags, updateFlagsShape } from "./legacy-user-flags";
 import { may, rolesInWords, rolesThatMay } from "@/shared/permissions";
 
-export const SEED_002_BASE = "/user";
+export const LEGACY_USER_API_BASE = "/user";
 
 const errorCode = z.enum(APP_CODES).nullable();
 const sessionToken = tokenSchema.describe("The session from /user/login or /user/verify: a GUID (UUID v4).");
@@ -32,11 +33,11 @@ function envelope<T extends Record<string, unknown>>(empty: T, shape: z.ZodRawSh
   };
 }
 
-const plain = envelope({}, {}, "Seed002Error");
-const withSession = envelope({ session: null }, { session: z.uuid().nullable() }, "Seed002SessionError");
-const flags = envelope(noInfoFlags, infoFlagsShape, "Seed002InfoError");
+const plain = envelope({}, {}, "LegacyUserApiError");
+const withSession = envelope({ session: null }, { session: z.uuid().nullable() }, "LegacySessionError");
+const flags = envelope(noInfoFlags, infoFlagsShape, "LegacyInfoError");
 
-export const seed002Routes: JsonRoute[] = [
+export const legacyUserApiRoutes: JsonRoute[] = [
   route({
     ...plain,
     method: "POST",
@@ -128,4 +129,4 @@ export const seed002Routes: JsonRoute[] = [
   }),
 ];
 
-export const seed002NotFound = plain.failure;
+export const legacyUserApiNotFound = plain.failure;

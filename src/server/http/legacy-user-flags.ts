@@ -1,4 +1,4 @@
-// Seed 002 spells each flag in snake case (`privileged_student`) and types
+// The legacy User API (/user, seed document 002) spells each flag in snake case (`privileged_student`) and types
 // `report_spammer` as 0 or 1 in /user/info. Its fields, their schemas and the
 // mapping both ways are built from FLAG_NAMES, so no flag is retyped here.
 import { z } from "zod";
@@ -8,15 +8,15 @@ import { byFlag, FLAG_NAMES, type FlagName, type Flags } from "@/shared/permissi
 type SnakeCase<S extends string> = S extends `${infer C}${infer Rest}`
   ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeCase<Rest>}`
   : S;
-type Seed002Field = SnakeCase<FlagName>;
+type LegacyFlagField = SnakeCase<FlagName>;
 
 function fieldOf<F extends FlagName>(flag: F): SnakeCase<F> {
   return flag.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) as SnakeCase<F>;
 }
 
 /** One entry per flag, under its seed-002 field name. */
-function byField<V>(value: (flag: FlagName) => V): Record<Seed002Field, V> {
-  return Object.fromEntries(FLAG_NAMES.map((flag) => [fieldOf(flag), value(flag)])) as Record<Seed002Field, V>;
+function byField<V>(value: (flag: FlagName) => V): Record<LegacyFlagField, V> {
+  return Object.fromEntries(FLAG_NAMES.map((flag) => [fieldOf(flag), value(flag)])) as Record<LegacyFlagField, V>;
 }
 
 /** The flags /user/info gives as a number, 0 or 1, as the seed types them. */
@@ -28,13 +28,13 @@ export const infoFlagsShape = byField((flag) => (NUMBERS_IN_INFO.has(flag) ? z.n
 /** /user/info's flag fields when it answers an error. */
 export const noInfoFlags = byField((flag) => (NUMBERS_IN_INFO.has(flag) ? 0 : false));
 
-export function toInfoFlags(flags: Flags): Record<Seed002Field, boolean | number> {
+export function toInfoFlags(flags: Flags): Record<LegacyFlagField, boolean | number> {
   return byField((flag) => (NUMBERS_IN_INFO.has(flag) ? Number(flags[flag]) : flags[flag]));
 }
 
 /** /user/update's flag fields: null (or absent) leaves a flag as it is. */
 export const updateFlagsShape = byField(() => z.boolean().nullish());
 
-export function fromUpdateFlags(input: Partial<Record<Seed002Field, boolean | null>>): Partial<Record<FlagName, boolean | null>> {
+export function fromUpdateFlags(input: Partial<Record<LegacyFlagField, boolean | null>>): Partial<Record<FlagName, boolean | null>> {
   return byFlag((flag) => input[fieldOf(flag)]);
 }

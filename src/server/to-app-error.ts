@@ -1,34 +1,16 @@
 // Turns any failure into an AppError, for every API surface (tRPC and the
 // seeds' HTTP routes), so they answer the same code for the same cause; the
-// status each surface answers is the appCode's, from the error table.
-import { TRPCError } from "@trpc/server";
+// status each surface answers is the appCode's, from the error table. A
+// transport's own errors (tRPC's) are read by that transport's adapter
+// (api/trpc-app-error.ts), which hands them in as `fromTransport`.
 import { ZodError } from "zod";
 import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
-import { AppError } from "../app-error";
-import { isDatabaseUnavailable, isUnstorableText } from "../db/errors";
-import { logger } from "../logger";
+import { AppError } from "./app-error";
+import { isDatabaseUnavailable, isUnstorableText } from "./db/errors";
+import { logger } from "./logger";
 
-/**
- * The appCode of an error raised by tRPC itself (routing, parsing), by its
- * tRPC code. Each maps to an appCode whose table entry has the same tRPC code
- * and status (a test checks); any other code is ours to have mapped, so 500.
- */
-const DEFAULT_APP_CODES: Partial<Record<TRPCError["code"], AppCode>> = {
-  BAD_REQUEST: "VALIDATION_FAILED",
-  PARSE_ERROR: "VALIDATION_FAILED",
-  UNAUTHORIZED: "SESSION_INVALID",
-  NOT_FOUND: "NOT_FOUND",
-  METHOD_NOT_SUPPORTED: "METHOD_NOT_SUPPORTED",
-  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
-  TOO_MANY_REQUESTS: "RATE_LIMITED",
-  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-};
-
-/** The appCode for a tRPC error raised outside our code (routing, parsing). */
-export function defaultAppCode(code: TRPCError["code"]): AppCode {
-  return DEFAULT_APP_CODES[code] ?? "INTERNAL_ERROR";
-}
+/** A transport's own error: what caused it, and the appCode its own code maps to. */
+export type TransportError = { cause: unknown; appCode: AppCode; message: string };
 
 export const INTERNAL_MESSAGE = "Something went wrong on our side. Please try again.";
 
@@ -49,9 +31,10 @@ const serviceUnavailable = () =>
   new AppError("SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a moment.");
 
 /** Maps a failure to the AppError a client sees; unexpected ones are logged. */
-export function toAppError(error: unknown, where: string): AppError {
+export function toAppError(error: unknown, where: string, fromTransport?: (error: unknown) => TransportError | null): AppError {
   if (error instanceof AppError) return error;
-  const cause = error instanceof TRPCError ? (error.cause ?? error) : error;
+  const own = fromTransport?.(error) ?? null;
+  const cause = own ? own.cause : error;
   if (cause instanceof AppError) return cause;
   if (cause instanceof ZodError) return validationError(cause);
   // Refused at the edge already; kept for text the database refuses otherwise.
@@ -64,8 +47,7 @@ export function toAppError(error: unknown, where: string): AppError {
     logger.warn({ err: cause }, `${where}: database unavailable`);
     return serviceUnavailable();
   }
-  const appCode = error instanceof TRPCError ? defaultAppCode(error.code) : "INTERNAL_ERROR";
-  if (appCode !== "INTERNAL_ERROR") return new AppError(appCode, (error as TRPCError).message);
+  if (own && own.appCode !== "INTERNAL_ERROR") return new AppError(own.appCode, own.message);
   logger.error({ err: cause }, `${where} failed`);
   return new AppError("INTERNAL_ERROR", INTERNAL_MESSAGE);
 }

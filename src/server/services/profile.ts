@@ -3,15 +3,29 @@
 import { AppError, sessionInvalid, validationFailed } from "../app-error";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
-import { Prisma, type Db } from "../db/client";
-import { flagsColumns, flagsFromRaw, userSelect, type RawFlags, type UserFlagsRow, type UserRow } from "../db/selects";
+import type { Db } from "../db/client";
+import { flagsFromRaw, type UserFlagsRow, type UserRow } from "../db/selects";
+import { deleteSessionsOfUser } from "../db/sessions";
+import { inTransaction } from "../db/transactions";
+import {
+  clearPendingEmail,
+  deleteUserById,
+  findLoginWithHash,
+  findUserAdminFlag,
+  findUserFlagsRaw,
+  findUserProfile,
+  setPasswordHash,
+  setPendingEmail,
+  setUserName,
+} from "../db/users";
 import { serializable } from "../db/serializable";
 import { deleteMailByAddress, enqueueMail } from "../mail/outbox";
 import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/permissions";
 import type { z } from "zod";
 import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { audit } from "./audit";
-import type { RequestMeta, Services } from "./context";
+import type { Services } from "./service-container";
+import type { RequestMeta } from "../request-meta";
 import { checkPassword } from "./sessions";
 import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
@@ -31,7 +45,7 @@ function toMe(user: UserRow): Me {
 
 /** The signed-in user; a session whose user is gone is no session. */
 export async function getMe(s: Services, userId: string): Promise<Me> {
-  const user = await s.db.user.findUnique({ where: { id: userId }, select: userSelect });
+  const user = await findUserProfile(s.db, userId);
   if (!user) throw sessionInvalid();
   return toMe(user);
 }
@@ -43,9 +57,7 @@ export async function userInfo(s: Services, caller: UserFlagsRow, userId: string
   const self = !userId || userId === caller.id;
   if (!self && !may(caller, "viewUsers")) throw notPermitted("see other users");
   // Raw SQL for the same reason as session validation: a hot read path.
-  const row = self
-    ? caller
-    : (await s.db.$queryRaw<RawFlags[]>`SELECT ${Prisma.raw(flagsColumns("u"))} FROM "User" u WHERE u."id" = ${userId}`)[0];
+  const row = self ? caller : await findUserFlagsRaw(s.db, userId);
   if (!row) throw userNotFound();
   const { id, name, ...flags } = flagsFromRaw(row);
   return { userId: id, name, ...flagsSeenBy(caller, flags) };
@@ -57,7 +69,7 @@ export function permissionsOf(caller: UserFlagsRow) {
 
 /** Checks the caller's password; wrong guesses count against the log-in limits. */
 async function confirmPassword(s: Services, userId: string, password: string, meta: RequestMeta) {
-  const login = await s.db.login.findUnique({ where: { userId }, select: { userId: true, email: true, passwordHash: true } });
+  const login = await findLoginWithHash(s.db, userId);
   if (!login) throw sessionInvalid();
   if (!(await checkPassword(s, login.email, login, password, meta))) throw wrongPassword();
   return login;
@@ -86,7 +98,7 @@ export async function updateMe(
   input: UpdateRequest,
   meta: RequestMeta,
 ): Promise<Me> {
-  const current = await s.db.user.findUnique({ where: { id: session.userId }, select: userSelect });
+  const current = await findUserProfile(s.db, session.userId);
   if (!current?.login) throw sessionInvalid();
   const login = current.login;
   const newEmail = input.email && input.email !== login.email ? input.email : undefined;
@@ -104,11 +116,11 @@ export async function updateMe(
   if (currentPassword && (input.password || newEmail)) await confirmPassword(s, session.userId, currentPassword, meta);
   const passwordHash = input.password ? await hashPassword(input.password.next, { client: meta.ip ?? "" }) : undefined;
 
-  await s.db.$transaction(async (tx) => {
-    if (input.name !== undefined) await tx.user.update({ where: { id: session.userId }, data: { name: input.name } });
+  await inTransaction(s.db, async (tx) => {
+    if (input.name !== undefined) await setUserName(tx, session.userId, input.name);
     if (passwordHash) {
-      await tx.login.update({ where: { userId: session.userId }, data: { passwordHash } });
-      const { count } = await tx.session.deleteMany({ where: { userId: session.userId, id: { not: session.id } } });
+      await setPasswordHash(tx, session.userId, passwordHash);
+      const count = await deleteSessionsOfUser(tx, session.userId, session.id);
       await voidUnusedLinks(tx, session.userId, "reset-password");
       await voidPendingEmail(tx, session.userId);
       await enqueueMail(tx, { kind: "password-changed", to: login.email, userId: session.userId });
@@ -117,7 +129,7 @@ export async function updateMe(
     if (newEmail) {
       // A pending change this replaces loses its link.
       await voidPendingEmail(tx, session.userId);
-      await tx.login.update({ where: { userId: session.userId }, data: { pendingEmail: newEmail } });
+      await setPendingEmail(tx, session.userId, newEmail);
       // The worker mints the link (or writes the in-use notice) and composes both mails (services/queued-mail.ts).
       await enqueueMail(tx, { kind: "confirm-new-email", to: newEmail, userId: session.userId });
       await enqueueMail(tx, { kind: "email-change-notice", to: login.email, userId: session.userId, params: { newEmail } });
@@ -130,14 +142,14 @@ export async function updateMe(
 
 /** Drops a pending address change and its links (mail not yet sent for it is dropped by the worker); whether one was pending. */
 async function voidPendingEmail(tx: Pick<Db, "login" | "emailVerificationToken">, userId: string): Promise<boolean> {
-  const { count } = await tx.login.updateMany({ where: { userId, pendingEmail: { not: null } }, data: { pendingEmail: null } });
+  const pending = await clearPendingEmail(tx, userId);
   await voidUnusedLinks(tx, userId, "change-email");
-  return count > 0;
+  return pending;
 }
 
 /** Cancels the caller's pending address change: the address is forgotten and its link stops working. */
 export async function cancelEmailChange(s: Services, userId: string, meta: RequestMeta): Promise<Me> {
-  await s.db.$transaction(async (tx) => {
+  await inTransaction(s.db, async (tx) => {
     if (await voidPendingEmail(tx, userId)) await s.securityEvents.record({ type: "email_change.cancelled", userId, client: meta }, tx);
   });
   return getMe(s, userId);
@@ -147,13 +159,13 @@ export async function cancelEmailChange(s: Services, userId: string, meta: Reque
 export async function deleteMe(s: Services, caller: UserFlagsRow, password: string, meta: RequestMeta): Promise<void> {
   const login = await confirmPassword(s, caller.id, password, meta);
   await serializable(s.db, async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: caller.id }, select: { id: true, admin: true } });
+    const user = await findUserAdminFlag(tx, caller.id);
     if (!user) throw sessionInvalid();
     await assertNotLastAdmin(tx, user);
     await audit(tx, [{ actor: caller, target: { id: caller.id, label: login.email }, action: "deleteOwnAccount" }]);
     // The user's mail goes with them (by cascade, and requests by address).
     await deleteMailByAddress(tx, login.email);
-    await tx.user.delete({ where: { id: caller.id } });
+    await deleteUserById(tx, caller.id);
   });
 }
 

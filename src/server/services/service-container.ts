@@ -19,12 +19,6 @@ export type Services = {
   deviceKey: () => Promise<Buffer>;
 };
 
-/**
- * Where a request came from, recorded on sessions and used by rate limits;
- * `deviceCookie` is the browser's device cookie as sent (auth/device-cookie.ts).
- */
-export type RequestMeta = { ip: string | null; userAgent: string | null; deviceCookie: string | null };
-
 export function createServices(
   config: Config,
   db: Db = createDb(config.DATABASE_URL, { sqliteSynchronous: config.SQLITE_SYNCHRONOUS }),

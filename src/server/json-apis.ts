@@ -2,14 +2,14 @@
 // call is then our code and one query): tRPC under /api/trpc, seed 000's
 // Users API under /api/user, seed 002's User API under /user, and the
 // OpenAPI document describing the seeds' APIs.
-import type { Services } from "../services/context";
-import { trpcApi } from "../api/http-handler";
-import type { JsonApi } from "./edge";
-import { errorAnswer, jsonAnswer } from "./json-answer";
-import { routeTableApi } from "./json-routes";
-import { openApiDocument } from "./openapi";
-import { SEED_000_BASE, seed000NotFound, seed000Routes } from "./seed-000-api";
-import { SEED_002_BASE, seed002NotFound, seed002Routes } from "./seed-002-api";
+import type { Services } from "./services/service-container";
+import { trpcApi } from "./api/trpc-api";
+import type { JsonApi } from "./http/edge";
+import { errorAnswer, jsonAnswer } from "./http/json-answer";
+import { routeTableApi } from "./http/json-routes";
+import { openApiDocument } from "./http/openapi";
+import { USER_API_BASE, userApiNotFound, userApiRoutes } from "./http/rest-user-api";
+import { LEGACY_USER_API_BASE, legacyUserApiNotFound, legacyUserApiRoutes } from "./http/legacy-user-api";
 
 const OPENAPI_PATH = "/api/openapi.json";
 
@@ -25,7 +25,7 @@ export function jsonApis(services: Services): JsonApi[] {
   return [
     trpcApi(services),
     openApiDocumentApi(services.config.APP_URL),
-    routeTableApi(SEED_000_BASE, seed000Routes, seed000NotFound, services),
-    routeTableApi(SEED_002_BASE, seed002Routes, seed002NotFound, services),
+    routeTableApi(USER_API_BASE, userApiRoutes, userApiNotFound, services),
+    routeTableApi(LEGACY_USER_API_BASE, legacyUserApiRoutes, legacyUserApiNotFound, services),
   ];
 }

@@ -1,4 +1,4 @@
-// Seed 000's Users API under /api/user: the same services as the tRPC
+// The REST Users API under /api/user, as seed document 000 specifies it: the same services as the tRPC
 // routers, answered as {status: "success", data} or
 // {status: "error", error: {code, message}} with the HTTP status of the error.
 import { z } from "zod";
@@ -10,29 +10,29 @@ import { okOutput, registerInput, registerOutput } from "@/shared/schemas/accoun
 import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
 import { clearSessionCookie, setSessionCookie } from "../auth/session-cookie";
-import { register } from "../services/accounts";
+import { register } from "../services/registration";
 import { logIn, revokeSession } from "../services/sessions";
-import { deleteMe, getMe, permissionsOf, updateMe } from "../services/users";
+import { deleteMe, getMe, permissionsOf, updateMe } from "../services/profile";
 import { route, type JsonRoute } from "./json-routes";
 
-export const SEED_000_BASE = "/api/user";
+export const USER_API_BASE = "/api/user";
 
-const seed000ErrorBody = z
+const userApiErrorBody = z
   .object({
     status: z.literal("error"),
     error: z.object({ code: z.enum(APP_CODES), message: z.string() }),
   })
-  .meta({ id: "Seed000Error" });
+  .meta({ id: "UserApiError" });
 
 const success = <T extends z.ZodType>(data: T) => z.object({ status: z.literal("success"), data });
 
 const envelope = {
   success: (data: unknown) => ({ status: "success", data }),
   failure: (error: AppError) => ({ status: "error", error: { code: error.appCode, message: error.message } }),
-  errorBody: seed000ErrorBody,
+  errorBody: userApiErrorBody,
 };
 
-export const seed000Routes: JsonRoute[] = [
+export const userApiRoutes: JsonRoute[] = [
   route({
     ...envelope,
     method: "POST",
@@ -150,4 +150,4 @@ export const seed000Routes: JsonRoute[] = [
   }),
 ];
 
-export const seed000NotFound = envelope.failure;
+export const userApiNotFound = envelope.failure;

@@ -1,0 +1,80 @@
+// Sessions: rows keyed by the SHA-256 of their token. The log-in's own insert
+// runs on the driver (login-statements.ts); these are the rest.
+import { Prisma, type Db } from "./client";
+import { sessionColumnList, sessionColumns, type NewSessionRow } from "./login-statements";
+import { flagsColumns, type RawFlags } from "./selects";
+
+/** A session row with its user's flags ("id" is the user's: it is the session's userId). */
+export type SessionWithFlags = RawFlags & { sessionId: string; expiresAt: Date | string; lastUsedAt: Date | string };
+
+/** Inserts a session inside a transaction (an email confirmation logs in). */
+export async function insertSessionIn(tx: Pick<Db, "$executeRaw">, row: NewSessionRow): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "Session" (${Prisma.raw(sessionColumnList)})
+    VALUES (${Prisma.join(sessionColumns.map((c) => row[c]))})`;
+}
+
+/**
+ * The session of a token hash with its user's flags. The hot path of every
+ * authenticated request: one statement, as raw SQL (valid on SQLite and
+ * PostgreSQL) because Prisma's query building costs more CPU than the query.
+ */
+export async function findSessionWithFlagsByTokenHash(db: Db, tokenHash: string): Promise<SessionWithFlags | undefined> {
+  const [row] = await db.$queryRaw<SessionWithFlags[]>`
+    SELECT s."id" AS "sessionId", s."expiresAt", s."lastUsedAt", ${Prisma.raw(flagsColumns("u"))}
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."tokenHash" = ${tokenHash}`;
+  return row;
+}
+
+/** The owner and expiry of the session a token hash names, read only. */
+export async function findSessionOwnerByTokenHash(db: Db, tokenHash: string) {
+  return db.session.findUnique({ where: { tokenHash }, select: { userId: true, expiresAt: true } });
+}
+
+export async function deleteSessionById(db: Db, id: string): Promise<void> {
+  await db.session.deleteMany({ where: { id } });
+}
+
+export async function touchSession(db: Db, id: string, lastUsedAt: Date): Promise<void> {
+  await db.session.updateMany({ where: { id }, data: { lastUsedAt } });
+}
+
+/** Deletes the session a token hash names, valid or expired; returns what it was. */
+export async function deleteSessionByTokenHash(db: Db, tokenHash: string): Promise<{ id: string; userId: string } | undefined> {
+  const [ended] = await db.$queryRaw<{ id: string; userId: string }[]>`
+    DELETE FROM "Session" WHERE "tokenHash" = ${tokenHash} RETURNING "id", "userId"`;
+  return ended;
+}
+
+/** A user's unexpired sessions, most recently used first. */
+export async function findLiveSessionsOfUser(db: Db, userId: string, now: Date) {
+  return db.session.findMany({
+    where: { userId, expiresAt: { gt: now } },
+    orderBy: { lastUsedAt: "desc" },
+    select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, ip: true, userAgent: true },
+  });
+}
+
+/** Deletes one session of a user (none when the id is another user's); returns how many. */
+export async function deleteSessionOfUser(db: Db, userId: string, id: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { id, userId } });
+  return count;
+}
+
+/** Deletes every session of a user, but `exceptId` when given; returns how many. */
+export async function deleteSessionsOfUser(db: Pick<Db, "session">, userId: string, exceptId?: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: exceptId === undefined ? { userId } : { userId, id: { not: exceptId } } });
+  return count;
+}
+
+/** Up to `take` ids of sessions expired at `now`. */
+export async function findExpiredSessionIds(db: Db, now: Date, take: number): Promise<string[]> {
+  const expired = await db.session.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take });
+  return expired.map((s) => s.id);
+}
+
+export async function deleteSessionsByIds(db: Db, ids: string[]): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { id: { in: ids } } });
+  return count;
+}

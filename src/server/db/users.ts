@@ -1,0 +1,212 @@
+// Users and their logins (address, password hash, pending address change).
+// Every read returns a field list of selects.ts or a few named columns, never
+// the password hash unless the caller checks a password.
+import { Prisma, type Db } from "./client";
+import { flagsColumns, flagsSelect, userSelect, type RawFlags } from "./selects";
+
+type Users = Pick<Db, "user">;
+type Logins = Pick<Db, "login">;
+
+/** A user as the account pages show them (selects.ts: userSelect). */
+export async function findUserProfile(db: Users, userId: string) {
+  return db.user.findUnique({ where: { id: userId }, select: userSelect });
+}
+
+/** A user's flags, as raw SQL: a hot read path (user info), like session validation. */
+export async function findUserFlagsRaw(db: Db, userId: string): Promise<RawFlags | undefined> {
+  const [row] = await db.$queryRaw<RawFlags[]>`SELECT ${Prisma.raw(flagsColumns("u"))} FROM "User" u WHERE u."id" = ${userId}`;
+  return row;
+}
+
+export async function findUserFlags(db: Users, userId: string) {
+  return db.user.findUnique({ where: { id: userId }, select: flagsSelect });
+}
+
+/** A user's flags and the address that labels them in the audit log. */
+export async function findUserFlagsWithEmail(db: Users, userId: string) {
+  return db.user.findUnique({ where: { id: userId }, select: { ...flagsSelect, login: { select: { email: true } } } });
+}
+
+/** A user's name and address, to label them in the audit log. */
+export async function findUserLabel(db: Users, userId: string) {
+  return db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, login: { select: { email: true } } } });
+}
+
+export async function findUserAdminFlag(db: Users, userId: string) {
+  return db.user.findUnique({ where: { id: userId }, select: { id: true, admin: true } });
+}
+
+/** The account a mail is for, by its user: name and address state. */
+export async function findMailRecipientByUserId(db: Users, userId: string) {
+  return db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, name: true, login: { select: { email: true, emailVerifiedAt: true, pendingEmail: true } } },
+  });
+}
+
+/** How many admins there are besides this user. */
+export async function countOtherAdmins(db: Users, userId: string): Promise<number> {
+  return db.user.count({ where: { admin: true, id: { not: userId } } });
+}
+
+export async function updateUserFlags(db: Users, userId: string, data: Prisma.UserUpdateInput) {
+  return db.user.update({ where: { id: userId }, data, select: flagsSelect });
+}
+
+export async function setUserName(db: Users, userId: string, name: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { name } });
+}
+
+/** Deletes a user; sessions, links and the login go with it (ON DELETE CASCADE). */
+export async function deleteUserById(db: Users, userId: string): Promise<void> {
+  await db.user.delete({ where: { id: userId } });
+}
+
+/** Creates a user with its login; returns the new id. */
+export async function createUserWithLogin(
+  db: Users,
+  user: { name: string; teacher?: boolean; admin?: boolean },
+  login: { email: string; passwordHash: string; emailVerifiedAt: Date | null },
+): Promise<{ id: string }> {
+  return db.user.create({ data: { ...user, login: { create: login } }, select: { id: true } });
+}
+
+/** Makes a user admin only while it is still the confirmed holder of `email`; whether it was. */
+export async function promoteConfirmedHolder(db: Users, userId: string, email: string): Promise<boolean> {
+  const { count } = await db.user.updateMany({
+    where: { id: userId, admin: false, login: { is: { email, emailVerifiedAt: { not: null } } } },
+    data: { admin: true },
+  });
+  return count === 1;
+}
+
+// ---- logins
+
+export async function loginExists(db: Logins, email: string): Promise<boolean> {
+  return (await db.login.findUnique({ where: { email }, select: { id: true } })) !== null;
+}
+
+export async function findLoginOwner(db: Logins, email: string) {
+  return db.login.findUnique({ where: { email }, select: { userId: true } });
+}
+
+/** The holder of an address with its name (the mail worker's "address in use"). */
+export async function findLoginOwnerWithName(db: Logins, email: string) {
+  return db.login.findUnique({ where: { email }, select: { userId: true, user: { select: { name: true } } } });
+}
+
+/** The account a mail is for, by the address a request named. */
+export async function findMailRecipientByEmail(db: Logins, email: string) {
+  return db.login.findUnique({
+    where: { email },
+    select: { userId: true, email: true, emailVerifiedAt: true, pendingEmail: true, user: { select: { name: true } } },
+  });
+}
+
+/** What the admin command line shows of the account holding an address. */
+export async function findAddressHolderRow(db: Logins, email: string) {
+  return db.login.findUnique({
+    where: { email },
+    select: {
+      emailVerifiedAt: true,
+      user: {
+        select: {
+          id: true,
+          name: true,
+          admin: true,
+          createdAt: true,
+          _count: { select: { sessions: true, emailVerificationTokens: { where: { usedAt: null } } } },
+        },
+      },
+    },
+  });
+}
+
+/** The login of an address as the admin command line rechecks it inside its transaction. */
+export async function findLoginForReplacement(db: Logins, email: string) {
+  return db.login.findUnique({ where: { email }, select: { userId: true, emailVerifiedAt: true, pendingEmail: true, createdAt: true } });
+}
+
+/** The login with its password hash, to check a password. */
+export async function findLoginWithHash(db: Logins, userId: string) {
+  return db.login.findUnique({ where: { userId }, select: { userId: true, email: true, passwordHash: true } });
+}
+
+export async function findLoginEmail(db: Logins, userId: string) {
+  return db.login.findUnique({ where: { userId }, select: { email: true } });
+}
+
+export async function findLoginAddresses(db: Logins, userId: string) {
+  return db.login.findUnique({ where: { userId }, select: { email: true, pendingEmail: true } });
+}
+
+/** userId → address, for the users given. */
+export async function findLoginEmailsByUserIds(db: Logins, userIds: string[]): Promise<Map<string, string>> {
+  const logins = await db.login.findMany({ where: { userId: { in: userIds } }, select: { userId: true, email: true } });
+  return new Map(logins.map((login) => [login.userId, login.email]));
+}
+
+/** address → userId, for the addresses given that an account holds. */
+export async function findLoginOwnersByEmails(db: Logins, emails: string[]): Promise<Map<string, string>> {
+  const logins = await db.login.findMany({ where: { email: { in: emails } }, select: { userId: true, email: true } });
+  return new Map(logins.map((login) => [login.email, login.userId]));
+}
+
+export async function setPasswordHash(db: Logins, userId: string, passwordHash: string): Promise<void> {
+  await db.login.update({ where: { userId }, data: { passwordHash } });
+}
+
+/** Replaces a hash only if it is still the one read (a rehash at log-in must not undo a password change). */
+export async function updatePasswordHashIfUnchanged(db: Logins, userId: string, oldHash: string, passwordHash: string): Promise<void> {
+  await db.login.updateMany({ where: { userId, passwordHash: oldHash }, data: { passwordHash } });
+}
+
+export async function setPendingEmail(db: Logins, userId: string, pendingEmail: string): Promise<void> {
+  await db.login.update({ where: { userId }, data: { pendingEmail } });
+}
+
+/** Forgets a pending address change; whether there was one. */
+export async function clearPendingEmail(db: Logins, userId: string): Promise<boolean> {
+  const { count } = await db.login.updateMany({ where: { userId, pendingEmail: { not: null } }, data: { pendingEmail: null } });
+  return count > 0;
+}
+
+/** Moves the login to its pending address, if `email` is still that; whether it moved. */
+export async function confirmPendingEmail(db: Logins, userId: string, email: string, now: Date): Promise<boolean> {
+  const { count } = await db.login.updateMany({
+    where: { userId, pendingEmail: email },
+    data: { email, pendingEmail: null, emailVerifiedAt: now },
+  });
+  return count === 1;
+}
+
+/** Marks the address confirmed, if it is still the login's; whether it was. */
+export async function markEmailVerified(db: Logins, userId: string, email: string, now: Date): Promise<boolean> {
+  const { count } = await db.login.updateMany({ where: { userId, email }, data: { emailVerifiedAt: now } });
+  return count === 1;
+}
+
+/**
+ * Sets a new password from a mailed link: only while the login still has
+ * `email` (a reset link), or moving it back to `email` (`takeBack`, which also
+ * confirms it). Drops a pending change. Whether the login was changed.
+ */
+export async function resetLoginPassword(
+  db: Logins,
+  userId: string,
+  email: string,
+  passwordHash: string,
+  takeBack: boolean,
+  now: Date,
+): Promise<boolean> {
+  const { count } = await db.login.updateMany({
+    where: takeBack ? { userId } : { userId, email },
+    data: { email, passwordHash, pendingEmail: null, ...(takeBack ? { emailVerifiedAt: now } : {}) },
+  });
+  return count === 1;
+}
+
+/** Confirms the address of a login not yet confirmed. */
+export async function markUnverifiedEmailVerified(db: Logins, userId: string, now: Date): Promise<void> {
+  await db.login.updateMany({ where: { userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
+}
