@@ -3,7 +3,7 @@
  * nothing of the server, nothing imports back up or in a circle, and every
  * module is reached from an entry point (the commands in scripts/, Next.js's
  * pages and route handlers).
- * Run by scripts/test.sh and checked in tests/layers.test.ts:
+ * Run by scripts/test.sh and checked in tests/platform/layers.test.ts:
  *   npx depcruise src scripts --config .dependency-cruiser.cjs
  * @type {import('dependency-cruiser').IConfiguration} */
 const TRANSPORTS = "^src/server/(api|http|next)/";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: type check, the layers' import rules, the production build (Next.js and the
-# compiled server entry, which tests/boot.test.ts and the browser tests
+# compiled server entry, which tests/platform/boot.test.ts and the browser tests
 # start), Vitest on SQLite and PostgreSQL, then the Playwright browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,7 +13,7 @@ import { PG_TEMPLATE, PG_TEST_PREFIX, SQLITE_TEMPLATE, TEST_DIR, pgAdmin, pgUrl 
 /**
  * Runs once per project (sqlite, postgres): prepares only that kind. Vitest
  * also runs it for the root project, which has no tests: that run prepares
- * the server build tests/boot.test.ts starts.
+ * the server build tests/platform/boot.test.ts starts.
  */
 export default async function setup(project: TestProject) {
   if (project.name !== "sqlite" && project.name !== "postgres") return prepareServerBuild();
@@ -53,7 +53,7 @@ export default async function setup(project: TestProject) {
  */
 function prepareServerBuild() {
   if (!fs.existsSync(".next/BUILD_ID")) {
-    console.log("[tests] no production build in .next: running `next build` for tests/boot.test.ts (a few minutes; log in data/build.log)");
+    console.log("[tests] no production build in .next: running `next build` for tests/platform/boot.test.ts (a few minutes; log in data/build.log)");
     fs.mkdirSync("data", { recursive: true });
     const log = fs.openSync("data/build.log", "w");
     const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {

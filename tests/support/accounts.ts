@@ -46,3 +46,9 @@ export function cookieValue(resHeaders: Headers, name: string): string | null {
   const cookie = resHeaders.getSetCookie().find((c) => c.startsWith(`${name}=`) || c.startsWith(`__Host-${name}=`));
   return cookie ? decodeURIComponent(cookie.split(";")[0]!.split("=")[1]!) : null;
 }
+
+/** A new verified user, logged in: the user and their session token. */
+export async function signedIn(app: TestApp, options: Parameters<typeof seedUser>[1] = {}) {
+  const user = await seedUser(app, options);
+  return { user, token: await logInAs(app, user.email) };
+}

@@ -1,6 +1,6 @@
 // A complete app for a test file: its own database, real services, a tRPC
 // caller factory and a real HTTP server running the server's own edge and
-// JSON APIs (src/server/http/edge.ts); pages are tested by tests/boot.test.ts
+// JSON APIs (src/server/http/edge.ts); pages are tested by tests/platform/boot.test.ts
 // and the browser tests.
 import http from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,0 +1,248 @@
+// Changing the email address, as an attacker holding a stolen session would
+// try it: the password is needed, a reset, a password change or "Cancel the
+// change" voids a pending address, confirming one logs everyone else out and
+// gives the old address a way back, and the request is neither an oracle for
+// registered addresses nor a way to mail strangers at will.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { RATE_LIMITS } from "@/shared/policy";
+import { hashPool } from "@/server/auth/password";
+import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
+import { expectAppError } from "../support/expect-app-error";
+import { freshEmail, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
+import { snapshot } from "../support/roles";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const NEW_PASSWORD = "an entirely fresh passphrase";
+
+/** The newest link of a path in the newest mail to an address. */
+async function linkTo(address: string, path: string): Promise<string> {
+  const mail = (await app.mailsTo(address)).at(-1);
+  if (!mail) throw new Error(`no mail to ${address}`);
+  return tokenFromLink(mail.text, path);
+}
+
+async function requestReset(email: string): Promise<string> {
+  await app.caller({ ip: "192.0.2.90" }).user.requestPasswordReset({ email });
+  return linkTo(email, "/reset-password");
+}
+
+describe("changing the address needs the password", () => {
+  it("a stolen session alone cannot change the address: VALIDATION_FAILED on currentPassword, nothing written, no mail", async () => {
+    const { token } = await signedIn(app);
+    const before = await snapshot(app);
+    const error = await expectAppError(
+      app.caller({ token }).user.update({ email: freshEmail("attacker") }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
+    expect(error.details.fieldErrors).toEqual({ currentPassword: ["Enter your current password to change your email address."] });
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("a wrong password is WRONG_PASSWORD, counts against the log-in limits and writes nothing", async () => {
+    const { user, token } = await signedIn(app);
+    const before = await snapshot(app);
+    await expectAppError(
+      app.caller({ token, ip: "192.0.2.91" }).user.update({ name: "Changed", email: freshEmail("attacker"), currentPassword: "a guess at it" }),
+      "FORBIDDEN",
+      "WRONG_PASSWORD",
+    );
+    expect(await snapshot(app)).toEqual(before);
+    const budget = await app.db.rateLimit.findUnique({ where: { key: `loginFailuresPerAccountAndClient:${user.email} 192.0.2.91` } });
+    expect(budget?.points).toBe(1);
+  });
+
+  it("the password given for a password change in the same request serves for the address too", async () => {
+    const { user, token } = await signedIn(app);
+    const next = freshEmail("both");
+    const me = await app.caller({ token }).user.update({ email: next, password: { current: PASSWORD, next: NEW_PASSWORD } });
+    expect(me).toMatchObject({ email: user.email, pendingEmail: next });
+    // The new password did not void the change set in the same request.
+    await app.caller().user.verify({ token: await linkTo(next, "/verify") });
+    await logInAs(app, next, NEW_PASSWORD);
+  });
+
+  it("restating the current address needs nothing and changes nothing", async () => {
+    const { user, token } = await signedIn(app);
+    expect(await app.caller({ token }).user.update({ email: user.email })).toMatchObject({ email: user.email, pendingEmail: null });
+  });
+});
+
+describe("a pending address is voided by a reset, a password change and Cancel", () => {
+  it("a password reset voids the pending address and its link", async () => {
+    const { user, token } = await signedIn(app);
+    const attacker = freshEmail("attacker");
+    await app.caller({ token }).user.update({ email: attacker, currentPassword: PASSWORD });
+    const link = await linkTo(attacker, "/verify");
+    await app.caller().user.resetPassword({ token: await requestReset(user.email), password: NEW_PASSWORD });
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ email: user.email, pendingEmail: null });
+    await expectAppError(app.caller().user.verify({ token: link }), "BAD_REQUEST", "TOKEN_INVALID");
+    await logInAs(app, user.email, NEW_PASSWORD);
+  });
+
+  it("a password change voids the pending address and its link, and outstanding reset links; it is mailed", async () => {
+    const { user, token } = await signedIn(app);
+    const attacker = freshEmail("attacker");
+    await app.caller({ token }).user.update({ email: attacker, currentPassword: PASSWORD });
+    const link = await linkTo(attacker, "/verify");
+    const reset = await requestReset(user.email);
+    const other = await signedIn(app);
+    const otherReset = await requestReset(other.user.email);
+    await app.caller({ token }).user.update({ password: { current: PASSWORD, next: NEW_PASSWORD } });
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ pendingEmail: null });
+    await expectAppError(app.caller().user.verify({ token: link }), "BAD_REQUEST", "TOKEN_INVALID");
+    await expectAppError(app.caller().user.resetPassword({ token: reset, password: "yet another passphrase" }), "BAD_REQUEST", "TOKEN_INVALID");
+    expect((await app.mailsTo(user.email)).at(-1)).toMatchObject({ kind: "password-changed" });
+    // Another user's link and pending state are untouched.
+    await app.caller().user.resetPassword({ token: otherReset, password: "the other one's passphrase" });
+  });
+
+  it("Cancel the change: the pending address is dropped, its link dies, and mail not yet sent is not sent", async () => {
+    const { user, token } = await signedIn(app);
+    const sent = freshEmail("sent");
+    await app.caller({ token }).user.update({ email: sent, currentPassword: PASSWORD });
+    const link = await linkTo(sent, "/verify");
+    expect(await app.caller({ token }).user.cancelEmailChange()).toMatchObject({ email: user.email, pendingEmail: null });
+    await expectAppError(app.caller().user.verify({ token: link }), "BAD_REQUEST", "TOKEN_INVALID");
+
+    // Cancelled before the worker ran: the confirmation is never sent.
+    const unsent = freshEmail("unsent");
+    const kick = vi.spyOn(app.services.mail, "kickSoon").mockImplementation(() => undefined);
+    try {
+      await app.caller({ token }).user.update({ email: unsent, currentPassword: PASSWORD });
+      await app.caller({ token }).user.cancelEmailChange();
+    } finally {
+      kick.mockRestore();
+    }
+    expect(await app.mailsTo(unsent)).toEqual([]);
+    expect(await app.db.emailVerificationToken.count({ where: { userId: user.id, purpose: "change-email", usedAt: null } })).toBe(0);
+  });
+});
+
+describe("confirming a new address", () => {
+  it("ends every other session of the account (not other people's) and tells the old address, with a way to take the account back", async () => {
+    const { user, token } = await signedIn(app, { name: "Grace Hopper" });
+    const elsewhere = await logInAs(app, user.email);
+    const bystander = await signedIn(app);
+    const attacker = freshEmail("attacker");
+    await app.caller({ token }).user.update({ email: attacker, currentPassword: PASSWORD });
+    const session = await app.caller().user.verify({ token: await linkTo(attacker, "/verify") });
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
+    for (const old of [token, elsewhere]) await expectAppError(app.caller({ token: old }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(await app.caller({ token: bystander.token }).session.validate()).toMatchObject({ userId: bystander.user.id });
+    expect(session.userId).toBe(user.id);
+
+    const notice = (await app.mailsTo(user.email)).at(-1)!;
+    expect(notice.kind).toBe("email-changed");
+    expect(notice.text).toContain(attacker);
+    const takeBack = tokenFromLink(notice.text, "/reset-password");
+    // The attacker, now reading the account's mail, resets and changes the password: the way back still works.
+    await app.caller().user.resetPassword({ token: await requestReset(attacker), password: "mallory holds the keys now" });
+    const attackerSession = await logInAs(app, attacker, "mallory holds the keys now");
+    await app.caller({ token: attackerSession }).user.update({ password: { current: "mallory holds the keys now", next: "mallory changes it again" } });
+    await app.caller().user.resetPassword({ token: takeBack, password: NEW_PASSWORD });
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ email: user.email, pendingEmail: null });
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+    await expectAppError(app.caller().session.create({ email: attacker, password: PASSWORD }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    await logInAs(app, user.email, NEW_PASSWORD);
+    // The take-back link works once.
+    await expectAppError(app.caller().user.resetPassword({ token: takeBack, password: "and once more please" }), "BAD_REQUEST", "TOKEN_INVALID");
+  });
+});
+
+describe("neither an oracle nor a mail cannon", () => {
+  it("an address that has an account gets the same answer and the same queued mail; its owner a notice without a link or the requester's words", async () => {
+    const owner = await seedUser(app, { name: "Owner Person" });
+    const { user, token } = await signedIn(app, { name: "Buy Cheap Pills Now" });
+    const free = freshEmail("free");
+    // What each request records, read before the worker runs.
+    const request = async (email: string) => {
+      const kick = vi.spyOn(app.services.mail, "kickSoon").mockImplementation(() => undefined);
+      try {
+        const before = new Set((await app.db.outboxEmail.findMany({ select: { id: true } })).map((row) => row.id));
+        const me = await app.caller({ token }).user.update({ email, currentPassword: PASSWORD });
+        const queued = (await app.db.outboxEmail.findMany({ orderBy: { kind: "asc" } })).filter((row) => !before.has(row.id));
+        return { me, queued: queued.map((row) => ({ kind: row.kind, to: row.to === email ? "<new>" : row.to === user.email ? "<old>" : row.to })) };
+      } finally {
+        kick.mockRestore();
+      }
+    };
+    const toTaken = await request(owner.email);
+    const toOwner = await app.mailsTo(owner.email);
+    await app.caller({ token }).user.cancelEmailChange();
+    const toFree = await request(free);
+    expect(toTaken.me).toMatchObject({ email: user.email, pendingEmail: owner.email });
+    expect(toFree.me).toMatchObject({ email: user.email, pendingEmail: free });
+    expect(toTaken.queued).toEqual(toFree.queued);
+    expect(toFree.queued).toEqual([
+      { kind: "confirm-new-email", to: "<new>" },
+      { kind: "email-change-notice", to: "<old>" },
+    ]);
+
+    expect(toOwner.map((m) => m.kind)).toEqual(["email-address-in-use"]);
+    expect(toOwner[0]!.text).not.toMatch(/https?:\/\/\S+\/verify/);
+    expect(toOwner[0]!.text).not.toContain("Buy Cheap Pills");
+    expect((await app.mailsTo(free)).map((m) => m.kind)).toEqual(["confirm-new-email"]);
+    expect((await app.mailsTo(free))[0]!.text).not.toContain("Buy Cheap Pills");
+    expect(await app.db.emailVerificationToken.count({ where: { email: owner.email, purpose: "change-email" } })).toBe(0);
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: owner.id } })).toMatchObject({ email: owner.email, pendingEmail: null });
+  });
+
+  it(`at most ${RATE_LIMITS.emailChangePerUser.points} change requests per user per hour, refused before the password is checked`, async () => {
+    const { token } = await signedIn(app);
+    for (let i = 0; i < RATE_LIMITS.emailChangePerUser.points; i++) {
+      await app.caller({ token }).user.update({ email: freshEmail("many"), currentPassword: PASSWORD });
+    }
+    const verify = vi.spyOn(hashPool, "run");
+    try {
+      await expectAppError(
+        app.caller({ token }).user.update({ email: freshEmail("many"), currentPassword: PASSWORD }),
+        "TOO_MANY_REQUESTS",
+        "RATE_LIMITED",
+      );
+      expect(verify).not.toHaveBeenCalled();
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
+  it(`at most ${RATE_LIMITS.emailChangePerAddress.points} change requests per new address per day, whoever asks`, async () => {
+    const target = freshEmail("target");
+    for (let i = 0; i < RATE_LIMITS.emailChangePerAddress.points; i++) {
+      const { token } = await signedIn(app);
+      await app.caller({ token }).user.update({ email: target, currentPassword: PASSWORD });
+    }
+    const { user, token } = await signedIn(app);
+    await expectAppError(app.caller({ token }).user.update({ email: target, currentPassword: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ pendingEmail: null });
+    // Another address is not limited for the same user.
+    await app.caller({ token }).user.update({ email: freshEmail("other"), currentPassword: PASSWORD });
+  });
+});
+
+describe("security events", () => {
+  it("a requested, cancelled and confirmed change, a password change and the log-in by link are recorded for the account only", async () => {
+    const { user, token } = await signedIn(app);
+    const bystander = await seedUser(app);
+    const next = freshEmail("events");
+    await app.caller({ token }).user.update({ email: freshEmail("first"), currentPassword: PASSWORD });
+    await app.caller({ token }).user.cancelEmailChange();
+    await app.caller({ token }).user.cancelEmailChange(); // nothing pending: nothing recorded
+    await app.caller({ token }).user.update({ password: { current: PASSWORD, next: NEW_PASSWORD } });
+    await app.caller({ token }).user.update({ email: next, currentPassword: NEW_PASSWORD });
+    await app.caller().user.verify({ token: await linkTo(next, "/verify") });
+    await app.services.securityEvents.flush();
+    const types = (await app.db.securityEvent.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(["email_change.requested", "email_change.cancelled", "password.changed", "email_change.confirmed", "login.succeeded"]),
+    );
+    expect(types.filter((t) => t === "email_change.cancelled")).toHaveLength(1);
+    expect(types.filter((t) => t === "email_change.requested")).toHaveLength(2);
+    expect(await app.db.securityEvent.count({ where: { userId: bystander.id } })).toBe(0);
+  });
+});

@@ -1,0 +1,183 @@
+// Free text (names, teacher-token notes) over real HTTP on tRPC and both seed
+// APIs: lone surrogates, controls and bidi overrides are VALIDATION_FAILED and
+// change nothing; what is accepted is stored NFC-normalised.
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FREE_TEXT_REFUSED } from "@/shared/schemas/free-text";
+import { createTestApp, type TestApp } from "../support/test-app";
+import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
+import { snapshot } from "../support/roles";
+
+let app: TestApp;
+let base: string;
+let user: Awaited<ReturnType<typeof seedUser>>;
+let token: string;
+let adminToken: string;
+beforeAll(async () => {
+  app = await createTestApp();
+  base = await app.httpUrl();
+  user = await seedUser(app, { name: "Free Text" });
+  token = await logInAs(app, user.email);
+  const admin = await seedUser(app, { admin: true, name: "Ada Admin" });
+  adminToken = await logInAs(app, admin.email);
+});
+afterAll(() => app.close());
+
+async function send(method: string, path: string, body: unknown, bearer?: string) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    // JSON.stringify writes a lone surrogate as a "\ud800" escape, as a hostile client would.
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** The appCode and first `name`/`note` message of an answer, whichever API gave it. */
+function refusal(path: string, body: any): { appCode: string | undefined; message: string | undefined } {
+  if (path.startsWith("/api/trpc/")) {
+    const data = body.error?.data;
+    return { appCode: data?.appCode, message: (data?.fieldErrors?.name ?? data?.fieldErrors?.note)?.[0] };
+  }
+  if (path.startsWith("/api/user")) return { appCode: body.error?.code, message: body.error?.message };
+  return { appCode: body.error ?? undefined, message: undefined };
+}
+
+const name = async () => (await app.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true } })).name;
+
+describe("lone surrogates", () => {
+  it.each([
+    ["tRPC user.update", "POST", "/api/trpc/user.update", { name: "A\ud800B" }, "user"],
+    ["tRPC user.update, a low half", "POST", "/api/trpc/user.update", { name: "\udc00" }, "user"],
+    ["tRPC user.register", "POST", "/api/trpc/user.register", { email: freshEmail("ls"), password: PASSWORD, name: "\ud83d" }, null],
+    ["tRPC session.create (email)", "POST", "/api/trpc/session.create", { email: "a\udfff@school.example", password: PASSWORD }, null],
+    ["tRPC admin.createTeacherToken (note)", "POST", "/api/trpc/admin.createTeacherToken", { note: "Maths \ud800" }, "admin"],
+    ["tRPC, in a key", "POST", "/api/trpc/user.update", { ["na\ud800me"]: "x" }, "user"],
+    ["seed 000 register", "POST", "/api/user/register", { email: freshEmail("ls0"), password: PASSWORD, name: "Zero\ud800" }, null],
+    ["seed 000 update", "PATCH", "/api/user/update", { name: "Zero\udbff" }, "user"],
+    ["seed 002 register", "POST", "/user/register", { email: freshEmail("ls2"), password: PASSWORD, name: "Two\udc01", teacher_token: null }, null],
+    ["seed 002 login", "POST", "/user/login", { email: "x\ud800@school.example", password: PASSWORD }, null],
+  ])("%s: 400 VALIDATION_FAILED, nothing changed", async (_name, method, path, body, as) => {
+    const before = await snapshot(app);
+    const answer = await send(method, path, body, as === "user" ? token : as === "admin" ? adminToken : undefined);
+    expect(answer.status).toBe(400);
+    expect(refusal(path, answer.body).appCode).toBe("VALIDATION_FAILED");
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("in a tRPC query's input: 400 VALIDATION_FAILED", async () => {
+    const input = encodeURIComponent(JSON.stringify({ userId: "\ud800" }));
+    const res = await fetch(`${base}/api/trpc/user.info?input=${input}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.data.appCode).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("controls and bidi overrides in names and notes", () => {
+  const hidden = {
+    "BEL (C0)": "\u0007",
+    "ESC colour code": "\u001b[31m",
+    tab: "\t",
+    newline: "\n",
+    DEL: "\u007f",
+    "NEL (C1)": "\u0085",
+    "CSI (C1)": "\u009b",
+    "LRE U+202A": "\u202a",
+    "RLE U+202B": "\u202b",
+    "PDF U+202C": "\u202c",
+    "LRO U+202D": "\u202d",
+    "RLO U+202E": "\u202e",
+    "LRI U+2066": "\u2066",
+    "RLI U+2067": "\u2067",
+    "FSI U+2068": "\u2068",
+    "PDI U+2069": "\u2069",
+  };
+  it.each(Object.entries(hidden))("%s is refused by every API, with a message at the field", async (_label, char) => {
+    const before = await snapshot(app);
+    const text = `Ada${char}nimda`;
+    const calls = [
+      ["POST", "/api/trpc/user.update", { name: text }, token],
+      ["POST", "/api/trpc/user.register", { email: freshEmail("ctl"), password: PASSWORD, name: text }, undefined],
+      ["POST", "/api/trpc/admin.createTeacherToken", { note: text }, adminToken],
+      ["PATCH", "/api/user/update", { name: text }, token],
+      ["POST", "/user/register", { email: freshEmail("ctl2"), password: PASSWORD, name: text, teacher_token: null }, undefined],
+    ] as const;
+    for (const [method, path, body, bearer] of calls) {
+      const answer = await send(method, path, body, bearer);
+      expect(answer.status, path).toBe(400);
+      const { appCode, message } = refusal(path, answer.body);
+      expect(appCode, path).toBe("VALIDATION_FAILED");
+      if (path.startsWith("/api/trpc/")) expect(message, path).toBe(FREE_TEXT_REFUSED);
+      if (path.startsWith("/api/user")) expect(message, path).toContain(FREE_TEXT_REFUSED);
+    }
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("letters of every script, emoji (surrogate pairs) and right-to-left names are accepted", async () => {
+    // U+200F (right-to-left mark) and U+200D (zero-width joiner) are part of how some names and emoji are written.
+    for (const text of ["Zoë Ångström", "ليلى أحمد", "ليلى\u200f أحمد", "张伟", "Ada 🙂 Lovelace", "Sam 👩\u200d🏫", "Ō'Brien-Smith Jr."]) {
+      const answer = await send("POST", "/api/trpc/user.update", { name: text }, token);
+      expect(answer.status, text).toBe(200);
+      expect(await name()).toBe(text);
+    }
+  });
+});
+
+describe("NFC normalisation", () => {
+  const decomposed = "Zoe\u0308 Ma\u0301rquez"; // "e" + combining diaeresis, "a" + combining acute
+  const composed = "Zo\u00eb M\u00e1rquez";
+
+  it("tRPC and seed 000 store names composed; the admin search finds them typed either way", async () => {
+    expect(decomposed).not.toBe(composed);
+    expect((await send("POST", "/api/trpc/user.update", { name: decomposed }, token)).status).toBe(200);
+    expect(await name()).toBe(composed);
+    await app.db.user.update({ where: { id: user.id }, data: { name: "Reset" } });
+    expect((await send("PATCH", "/api/user/update", { name: `  ${decomposed}  ` }, token)).status).toBe(200);
+    expect(await name()).toBe(composed);
+    const found = await app.caller({ token: adminToken }).admin.listUsers({ query: "Zoe\u0308" });
+    expect(found.items.map((u) => u.id)).toContain(user.id);
+  });
+
+  it("registration through seed 002 and teacher-token notes are stored composed", async () => {
+    const email = freshEmail("nfc");
+    expect((await send("POST", "/user/register", { email, password: PASSWORD, name: decomposed, teacher_token: null })).status).toBe(200);
+    const login = await app.db.login.findUniqueOrThrow({ where: { email }, select: { user: { select: { name: true } } } });
+    expect(login.user.name).toBe(composed);
+    const created = await send("POST", "/api/trpc/admin.createTeacherToken", { note: decomposed }, adminToken);
+    expect(created.status).toBe(200);
+    const row = await app.db.teacherToken.findUniqueOrThrow({ where: { id: created.body.result.data.id }, select: { note: true } });
+    expect(row.note).toBe(composed);
+  });
+});
+
+describe("any name a client sends", () => {
+  // Units that break things: lone surrogate halves, controls, bidi, combining marks, pairs.
+  const unit = fc.oneof(
+    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+    fc.constantFrom("\ud800", "\udbff", "\udc00", "\udfff", "\u0000", "\u0007", "\u0085", "\u202e", "\u2066", "\u0301", "\u0308", "🙂", " ", "\u3000"),
+  );
+  const anyName = fc.string({ unit, maxLength: 12 });
+
+  it.each([
+    ["tRPC user.update", "POST", "/api/trpc/user.update"],
+    ["seed 000 update", "PATCH", "/api/user/update"],
+  ])("%s: never a 500; accepted names are stored NFC, trimmed and clean; refused ones change nothing", async (_label, method, path) => {
+    await fc.assert(
+      fc.asyncProperty(anyName, async (text) => {
+        const previous = await name();
+        const answer = await send(method, path, { name: text }, token);
+        expect(answer.status).toBeLessThan(500);
+        if (answer.status === 200) {
+          const stored = await name();
+          expect(stored).toBe(text.normalize("NFC").trim());
+          expect(stored).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+          expect(stored).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+        } else {
+          expect(refusal(path, answer.body).appCode).toBe("VALIDATION_FAILED");
+          expect(await name()).toBe(previous);
+        }
+      }),
+      { numRuns: 60, seed: 20261123 },
+    );
+  });
+});

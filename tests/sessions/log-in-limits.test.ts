@@ -1,0 +1,373 @@
+// Log-in limits under attack: budgets taken before the password is checked
+// (parallel guesses, batches), the hashing queue's bound, and device cookies
+// that keep the owner's own browser out of an attacker's lockout.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { RATE_LIMITS } from "@/shared/policy";
+import { hashPassword, hashPool } from "@/server/auth/password";
+import { HashPool, HashPoolFullError } from "@/server/auth/hash-pool";
+import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
+import { pruneRateLimits } from "@/server/db/rate-limit-store";
+import { createTestApp, type TestApp } from "../support/test-app";
+import { cookieValue, freshEmail, PASSWORD, seedUser } from "../support/accounts";
+import { expectAppError } from "../support/expect-app-error";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+const WRONG = "not the right password";
+const PER_CLIENT = RATE_LIMITS.loginFailuresPerAccountAndClient.points;
+
+/** Counts the argon2 verifications that start while `work` runs. */
+async function countVerifications(work: () => Promise<unknown>): Promise<number> {
+  const run = vi.spyOn(hashPool, "run");
+  try {
+    await work();
+    return run.mock.calls.filter(([job]) => job.op === "verify").length;
+  } finally {
+    run.mockRestore();
+  }
+}
+
+/** Ends every log-in failure window of an address, as if 15 minutes (or a day) had passed. */
+async function passWindows(email: string) {
+  await app.db.rateLimit.updateMany({ where: { key: { contains: email } }, data: { expire: new Date(Date.now() - 1000) } });
+}
+
+/** Logs in with a browser's cookies; returns the device cookie the answer sets. */
+async function logInWithDevice(email: string, ip: string, device: string | null = null) {
+  const resHeaders = new Headers();
+  const headers: Record<string, string> = device ? { cookie: `device=${device}` } : {};
+  await app.caller({ ip, headers, resHeaders }).session.create({ email, password: PASSWORD });
+  return cookieValue(resHeaders, "device")!;
+}
+
+const fromDevice = (ip: string, device: string) => app.caller({ ip, headers: { cookie: `device=${device}` } });
+
+describe("budgets are taken before the password is checked", () => {
+  it(`60 parallel wrong guesses from one client verify at most ${PER_CLIENT} passwords, and the right one is refused until the window passes`, async () => {
+    const user = await seedUser(app);
+    const ip = "198.18.0.1";
+    const verifications = await countVerifications(async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, () => app.caller({ ip }).session.create({ email: user.email, password: WRONG })),
+      );
+      const codes = results.map((r) => (r.status === "rejected" ? (r.reason as { appCode: string }).appCode : "OK"));
+      expect(codes.filter((c) => c === "INVALID_CREDENTIALS")).toHaveLength(PER_CLIENT);
+      expect(codes.filter((c) => c === "RATE_LIMITED")).toHaveLength(60 - PER_CLIENT);
+    });
+    expect(verifications).toBeLessThanOrEqual(PER_CLIENT);
+    const right = await countVerifications(() =>
+      expectAppError(app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED"),
+    );
+    expect(right).toBe(0);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+    await passWindows(user.email);
+    await app.caller({ ip }).session.create({ email: user.email, password: PASSWORD });
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("the right password among 40 parallel wrong ones gets no session once the budget is spent", async () => {
+    const user = await seedUser(app);
+    const ip = "198.18.0.2";
+    const attempts = Array.from({ length: 41 }, (_, i) => (i === 40 ? PASSWORD : WRONG));
+    // The right guess goes last: every point is taken before it is checked.
+    const results = await Promise.allSettled(attempts.map((password) => app.caller({ ip }).session.create({ email: user.email, password })));
+    expect(results.at(-1)!.status).toBe("rejected");
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("a successful log-in gives its point back; failures stay counted", async () => {
+    const user = await seedUser(app);
+    const ip = "198.18.0.3";
+    for (let i = 0; i < PER_CLIENT - 1; i++) {
+      await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    }
+    for (let i = 0; i < 3; i++) await app.caller({ ip }).session.create({ email: user.email, password: PASSWORD });
+    await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+  });
+
+  it("an unknown address is limited like a known one (same budgets, same answers)", async () => {
+    const email = freshEmail("nobody");
+    const ip = "198.18.0.4";
+    for (let i = 0; i < PER_CLIENT; i++) {
+      await expectAppError(app.caller({ ip }).session.create({ email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    }
+    await expectAppError(app.caller({ ip }).session.create({ email, password: WRONG }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+  });
+});
+
+describe("batches", () => {
+  async function batch(calls: { path: string; input: unknown }[], headers: Record<string, string> = {}) {
+    const url = `${await app.httpUrl()}/api/trpc/${calls.map((c) => c.path).join(",")}?batch=1`;
+    const body = Object.fromEntries(calls.map((c, i) => [String(i), c.input]));
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    return { res, body: (await res.json()) as { error?: { data: { appCode: string; httpStatus: number } } }[] };
+  }
+
+  it("a batch of 60 session.create calls is refused before any password is checked", async () => {
+    const user = await seedUser(app);
+    const calls = Array.from({ length: 60 }, () => ({ path: "session.create", input: { email: user.email, password: WRONG } }));
+    const verifications = await countVerifications(async () => {
+      const { res, body } = await batch(calls);
+      expect(res.status).toBe(400);
+      expect(body).toHaveLength(60);
+      for (const item of body) expect(item.error?.data.appCode).toBe("BATCH_TOO_LARGE");
+    });
+    expect(verifications).toBe(0);
+    expect(await app.db.rateLimit.count({ where: { key: { contains: user.email } } })).toBe(0);
+  });
+
+  it(`a batch holds at most ${MAX_CALLS_PER_BATCH} calls`, async () => {
+    const queries = async (count: number) => {
+      const res = await fetch(`${await app.httpUrl()}/api/trpc/${Array(count).fill("session.validate").join(",")}?batch=1&input={}`);
+      return { status: res.status, codes: ((await res.json()) as { error: { data: { appCode: string } } }[]).map((item) => item.error.data.appCode) };
+    };
+    expect(await queries(MAX_CALLS_PER_BATCH)).toEqual({ status: 401, codes: Array(MAX_CALLS_PER_BATCH).fill("SESSION_INVALID") });
+    expect(await queries(MAX_CALLS_PER_BATCH + 1)).toEqual({ status: 400, codes: Array(MAX_CALLS_PER_BATCH + 1).fill("BATCH_TOO_LARGE") });
+  });
+
+  it("a batch holds at most one call that checks or sets a password, whichever procedure", async () => {
+    const user = await seedUser(app);
+    const pairs: [string, unknown][] = [
+      ["session.create", { email: user.email, password: WRONG }],
+      ["user.register", { email: freshEmail("batch"), password: PASSWORD, name: "Batch" }],
+      ["user.resetPassword", { token: "x".repeat(43), password: PASSWORD }],
+      ["user.delete", { password: WRONG }],
+      ["user.update", { password: { current: WRONG, next: "another long passphrase" } }],
+    ];
+    for (const [path, input] of pairs) {
+      const verifications = await countVerifications(async () => {
+        const { res, body } = await batch([
+          { path: "session.create", input: { email: user.email, password: WRONG } },
+          { path, input },
+        ]);
+        expect(res.status).toBe(400);
+        expect(body.map((item) => item.error?.data.appCode)).toEqual(["BATCH_TOO_LARGE", "BATCH_TOO_LARGE"]);
+      });
+      expect(verifications).toBe(0);
+    }
+    // user.update without a password is not a password call.
+    const { body } = await batch([
+      { path: "session.create", input: { email: user.email, password: WRONG } },
+      { path: "user.update", input: { name: "New Name" } },
+    ]);
+    expect(body.map((item) => item.error?.data.appCode)).toEqual(["INVALID_CREDENTIALS", "SESSION_INVALID"]);
+    expect(await app.db.user.count({ where: { name: "Batch" } })).toBe(0);
+  });
+
+  it("bodies other than JSON (multipart, octet-stream, form) are refused with UNSUPPORTED_MEDIA_TYPE and change nothing", async () => {
+    const base = await app.httpUrl();
+    const email = freshEmail("multipart");
+    const form = new FormData();
+    form.set("email", email);
+    form.set("password", PASSWORD);
+    form.set("name", "Multi Part");
+    const bodies: [string, RequestInit][] = [
+      ["multipart", { body: form }],
+      ["octet-stream", { body: new Uint8Array([1, 2, 3]), headers: { "content-type": "application/octet-stream" } }],
+      ["form", { body: `email=${email}`, headers: { "content-type": "application/x-www-form-urlencoded" } }],
+      ["text", { body: JSON.stringify({ email, password: PASSWORD, name: "Text" }), headers: { "content-type": "text/plain" } }],
+    ];
+    for (const [kind, init] of bodies) {
+      const res = await fetch(`${base}/api/trpc/user.register`, { method: "POST", ...init });
+      const body = (await res.json()) as { error: { data: { appCode: string } } };
+      expect({ kind, status: res.status, appCode: body.error.data.appCode }).toEqual({ kind, status: 415, appCode: "UNSUPPORTED_MEDIA_TYPE" });
+    }
+    expect(await app.db.login.count({ where: { email } })).toBe(0);
+  });
+});
+
+describe("the hashing queue is bounded", () => {
+  it("past its bound a job is refused at once, and a log-in answers 503 OVERLOADED with Retry-After", async () => {
+    const pool = new HashPool(1, 1, undefined, 2);
+    const hash = await hashPassword(PASSWORD);
+    try {
+      const jobs = Array.from({ length: 3 }, () => pool.run({ op: "verify", hash, password: PASSWORD }));
+      // One held by the thread, two waiting: the fourth is refused.
+      await expect(pool.run({ op: "verify", hash, password: PASSWORD })).rejects.toThrow(/already waiting/);
+      expect(await Promise.all(jobs)).toEqual([true, true, true]);
+    } finally {
+      await pool.close();
+    }
+
+    const user = await seedUser(app);
+    const full = vi.spyOn(hashPool, "run").mockRejectedValue(new HashPoolFullError("full"));
+    try {
+      const res = await fetch(`${await app.httpUrl()}/api/trpc/session.create`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: user.email, password: PASSWORD }),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(((await res.json()) as { error: { data: { appCode: string } } }).error.data.appCode).toBe("OVERLOADED");
+    } finally {
+      full.mockRestore();
+    }
+    // The refused attempt checked nothing and cost nothing.
+    const budgets = await app.db.rateLimit.findMany({ where: { key: { contains: user.email } } });
+    for (const budget of budgets) expect(budget.points).toBe(0);
+  });
+});
+
+describe("the hashing queue is shared fairly between clients", () => {
+  it("a flood from one client gives up its newest job to another client's log-in, which runs after at most one of the flood's", async () => {
+    const hash = await hashPassword(PASSWORD);
+    const pool = new HashPool(1, 1, undefined, 4);
+    const finished: string[] = [];
+    const job = (client: string, label: string) =>
+      pool.run<boolean>({ op: "verify", hash, password: PASSWORD }, { client, priority: client === "known" }).then(
+        () => finished.push(label),
+        (error: Error) => finished.push(`${label} refused: ${error.constructor.name}`),
+      );
+    try {
+      const flood = Array.from({ length: 5 }, (_, i) => job("198.18.9.1", `flood ${i}`)); // one running, four waiting: full
+      const own = job("198.18.9.2", "owner");
+      const floodAgain = job("198.18.9.1", "flood 5"); // the flood's own newest is refused at once
+      await Promise.all([...flood, own, floodAgain]);
+    } finally {
+      await pool.close();
+    }
+    expect(finished.filter((f) => f.includes("refused"))).toEqual(["flood 4 refused: HashPoolFullError", "flood 5 refused: HashPoolFullError"]);
+    expect(finished.filter((f) => !f.includes("refused"))).toEqual(["flood 0", "flood 1", "owner", "flood 2", "flood 3"]);
+  });
+
+  it("a browser known to the account goes ahead of everyone, even when every client holds one job", async () => {
+    const hash = await hashPassword(PASSWORD);
+    const pool = new HashPool(1, 1, undefined, 3);
+    const finished: string[] = [];
+    const job = (client: string, label: string) =>
+      pool.run<boolean>({ op: "verify", hash, password: PASSWORD }, { client, priority: client === "known" }).then(
+        () => finished.push(label),
+        () => finished.push(`${label} refused`),
+      );
+    try {
+      // Four clients of a distributed flood: one running, three waiting: full.
+      const flood = Array.from({ length: 4 }, (_, i) => job(`198.18.10.${i}`, `flood ${i}`));
+      const stranger = job("198.18.10.50", "new browser"); // refused: nobody holds more than it would
+      const known = job("known", "known browser"); // evicts the newest flood job and goes first
+      await Promise.all([...flood, stranger, known]);
+    } finally {
+      await pool.close();
+    }
+    expect(finished).toEqual(["new browser refused", "flood 3 refused", "flood 0", "known browser", "flood 1", "flood 2"]);
+  });
+});
+
+describe("nobody can lock others out", () => {
+  it("failures from many other clients lock out unknown clients, never the owner's known browser", async () => {
+    const owner = await seedUser(app);
+    const device = await logInWithDevice(owner.email, "198.18.1.1");
+    const clients = RATE_LIMITS.loginFailuresPerAccount.points / PER_CLIENT;
+    for (let c = 0; c < clients; c++) {
+      await Promise.all(
+        Array.from({ length: PER_CLIENT }, () =>
+          expectAppError(app.caller({ ip: `198.18.2.${c}` }).session.create({ email: owner.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS"),
+        ),
+      );
+    }
+    // A client that never failed is refused now: the address's budget for unknown clients is spent …
+    await expectAppError(app.caller({ ip: "198.18.3.1" }).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    // … but the owner's browser, from its usual address or any other, logs in.
+    await fromDevice("198.18.1.1", device).session.create({ email: owner.email, password: PASSWORD });
+    await fromDevice("198.18.2.0", device).session.create({ email: owner.email, password: PASSWORD });
+    expect(await app.db.session.count({ where: { userId: owner.id } })).toBe(3);
+  });
+
+  it("a school's NAT: another client's failures behind the same address do not stop a teacher's known browser", async () => {
+    const nat = "198.18.4.1";
+    const teacher = await seedUser(app, { teacher: true });
+    const device = await logInWithDevice(teacher.email, nat);
+    for (let i = 0; i < RATE_LIMITS.loginFailuresPerClient.points; i++) {
+      await expectAppError(app.caller({ ip: nat }).session.create({ email: freshEmail("spray"), password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    }
+    // A new browser behind the NAT waits; the teacher's known one does not.
+    await expectAppError(app.caller({ ip: nat }).session.create({ email: teacher.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await fromDevice(nat, device).session.create({ email: teacher.email, password: PASSWORD });
+  });
+
+  it("a known browser has a failure budget of its own, and guessing with it spends only that", async () => {
+    const owner = await seedUser(app);
+    const device = await logInWithDevice(owner.email, "198.18.5.1");
+    for (let i = 0; i < RATE_LIMITS.loginFailuresPerDevice.points; i++) {
+      await expectAppError(fromDevice("198.18.5.1", device).session.create({ email: owner.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    }
+    await expectAppError(fromDevice("198.18.5.1", device).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    // The address's budgets for unknown clients were not touched.
+    await app.caller({ ip: "198.18.5.1" }).session.create({ email: owner.email, password: PASSWORD });
+  });
+
+  it("a device cookie is trusted only for its account, unaltered, and only until the password changes", async () => {
+    const owner = await seedUser(app);
+    const other = await seedUser(app);
+    const device = await logInWithDevice(owner.email, "198.18.6.1");
+    const [userId, issued, nonce, mac] = device.split(".");
+    const forged = [
+      device.replace(mac!, `${mac!.slice(0, -2)}AA`),
+      [other.id, issued, nonce, mac].join("."),
+      [userId, (Number.parseInt(issued!, 36) + 1).toString(36), nonce, mac].join("."),
+    ];
+    for (const cookie of forged) {
+      // Each draws on the unknown-client budgets: 10 failures from one address lock it.
+      const ip = `198.18.6.${forged.indexOf(cookie) + 10}`;
+      for (let i = 0; i < PER_CLIENT; i++) {
+        await expectAppError(fromDevice(ip, cookie).session.create({ email: owner.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+      }
+      await expectAppError(fromDevice(ip, cookie).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    }
+    // The genuine cookie is trusted from those same addresses.
+    await fromDevice("198.18.6.10", device).session.create({ email: owner.email, password: PASSWORD });
+    // A new password retires it.
+    await app.db.login.update({ where: { userId: owner.id }, data: { passwordHash: (await app.db.login.findUniqueOrThrow({ where: { userId: other.id } })).passwordHash } });
+    await expectAppError(fromDevice("198.18.6.10", device).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+  });
+
+  it("the device cookie is HttpOnly, SameSite=Lax, Path=/, long-lived, and keeps the entries of other accounts used in the browser", async () => {
+    const a = await seedUser(app);
+    const b = await seedUser(app);
+    const resHeaders = new Headers();
+    await app.caller({ ip: "198.18.7.1", resHeaders }).session.create({ email: a.email, password: PASSWORD });
+    const setCookie = resHeaders.getSetCookie().find((c) => c.startsWith("device="))!;
+    expect(setCookie).toMatch(/; Max-Age=15552000/);
+    expect(setCookie).toMatch(/; Path=\//);
+    expect(setCookie).toMatch(/; HttpOnly/);
+    expect(setCookie).toMatch(/; SameSite=Lax/);
+    const first = cookieValue(resHeaders, "device")!;
+    const both = await logInWithDevice(b.email, "198.18.7.1", first);
+    expect(both.split("~").map((entry) => entry.split(".")[0])).toEqual([b.id, a.id]);
+    await fromDevice("198.18.7.2", both).session.create({ email: a.email, password: PASSWORD });
+  });
+});
+
+describe("the counters themselves", () => {
+  it("without its counters (the store failing), no password is checked and no session opened", async () => {
+    const user = await seedUser(app);
+    await app.db.$executeRawUnsafe(`ALTER TABLE "RateLimit" RENAME TO "RateLimitAway"`);
+    try {
+      const verifications = await countVerifications(() =>
+        expectAppError(app.caller({ ip: "198.18.8.1" }).session.create({ email: user.email, password: PASSWORD }), "INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"),
+      );
+      expect(verifications).toBe(0);
+    } finally {
+      await app.db.$executeRawUnsafe(`ALTER TABLE "RateLimitAway" RENAME TO "RateLimit"`);
+    }
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("counters whose window ended over an hour ago are pruned; live and recent ones stay", async () => {
+    const now = Date.now();
+    const rows = [
+      { key: "prune-old", points: 3, expire: new Date(now - 2 * 3600_000) },
+      { key: "prune-recent", points: 3, expire: new Date(now - 60_000) },
+      { key: "prune-live", points: 3, expire: new Date(now + 60_000) },
+    ];
+    await app.db.rateLimit.createMany({ data: rows });
+    await pruneRateLimits(app.db);
+    const left = await app.db.rateLimit.findMany({ where: { key: { startsWith: "prune-" } }, orderBy: { key: "asc" } });
+    expect(left.map((r) => r.key)).toEqual(["prune-live", "prune-recent"]);
+  });
+});
