@@ -83,7 +83,12 @@ module.exports = {
       to: {
         path: "^src/",
         // Next.js's own entry points (pages, layouts, route handlers, instrumentation) are reached by Next.js.
-        pathNot: ["\\.d\\.ts$", "^src/server/db/generated/", "^src/app/.*(page|layout|route|forbidden|not-found|error)[.]tsx?$", "^src/instrumentation\\.ts$"],
+        pathNot: [
+          "\\.d\\.ts$",
+          "^src/server/db/generated/",
+          "^src/app/.*(page|layout|route|forbidden|not-found|error)[.]tsx?$",
+          "^src/instrumentation\\.ts$",
+        ],
         reachable: false,
       },
     },

@@ -2,10 +2,10 @@
 // driver adapter (nothing is downloaded), and picks the schema folder and the
 // adapter from DATABASE_URL: file: is SQLite, postgres(ql):// is PostgreSQL.
 import path from "node:path";
-import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { databaseKind, DEFAULT_DATABASE_URL } from "./src/server/db/database-url";
+import { defineConfig } from "prisma/config";
+import { DEFAULT_DATABASE_URL, databaseKind } from "./src/server/db/database-url";
 
 const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const kind = databaseKind(url);
@@ -16,7 +16,5 @@ export default defineConfig({
   schema: path.join("prisma", kind),
   migrations: { path: path.join("prisma", kind, "migrations") },
   adapter: async () =>
-    kind === "sqlite"
-      ? new PrismaBetterSQLite3({ url })
-      : new PrismaPg({ connectionString: url, allowExitOnIdle: true }),
+    kind === "sqlite" ? new PrismaBetterSQLite3({ url }) : new PrismaPg({ connectionString: url, allowExitOnIdle: true }),
 });

@@ -2,7 +2,6 @@
 // tens of minutes; not part of `npm test`). Each mutant (a rule changed on
 // purpose) must make a test fail. The scores and the survivors left, with
 // the reason each is harmless, are in docs/TESTING.md.
-/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],

@@ -4,7 +4,7 @@
 // The accounts here are made with npm run admin:create, never registered: the whole browser suite
 // registers from one address, close to the server's 20 registrations per address per hour.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
 import { alertOf, logIn, logOut } from "./support/pages";
@@ -25,7 +25,9 @@ async function expectAccessible(page: Page, state: string) {
     id: v.id,
     impact: v.impact,
     help: v.help,
-    targets: v.nodes.map((n) => `${n.target.join(" ")}${n.failureSummary ? ` (${n.failureSummary.split("\n").slice(1).join(" ").trim()})` : ""}`),
+    targets: v.nodes.map(
+      (n) => `${n.target.join(" ")}${n.failureSummary ? ` (${n.failureSummary.split("\n").slice(1).join(" ").trim()})` : ""}`,
+    ),
   }));
   expect.soft(found, `${state} (${page.url()}):\n${JSON.stringify(found, null, 2)}`).toEqual([]);
 }

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createTeacherToken, freshEmail, PASSWORD } from "./support/accounts";
-import { alertOf, confirmAddress, logIn, register, registerVerifiedStudent } from "./support/pages";
 import { linkIn, waitForMail } from "./support/mail";
+import { alertOf, confirmAddress, logIn, register, registerVerifiedStudent } from "./support/pages";
 
 test("register, confirm by email, see the account, log out and log in again", async ({ page, context }) => {
   const email = freshEmail("student");
@@ -125,7 +125,9 @@ test("someone logged in who opens another account's link is told whose account i
   const link = linkIn(await waitForMail(attacker, /Confirm your email/), "/verify");
   await page.goto(link);
   await expect(page.getByText(`This confirms ${attacker} for the account of Mallory Other.`)).toBeVisible();
-  await expect(page.getByText("You are logged in as Vic Tim. Confirming logs you in to the account of Mallory Other instead.")).toBeVisible();
+  await expect(
+    page.getByText("You are logged in as Vic Tim. Confirming logs you in to the account of Mallory Other instead."),
+  ).toBeVisible();
   // Closing the page is enough: the victim's session is untouched.
   await page.goto("/account");
   await expect(page.getByRole("heading", { name: "Hello, Vic Tim" })).toBeVisible();
@@ -146,7 +148,9 @@ test("the register page's strength meter loads on first keystroke and judges lik
   const meter = page.locator(".strength-text");
 
   await password.fill("aaaaaaaaaaaaaaa");
-  await expect(meter).toHaveText("Strength: Not accepted. Do not repeat one character or a short group of characters (like “aaaa” or “abcabc”).");
+  await expect(meter).toHaveText(
+    "Strength: Not accepted. Do not repeat one character or a short group of characters (like “aaaa” or “abcabc”).",
+  );
   await expect.poll(() => scripts.length, { message: "the estimator loads once a password is typed" }).toBeGreaterThan(onLoad);
   await password.fill("qwertyuiopasdf");
   await expect(meter).toContainText("Strength: Not accepted. Avoid simple sequences");

@@ -151,7 +151,9 @@ test("an admin sees a user's recent security events in the user panel, newest fi
   // Ending the student's sessions shows at once, naming the admin by name and address.
   await panel.getByRole("button", { name: "Log out everywhere" }).click();
   await expect(panel.getByText("1 session ended.")).toBeVisible();
-  await expect(events.first()).toHaveText(new RegExp(`Logged out everywhere \\(1 session ended\\).*by Eve Admin <${adminEmail.replace(/[.+]/g, "\\$&")}>`));
+  await expect(events.first()).toHaveText(
+    new RegExp(`Logged out everywhere \\(1 session ended\\).*by Eve Admin <${adminEmail.replace(/[.+]/g, "\\$&")}>`),
+  );
   await expect(events).toHaveCount(5);
   await student.reload();
   await expect(student).toHaveURL(/\/login/);

@@ -1,7 +1,7 @@
 // HTTP hardening, checked on the production server.
 import { expect, test } from "@playwright/test";
-import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { E2E_URL } from "../playwright.config";
+import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 
 test("pages and API answers carry the security headers", async ({ request }) => {
   for (const path of ["/", "/login", "/api/trpc/session.validate", "/api/user", "/api/docs"]) {
@@ -40,7 +40,13 @@ test("log-in with a next that leads off-site lands on /account of this site", as
   page.on("request", (r) => {
     if (!r.url().startsWith(`${E2E_URL}/`)) offsite.push(r.url());
   });
-  for (const next of ["%2F%09%2Fevil.example%2Fphish", "%2F%0A%2Fevil.example%2Fphish", "%2F%5Cevil.example", "%2F.%2F%2Fevil.example", "https%3A%2F%2Fevil.example"]) {
+  for (const next of [
+    "%2F%09%2Fevil.example%2Fphish",
+    "%2F%0A%2Fevil.example%2Fphish",
+    "%2F%5Cevil.example",
+    "%2F.%2F%2Fevil.example",
+    "https%3A%2F%2Fevil.example",
+  ]) {
     await page.context().clearCookies();
     await page.goto(`/login?next=${next}`);
     await page.getByLabel("Email address").fill(email);

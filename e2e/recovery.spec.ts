@@ -46,7 +46,10 @@ test("logging out other devices from /account ends them on their next request", 
   const email = freshEmail("devices");
   await registerVerifiedStudent(page, email, "Dev Ices");
 
-  const phone = await browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1" });
+  const phone = await browser.newContext({
+    userAgent:
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  });
   const phonePage = await phone.newPage();
   await logIn(phonePage, email);
   await expect(phonePage).toHaveURL(/\/account$/);

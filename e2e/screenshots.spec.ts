@@ -1,10 +1,10 @@
 // Screenshots of every page, at desktop and phone widths, for people to look at
 // (e2e/.artifacts/screenshots). Each also checks the page has no horizontal scroll.
 import { expect, test } from "@playwright/test";
+import { E2E_URL } from "../playwright.config";
 import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
 import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
-import { E2E_URL } from "../playwright.config";
 
 const dir = "e2e/.artifacts/screenshots";
 

@@ -9,8 +9,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "../src/env";
 import { AppError } from "../src/server/app-error";
 import { createDb } from "../src/server/db/client";
-import { bootstrapAdmin, type AddressHolder } from "../src/server/services/admin-bootstrap";
 import { migrate } from "../src/server/db/migrate";
+import { type AddressHolder, bootstrapAdmin } from "../src/server/services/admin-bootstrap";
 
 /** Exit codes: what a calling script can branch on. */
 const EXIT = { done: 0, failed: 1, usage: 2, refused: 3 } as const;
@@ -87,7 +87,7 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-function describe(holder: AddressHolder): string {
+function describeAccount(holder: AddressHolder): string {
   return `"${holder.name}", user ${holder.userId}, registered ${holder.createdAt.toISOString()}`;
 }
 
@@ -110,7 +110,7 @@ async function main(): Promise<number> {
       password: () => process.env.ADMIN_PASSWORD ?? promptPassword(),
       beforeReplace: (holder) =>
         console.log(
-          `--replace-unverified: ${args.email} is held by an unverified account (${describe(holder)}). ` +
+          `--replace-unverified: ${args.email} is held by an unverified account (${describeAccount(holder)}). ` +
             `Deleting it with its ${holder.sessions} session(s), ${holder.links} unused link(s) and its queued mail, ` +
             `then creating the admin in its place.`,
         ),
@@ -139,12 +139,12 @@ async function main(): Promise<number> {
       case "refused":
         if (result.reason === "verified-account") {
           console.error(
-            `Refused: ${result.email} already belongs to a verified account (${describe(result.holder)}). Nothing was changed.\n` +
+            `Refused: ${result.email} already belongs to a verified account (${describeAccount(result.holder)}). Nothing was changed.\n` +
               `To make that account an admin, run again with --promote: it keeps its own password (ADMIN_PASSWORD is not applied).`,
           );
         } else {
           console.error(
-            `Refused: ${result.email} belongs to an account whose address was never confirmed (${describe(result.holder)}). ` +
+            `Refused: ${result.email} belongs to an account whose address was never confirmed (${describeAccount(result.holder)}). ` +
               `Anyone can register an address, so that account is never promoted${args.promote ? " (not even with --promote)" : ""}. Nothing was changed.\n` +
               `To delete it (its ${result.holder.sessions} session(s), ${result.holder.links} unused link(s) and queued mail) ` +
               `and create the admin in its place, run again with --replace-unverified.`,

@@ -44,10 +44,15 @@ export function buildApiTypes(outDir = API_TYPES_DIR): string[] {
     outDir,
   });
   fs.rmSync(outDir, { recursive: true, force: true });
-  const result = program.emit(undefined, (file, text) => {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, withRelativeAlias(text, file, outDir));
-  }, undefined, true);
+  const result = program.emit(
+    undefined,
+    (file, text) => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, withRelativeAlias(text, file, outDir));
+    },
+    undefined,
+    true,
+  );
   const diagnostics = [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...result.diagnostics];
   return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }

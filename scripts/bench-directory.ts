@@ -52,7 +52,10 @@ function mix(index: number, stream: number): number {
 function zipfPicker<T>(items: readonly T[]): (u32: number) => T {
   const cumulative: number[] = [];
   let total = 0;
-  for (let rank = 1; rank <= items.length; rank++) cumulative.push((total += 1 / Math.sqrt(rank)));
+  for (let rank = 1; rank <= items.length; rank++) {
+    total += 1 / Math.sqrt(rank);
+    cumulative.push(total);
+  }
   return (u32) => {
     const target = (u32 / 2 ** 32) * total;
     let lo = 0;

@@ -5,16 +5,36 @@
 // `npm run bench:report` rewrites the .md files and the summary from the JSON.
 import fs from "node:fs";
 
-export type Load = { rps: number; exactRps: number; requests: number; p99: number; mean: number; errors: number; non2xx: number; eventLoopP99: number; peakRssMb: number };
+export type Load = {
+  rps: number;
+  exactRps: number;
+  requests: number;
+  p99: number;
+  mean: number;
+  errors: number;
+  non2xx: number;
+  eventLoopP99: number;
+  peakRssMb: number;
+};
 export type CpuShare = Record<"hashing" | "eventLoop" | "otherServerThreads" | "loadGenerator" | "restOfMachine" | "idle", number>;
-export type FloodProbe = { logIns: number; refused: number; p50Ms: number; p95Ms: number; maxMs: number; untilInP95Ms: number; floodRps: number; floodNon2xx: number };
+export type FloodProbe = {
+  logIns: number;
+  refused: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  untilInP95Ms: number;
+  floodRps: number;
+  floodNon2xx: number;
+};
 export type DurabilityRuns = Record<"full" | "normal", { login: Load[]; register: Load[]; commitMs: number }>;
 
 function durabilityTable(d: DurabilityRuns | undefined): string {
   if (!d) return "";
   const mean = (xs: Load[], k: "exactRps" | "eventLoopP99") => xs.reduce((sum, x) => sum + x[k], 0) / xs.length;
   const worst = (xs: Load[], k: "p99" | "non2xx") => Math.max(...xs.map((x) => x[k]));
-  const cells = (xs: Load[]) => `${Math.round(mean(xs, "exactRps"))} | ${worst(xs, "p99")} | ${Math.round(mean(xs, "eventLoopP99") * 10) / 10} | ${worst(xs, "non2xx")}`;
+  const cells = (xs: Load[]) =>
+    `${Math.round(mean(xs, "exactRps"))} | ${worst(xs, "p99")} | ${Math.round(mean(xs, "eventLoopP99") * 10) / 10} | ${worst(xs, "non2xx")}`;
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
   // The mean ratio, and its range over the rounds (each round ran both settings back to back).
   const ratio = (k: "login" | "register") => {
@@ -65,7 +85,10 @@ function detailReport(r: BenchResult, file: string): string {
     .map(([k, v]) => `| ${k} | ${v.rps} | ${v.p99} | ${v.non2xx} | ${v.eventLoopP99} | ${v.peakRssMb} |`)
     .join("\n");
   const scale = (["validate", "listFirst", "listDeep", "listSearch", "listSearchBroad"] as const)
-    .map((k) => `| ${k} | ${r.scale.small[k].serverMs} | ${r.scale.large[k].serverMs} | ${r.scale.small[k].latencyMs} | ${r.scale.large[k].latencyMs} |`)
+    .map(
+      (k) =>
+        `| ${k} | ${r.scale.small[k].serverMs} | ${r.scale.large[k].serverMs} | ${r.scale.small[k].latencyMs} | ${r.scale.large[k].latencyMs} |`,
+    )
     .join("\n");
   const section = `# ${r.db === "sqlite" ? "SQLite" : "PostgreSQL"} — ${r.date.slice(0, 16).replace("T", " ")} UTC
 
@@ -101,9 +124,7 @@ ${scale}
   return section;
 }
 
-
 /** What `npm run bench` records (older runs may lack the later fields). */
-// biome-ignore lint/suspicious/noExplicitAny: the JSON of older runs varies; the renderers check each field.
 type BenchResult = any;
 
 const RESULTS = "bench/results";
@@ -133,7 +154,10 @@ export function rewriteReports(): string[] {
   const start = "<!-- bench:summary:start -->";
   const end = "<!-- bench:summary:end -->";
   const doc = fs.readFileSync(DOC, "utf8");
-  fs.writeFileSync(DOC, doc.slice(0, doc.indexOf(start) + start.length) + `\n${summary(runs.map((x) => x.r))}\n` + doc.slice(doc.indexOf(end)));
+  fs.writeFileSync(
+    DOC,
+    `${doc.slice(0, doc.indexOf(start) + start.length)}\n${summary(runs.map((x) => x.r))}\n${doc.slice(doc.indexOf(end))}`,
+  );
   return [...written, DOC];
 }
 
@@ -157,7 +181,9 @@ function summary(runs: BenchResult[]): string {
     const t = r.targets[key];
     return t ? (met(t.value, t.target) === "met" ? `${t.value}` : `**${t.value}**`) : "–";
   };
-  const rows = TARGET_ROWS.map(([key, label]) => `| ${label(runs[0])} | ${runs.map((r) => cell(r, key)).join(" | ")} | ${runs[0].targets[key]?.target ?? ""} |`);
+  const rows = TARGET_ROWS.map(
+    ([key, label]) => `| ${label(runs[0])} | ${runs.map((r) => cell(r, key)).join(" | ")} | ${runs[0].targets[key]?.target ?? ""} |`,
+  );
   const flood = (r: BenchResult, k: "flooded" | "floodedKnown") => (r.logInDuringFlood ? `${r.logInDuringFlood[k].p95Ms}` : "–");
   const peakRss = (r: BenchResult) => Math.max(...Object.values(r.loads as Record<string, Load>).map((l) => l.peakRssMb));
   const durable = (r: BenchResult, k: "login" | "register") => {

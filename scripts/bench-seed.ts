@@ -53,7 +53,9 @@ function seedSqlite(url: string, options: SeedOptions) {
   const login = db.prepare(
     `INSERT INTO "Login" ("id", "userId", "email", "passwordHash", "emailVerifiedAt", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const session = db.prepare(`INSERT INTO "Session" ("id", "tokenHash", "userId", "createdAt", "expiresAt", "lastUsedAt") VALUES (?, ?, ?, ?, ?, ?)`);
+  const session = db.prepare(
+    `INSERT INTO "Session" ("id", "tokenHash", "userId", "createdAt", "expiresAt", "lastUsedAt") VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const expires = sqliteDate(new Date(Date.now() + 86_400_000));
   const insert = db.transaction((batch: Row[]) => {
     for (const r of batch) {

@@ -6,24 +6,24 @@
 // is compared with a bare route handler or a bound measured alongside it,
 // because these machines are shared and noisy. Writes bench/results/<db>.json
 // and <db>.md (scripts/bench-report.ts) and the summary in docs/BENCHMARKS.md.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
 import { hashSync } from "@node-rs/argon2";
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { HASH_THREAD_NAME } from "../src/server/auth/hash-pool";
 import { ARGON2_OPTIONS, hashPassword, hashPool } from "../src/server/auth/password";
 import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
 import { createDb, sqlitePath } from "../src/server/db/client";
 import { encodeCursor, KEYSET_ORDER } from "../src/server/db/keyset-cursor";
 import { migrate } from "../src/server/db/migrate";
-import { seedDirectory } from "./bench-seed";
 import { type CpuShare, type DurabilityRuns, type FloodProbe, type Load, writeReports } from "./bench-report";
+import { seedDirectory } from "./bench-seed";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
-import pg from "pg";
-import Database from "better-sqlite3";
 
 const { values: args } = parseArgs({
   options: {
@@ -41,11 +41,11 @@ const SCALE_USERS = Number(args["scale-users"]);
 const PORT = 3300;
 const METRICS_TOKEN = newSecretToken();
 const PASSWORD = "benchmark passphrase long enough";
-/** The --db postgres server: TEST_POSTGRES_URL (or 127.0.0.1:5432) when it answers, else an embedded one (usePostgres). */
+/** The --db postgres server: TEST_POSTGRES_URL (or 127.0.0.1:5432) when it answers, else an embedded one (connectPostgres). */
 let PG_ADMIN = "";
 let postgres: PostgresServer | null = null;
 
-async function usePostgres() {
+async function connectPostgres() {
   const wanted = process.env.TEST_POSTGRES_URL;
   postgres = await findOrStartPostgres({ url: wanted || DEFAULT_POSTGRES_URL, explicit: !!wanted });
   PG_ADMIN = postgres.url;
@@ -133,7 +133,12 @@ async function metrics(base: string, reset = false) {
 
 async function load(server: Server, name: string, opts: Partial<autocannon.Options>, duration = DURATION): Promise<Load> {
   await metrics(server.base, true);
-  const result = await autocannon({ connections: CONNECTIONS, duration, ...opts, url: server.base + (opts.url ?? "/") } as autocannon.Options);
+  const result = await autocannon({
+    connections: CONNECTIONS,
+    duration,
+    ...opts,
+    url: server.base + (opts.url ?? "/"),
+  } as autocannon.Options);
   const m = await metrics(server.base, true);
   const out = {
     rps: Math.round(result.requests.average),
@@ -146,7 +151,9 @@ async function load(server: Server, name: string, opts: Partial<autocannon.Optio
     eventLoopP99: m.eventLoopDelayMs.p99,
     peakRssMb: Math.round(m.peakRssBytes / 1e6),
   };
-  console.log(`${name.padEnd(36)} ${String(out.rps).padStart(6)} req/s  p99 ${out.p99} ms  non-2xx ${out.non2xx}  loop p99 ${out.eventLoopP99} ms  rss ${out.peakRssMb} MB`);
+  console.log(
+    `${name.padEnd(36)} ${String(out.rps).padStart(6)} req/s  p99 ${out.p99} ms  non-2xx ${out.non2xx}  loop p99 ${out.eventLoopP99} ms  rss ${out.peakRssMb} MB`,
+  );
   return out;
 }
 
@@ -185,7 +192,12 @@ const SOUGHT = { index: 500, name: "Wilhelmina Okonkwo-Lindqvist", email: "w.oko
 // the accounting is left out): the server's threads by role, this process
 // (the load generator), and the rest of the machine.
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
-type CpuSnapshot = { threads: Map<string, { role: "eventLoop" | "hashing" | "otherServerThreads"; ms: number }>; ownMs: number; busyMs: number; idleMs: number };
+type CpuSnapshot = {
+  threads: Map<string, { role: "eventLoop" | "hashing" | "otherServerThreads"; ms: number }>;
+  ownMs: number;
+  busyMs: number;
+  idleMs: number;
+};
 
 function cpuSnapshot(serverPid: number): CpuSnapshot | null {
   if (!fs.existsSync(`/proc/${serverPid}/task`)) return null;
@@ -206,9 +218,13 @@ function cpuSnapshot(serverPid: number): CpuSnapshot | null {
   const idle = ticks[3]! + ticks[4]!; // idle + iowait
   const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0); // up to steal; guest time is inside user
   const own = process.cpuUsage();
-  return { threads, ownMs: (own.user + own.system) / 1000, busyMs: ((total - idle) * 1000) / CLOCK_TICKS, idleMs: (idle * 1000) / CLOCK_TICKS };
+  return {
+    threads,
+    ownMs: (own.user + own.system) / 1000,
+    busyMs: ((total - idle) * 1000) / CLOCK_TICKS,
+    idleMs: (idle * 1000) / CLOCK_TICKS,
+  };
 }
-
 
 /** CPU milliseconds between two snapshots, by where they went. */
 function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuShare {
@@ -220,7 +236,6 @@ function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuShare {
   share.idle = after.idleMs - before.idleMs;
   return share;
 }
-
 
 /**
  * A legitimate log-in, one after another from one client, while (or not) a
@@ -281,7 +296,8 @@ async function logInDuringFlood(server: Server, flood: boolean, seconds: number,
     await new Promise((r) => setTimeout(r, 100));
   }
   const floodResult = flooding ? await flooding : null;
-  const pct = (xs: number[], p: number) => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]! * 10) / 10;
+  const pct = (xs: number[], p: number) =>
+    Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]! * 10) / 10;
   return {
     logIns: untilIn.length,
     refused,
@@ -316,7 +332,10 @@ async function registrationLoad(server: Server, name: string, duration = DURATIO
             const n = ++registrations;
             return {
               ...req,
-              headers: { "content-type": "application/json", "x-forwarded-for": `172.${16 + ((n >> 16) & 15)}.${(n >> 8) & 255}.${n & 255}` },
+              headers: {
+                "content-type": "application/json",
+                "x-forwarded-for": `172.${16 + ((n >> 16) & 15)}.${(n >> 8) & 255}.${n & 255}`,
+              },
               body: JSON.stringify({ email: `new${n}-${process.pid}@bench.example`, password: PASSWORD, name: `New Pupil ${n}` }),
             };
           },
@@ -379,7 +398,10 @@ async function sqliteDurabilityCost(passwordHash: string): Promise<DurabilityRun
   const storm = logInStorm();
   for (const setting of settings) await load(servers[setting], "warm-up", storm, 2);
   const commitMs = commitTimes();
-  const runs: DurabilityRuns = { full: { login: [], register: [], commitMs: commitMs.full }, normal: { login: [], register: [], commitMs: commitMs.normal } };
+  const runs: DurabilityRuns = {
+    full: { login: [], register: [], commitMs: commitMs.full },
+    normal: { login: [], register: [], commitMs: commitMs.normal },
+  };
   const seconds = Math.max(2, DURATION / 2);
   // Before each storm, a pause: the hashes the last burst left queued drain first.
   const pause = () => new Promise((r) => setTimeout(r, 1500));
@@ -425,7 +447,7 @@ function argon2Bound(hashMs: number) {
 }
 
 async function main() {
-  if (DB_KIND === "postgres") await usePostgres();
+  if (DB_KIND === "postgres") await connectPostgres();
   if (!args["no-build"]) {
     console.log("building…");
     const build = spawnSync("npm", ["run", "build"], { stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -457,7 +479,12 @@ async function main() {
     }
     console.log(`seeding ${name === "small" ? 1000 : SCALE_USERS} users and sessions…`);
     const seedStart = performance.now();
-    await seedDirectory(url, { from: 0, to: name === "small" ? 1000 : SCALE_USERS, passwordHash, people: new Map([[SOUGHT.index, SOUGHT]]) });
+    await seedDirectory(url, {
+      from: 0,
+      to: name === "small" ? 1000 : SCALE_USERS,
+      passwordHash,
+      people: new Map([[SOUGHT.index, SOUGHT]]),
+    });
     seedSeconds[name] = Math.round((performance.now() - seedStart) / 100) / 10;
     console.log(`seeded in ${seedSeconds[name]} s`);
     // The deep page starts 90 % down the list (newest first), as a cursor would after paging there.
@@ -504,9 +531,7 @@ async function main() {
   for (let i = 0; i < 4; i++) {
     await sampleHashes(8);
     const before = cpuSnapshot(app.process.pid!);
-    bursts.push(
-      await load(app, `session.create (log-in storm) ${i + 1}/4`, storm, Math.max(2, DURATION / 2)),
-    );
+    bursts.push(await load(app, `session.create (log-in storm) ${i + 1}/4`, storm, Math.max(2, DURATION / 2)));
     const after = cpuSnapshot(app.process.pid!);
     if (before && after) stormCpu.push(cpuBetween(before, after));
   }
@@ -530,10 +555,18 @@ async function main() {
     headers: { "content-type": "application/json", "x-forwarded-for": "192.168.77.7" },
     body: JSON.stringify({ email: "student@bench.example", password: PASSWORD }),
   });
-  const device = first.headers.getSetCookie().find((c) => c.startsWith("device="))!.split(";")[0]!;
+  const device = first.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("device="))!
+    .split(";")[0]!;
   const floodedKnown = await logInDuringFlood(app, true, DURATION, device);
-  for (const [name, p] of [["new browser", flooded], ["returning browser", floodedKnown]] as const) {
-    console.log(`log-in during a flood (${p.floodRps} req/s), ${name}: p50 ${p.p50Ms} ms (alone ${quiet.p50Ms}), p95 ${p.p95Ms} ms, ${p.refused} of ${p.logIns + p.refused} answers OVERLOADED, logged in within ${p.untilInP95Ms} ms (p95)`);
+  for (const [name, p] of [
+    ["new browser", flooded],
+    ["returning browser", floodedKnown],
+  ] as const) {
+    console.log(
+      `log-in during a flood (${p.floodRps} req/s), ${name}: p50 ${p.p50Ms} ms (alone ${quiet.p50Ms}), p95 ${p.p95Ms} ms, ${p.refused} of ${p.logIns + p.refused} answers OVERLOADED, logged in within ${p.untilInP95Ms} ms (p95)`,
+    );
   }
   const register = await registrationLoad(app, "user.register (new addresses)");
   await stopServer(app);
@@ -564,7 +597,10 @@ async function main() {
     await load(server, "warm-up", { url: listPath({ limit: 50, query: SOUGHT.query }), headers: bearer("admin") }, 2);
   }
   // The deep page: 90 % down the list on each.
-  const deepPaths: [string, string] = [listPath({ limit: 50, cursor: deepCursors.small }), listPath({ limit: 50, cursor: deepCursors.large })];
+  const deepPaths: [string, string] = [
+    listPath({ limit: 50, cursor: deepCursors.small }),
+    listPath({ limit: 50, cursor: deepCursors.large }),
+  ];
   for (const server of pair) {
     const search = await (await fetch(server.base + listPath({ limit: 50, query: SOUGHT.query }), { headers: bearer("admin") })).json();
     if (search.result.data.items.length !== 1) throw new Error(`the search for ${SOUGHT.query} did not find exactly one person`);

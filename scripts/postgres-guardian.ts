@@ -9,7 +9,7 @@
 // Protocol: argv[2] is a GuardianConfig as JSON; one line on stdout,
 // `READY {"port", "dataDir", "version", "pid"}`, once PostgreSQL answers.
 // A failure is told on stderr and ends this process with status 1.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -40,7 +40,8 @@ function runAs(): { uid: number; gid: number; name: string } | null {
   if (process.getuid?.() !== 0) return null;
   for (const name of ["postgres", "nobody"]) {
     try {
-      const id = (flag: string) => Number(execFileSync("id", [flag, name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+      const id = (flag: string) =>
+        Number(execFileSync("id", [flag, name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
       return { uid: id("-u"), gid: id("-g"), name };
     } catch {
       /* no such user */
@@ -57,7 +58,11 @@ function keepLog(chunk: Buffer) {
 /** Runs a binary as the server's user; rejects with its output when it fails. */
 function run(file: string, args: string[], user: ReturnType<typeof runAs>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...(user && { uid: user.uid, gid: user.gid }), env: { ...process.env, LC_ALL: "C" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, {
+      ...(user && { uid: user.uid, gid: user.gid }),
+      env: { ...process.env, LC_ALL: "C" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     preparing = child;
     child.once("exit", () => (preparing = null));
     let output = "";

@@ -9,7 +9,7 @@
 // package's own EmbeddedPostgres class is not used: it hooks this process's
 // signals on import, runs only as a user named postgres when root, needs a
 // fixed port, and leaves its server running when its parent is killed.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -71,7 +71,9 @@ async function binDir(): Promise<string> {
     const binaries = (await import(pathToFileURL(fromPackage.resolve(name)).href)) as { postgres: string };
     return path.dirname(binaries.postgres);
   } catch (error) {
-    throw new Error(`no embedded PostgreSQL for this platform (${name}: ${error instanceof Error ? error.message : error}); run a PostgreSQL server instead`);
+    throw new Error(
+      `no embedded PostgreSQL for this platform (${name}: ${error instanceof Error ? error.message : error}); run a PostgreSQL server instead`,
+    );
   }
 }
 
@@ -97,16 +99,14 @@ function startGuardian(config: GuardianConfig): Promise<{ child: ChildProcess; r
 
 /** Starts an embedded PostgreSQL; resolves once it answers queries. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
-  const settings: Record<string, string> = options.disposable
-    ? { fsync: "off", synchronous_commit: "off", full_page_writes: "off" }
-    : {};
+  const settings: Record<string, string> = options.disposable ? { fsync: "off", synchronous_commit: "off", full_page_writes: "off" } : {};
   const dir = await binDir();
   let lastError: unknown;
   // A free port can be taken by another process before PostgreSQL binds it: then another try.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = attempt === 0 && options.port && (await portIsFree(options.port)) ? options.port : await freePort();
     const config: GuardianConfig = { binDir: dir, dataDir: options.dataDir ?? null, port, settings, logFile: options.logFile ?? null };
-    let started;
+    let started: Awaited<ReturnType<typeof startGuardian>>;
     try {
       started = await startGuardian(config);
     } catch (error) {
@@ -183,7 +183,10 @@ export type PostgresServer = {
  * given explicitly (a mistake to fix), and is passed over for the default URL
  * (some machine's own PostgreSQL, set up for other users).
  */
-export async function findOrStartPostgres(wanted: { url: string; explicit: boolean }, options: EmbeddedOptions = {}): Promise<PostgresServer> {
+export async function findOrStartPostgres(
+  wanted: { url: string; explicit: boolean },
+  options: EmbeddedOptions = {},
+): Promise<PostgresServer> {
   const probe = await probePostgres(wanted.url);
   if (probe.ok) {
     return {

@@ -9,7 +9,9 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const config = parseConfig(process.env);
   const app = await boot(config, { dev });
-  console.log(`[accounts] serving ${config.APP_URL} (listening on ${app.url.replace("http://", "")}, ${dev ? "development" : "production"})`);
+  console.log(
+    `[accounts] serving ${config.APP_URL} (listening on ${app.url.replace("http://", "")}, ${dev ? "development" : "production"})`,
+  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -4,10 +4,10 @@
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../src/env";
 import { createDb } from "../src/server/db/client";
+import { migrate } from "../src/server/db/migrate";
 import { bindingLabel, createTeacherToken } from "../src/server/services/teacher-tokens";
 import { teacherTokenOptions } from "../src/shared/schemas/teacher-token";
 import { cliOptions } from "./cli-args";
-import { migrate } from "../src/server/db/migrate";
 
 async function main() {
   const args = cliOptions({
@@ -39,7 +39,11 @@ async function main() {
 
 main().catch((error) => {
   const message =
-    error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n") : error instanceof Error ? error.message : String(error);
+    error instanceof z.ZodError
+      ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n")
+      : error instanceof Error
+        ? error.message
+        : String(error);
   console.error(error instanceof ConfigError ? error.message : message);
   process.exit(1);
 });

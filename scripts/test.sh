@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: type check, the layers' import rules, the production build (Next.js and the
+# The whole test suite: type check, format and lint (Biome), unused files,
+# exports and dependencies (knip), the layers' import rules, the production build (Next.js and the
 # compiled server entry, which tests/platform/boot.test.ts and the browser tests
 # start), Vitest on SQLite and PostgreSQL, then the Playwright browser tests.
 set -euo pipefail
@@ -8,6 +9,12 @@ export NEXT_TELEMETRY_DISABLED=1
 
 echo "== type check"
 npx tsc --noEmit -p .
+
+echo "== format and lint (Biome)"
+npx biome check .
+
+echo "== unused files, exports and dependencies (knip)"
+npx knip
 
 echo "== layers (dependency-cruiser)"
 npx depcruise src scripts --config .dependency-cruiser.cjs

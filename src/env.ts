@@ -1,13 +1,12 @@
 // Configuration, validated once with Zod. A bad value stops the process with
 // a message naming the variable (see docs/configuration.md).
 import { z } from "zod";
-import { databaseKind, DEFAULT_DATABASE_URL } from "./server/db/database-url";
-import { RETENTION_DAYS, SESSION_LIFETIME, type Bounded } from "./shared/policy";
+import { DEFAULT_DATABASE_URL, databaseKind } from "./server/db/database-url";
+import { type Bounded, RETENTION_DAYS, SESSION_LIFETIME } from "./shared/policy";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
-const integer = (min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max);
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const retentionDays = (days: Bounded) => integer(days.min, days.max).default(days.default);
 
@@ -32,7 +31,13 @@ export const configSchema = z.object({
     .default("http://localhost:3000")
     .transform((url) => url.replace(/\/+$/, "")),
   PORT: z.preprocess(emptyAsUndefined, integer(1, 65535).default(3000)),
-  HOST: z.preprocess(emptyAsUndefined, z.string().regex(/^[^\s/]+$/, { message: "must be a host name or address" }).default("0.0.0.0")),
+  HOST: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[^\s/]+$/, { message: "must be a host name or address" })
+      .default("0.0.0.0"),
+  ),
   /** Unset: /api/metrics does not exist. Long enough not to be guessed. */
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(32, { message: "must be at least 32 characters" }).optional()),
   SESSION_TTL_SECONDS: z.preprocess(

@@ -6,9 +6,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrate } from "../src/server/db/migrate";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres } from "../scripts/postgres-server";
-import { PG_TEMPLATE, PG_TEST_PREFIX, SQLITE_TEMPLATE, TEST_DIR, pgAdmin, pgUrl } from "./support/databases";
+import { migrate } from "../src/server/db/migrate";
+import { PG_TEMPLATE, PG_TEST_PREFIX, pgAdmin, pgUrl, SQLITE_TEMPLATE, TEST_DIR } from "./support/databases";
 
 /**
  * Runs once per project (sqlite, postgres): prepares only that kind. Vitest
@@ -30,10 +30,10 @@ export default async function setup(project: TestProject) {
   console.log(`[tests] PostgreSQL project: ${server.description}`);
   try {
     await pgAdmin(async (c) => {
-      const stale = await c.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2",
-        [PG_TEST_PREFIX, PG_TEMPLATE],
-      );
+      const stale = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2", [
+        PG_TEST_PREFIX,
+        PG_TEMPLATE,
+      ]);
       for (const { datname } of stale.rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
       await c.query(`CREATE DATABASE ${PG_TEMPLATE}`);
     }, server.url);
@@ -53,7 +53,9 @@ export default async function setup(project: TestProject) {
  */
 function prepareServerBuild() {
   if (!fs.existsSync(".next/BUILD_ID")) {
-    console.log("[tests] no production build in .next: running `next build` for tests/platform/boot.test.ts (a few minutes; log in data/build.log)");
+    console.log(
+      "[tests] no production build in .next: running `next build` for tests/platform/boot.test.ts (a few minutes; log in data/build.log)",
+    );
     fs.mkdirSync("data", { recursive: true });
     const log = fs.openSync("data/build.log", "w");
     const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {

@@ -1,11 +1,11 @@
 // Reads the mail the app sent, from the local Resend capture server.
 import { expect } from "@playwright/test";
-import type { CapturedMail } from "../../tests/support/resend-capture";
 import { CAPTURE_PORT } from "../../playwright.config";
+import type { CapturedMail } from "../../tests/support/resend-capture";
 
 const CAPTURE_URL = `http://127.0.0.1:${CAPTURE_PORT}`;
 
-export async function mailsTo(address: string): Promise<CapturedMail[]> {
+async function mailsTo(address: string): Promise<CapturedMail[]> {
   const res = await fetch(`${CAPTURE_URL}/emails`);
   const all = (await res.json()) as CapturedMail[];
   return all.filter((m) => m.to.includes(address));
@@ -15,10 +15,13 @@ export async function mailsTo(address: string): Promise<CapturedMail[]> {
 export async function waitForMail(address: string, subject: RegExp): Promise<CapturedMail> {
   let found: CapturedMail | undefined;
   await expect
-    .poll(async () => {
-      found = (await mailsTo(address)).filter((m) => subject.test(m.subject)).at(-1);
-      return !!found;
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        found = (await mailsTo(address)).filter((m) => subject.test(m.subject)).at(-1);
+        return !!found;
+      },
+      { timeout: 15_000 },
+    )
     .toBe(true);
   return found!;
 }

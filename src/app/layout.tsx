@@ -17,7 +17,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <header className="topbar">
           <Link href="/" className="brand">
-            <span className="brand-mark" aria-hidden="true">A</span> Accounts
+            <span className="brand-mark" aria-hidden="true">
+              A
+            </span>{" "}
+            Accounts
           </Link>
         </header>
         <main className="page">

@@ -1,6 +1,6 @@
 "use client";
 // Small form parts shared by the pages: a labelled field, a submit button and an alert.
-import { useSyncExternalStore, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from "react";
+import { type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, useSyncExternalStore } from "react";
 
 const noChanges = () => () => undefined;
 
@@ -11,7 +11,11 @@ const noChanges = () => () => undefined;
  * disabled default button also stops Enter from sending the form.)
  */
 export function SubmitButton(props: Omit<ButtonHTMLAttributes<HTMLButtonElement>, "type">) {
-  const scripted = useSyncExternalStore(noChanges, () => true, () => false);
+  const scripted = useSyncExternalStore(
+    noChanges,
+    () => true,
+    () => false,
+  );
   return <button {...props} type="submit" disabled={!scripted || props.disabled} />;
 }
 

@@ -3,7 +3,7 @@
 // (src/shared/password-rules.ts), then zxcvbn's estimate, loaded on first use.
 // In words as well as colour, announced politely to screen readers.
 import { useDeferredValue, useEffect, useState } from "react";
-import { passwordProblem, type PasswordContext } from "@/shared/password-rules";
+import { type PasswordContext, passwordProblem } from "@/shared/password-rules";
 import { PASSWORD_MIN } from "@/shared/schemas/fields";
 import type { Estimate } from "./password-estimate";
 
@@ -45,7 +45,10 @@ export function PasswordStrength(props: { password: string; context: PasswordCon
   useEffect(() => {
     if (!password || estimator) return;
     let current = true;
-    loadEstimator().then((e) => current && setEstimator(() => e), () => undefined);
+    loadEstimator().then(
+      (e) => current && setEstimator(() => e),
+      () => undefined,
+    );
     return () => {
       current = false;
     };

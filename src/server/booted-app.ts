@@ -2,7 +2,7 @@
 // same process: pages, route handlers and instrumentation.ts. Next.js bundles
 // its own copies of our modules, so the one place both sides see is
 // globalThis (which also outlives development reloads).
-import { setBootedConfig, type Config } from "@/env";
+import { type Config, setBootedConfig } from "@/env";
 import type { Services } from "./services/service-container";
 
 export type BootedApp = { config: Config; services: Services };

@@ -2,14 +2,15 @@
 // call is then our code and one query): tRPC under /api/trpc, seed 000's
 // Users API under /api/user, seed 002's User API under /user, and the
 // OpenAPI document describing the seeds' APIs.
-import type { Services } from "./services/service-container";
+
 import { trpcApi } from "./api/trpc-api";
 import type { JsonApi } from "./http/edge";
 import { errorAnswer, jsonAnswer } from "./http/json-answer";
 import { routeTableApi } from "./http/json-routes";
+import { LEGACY_USER_API_BASE, legacyUserApiNotFound, legacyUserApiRoutes } from "./http/legacy-user-api";
 import { openApiDocument } from "./http/openapi";
 import { USER_API_BASE, userApiNotFound, userApiRoutes } from "./http/rest-user-api";
-import { LEGACY_USER_API_BASE, legacyUserApiNotFound, legacyUserApiRoutes } from "./http/legacy-user-api";
+import type { Services } from "./services/service-container";
 
 const OPENAPI_PATH = "/api/openapi.json";
 

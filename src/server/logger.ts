@@ -12,12 +12,22 @@ export type { Logger };
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
 /** The level LOG_LEVEL names; `info` when unset or unknown. */
-export function logLevelFrom(value: string | undefined): string {
+function logLevelFrom(value: string | undefined): string {
   return value && LEVELS.has(value) ? value : "info";
 }
 
 /** Field names that hold credentials, at the top of a logged object and one or two levels down. */
-const SECRET_FIELDS = ["password", "passwordHash", "token", "tokenHash", "sessionToken", "cookie", "authorization", "set-cookie", "deviceCookie"];
+const SECRET_FIELDS = [
+  "password",
+  "passwordHash",
+  "token",
+  "tokenHash",
+  "sessionToken",
+  "cookie",
+  "authorization",
+  "set-cookie",
+  "deviceCookie",
+];
 const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
   const key = /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`;
   const join = (prefix: string) => (key.startsWith("[") ? `${prefix}${key}` : `${prefix}.${key}`);
@@ -38,7 +48,7 @@ const SECRET_PATTERNS = [
 ];
 
 /** Free text with anything that looks like a credential replaced. */
-export function scrubSecrets(text: string): string {
+function scrubSecrets(text: string): string {
   return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, "[redacted]"), text);
 }
 

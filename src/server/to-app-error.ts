@@ -19,7 +19,7 @@ export function validationError(error: ZodError): AppError {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "input";
-    (fieldErrors[key] ??= []).push(issue.message);
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
   }
   const message = Object.entries(fieldErrors)
     .map(([field, messages]) => `${field}: ${messages[0]}`)
@@ -27,8 +27,7 @@ export function validationError(error: ZodError): AppError {
   return new AppError("VALIDATION_FAILED", message, { fieldErrors });
 }
 
-const serviceUnavailable = () =>
-  new AppError("SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a moment.");
+const serviceUnavailable = () => new AppError("SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a moment.");
 
 /** Maps a failure to the AppError a client sees; unexpected ones are logged. */
 export function toAppError(error: unknown, where: string, fromTransport?: (error: unknown) => TransportError | null): AppError {

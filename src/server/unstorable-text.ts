@@ -3,8 +3,9 @@
 // VALIDATION_FAILED instead of failing on write: NUL characters (PostgreSQL
 // cannot store them) and lone UTF-16 surrogates (JSON's "\ud800" escapes parse
 // into them, and no UTF-8 database can store them).
-import { AppError } from "./app-error";
+
 import { LONE_SURROGATE } from "@/shared/schemas/free-text";
+import { AppError } from "./app-error";
 
 type Unstorable = "nul" | "lone-surrogate";
 

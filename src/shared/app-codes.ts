@@ -73,7 +73,7 @@ export const APP_ERRORS = {
   SELF_DELETE: {
     httpStatus: 403,
     trpcCode: "FORBIDDEN",
-    when: "`admin.deleteUser` on the caller's own account. Nothing was changed: people delete their own account with `user.delete` (\"Delete account\" on the account page), which asks for their password.",
+    when: '`admin.deleteUser` on the caller\'s own account. Nothing was changed: people delete their own account with `user.delete` ("Delete account" on the account page), which asks for their password.',
   },
   LAST_ADMIN: {
     httpStatus: 409,

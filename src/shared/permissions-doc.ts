@@ -31,7 +31,8 @@ function actionsTable(): string {
 
 function flagsTable(): string {
   const rows = FLAG_NAMES.map(
-    (flag) => `| \`${flag}\` | ${FLAG_LABELS[flag]} | ${(ROLE_FLAGS as readonly string[]).includes(flag) ? "yes" : "no"} | \`${FLAG_ACTION[flag]}\` |`,
+    (flag) =>
+      `| \`${flag}\` | ${FLAG_LABELS[flag]} | ${(ROLE_FLAGS as readonly string[]).includes(flag) ? "yes" : "no"} | \`${FLAG_ACTION[flag]}\` |`,
   );
   return ["| Flag | Shown as | Gives a role | Changed under |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }

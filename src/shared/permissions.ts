@@ -24,9 +24,7 @@ export type Role = (typeof ROLES)[number];
 export type RoleFlag = Exclude<Role, "student">;
 
 /** The flags that give a role, in FLAG_NAMES order: what a person sees as their roles. */
-export const ROLE_FLAGS: readonly RoleFlag[] = FLAG_NAMES.filter((flag): flag is RoleFlag =>
-  (ROLES as readonly string[]).includes(flag),
-);
+export const ROLE_FLAGS: readonly RoleFlag[] = FLAG_NAMES.filter((flag): flag is RoleFlag => (ROLES as readonly string[]).includes(flag));
 
 /**
  * On whom a role may act: "anyone", or only "students" (users who are
@@ -134,7 +132,7 @@ export function rolesInWords(roles: readonly Role[]): string {
 }
 
 /** One requested change of a flag: who asks, on whom, which flag, and the value asked for. */
-export type FlagChange = { actor: Actor; target: Target; flag: FlagName; value: boolean };
+type FlagChange = { actor: Actor; target: Target; flag: FlagName; value: boolean };
 
 /**
  * A rule above the table: a change it `refuses` is refused, whatever the
@@ -200,10 +198,7 @@ export function canSetFlag(
 
 /** The caller's capabilities, as user.permissions reports them. */
 export function capabilities(actor: Actor): Record<(typeof CAPABILITIES)[number], boolean> {
-  return Object.fromEntries(CAPABILITIES.map((action) => [action, may(actor, action)])) as Record<
-    (typeof CAPABILITIES)[number],
-    boolean
-  >;
+  return Object.fromEntries(CAPABILITIES.map((action) => [action, may(actor, action)])) as Record<(typeof CAPABILITIES)[number], boolean>;
 }
 
 /** A user's flags as this viewer may see them: reportSpammer only for those the table lets view it. */

@@ -4,11 +4,12 @@
 // site. The target is therefore resolved the way a browser would, against
 // APP_URL, and kept only when it stays on APP_URL's origin.
 
-export const DEFAULT_AFTER_LOGIN = "/account";
+const DEFAULT_AFTER_LOGIN = "/account";
 
 const MAX_TARGET_LENGTH = 2048;
 
 /** C0 and C1 controls (tab, newline, NUL…), DEL, and the backslash. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\\]/;
 
 /**

@@ -2,7 +2,7 @@
 // The server records them (src/server/services/security-events.ts) as JSON
 // log lines and rows; admins read a user's recent ones in the user panel.
 
-export const SECURITY_EVENT_TYPES = [
+const SECURITY_EVENT_TYPES = [
   "login.succeeded",
   "login.failed",
   /** A wrong current password when changing or deleting the account. */
@@ -88,7 +88,9 @@ export function describeSecurityEvent(type: string, details: SecurityEventDetail
       return "Reset link asked for";
     case "password_reset.completed": {
       const ended = Number(details.sessionsEnded ?? 0);
-      const how = details.takeBack ? "Account taken back to its old address with a mailed link, new password set" : "Password reset with a mailed link";
+      const how = details.takeBack
+        ? "Account taken back to its old address with a mailed link, new password set"
+        : "Password reset with a mailed link";
       return `${how}${ended ? `; ${ended} session${ended === 1 ? "" : "s"} ended` : ""}`;
     }
     case "password.changed": {

@@ -1,17 +1,13 @@
 "use client";
-// The browser's tRPC client: React Query hooks over plain JSON (no transformer).
-import { useState, type ReactNode } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+// The browser's tRPC client: React Query hooks over plain JSON (no transformer).
+import { type ReactNode, useState } from "react";
 import type { AppRouter } from "@/server/api/root";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 
 export const api = createTRPCReact<AppRouter>();
-
-export type RouterInputs = inferRouterInputs<AppRouter>;
-export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 function makeQueryClient() {
   return new QueryClient({

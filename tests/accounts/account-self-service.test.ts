@@ -2,10 +2,10 @@
 // password and the last admin.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/server/auth/password";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
-import { expectAppError } from "../support/expect-app-error";
 import { freshEmail, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
+import { expectAppError } from "../support/expect-app-error";
 import { snapshot } from "../support/roles";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -79,11 +79,7 @@ describe("user.update", () => {
   it("a bad value anywhere is VALIDATION_FAILED and nothing is written", async () => {
     const { token } = await signedIn(app);
     const before = await snapshot(app);
-    await expectAppError(
-      app.caller({ token }).user.update({ name: "Fine", email: "not-an-address" }),
-      "BAD_REQUEST",
-      "VALIDATION_FAILED",
-    );
+    await expectAppError(app.caller({ token }).user.update({ name: "Fine", email: "not-an-address" }), "BAD_REQUEST", "VALIDATION_FAILED");
     await expectAppError(
       app.caller({ token }).user.update({ name: "Fine", password: { current: PASSWORD, next: "qwerty123456" } }),
       "BAD_REQUEST",

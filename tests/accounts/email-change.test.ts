@@ -4,12 +4,12 @@
 // gives the old address a way back, and the request is neither an oracle for
 // registered addresses nor a way to mail strangers at will.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { RATE_LIMITS } from "@/shared/policy";
 import { hashPool } from "@/server/auth/password";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
-import { expectAppError } from "../support/expect-app-error";
+import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
+import { expectAppError } from "../support/expect-app-error";
 import { snapshot } from "../support/roles";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -48,7 +48,9 @@ describe("changing the address needs the password", () => {
     const { user, token } = await signedIn(app);
     const before = await snapshot(app);
     await expectAppError(
-      app.caller({ token, ip: "192.0.2.91" }).user.update({ name: "Changed", email: freshEmail("attacker"), currentPassword: "a guess at it" }),
+      app
+        .caller({ token, ip: "192.0.2.91" })
+        .user.update({ name: "Changed", email: freshEmail("attacker"), currentPassword: "a guess at it" }),
       "FORBIDDEN",
       "WRONG_PASSWORD",
     );
@@ -96,7 +98,11 @@ describe("a pending address is voided by a reset, a password change and Cancel",
     await app.caller({ token }).user.update({ password: { current: PASSWORD, next: NEW_PASSWORD } });
     expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ pendingEmail: null });
     await expectAppError(app.caller().user.verify({ token: link }), "BAD_REQUEST", "TOKEN_INVALID");
-    await expectAppError(app.caller().user.resetPassword({ token: reset, password: "yet another passphrase" }), "BAD_REQUEST", "TOKEN_INVALID");
+    await expectAppError(
+      app.caller().user.resetPassword({ token: reset, password: "yet another passphrase" }),
+      "BAD_REQUEST",
+      "TOKEN_INVALID",
+    );
     expect((await app.mailsTo(user.email)).at(-1)).toMatchObject({ kind: "password-changed" });
     // Another user's link and pending state are untouched.
     await app.caller().user.resetPassword({ token: otherReset, password: "the other one's passphrase" });
@@ -133,7 +139,8 @@ describe("confirming a new address", () => {
     await app.caller({ token }).user.update({ email: attacker, currentPassword: PASSWORD });
     const session = await app.caller().user.verify({ token: await linkTo(attacker, "/verify") });
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
-    for (const old of [token, elsewhere]) await expectAppError(app.caller({ token: old }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    for (const old of [token, elsewhere])
+      await expectAppError(app.caller({ token: old }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
     expect(await app.caller({ token: bystander.token }).session.validate()).toMatchObject({ userId: bystander.user.id });
     expect(session.userId).toBe(user.id);
 
@@ -144,14 +151,20 @@ describe("confirming a new address", () => {
     // The attacker, now reading the account's mail, resets and changes the password: the way back still works.
     await app.caller().user.resetPassword({ token: await requestReset(attacker), password: "mallory holds the keys now" });
     const attackerSession = await logInAs(app, attacker, "mallory holds the keys now");
-    await app.caller({ token: attackerSession }).user.update({ password: { current: "mallory holds the keys now", next: "mallory changes it again" } });
+    await app
+      .caller({ token: attackerSession })
+      .user.update({ password: { current: "mallory holds the keys now", next: "mallory changes it again" } });
     await app.caller().user.resetPassword({ token: takeBack, password: NEW_PASSWORD });
     expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ email: user.email, pendingEmail: null });
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
     await expectAppError(app.caller().session.create({ email: attacker, password: PASSWORD }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
     await logInAs(app, user.email, NEW_PASSWORD);
     // The take-back link works once.
-    await expectAppError(app.caller().user.resetPassword({ token: takeBack, password: "and once more please" }), "BAD_REQUEST", "TOKEN_INVALID");
+    await expectAppError(
+      app.caller().user.resetPassword({ token: takeBack, password: "and once more please" }),
+      "BAD_REQUEST",
+      "TOKEN_INVALID",
+    );
   });
 });
 
@@ -167,7 +180,10 @@ describe("neither an oracle nor a mail cannon", () => {
         const before = new Set((await app.db.outboxEmail.findMany({ select: { id: true } })).map((row) => row.id));
         const me = await app.caller({ token }).user.update({ email, currentPassword: PASSWORD });
         const queued = (await app.db.outboxEmail.findMany({ orderBy: { kind: "asc" } })).filter((row) => !before.has(row.id));
-        return { me, queued: queued.map((row) => ({ kind: row.kind, to: row.to === email ? "<new>" : row.to === user.email ? "<old>" : row.to })) };
+        return {
+          me,
+          queued: queued.map((row) => ({ kind: row.kind, to: row.to === email ? "<new>" : row.to === user.email ? "<old>" : row.to })),
+        };
       } finally {
         kick.mockRestore();
       }
@@ -218,7 +234,11 @@ describe("neither an oracle nor a mail cannon", () => {
       await app.caller({ token }).user.update({ email: target, currentPassword: PASSWORD });
     }
     const { user, token } = await signedIn(app);
-    await expectAppError(app.caller({ token }).user.update({ email: target, currentPassword: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(
+      app.caller({ token }).user.update({ email: target, currentPassword: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ pendingEmail: null });
     // Another address is not limited for the same user.
     await app.caller({ token }).user.update({ email: freshEmail("other"), currentPassword: PASSWORD });
@@ -237,9 +257,17 @@ describe("security events", () => {
     await app.caller({ token }).user.update({ email: next, currentPassword: NEW_PASSWORD });
     await app.caller().user.verify({ token: await linkTo(next, "/verify") });
     await app.services.securityEvents.flush();
-    const types = (await app.db.securityEvent.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map((e) => e.type);
+    const types = (await app.db.securityEvent.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map(
+      (e) => e.type,
+    );
     expect(types).toEqual(
-      expect.arrayContaining(["email_change.requested", "email_change.cancelled", "password.changed", "email_change.confirmed", "login.succeeded"]),
+      expect.arrayContaining([
+        "email_change.requested",
+        "email_change.cancelled",
+        "password.changed",
+        "email_change.confirmed",
+        "login.succeeded",
+      ]),
     );
     expect(types.filter((t) => t === "email_change.cancelled")).toHaveLength(1);
     expect(types.filter((t) => t === "email_change.requested")).toHaveLength(2);

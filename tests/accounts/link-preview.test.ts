@@ -3,12 +3,12 @@
 // reading it changes nothing (a mail scanner opening the link consumes nothing).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
-import { previewAddressLink } from "@/server/services/registration";
 import { previewResetLink } from "@/server/services/password-reset";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
+import { previewAddressLink } from "@/server/services/registration";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { snapshot } from "../support/roles";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -29,7 +29,12 @@ describe("previewAddressLink", () => {
     const { email, token } = await registerStudent("Grace Hopper");
     const before = await snapshot(app);
     for (let i = 0; i < 3; i++) {
-      expect(await previewAddressLink(app.services, token)).toMatchObject({ state: "valid", purpose: "verify", email, name: "Grace Hopper" });
+      expect(await previewAddressLink(app.services, token)).toMatchObject({
+        state: "valid",
+        purpose: "verify",
+        email,
+        name: "Grace Hopper",
+      });
     }
     expect(await snapshot(app)).toEqual(before);
     expect((await tokenRow(token)).usedAt).toBeNull();
@@ -46,7 +51,12 @@ describe("previewAddressLink", () => {
     const next = freshEmail("preview-new");
     await app.caller({ token }).user.update({ email: next, currentPassword: PASSWORD });
     const link = tokenFromLink((await app.mailsTo(next)).at(-1)!.text, "/verify");
-    expect(await previewAddressLink(app.services, link)).toMatchObject({ state: "valid", purpose: "change-email", email: next, name: "Katherine Johnson" });
+    expect(await previewAddressLink(app.services, link)).toMatchObject({
+      state: "valid",
+      purpose: "change-email",
+      email: next,
+      name: "Katherine Johnson",
+    });
     // Once the pending address is dropped (a password reset voids it), the link is dead, as verifyEmail would find.
     await app.db.login.update({ where: { userId: user.id }, data: { pendingEmail: null } });
     expect(await previewAddressLink(app.services, link)).toEqual({ state: "invalid" });
@@ -55,7 +65,10 @@ describe("previewAddressLink", () => {
 
   it("expired, unknown, malformed and reset links are not address links", async () => {
     const { token } = await registerStudent("Expired Link");
-    await app.db.emailVerificationToken.update({ where: { tokenHash: hashToken(token) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await app.db.emailVerificationToken.update({
+      where: { tokenHash: hashToken(token) },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect(await previewAddressLink(app.services, token)).toEqual({ state: "expired" });
     expect(await previewAddressLink(app.services, "x".repeat(43))).toEqual({ state: "invalid" });
     expect(await previewAddressLink(app.services, "x".repeat(201))).toEqual({ state: "invalid" });

@@ -2,14 +2,14 @@
 // are refused wherever a password is chosen (registration, reset, change, the
 // first admin), with a message saying what is wrong, and nothing changes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD_PROBLEMS, passwordProblem } from "@/shared/password-rules";
 import { verifyPassword } from "@/server/auth/password";
 import { hashToken } from "@/server/auth/secret-token";
 import { bootstrapAdmin } from "@/server/services/admin-bootstrap";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
-import { expectAppError } from "../support/expect-app-error";
+import { PASSWORD_PROBLEMS, passwordProblem } from "@/shared/password-rules";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
+import { expectAppError } from "../support/expect-app-error";
 import { snapshot } from "../support/roles";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 describe("passwordProblem", () => {
   const ada = { emails: ["ada.lovelace1815@school.example"], names: ["Ada King Lovelace"] };
@@ -77,20 +77,23 @@ describe("wherever a password is chosen", () => {
   });
   afterAll(() => app.close());
 
-  const fieldMessage = (error: { details: { fieldErrors?: Record<string, string[]> } }, field: string) => error.details.fieldErrors?.[field]?.[0];
+  const fieldMessage = (error: { details: { fieldErrors?: Record<string, string[]> } }, field: string) =>
+    error.details.fieldErrors?.[field]?.[0];
 
   it("user.register refuses the person's name, local part, sequences and common passwords; nothing is created or mailed", async () => {
     const before = await snapshot(app);
     // One address per attempt: each registration attempt counts against its address's limit.
     const emails = Array.from({ length: 6 }, () => freshEmail("mc"));
-    for (const [i, [password, message]] of ([
-      ["curie radium polonium", PASSWORD_PROBLEMS.name],
-      [`${emails[1]!.split("@")[0]}!`, PASSWORD_PROBLEMS.email],
-      ["abcdefghijklmnop", PASSWORD_PROBLEMS.sequence],
-      ["zzzzzzzzzzzzzzzz", PASSWORD_PROBLEMS.repeated],
-      ["                ", PASSWORD_PROBLEMS.blank],
-      ["leavemealone", "This password is too common. Choose one that is harder to guess."],
-    ] as const).entries()) {
+    for (const [i, [password, message]] of (
+      [
+        ["curie radium polonium", PASSWORD_PROBLEMS.name],
+        [`${emails[1]!.split("@")[0]}!`, PASSWORD_PROBLEMS.email],
+        ["abcdefghijklmnop", PASSWORD_PROBLEMS.sequence],
+        ["zzzzzzzzzzzzzzzz", PASSWORD_PROBLEMS.repeated],
+        ["                ", PASSWORD_PROBLEMS.blank],
+        ["leavemealone", "This password is too common. Choose one that is harder to guess."],
+      ] as const
+    ).entries()) {
       const error = await expectAppError(
         app.caller().user.register({ email: emails[i]!, password, name: "Marie Curie" }),
         "BAD_REQUEST",
@@ -119,9 +122,17 @@ describe("wherever a password is chosen", () => {
     await app.caller().user.requestPasswordReset({ email: user.email });
     const token = tokenFromLink((await app.mailsTo(user.email)).at(-1)!.text, "/reset-password");
     const before = await snapshot(app);
-    const error = await expectAppError(app.caller().user.resetPassword({ token, password: "noether rings are fun" }), "BAD_REQUEST", "VALIDATION_FAILED");
+    const error = await expectAppError(
+      app.caller().user.resetPassword({ token, password: "noether rings are fun" }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
     expect(fieldMessage(error, "password")).toBe(PASSWORD_PROBLEMS.name);
-    const sequence = await expectAppError(app.caller().user.resetPassword({ token, password: "mnbvcxzlkjhgfdsa" }), "BAD_REQUEST", "VALIDATION_FAILED");
+    const sequence = await expectAppError(
+      app.caller().user.resetPassword({ token, password: "mnbvcxzlkjhgfdsa" }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
     expect(fieldMessage(sequence, "password")).toBe(PASSWORD_PROBLEMS.sequence);
     expect(await snapshot(app)).toEqual(before);
     expect((await app.db.emailVerificationToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } })).usedAt).toBeNull();
@@ -154,7 +165,9 @@ describe("wherever a password is chosen", () => {
       appCode: "VALIDATION_FAILED",
       details: { fieldErrors: { password: [PASSWORD_PROBLEMS.name] } },
     });
-    await expect(bootstrapAdmin(app.db, { email, name: "Hedy Lamarr", password: () => `${email.split("@")[0]} admin` })).rejects.toMatchObject({
+    await expect(
+      bootstrapAdmin(app.db, { email, name: "Hedy Lamarr", password: () => `${email.split("@")[0]} admin` }),
+    ).rejects.toMatchObject({
       details: { fieldErrors: { password: [PASSWORD_PROBLEMS.email] } },
     });
     expect(await app.db.login.count({ where: { email } })).toBe(0);

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/server/auth/password";
 import { clientIp, PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
-import { RATE_LIMITS } from "@/shared/policy";
 import { describeDevice } from "@/server/services/own-sessions";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
-import { expectAppError } from "../support/expect-app-error";
+import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
+import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -54,7 +54,11 @@ describe("password reset", () => {
     const newer = (await requestReset(user.email))!;
     expect(newer).not.toBe(older);
     await app.caller().user.resetPassword({ token: older, password: NEW_PASSWORD });
-    await expectAppError(app.caller().user.resetPassword({ token: newer, password: "yet another passphrase" }), "BAD_REQUEST", "TOKEN_INVALID");
+    await expectAppError(
+      app.caller().user.resetPassword({ token: newer, password: "yet another passphrase" }),
+      "BAD_REQUEST",
+      "TOKEN_INVALID",
+    );
     await logInAs(app, user.email, NEW_PASSWORD);
   });
 
@@ -234,12 +238,16 @@ describe("client address and TRUST_PROXY", () => {
         });
       }
       await expectAppError(
-        proxied.caller({ ip: "10.0.0.1", headers: { "x-forwarded-for": "203.0.113.1" } }).user.resendVerification({ email: freshEmail("p") }),
+        proxied
+          .caller({ ip: "10.0.0.1", headers: { "x-forwarded-for": "203.0.113.1" } })
+          .user.resendVerification({ email: freshEmail("p") }),
         "TOO_MANY_REQUESTS",
         "RATE_LIMITED",
       );
       expect(
-        await proxied.caller({ ip: "10.0.0.1", headers: { "x-forwarded-for": "203.0.113.2" } }).user.resendVerification({ email: freshEmail("p") }),
+        await proxied
+          .caller({ ip: "10.0.0.1", headers: { "x-forwarded-for": "203.0.113.2" } })
+          .user.resendVerification({ email: freshEmail("p") }),
       ).toEqual({ ok: true });
     } finally {
       await proxied.close();

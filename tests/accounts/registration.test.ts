@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TRPCError } from "@trpc/server";
 import { ARGON2_OPTIONS, hashPool } from "@/server/auth/password";
 import { consumeTeacherToken, createTeacherToken } from "@/server/services/teacher-tokens";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
-import { expectAppError } from "../support/expect-app-error";
 import { freshEmail, PASSWORD } from "../support/accounts";
+import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -122,8 +121,12 @@ describe("user.register with a teacher token and a known address", () => {
     const unknown = await createTeacherToken(app.db, { maxUses: 1 });
     const newAddress = fresh();
 
-    const forKnown = await app.caller({ ip: nextIp() }).user.register({ email, password: "another long password", name: "Intruder", teacherToken: known.token });
-    const forNew = await app.caller({ ip: nextIp() }).user.register({ email: newAddress, password, name: "New", teacherToken: unknown.token });
+    const forKnown = await app
+      .caller({ ip: nextIp() })
+      .user.register({ email, password: "another long password", name: "Intruder", teacherToken: known.token });
+    const forNew = await app
+      .caller({ ip: nextIp() })
+      .user.register({ email: newAddress, password, name: "New", teacherToken: unknown.token });
     expect(forKnown).toEqual({ verified: true });
     expect(forKnown).toEqual(forNew);
 
@@ -175,7 +178,11 @@ describe("user.register with a bound teacher token", () => {
     expect(await app.mailsTo(known)).toHaveLength(knownMails);
     expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(0);
 
-    expect(await app.caller({ ip: nextIp() }).user.register({ email: ` ${teacher.toUpperCase()} `, password, name: "Bound", teacherToken: token })).toEqual({ verified: true });
+    expect(
+      await app
+        .caller({ ip: nextIp() })
+        .user.register({ email: ` ${teacher.toUpperCase()} `, password, name: "Bound", teacherToken: token }),
+    ).toEqual({ verified: true });
     const login = await app.db.login.findUniqueOrThrow({ where: { email: teacher }, include: { user: true } });
     expect(login.user.teacher).toBe(true);
     expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(1);
@@ -185,7 +192,12 @@ describe("user.register with a bound teacher token", () => {
     const { id, token } = await createTeacherToken(app.db, { maxUses: 10, domain: "@Staff.Example" });
     expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).domain).toBe("staff.example");
     const stamp = Date.now();
-    for (const other of [`a${stamp}@pupils.staff.example`, `b${stamp}@staff.example.evil`, `c${stamp}@evilstaff.example`, `d${stamp}@school.example`]) {
+    for (const other of [
+      `a${stamp}@pupils.staff.example`,
+      `b${stamp}@staff.example.evil`,
+      `c${stamp}@evilstaff.example`,
+      `d${stamp}@school.example`,
+    ]) {
       await expectAppError(
         app.caller({ ip: nextIp() }).user.register({ email: other, password, name: "Other", teacherToken: token }),
         "BAD_REQUEST",
@@ -195,15 +207,21 @@ describe("user.register with a bound teacher token", () => {
     }
     expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(0);
     const email = `e${stamp}@STAFF.example`;
-    expect(await app.caller({ ip: nextIp() }).user.register({ email, password, name: "Staff", teacherToken: token })).toEqual({ verified: true });
-    expect((await app.db.login.findUniqueOrThrow({ where: { email: email.toLowerCase() }, include: { user: true } })).user.teacher).toBe(true);
+    expect(await app.caller({ ip: nextIp() }).user.register({ email, password, name: "Staff", teacherToken: token })).toEqual({
+      verified: true,
+    });
+    expect((await app.db.login.findUniqueOrThrow({ where: { email: email.toLowerCase() }, include: { user: true } })).user.teacher).toBe(
+      true,
+    );
     expect((await app.db.teacherToken.findUniqueOrThrow({ where: { id } })).uses).toBe(1);
   });
 
   it("taking a use checks the binding too, not only the early check", async () => {
     const teacher = fresh();
     const { id, token } = await createTeacherToken(app.db, { email: teacher });
-    await expect(app.db.$transaction((tx) => consumeTeacherToken(tx, token, fresh()))).rejects.toMatchObject({ appCode: "TEACHER_TOKEN_INVALID" });
+    await expect(app.db.$transaction((tx) => consumeTeacherToken(tx, token, fresh()))).rejects.toMatchObject({
+      appCode: "TEACHER_TOKEN_INVALID",
+    });
     const domainBound = await createTeacherToken(app.db, { domain: "staff.example" });
     await expect(app.db.$transaction((tx) => consumeTeacherToken(tx, domainBound.token, "x@pupils.staff.example"))).rejects.toMatchObject({
       appCode: "TEACHER_TOKEN_INVALID",
@@ -307,7 +325,9 @@ describe("registration and confirmation under parallel requests", () => {
     const { id, token } = await createTeacherToken(app.db, { maxUses: 3 });
     const results = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) =>
-        app.caller({ ip: `10.2.0.${i}` }).user.register({ email: freshEmail("tt"), password: PASSWORD, name: `T${i}`, teacherToken: token }),
+        app
+          .caller({ ip: `10.2.0.${i}` })
+          .user.register({ email: freshEmail("tt"), password: PASSWORD, name: `T${i}`, teacherToken: token }),
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);

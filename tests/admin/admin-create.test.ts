@@ -3,11 +3,11 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/server/auth/password";
-import { bootstrapAdmin, type AddressHolder } from "@/server/services/admin-bootstrap";
+import { type AddressHolder, bootstrapAdmin } from "@/server/services/admin-bootstrap";
 import { issueSession } from "@/server/services/sessions";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 // admin.listUsers, teacher tokens and the audit log, as an admin uses them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../support/test-app";
+import { userSearchCondition } from "@/server/db/user-search";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
-import { userSearchCondition } from "@/server/db/user-search";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 let adminToken: string;
@@ -41,7 +41,9 @@ describe("admin.listUsers", () => {
 
   it("searches email and name, case-insensitively", async () => {
     const byName = await admin().listUsers({ query: "pupil 1" });
-    expect(byName.items.map((u) => u.name).sort()).toEqual(["Pupil 10", "Pupil 11", "Pupil 12", "Pupil 13", "Pupil 14", "Pupil 15", "Pupil 16", "Pupil 17", "Pupil 18", "Pupil 19"].sort());
+    expect(byName.items.map((u) => u.name).sort()).toEqual(
+      ["Pupil 10", "Pupil 11", "Pupil 12", "Pupil 13", "Pupil 14", "Pupil 15", "Pupil 16", "Pupil 17", "Pupil 18", "Pupil 19"].sort(),
+    );
     const byEmail = await admin().listUsers({ query: "TESS@" });
     expect(byEmail.items.map((u) => u.email)).toEqual(["tess@school.example"]);
   });
@@ -97,7 +99,12 @@ describe("admin.listUsers", () => {
       seen.push(...page.items.map((u) => u.id));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen).toEqual(twins.map((t) => t.id).sort().reverse());
+    expect(seen).toEqual(
+      twins
+        .map((t) => t.id)
+        .sort()
+        .reverse(),
+    );
     await app.db.user.deleteMany({ where: { id: { in: twins.map((t) => t.id) } } });
   });
 
@@ -105,7 +112,11 @@ describe("admin.listUsers", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<ReturnType<typeof admin>["listUsers"]>> = await admin().listUsers({ query: "PUPIL", limit: 10, cursor });
+      const page: Awaited<ReturnType<ReturnType<typeof admin>["listUsers"]>> = await admin().listUsers({
+        query: "PUPIL",
+        limit: 10,
+        cursor,
+      });
       seen.push(...page.items.map((u) => u.name));
       cursor = page.nextCursor;
     } while (cursor);
@@ -200,7 +211,9 @@ describe("bound teacher tokens", () => {
     expect(listed.find((t) => t.id === open.id)).toMatchObject({ email: null, domain: null });
     const entries = (await admin().auditLog({ limit: 100 })).items.filter((e) => e.action === "createTeacherToken");
     expect(entries.find((e) => e.field === forOne.id)?.newValue).toMatch(/^1 use\(s\) until .*, only for nina\.newton@school\.example$/);
-    expect(entries.find((e) => e.field === forDomain.id)?.newValue).toMatch(/^5 use\(s\) until .*, only for addresses @staff\.school\.example$/);
+    expect(entries.find((e) => e.field === forDomain.id)?.newValue).toMatch(
+      /^5 use\(s\) until .*, only for addresses @staff\.school\.example$/,
+    );
     expect(entries.find((e) => e.field === open.id)?.newValue).not.toContain("only");
   });
 
@@ -227,7 +240,9 @@ describe("bound teacher tokens", () => {
       "TEACHER_TOKEN_INVALID",
     );
     const email = `sam-${Date.now()}@science.school.example`;
-    expect(await app.caller().user.register({ email, password: PASSWORD, name: "Sam", teacherToken: created.token })).toEqual({ verified: true });
+    expect(await app.caller().user.register({ email, password: PASSWORD, name: "Sam", teacherToken: created.token })).toEqual({
+      verified: true,
+    });
     expect((await admin().listTeacherTokens()).items.find((t) => t.id === created.id)).toMatchObject({ uses: 1, usesLeft: 2 });
   });
 });
@@ -249,7 +264,9 @@ describe("admin.revokeSessions and admin.auditLog", () => {
     });
     expect(entries.find((e) => e.action === "createTeacherToken" && e.field === created.id)?.newValue).toMatch(/^3 use\(s\) until /);
     expect(entries.find((e) => e.action === "revokeTeacherToken" && e.field === created.id)).toBeDefined();
-    expect(entries.find((e) => e.action === "deleteOwnAccount" && e.target.label === leaving.email)).toMatchObject({ actor: { label: leaving.name } });
+    expect(entries.find((e) => e.action === "deleteOwnAccount" && e.target.label === leaving.email)).toMatchObject({
+      actor: { label: leaving.name },
+    });
   });
 
   it("logs a user out everywhere and says how many sessions ended", async () => {

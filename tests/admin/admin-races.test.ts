@@ -1,7 +1,7 @@
 // Concurrency: rules that depend on other rows hold under parallel requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { logInAs, seedUser } from "../support/accounts";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {

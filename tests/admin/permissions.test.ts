@@ -1,37 +1,38 @@
 // Every user and admin procedure × every kind of caller: the answer, and for
 // a refusal, that nothing changed.
+
+import fs from "node:fs";
+import { createElement } from "react";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AccountSummary } from "@/app/(app)/account/account-summary";
+import { AdminDashboard } from "@/app/admin/admin-dashboard";
+import Forbidden from "@/app/forbidden";
+import { flagsSelect } from "@/server/db/selects";
+import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/legacy-user-flags";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import type { AppCode } from "@/shared/app-codes";
 import {
+  type Actor,
   byFlag,
   CAPABILITIES,
   canSetFlag,
   FLAG_NAMES,
   FLAG_RULES,
+  type FlagRule,
   flagDecisionReason,
   PERMISSIONS,
   ROLE_FLAGS,
   roleOf,
   rolesInWords,
   rolesThatMay,
-  type Actor,
-  type FlagRule,
 } from "@/shared/permissions";
 import { permissionsMarkdown } from "@/shared/permissions-doc";
+import { TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { listedUser, listUsersInput, setFlagsInput, userFlagsOutput } from "@/shared/schemas/admin";
 import { flagsSchema, infoOutput, meOutput, permissionsOutput } from "@/shared/schemas/user";
-import { flagsSelect } from "@/server/db/selects";
-import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/legacy-user-flags";
-import Forbidden from "@/app/forbidden";
-import { AdminDashboard } from "@/app/admin/admin-dashboard";
-import { AccountSummary } from "@/app/(app)/account/account-summary";
-import { TEACHER_TOKEN_LIMITS } from "@/shared/policy";
-import fs from "node:fs";
-import { createElement } from "react";
 import { textOf } from "../support/render";
+import { CALLER_KINDS, type CallerKind, type Cast, seedCast, snapshot } from "../support/roles";
 import { createTestApp, type TestApp } from "../support/test-app";
-import { CALLER_KINDS, seedCast, snapshot, type Cast, type CallerKind } from "../support/roles";
 
 let app: TestApp;
 let cast: Cast;
@@ -67,10 +68,42 @@ describe("the unverified user cannot get a session", () => {
 
 describe("user.get and user.permissions", () => {
   const expectedCan: Record<Exclude<CallerKind, "anonymous" | "unverified">, Record<string, boolean>> = {
-    student: { viewUsers: false, setPrivilegedStudent: false, setReportSpammer: false, setTeacher: false, setAdmin: false, manageTeacherTokens: false, deleteUsers: false },
-    privilegedStudent: { viewUsers: false, setPrivilegedStudent: false, setReportSpammer: false, setTeacher: false, setAdmin: false, manageTeacherTokens: false, deleteUsers: false },
-    teacher: { viewUsers: true, setPrivilegedStudent: true, setReportSpammer: true, setTeacher: false, setAdmin: false, manageTeacherTokens: false, deleteUsers: false },
-    admin: { viewUsers: true, setPrivilegedStudent: true, setReportSpammer: true, setTeacher: true, setAdmin: true, manageTeacherTokens: true, deleteUsers: true },
+    student: {
+      viewUsers: false,
+      setPrivilegedStudent: false,
+      setReportSpammer: false,
+      setTeacher: false,
+      setAdmin: false,
+      manageTeacherTokens: false,
+      deleteUsers: false,
+    },
+    privilegedStudent: {
+      viewUsers: false,
+      setPrivilegedStudent: false,
+      setReportSpammer: false,
+      setTeacher: false,
+      setAdmin: false,
+      manageTeacherTokens: false,
+      deleteUsers: false,
+    },
+    teacher: {
+      viewUsers: true,
+      setPrivilegedStudent: true,
+      setReportSpammer: true,
+      setTeacher: false,
+      setAdmin: false,
+      manageTeacherTokens: false,
+      deleteUsers: false,
+    },
+    admin: {
+      viewUsers: true,
+      setPrivilegedStudent: true,
+      setReportSpammer: true,
+      setTeacher: true,
+      setAdmin: true,
+      manageTeacherTokens: true,
+      deleteUsers: true,
+    },
   };
 
   it.each(CALLER_KINDS)("%s", async (kind) => {
@@ -194,10 +227,7 @@ describe("admin.setFlags", () => {
   });
 
   it("a teacher may not change flags of a teacher or an admin", async () => {
-    await expectOutcome(
-      () => cast.as("teacher").admin.setFlags({ userId: cast.users.admin2.id, reportSpammer: true }),
-      "NOT_PERMITTED",
-    );
+    await expectOutcome(() => cast.as("teacher").admin.setFlags({ userId: cast.users.admin2.id, reportSpammer: true }), "NOT_PERMITTED");
     await expectOutcome(
       () => cast.as("teacher").admin.setFlags({ userId: cast.users.teacher.id, privilegedStudent: true }),
       "NOT_PERMITTED",
@@ -208,10 +238,7 @@ describe("admin.setFlags", () => {
     "%s may never change their own reportSpammer: SELF_REPORT_SPAMMER",
     async (kind) => {
       await expectOutcome(() => cast.as(kind).admin.setFlags({ reportSpammer: true }), "SELF_REPORT_SPAMMER");
-      await expectOutcome(
-        () => cast.as(kind).admin.setFlags({ userId: cast.users[kind].id, reportSpammer: false }),
-        "SELF_REPORT_SPAMMER",
-      );
+      await expectOutcome(() => cast.as(kind).admin.setFlags({ userId: cast.users[kind].id, reportSpammer: false }), "SELF_REPORT_SPAMMER");
       // The rule is told before the table's refusal of another flag in the same request.
       await expectOutcome(() => cast.as(kind).admin.setFlags({ teacher: kind !== "admin", reportSpammer: true }), "SELF_REPORT_SPAMMER");
     },

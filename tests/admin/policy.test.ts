@@ -3,21 +3,21 @@
 // receive its value, so what they say is what the server enforces.
 import { createElement } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AccountSummary } from "@/app/(app)/account/account-summary";
+import AccountPage from "@/app/(app)/account/page";
+import { ResetPasswordForm } from "@/app/(auth)/reset-password/reset-password-form";
+import { BrokenAddressLink } from "@/app/(auth)/verify/broken-address-link";
 import { parseConfig } from "@/env";
-import { confirmNewEmailMail, emailChangedMail, resetPasswordMail, verifyEmailMail } from "@/server/mail/compose";
 import { setBootedApp } from "@/server/booted-app";
+import { confirmNewEmailMail, emailChangedMail, resetPasswordMail, verifyEmailMail } from "@/server/mail/compose";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { durationInWords } from "@/shared/duration-in-words";
 import { DAY, HOUR, LINK_LIFETIMES, RETENTION_DAYS, SESSION_LIFETIME, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { teacherTokenOptions } from "@/shared/schemas/teacher-token";
 import type { Me } from "@/shared/schemas/user";
-import AccountPage from "@/app/(app)/account/page";
-import { AccountSummary } from "@/app/(app)/account/account-summary";
-import { BrokenAddressLink } from "@/app/(auth)/verify/broken-address-link";
-import { ResetPasswordForm } from "@/app/(auth)/reset-password/reset-password-form";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { textOf } from "../support/render";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 const me = (flags: Partial<Pick<Me, "teacher" | "admin" | "privilegedStudent">> = {}): Me => ({
   id: "u1",
@@ -63,7 +63,14 @@ describe("the session lifetime follows SESSION_TTL_SECONDS", () => {
   it("the account page of a server with SESSION_TTL_SECONDS=3600 says 1 hour, and a session lasts 1 hour", async () => {
     const page = AccountPage();
     expect(page.props.sessionTtlSeconds).toBe(3600);
-    const text = textOf(createElement(AccountSummary, { user: me(), sessionTtlSeconds: page.props.sessionTtlSeconds, loggingOut: false, onLogOut: () => undefined }));
+    const text = textOf(
+      createElement(AccountSummary, {
+        user: me(),
+        sessionTtlSeconds: page.props.sessionTtlSeconds,
+        loggingOut: false,
+        onLogOut: () => undefined,
+      }),
+    );
     expect(text).toContain("You stay logged in for up to 1 hour.");
     expect(text).not.toContain("3 hours");
 
@@ -77,7 +84,12 @@ describe("the session lifetime follows SESSION_TTL_SECONDS", () => {
   it("unset, the configuration and the page say the policy's default", () => {
     expect(parseConfig({}).SESSION_TTL_SECONDS).toBe(SESSION_LIFETIME.defaultSeconds);
     const text = textOf(
-      createElement(AccountSummary, { user: me(), sessionTtlSeconds: SESSION_LIFETIME.defaultSeconds, loggingOut: false, onLogOut: () => undefined }),
+      createElement(AccountSummary, {
+        user: me(),
+        sessionTtlSeconds: SESSION_LIFETIME.defaultSeconds,
+        loggingOut: false,
+        onLogOut: () => undefined,
+      }),
     );
     expect(text).toContain(`You stay logged in for up to ${durationInWords(SESSION_LIFETIME.defaultSeconds)}.`);
   });
@@ -105,7 +117,10 @@ describe("mails state the lifetime of their link", () => {
     ["verify-email", (lifetime: number) => verifyEmailMail("Ada", "https://app.example/verify?token=t", lifetime)],
     ["confirm-new-email", (lifetime: number) => confirmNewEmailMail("https://app.example/verify?token=t", lifetime)],
     ["reset-password", (lifetime: number) => resetPasswordMail("Ada", "https://app.example/reset-password?token=t", lifetime)],
-    ["email-changed", (lifetime: number) => emailChangedMail("Ada", "new@school.example", "https://app.example/reset-password?token=t", lifetime)],
+    [
+      "email-changed",
+      (lifetime: number) => emailChangedMail("Ada", "new@school.example", "https://app.example/reset-password?token=t", lifetime),
+    ],
   ])("%s says the lifetime it is given, in its text and its HTML", async (_kind, compose) => {
     for (const [lifetime, words] of [
       [2 * HOUR, "2 hours"],
@@ -183,7 +198,9 @@ describe("teacher tokens", () => {
 
   it("the options keep within the policy's bounds", () => {
     const { maxUses, expiresInDays, noteLength } = TEACHER_TOKEN_LIMITS;
-    expect(teacherTokenOptions.safeParse({ maxUses: maxUses.max, expiresInDays: expiresInDays.max, note: "n".repeat(noteLength) }).success).toBe(true);
+    expect(
+      teacherTokenOptions.safeParse({ maxUses: maxUses.max, expiresInDays: expiresInDays.max, note: "n".repeat(noteLength) }).success,
+    ).toBe(true);
     expect(teacherTokenOptions.safeParse({ maxUses: maxUses.max + 1 }).success).toBe(false);
     expect(teacherTokenOptions.safeParse({ maxUses: maxUses.min - 1 }).success).toBe(false);
     expect(teacherTokenOptions.safeParse({ expiresInDays: expiresInDays.max + 1 }).success).toBe(false);

@@ -2,23 +2,23 @@
 // concerns and nobody else, never a secret in a row or a log line, limit hits
 // once per window, refusals throttled, and admins alone reading them.
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Writable } from "node:stream";
-import { createLogger } from "@/server/logger";
-import { hashToken, newSecretToken } from "@/server/auth/secret-token";
-import { audit } from "@/server/services/audit";
-import { RATE_LIMITS } from "@/shared/policy";
-import { hashPool } from "@/server/auth/password";
-import { pruneSecurityEvents, THROTTLE } from "@/server/services/security-events";
-import { createServices } from "@/server/services/service-container";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
+import { hashPool } from "@/server/auth/password";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
+import { hashToken, newSecretToken } from "@/server/auth/secret-token";
+import { createLogger } from "@/server/logger";
+import { audit } from "@/server/services/audit";
+import { pruneSecurityEvents, THROTTLE } from "@/server/services/security-events";
+import { createServices } from "@/server/services/service-container";
+import { RATE_LIMITS } from "@/shared/policy";
 import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { captureLogLines } from "../support/log-lines";
-import { CALLER_KINDS, seedCast, type Cast } from "../support/roles";
+import { CALLER_KINDS, type Cast, seedCast } from "../support/roles";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 let cast: Cast;
@@ -53,7 +53,10 @@ function securityLines(lines: string[]) {
   return lines
     .map((line) => JSON.parse(line) as { level: string; msg: string; securityEvent?: Record<string, unknown> })
     .filter((line) => line.securityEvent)
-    .map((line) => ({ level: line.level, ...(line.securityEvent as { type: string; userId: string | null; ip: string | null; details: Record<string, unknown> }) }));
+    .map((line) => ({
+      level: line.level,
+      ...(line.securityEvent as { type: string; userId: string | null; ip: string | null; details: Record<string, unknown> }),
+    }));
 }
 
 describe("log-ins", () => {
@@ -61,19 +64,33 @@ describe("log-ins", () => {
     const user = await seedUser(app);
     const bystander = await seedUser(app);
     await client("198.51.100.7").session.create({ email: user.email, password: PASSWORD });
-    await expectAppError(client("198.51.100.8").session.create({ email: user.email, password: "wrong but long enough" }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+    await expectAppError(
+      client("198.51.100.8").session.create({ email: user.email, password: "wrong but long enough" }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
 
     const events = await eventsOf(user.id);
     expect(events.map((e) => e.type)).toEqual(["login.succeeded", "login.failed"]);
     const session = await app.db.session.findFirstOrThrow({ where: { userId: user.id }, select: { id: true } });
-    expect(events[0]).toMatchObject({ ip: "198.51.100.7", userAgent: FIREFOX, email: null, actorId: null, details: { sessionId: session.id } });
+    expect(events[0]).toMatchObject({
+      ip: "198.51.100.7",
+      userAgent: FIREFOX,
+      email: null,
+      actorId: null,
+      details: { sessionId: session.id },
+    });
     expect(events[1]).toMatchObject({ ip: "198.51.100.8", details: { reason: "wrong_password", knownDevice: false } });
     expect(await eventsOf(bystander.id)).toEqual([]);
   });
 
   it("the right password for an unconfirmed address is a failed log-in of that account", async () => {
     const user = await seedUser(app, { verified: false });
-    await expectAppError(client("198.51.100.9").session.create({ email: user.email, password: PASSWORD }), "FORBIDDEN", "EMAIL_NOT_VERIFIED");
+    await expectAppError(
+      client("198.51.100.9").session.create({ email: user.email, password: PASSWORD }),
+      "FORBIDDEN",
+      "EMAIL_NOT_VERIFIED",
+    );
     expect((await eventsOf(user.id)).map((e) => [e.type, e.details.reason])).toEqual([["login.failed", "email_not_verified"]]);
   });
 
@@ -82,7 +99,11 @@ describe("log-ins", () => {
     const logged = captureLogLines();
     const unknown = freshEmail("nobody");
     try {
-      await expectAppError(client("198.51.100.10").session.create({ email: unknown, password: PASSWORD }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+      await expectAppError(
+        client("198.51.100.10").session.create({ email: unknown, password: PASSWORD }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
       await app.services.securityEvents.flush();
     } finally {
       logged.restore();
@@ -90,14 +111,26 @@ describe("log-ins", () => {
     expect(await eventCount()).toBe(before);
     expect(await app.db.securityEvent.count({ where: { email: unknown } })).toBe(0);
     const lines = securityLines(logged());
-    expect(lines).toEqual([expect.objectContaining({ level: "warn", type: "login.failed", userId: null, ip: "198.51.100.10", details: { reason: "unknown_address", knownDevice: false } })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        type: "login.failed",
+        userId: null,
+        ip: "198.51.100.10",
+        details: { reason: "unknown_address", knownDevice: false },
+      }),
+    ]);
     expect(logged().join("\n")).not.toContain(unknown);
   });
 
   it("a wrong current password on user.delete is a failed confirmation, not a failed log-in", async () => {
     const user = await seedUser(app);
     const token = await logInAs(app, user.email);
-    await expectAppError(client("198.51.100.11", { token }).user.delete({ password: "not the password at all" }), "FORBIDDEN", "WRONG_PASSWORD");
+    await expectAppError(
+      client("198.51.100.11", { token }).user.delete({ password: "not the password at all" }),
+      "FORBIDDEN",
+      "WRONG_PASSWORD",
+    );
     expect((await eventsOf(user.id)).map((e) => e.type)).toEqual(["login.succeeded", "password.confirm_failed"]);
   });
 });
@@ -109,10 +142,18 @@ describe("limits", () => {
     const user = await seedUser(app);
     const attacker = client("198.51.100.20");
     for (let i = 0; i < PER_CLIENT; i++) {
-      await expectAppError(attacker.session.create({ email: user.email, password: `wrong guess number ${i}` }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+      await expectAppError(
+        attacker.session.create({ email: user.email, password: `wrong guess number ${i}` }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
     }
     for (let i = 0; i < 5; i++) {
-      await expectAppError(attacker.session.create({ email: user.email, password: `refused guess ${i}` }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+      await expectAppError(
+        attacker.session.create({ email: user.email, password: `refused guess ${i}` }),
+        "TOO_MANY_REQUESTS",
+        "RATE_LIMITED",
+      );
     }
     let events = await eventsOf(user.id);
     expect(events.filter((e) => e.type === "login.failed")).toHaveLength(PER_CLIENT);
@@ -122,7 +163,8 @@ describe("limits", () => {
 
     // The window ends (the counters keep time by the app's clock): the next time the budget is spent is a new event.
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + RATE_LIMITS.loginFailuresPerAccountAndClient.duration * 1000 + 60_000 });
-    for (let i = 0; i < PER_CLIENT + 3; i++) await attacker.session.create({ email: user.email, password: `second window ${i}` }).catch(() => undefined);
+    for (let i = 0; i < PER_CLIENT + 3; i++)
+      await attacker.session.create({ email: user.email, password: `second window ${i}` }).catch(() => undefined);
     vi.useRealTimers();
     events = await eventsOf(user.id);
     expect(events.filter((e) => e.type === "rate_limit.hit")).toHaveLength(2);
@@ -133,7 +175,10 @@ describe("limits", () => {
     const other = createServices(app.config, app.db);
     const ip = "198.51.100.21";
     const onOther = createCaller(createContextInner({ services: other, headers: new Headers({ [PEER_ADDRESS_HEADER]: ip }) }));
-    for (let i = 0; i < PER_CLIENT; i++) await client(ip).session.create({ email: user.email, password: `wrong guess ${i}` }).catch(() => undefined);
+    for (let i = 0; i < PER_CLIENT; i++)
+      await client(ip)
+        .session.create({ email: user.email, password: `wrong guess ${i}` })
+        .catch(() => undefined);
     await expectAppError(client(ip).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
     await expectAppError(onOther.session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
     await other.securityEvents.flush();
@@ -158,7 +203,10 @@ describe("limits", () => {
           .session.create({ email: user.email, password: PASSWORD })
           .then(
             () => "ok",
-            (error: { appCode?: string }) => (refused++, error.appCode),
+            (error: { appCode?: string }) => {
+              refused++;
+              return error.appCode;
+            },
           ),
       );
       await vi.waitFor(() => expect(held.mock.calls.length + refused).toBe(attempts));
@@ -170,7 +218,9 @@ describe("limits", () => {
       held.mockRestore();
     }
     // Nothing was spent: every budget is back at zero, and the next log-in goes through.
-    const budgets = await app.db.rateLimit.findMany({ where: { key: { startsWith: "loginFailures" }, AND: { key: { contains: user.email } } } });
+    const budgets = await app.db.rateLimit.findMany({
+      where: { key: { startsWith: "loginFailures" }, AND: { key: { contains: user.email } } },
+    });
     for (const budget of budgets) expect(budget.points).toBe(0);
     await client("198.51.100.25").session.create({ email: user.email, password: PASSWORD });
     const events = await eventsOf(user.id);
@@ -195,7 +245,11 @@ describe("limits", () => {
     const user = await seedUser(app);
     const ip = "198.51.100.40";
     await app.db.rateLimit.create({
-      data: { key: `loginFailuresPerClient:${ip}`, points: RATE_LIMITS.loginFailuresPerClient.points, expire: new Date(Date.now() + 3600_000) },
+      data: {
+        key: `loginFailuresPerClient:${ip}`,
+        points: RATE_LIMITS.loginFailuresPerClient.points,
+        expire: new Date(Date.now() + 3600_000),
+      },
     });
     const logged = captureLogLines();
     try {
@@ -229,7 +283,12 @@ describe("password resets", () => {
     expect(requested).toHaveLength(perEmail);
     expect(requested[0]).toMatchObject({ email: user.email, ip: "198.51.100.50", userAgent: FIREFOX });
     expect(events.filter((e) => e.type === "rate_limit.hit").map((e) => e.details.limit)).toEqual(["passwordResetPerEmail"]);
-    expect(events.at(-1)).toMatchObject({ type: "password_reset.completed", email: user.email, ip: "198.51.100.60", details: { sessionsEnded: 1 } });
+    expect(events.at(-1)).toMatchObject({
+      type: "password_reset.completed",
+      email: user.email,
+      ip: "198.51.100.60",
+      details: { sessionsEnded: 1 },
+    });
   });
 
   it("asking for an address without an account stores nothing", async () => {
@@ -244,7 +303,12 @@ describe("password resets", () => {
 describe("session revocations", () => {
   it("log-out, ending one session, ending every other, and an admin's log-out-everywhere naming the admin", async () => {
     const user = await seedUser(app);
-    const [a, b, c, d] = [await logInAs(app, user.email), await logInAs(app, user.email), await logInAs(app, user.email), await logInAs(app, user.email)];
+    const [a, b, c, d] = [
+      await logInAs(app, user.email),
+      await logInAs(app, user.email),
+      await logInAs(app, user.email),
+      await logInAs(app, user.email),
+    ];
     await client("198.51.100.80", { token: a }).session.delete();
     const sessionOfB = await app.db.session.findFirstOrThrow({ where: { tokenHash: hashToken(b) }, select: { id: true } });
     await client("198.51.100.81", { token: c }).session.revoke({ id: sessionOfB.id });
@@ -272,7 +336,11 @@ describe("refused authorizations", () => {
     const studentToken = await logInAs(app, student.email);
     const adminToken = await logInAs(app, admin.email);
     await expectAppError(client("198.51.100.90", { token: studentToken }).admin.listUsers({}), "FORBIDDEN", "NOT_PERMITTED");
-    await expectAppError(client("198.51.100.90", { token: studentToken }).admin.setFlags({ reportSpammer: false }), "FORBIDDEN", "SELF_REPORT_SPAMMER");
+    await expectAppError(
+      client("198.51.100.90", { token: studentToken }).admin.setFlags({ reportSpammer: false }),
+      "FORBIDDEN",
+      "SELF_REPORT_SPAMMER",
+    );
     await expectAppError(client("198.51.100.91", { token: adminToken }).admin.deleteUser({ userId: admin.id }), "FORBIDDEN", "SELF_DELETE");
 
     const refusals = (id: string) => eventsOf(id).then((events) => events.filter((e) => e.type === "authorization.refused"));
@@ -300,7 +368,11 @@ describe("refused authorizations", () => {
     const user = await seedUser(app);
     const token = await logInAs(app, user.email);
     const evil = { origin: "https://evil.example" };
-    await expectAppError(client("198.51.100.92", { token, headers: evil }).user.update({ name: "Pwned" }), "FORBIDDEN", "CROSS_SITE_REQUEST");
+    await expectAppError(
+      client("198.51.100.92", { token, headers: evil }).user.update({ name: "Pwned" }),
+      "FORBIDDEN",
+      "CROSS_SITE_REQUEST",
+    );
     expect((await eventsOf(user.id)).filter((e) => e.type === "authorization.refused").map((e) => e.details)).toEqual([
       { code: "CROSS_SITE_REQUEST", procedure: "user.update" },
     ]);
@@ -308,14 +380,23 @@ describe("refused authorizations", () => {
     const before = await eventCount();
     const logged = captureLogLines();
     try {
-      await expectAppError(client("198.51.100.93", { headers: evil }).user.requestPasswordReset({ email: user.email }), "FORBIDDEN", "CROSS_SITE_REQUEST");
+      await expectAppError(
+        client("198.51.100.93", { headers: evil }).user.requestPasswordReset({ email: user.email }),
+        "FORBIDDEN",
+        "CROSS_SITE_REQUEST",
+      );
       await app.services.securityEvents.flush();
     } finally {
       logged.restore();
     }
     expect(await eventCount()).toBe(before);
     expect(securityLines(logged())).toEqual([
-      expect.objectContaining({ type: "authorization.refused", userId: null, ip: "198.51.100.93", details: { code: "CROSS_SITE_REQUEST", procedure: "user.requestPasswordReset" } }),
+      expect.objectContaining({
+        type: "authorization.refused",
+        userId: null,
+        ip: "198.51.100.93",
+        details: { code: "CROSS_SITE_REQUEST", procedure: "user.requestPasswordReset" },
+      }),
     ]);
   });
 
@@ -353,13 +434,17 @@ describe("no secret in any stored event or log line", () => {
       await from({ headers: { cookie: `device=${encodeURIComponent(deviceCookie)}` } })
         .session.create({ email: user.email, password: "a wrong password typed here" })
         .catch(() => undefined);
-      await from({ token: sessionToken }).user.delete({ password: "another wrong password" }).catch(() => undefined);
+      await from({ token: sessionToken })
+        .user.delete({ password: "another wrong password" })
+        .catch(() => undefined);
       await from().user.requestPasswordReset({ email: user.email });
       const [mail] = await prod.mailsTo(user.email);
       const resetToken = tokenFromLink(mail!.text, "/reset-password");
       await from().user.resetPassword({ token: resetToken, password: newPassword });
       const second = await logInAs(prod, user.email, newPassword);
-      await from({ token: second, headers: { origin: "https://evil.example" } }).user.update({ name: "x" }).catch(() => undefined);
+      await from({ token: second, headers: { origin: "https://evil.example" } })
+        .user.update({ name: "x" })
+        .catch(() => undefined);
       await from({ token: second }).session.delete();
       await prod.services.securityEvents.flush();
       const { passwordHash } = await prod.db.login.findUniqueOrThrow({ where: { userId: user.id }, select: { passwordHash: true } });
@@ -409,13 +494,26 @@ describe("no secret in any stored event or log line", () => {
 
   it("the logger writes no stack trace, scrubs credentials from error messages and redacts credential fields", () => {
     const out: string[] = [];
-    const log = createLogger(new Writable({ write: (chunk, _encoding, done) => (out.push(String(chunk)), done()) }) as never, "info");
+    const log = createLogger(
+      new Writable({
+        write: (chunk, _encoding, done) => {
+          out.push(String(chunk));
+          done();
+        },
+      }) as never,
+      "info",
+    );
     const hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2g";
     const token = `-${newSecretToken().slice(1)}`; // a session token, here starting with "-"
     const guid = randomUUID(); // a seed-002 session token
-    const error = new Error(`update failed: { passwordHash: "${hash}", tokenHash: "${hashToken(token)}", token: "${token}", session: "${guid}" }`);
+    const error = new Error(
+      `update failed: { passwordHash: "${hash}", tokenHash: "${hashToken(token)}", token: "${token}", session: "${guid}" }`,
+    );
     log.error({ err: error }, "something failed");
-    log.info({ password: "hunter2 hunter2", request: { headers: { authorization: `Bearer ${token}`, cookie: `session=${token}` } } }, "request");
+    log.info(
+      { password: "hunter2 hunter2", request: { headers: { authorization: `Bearer ${token}`, cookie: `session=${token}` } } },
+      "request",
+    );
     const text = out.join("");
     expect(text).not.toContain(hash);
     expect(text).not.toContain(token);
@@ -505,7 +603,12 @@ describe("keeping events", () => {
     const day = 24 * 3600 * 1000;
     const ages = [120, 91, 90.5, 89, 1];
     await app.db.securityEvent.createMany({
-      data: ages.map((days) => ({ type: "login.succeeded", userId: user.id, createdAt: new Date(Date.now() - days * day), details: JSON.stringify({ days }) })),
+      data: ages.map((days) => ({
+        type: "login.succeeded",
+        userId: user.id,
+        createdAt: new Date(Date.now() - days * day),
+        details: JSON.stringify({ days }),
+      })),
     });
     expect(await pruneSecurityEvents(app.db, 90, new Date(), 2)).toBeGreaterThanOrEqual(3);
     const left = await app.db.securityEvent.findMany({ where: { userId: user.id }, select: { details: true } });
@@ -528,7 +631,9 @@ describe("the audit log names actors by id and email", () => {
       { id: admin.id, label: "Self Chosen Name", email: moved },
       { id: admin.id, label: "Self Chosen Name", email: admin.email },
     ]);
-    await audit(app.db, [{ actor: { id: null, name: "admin:create (command line)" }, target: { id: target.id, label: target.email }, action: "createAdmin" }]);
+    await audit(app.db, [
+      { actor: { id: null, name: "admin:create (command line)" }, target: { id: target.id, label: target.email }, action: "createAdmin" },
+    ]);
     const [latest] = (await cast.as("admin").admin.auditLog({ userId: target.id, limit: 1 })).items;
     expect(latest!.actor).toEqual({ id: null, label: "admin:create (command line)", email: null });
   });

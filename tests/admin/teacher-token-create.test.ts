@@ -2,9 +2,9 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { freshEmail, PASSWORD } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -36,7 +36,9 @@ describe("npm run teacher-token:create", () => {
       "BAD_REQUEST",
       "TEACHER_TOKEN_INVALID",
     );
-    expect(await app.caller().user.register({ email: teacher, password: PASSWORD, name: "Bound", teacherToken: token })).toEqual({ verified: true });
+    expect(await app.caller().user.register({ email: teacher, password: PASSWORD, name: "Bound", teacherToken: token })).toEqual({
+      verified: true,
+    });
   });
 
   it("--domain binds it to one domain; both at once, or a bad domain, are refused and nothing is stored", async () => {

@@ -3,15 +3,15 @@
 // says, whoever throws, and docs/errors.md is generated from it.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { AppError } from "@/server/app-error";
-import { defaultAppCode } from "@/server/api/trpc-app-error";
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createContextInner, publicProcedure, router } from "@/server/api/trpc";
+import { defaultAppCode } from "@/server/api/trpc-app-error";
+import { AppError } from "@/server/app-error";
 import { route, routeTableApi } from "@/server/http/json-routes";
 import { APP_CODES, APP_ERRORS, type AppCode } from "@/shared/app-codes";
 import { appCodesMarkdownTable } from "@/shared/app-codes-table";
@@ -92,9 +92,11 @@ describe("every appCode answers its table's status on every API", () => {
   });
 
   it("tRPC's caller: the tRPC code, with the AppError as the cause", async () => {
-    const throwing = router({ refuse: publicProcedure.input(z.enum(APP_CODES)).query(({ input }) => {
-      throw thrown(input);
-    }) });
+    const throwing = router({
+      refuse: publicProcedure.input(z.enum(APP_CODES)).query(({ input }) => {
+        throw thrown(input);
+      }),
+    });
     const caller = throwing.createCaller(createContextInner({ services: app.services, headers: new Headers() }));
     for (const code of APP_CODES) {
       const error = await caller.refuse(code).catch((e: unknown) => e as TRPCError & { appCode: string });

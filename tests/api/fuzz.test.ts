@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
 import { handleTrpcRequest } from "@/server/api/trpc-api";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { logInAs, seedUser } from "../support/accounts";
 import { snapshot } from "../support/roles";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 let adminToken: string;
@@ -22,16 +22,53 @@ afterAll(() => app.close());
 
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(
-  ([path, p]) => ({ path, type: p._def.type }),
-);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(([path, p]) => ({
+  path,
+  type: p._def.type,
+}));
 
 /** Inputs shaped like ours, with wrong, hostile or missing values. */
-const FIELD_NAMES = ["email", "password", "name", "token", "teacherToken", "userId", "id", "query", "cursor", "limit", "flags", "teacher", "admin", "privilegedStudent", "reportSpammer", "current", "next", "maxUses", "expiresInDays", "note"];
+const FIELD_NAMES = [
+  "email",
+  "password",
+  "name",
+  "token",
+  "teacherToken",
+  "userId",
+  "id",
+  "query",
+  "cursor",
+  "limit",
+  "flags",
+  "teacher",
+  "admin",
+  "privilegedStudent",
+  "reportSpammer",
+  "current",
+  "next",
+  "maxUses",
+  "expiresInDays",
+  "note",
+];
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: "binary", maxLength: 300 }),
-  fc.constantFrom("", " ", "null", "'; DROP TABLE \"User\"; --", "<script>alert(1)</script>", "a@b", "x".repeat(5000), "\u0000", "../../etc/passwd", "%00", "\ud800", "a\udc00b", "\u202eevil", "\u001b[31m"),
+  fc.constantFrom(
+    "",
+    " ",
+    "null",
+    '\'; DROP TABLE "User"; --',
+    "<script>alert(1)</script>",
+    "a@b",
+    "x".repeat(5000),
+    "\u0000",
+    "../../etc/passwd",
+    "%00",
+    "\ud800",
+    "a\udc00b",
+    "\u202eevil",
+    "\u001b[31m",
+  ),
 );
 const value = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
 const shaped = fc.dictionary(fc.constantFrom(...FIELD_NAMES), fc.oneof(value, fc.dictionary(fc.constantFrom(...FIELD_NAMES), value)));
@@ -44,7 +81,11 @@ async function send(path: string, type: string, input: unknown, token?: string) 
   const req =
     type === "query"
       ? new Request(`http://localhost/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers })
-      : new Request(`http://localhost/api/trpc/${path}`, { method: "POST", headers: { ...Object.fromEntries(headers), "content-type": "application/json" }, body });
+      : new Request(`http://localhost/api/trpc/${path}`, {
+          method: "POST",
+          headers: { ...Object.fromEntries(headers), "content-type": "application/json" },
+          body,
+        });
   const res = await handleTrpcRequest(req, app.services);
   return { status: res.status, body: (await res.json()) as { error?: { data?: { appCode?: string; stack?: string } } } };
 }

@@ -1,9 +1,9 @@
 // The tRPC API over real HTTP with plain fetch, as any client would call it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RATE_LIMITS } from "@/shared/policy";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { freshEmail, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 let base: string;
@@ -77,11 +77,7 @@ describe("plain JSON over HTTP", () => {
 
   it("a mutation whose Origin names another site is refused and changes nothing", async () => {
     const email = freshEmail("csrf");
-    const { res, body } = await mutation(
-      "user.register",
-      { email, password: PASSWORD, name: "X" },
-      { origin: "https://evil.example" },
-    );
+    const { res, body } = await mutation("user.register", { email, password: PASSWORD, name: "X" }, { origin: "https://evil.example" });
     expect(res.status).toBe(403);
     expect(body.error.data.appCode).toBe("CROSS_SITE_REQUEST");
     expect(await app.db.login.count({ where: { email } })).toBe(0);
@@ -126,7 +122,11 @@ describe("registration limits", () => {
     for (let i = 0; i < RATE_LIMITS.registerPerEmail.points; i++) {
       await app.caller({ ip: `198.18.0.${i + 1}` }).user.register({ email, password: PASSWORD, name: "R" });
     }
-    const limited = await expectAppError(app.caller({ ip: "198.18.0.99" }).user.register({ email, password: PASSWORD, name: "R" }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    const limited = await expectAppError(
+      app.caller({ ip: "198.18.0.99" }).user.register({ email, password: PASSWORD, name: "R" }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(59 * 60);
     expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(60 * 60);
   });
@@ -137,7 +137,11 @@ describe("registration limits", () => {
       await app.caller({ ip }).user.register({ email: freshEmail("ip"), password: PASSWORD, name: "R" });
     }
     const email = freshEmail("ip");
-    const limited = await expectAppError(app.caller({ ip }).user.register({ email, password: PASSWORD, name: "R" }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    const limited = await expectAppError(
+      app.caller({ ip }).user.register({ email, password: PASSWORD, name: "R" }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(59 * 60);
     expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(60 * 60);
     expect(await app.db.login.count({ where: { email } })).toBe(0);
@@ -179,7 +183,9 @@ describe("https deployments", () => {
   it("a mutation from an http:// page (or another port) is cross-site, even from our host name", async () => {
     const email = freshEmail("scheme");
     for (const origin of ["http://accounts.school.example", "https://accounts.school.example:8443"]) {
-      const call = secure.caller({ headers: { origin, host: "accounts.school.example" } }).user.register({ email, password: PASSWORD, name: "X" });
+      const call = secure
+        .caller({ headers: { origin, host: "accounts.school.example" } })
+        .user.register({ email, password: PASSWORD, name: "X" });
       await expectAppError(call, "FORBIDDEN", "CROSS_SITE_REQUEST");
     }
     expect(await secure.db.login.count({ where: { email } })).toBe(0);

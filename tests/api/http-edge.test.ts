@@ -5,11 +5,11 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEdge, MAX_BODY_BYTES } from "@/server/http/edge";
 import { jsonApis } from "@/server/json-apis";
-import { expectSecurityHeaders as expectHeaders } from "../support/security-headers";
 import { INTERNAL_MESSAGE } from "@/server/to-app-error";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { captureLogLines } from "../support/log-lines";
+import { expectSecurityHeaders as expectHeaders } from "../support/security-headers";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 let port: number;
@@ -26,20 +26,23 @@ type Answer = { status: number; headers: http.IncomingHttpHeaders; text: string;
 /** A request exactly as given (no Host of its own, no encoding of the path), over a fresh connection. */
 function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer, to = port): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: to, method, path, setHost: false, agent: false, headers: { host: "localhost:3000", ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        resolve({ status: res.statusCode!, headers: res.headers, text, body });
-      });
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: to, method, path, setHost: false, agent: false, headers: { host: "localhost:3000", ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode!, headers: res.headers, text, body });
+        });
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -59,7 +62,11 @@ const API = {
     unknown: "/api/trpc/nope.nothing",
     expectError(answer: Answer, appCode: string) {
       expect(answer.body).toEqual({
-        error: { message: expect.any(String), code: expect.any(Number), data: expect.objectContaining({ appCode, httpStatus: answer.status }) },
+        error: {
+          message: expect.any(String),
+          code: expect.any(Number),
+          data: expect.objectContaining({ appCode, httpStatus: answer.status }),
+        },
       });
     },
   },
@@ -143,7 +150,8 @@ describe.each(APIS)("%s", (name) => {
       ["multipart/form-data; boundary=zzz", "not multipart at all"],
       ["application/octet-stream", "\u0000\u0001"],
     ];
-    for (const [type, body] of bodies) expectRefusal(name, await raw("POST", api.post, { "content-type": type }, body), 415, "UNSUPPORTED_MEDIA_TYPE");
+    for (const [type, body] of bodies)
+      expectRefusal(name, await raw("POST", api.post, { "content-type": type }, body), 415, "UNSUPPORTED_MEDIA_TYPE");
     expect(await app.db.session.count({ where: { user: { login: { email } } } })).toBe(0);
   });
 
@@ -231,7 +239,12 @@ describe("the edge's other paths", () => {
 
   it("a client-sent peer-address header is overwritten by the socket's address", async () => {
     const user = await seedUser(app);
-    await raw("POST", "/api/user/session/create", { ...json, "x-accounts-peer-address": "203.0.113.99" }, JSON.stringify({ email: user.email, password: PASSWORD }));
+    await raw(
+      "POST",
+      "/api/user/session/create",
+      { ...json, "x-accounts-peer-address": "203.0.113.99" },
+      JSON.stringify({ email: user.email, password: PASSWORD }),
+    );
     const [session] = await app.db.session.findMany({ where: { userId: user.id } });
     expect(session!.ip).toBe("127.0.0.1");
   });
@@ -264,7 +277,13 @@ describe("an unexpected failure", () => {
         expect(answers[name].text).not.toMatch(/Session|no such table|does not exist/);
       }
       expect(answers.tRPC.body.error.message).toBe(INTERNAL_MESSAGE);
-      expect(answers["seed 002"].body).toEqual({ error: "INTERNAL_ERROR", teacher: false, admin: false, privileged_student: false, report_spammer: 0 });
+      expect(answers["seed 002"].body).toEqual({
+        error: "INTERNAL_ERROR",
+        teacher: false,
+        admin: false,
+        privileged_student: false,
+        report_spammer: 0,
+      });
       expect(log().filter((line) => JSON.parse(line).level === "error")).toHaveLength(3);
     } finally {
       log.restore();

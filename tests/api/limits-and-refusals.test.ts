@@ -2,10 +2,10 @@
 // per-client limits, missing users, body sizes and input bounds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RATE_LIMITS } from "@/shared/policy";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
-import { seedCast, snapshot, type Cast } from "../support/roles";
+import { type Cast, seedCast, snapshot } from "../support/roles";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 let cast: Cast;
@@ -22,11 +22,17 @@ describe("failure budgets shared with log-in", () => {
     const me = () => app.caller({ token, ip: "203.0.113.9" }).user;
     for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
       const call =
-        i % 2 ? me().delete({ password: "not my password at all" }) : me().update({ password: { current: "not my password at all", next: "a brand new passphrase" } });
+        i % 2
+          ? me().delete({ password: "not my password at all" })
+          : me().update({ password: { current: "not my password at all", next: "a brand new passphrase" } });
       await expectAppError(call, "FORBIDDEN", "WRONG_PASSWORD");
     }
     await expectAppError(me().delete({ password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
-    await expectAppError(app.caller({ ip: "203.0.113.9" }).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(
+      app.caller({ ip: "203.0.113.9" }).session.create({ email: user.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     expect(await app.db.user.count({ where: { id: user.id } })).toBe(1);
   });
 });
@@ -37,7 +43,11 @@ describe("per-client limits", () => {
     for (let i = 0; i < RATE_LIMITS.passwordResetPerIp.points; i++) {
       await app.caller({ ip }).user.requestPasswordReset({ email: freshEmail("reset-spray") });
     }
-    const limited = await expectAppError(app.caller({ ip }).user.requestPasswordReset({ email: freshEmail("reset-spray") }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    const limited = await expectAppError(
+      app.caller({ ip }).user.requestPasswordReset({ email: freshEmail("reset-spray") }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(59 * 60);
     // Another client is not affected.
     await app.caller({ ip: "198.18.7.8" }).user.requestPasswordReset({ email: freshEmail("reset-other") });
@@ -75,8 +85,16 @@ describe("refusals that change nothing", () => {
   it("input over its bounds is VALIDATION_FAILED", async () => {
     const long = (n: number) => "a".repeat(n);
     const admin = cast.as("admin");
-    await expectAppError(app.caller().session.create({ email: `${long(250)}@x.example`, password: PASSWORD }), "BAD_REQUEST", "VALIDATION_FAILED");
-    await expectAppError(app.caller().session.create({ email: cast.users.student.email, password: long(513) }), "BAD_REQUEST", "VALIDATION_FAILED");
+    await expectAppError(
+      app.caller().session.create({ email: `${long(250)}@x.example`, password: PASSWORD }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
+    await expectAppError(
+      app.caller().session.create({ email: cast.users.student.email, password: long(513) }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
     await expectAppError(app.caller().user.verify({ token: long(201) }), "BAD_REQUEST", "VALIDATION_FAILED");
     await expectAppError(admin.admin.listUsers({ query: long(255) }), "BAD_REQUEST", "VALIDATION_FAILED");
     await expectAppError(admin.admin.auditLog({ limit: 101 }), "BAD_REQUEST", "VALIDATION_FAILED");

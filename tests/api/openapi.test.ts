@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routeErrors, type JsonRoute } from "@/server/http/json-routes";
-import { USER_API_BASE, userApiRoutes } from "@/server/http/rest-user-api";
+import { type JsonRoute, routeErrors } from "@/server/http/json-routes";
 import { LEGACY_USER_API_BASE, legacyUserApiRoutes } from "@/server/http/legacy-user-api";
+import { USER_API_BASE, userApiRoutes } from "@/server/http/rest-user-api";
 import { APP_ERRORS } from "@/shared/app-codes";
 import { createTestApp, type TestApp } from "../support/test-app";
 
@@ -50,12 +50,13 @@ describe("/api/openapi.json", () => {
     try {
       const file = path.join(dir, "openapi.json");
       fs.writeFileSync(file, JSON.stringify(doc, null, 2));
-      const lint = await promisify(execFile)(
-        "node_modules/.bin/redocly",
-        ["lint", file, "--format=json", "--config", "redocly.yaml"],
-        { env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" } },
-      ).catch((failed: { stdout: string }) => failed);
-      const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+      const lint = await promisify(execFile)("node_modules/.bin/redocly", ["lint", file, "--format=json", "--config", "redocly.yaml"], {
+        env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+      }).catch((failed: { stdout: string }) => failed);
+      const report = JSON.parse(lint.stdout) as {
+        totals: { errors: number; warnings: number };
+        problems: { ruleId: string; message: string }[];
+      };
       expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
       expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
     } finally {
@@ -97,10 +98,16 @@ describe("what the server answers, the document declares", () => {
     const otherMethod = ["GET", "POST", "PUT", "PATCH", "DELETE"].find(
       (m) => !routes.some(({ base: b, route }) => b === prefix && route.path === r.path && route.method === m),
     )!;
-    out["another method"] = (await fetch(url, { method: otherMethod, headers: json, body: otherMethod === "GET" ? undefined : "{}" })).status;
-    if (r.auth !== "none" && r.auth !== "body") out["no session"] = (await fetch(url, { method: r.method, headers: r.method === "GET" ? {} : json, body: r.method === "GET" ? undefined : "{}" })).status;
+    out["another method"] = (
+      await fetch(url, { method: otherMethod, headers: json, body: otherMethod === "GET" ? undefined : "{}" })
+    ).status;
+    if (r.auth !== "none" && r.auth !== "body")
+      out["no session"] = (
+        await fetch(url, { method: r.method, headers: r.method === "GET" ? {} : json, body: r.method === "GET" ? undefined : "{}" })
+      ).status;
     if (r.method !== "GET") {
-      const send = (headers: Record<string, string>, body: string) => fetch(url, { method: r.method, headers, body }).then((res) => res.status);
+      const send = (headers: Record<string, string>, body: string) =>
+        fetch(url, { method: r.method, headers, body }).then((res) => res.status);
       out["another site"] = await send({ ...json, origin: "https://elsewhere.example" }, "{}");
       out["not JSON"] = await send({ "content-type": "text/plain" }, "hello");
       out["malformed JSON"] = await send(json, "{nope");

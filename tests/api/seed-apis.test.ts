@@ -1,13 +1,14 @@
 // The seeds' plain HTTP APIs, called with fetch as existing clients do.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import SwaggerParser from "@apidevtools/swagger-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
+import { LEGACY_USER_API_BASE, legacyUserApiRoutes } from "@/server/http/legacy-user-api";
+import { USER_API_BASE, userApiRoutes } from "@/server/http/rest-user-api";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
 import { freshEmail, PASSWORD, seedUser } from "../support/accounts";
 import { snapshot } from "../support/roles";
-import { USER_API_BASE, userApiRoutes } from "@/server/http/rest-user-api";
-import { LEGACY_USER_API_BASE, legacyUserApiRoutes } from "@/server/http/legacy-user-api";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 let base: string;
@@ -107,7 +108,9 @@ describe("seed 000: /api/user", () => {
       return tokenHash;
     };
     const logIn = async () =>
-      (await call("POST", "/api/user/session/create", { email: user.email, password: PASSWORD })).res.headers.getSetCookie()[0]!.split(";")[0]!;
+      (await call("POST", "/api/user/session/create", { email: user.email, password: PASSWORD })).res.headers
+        .getSetCookie()[0]!
+        .split(";")[0]!;
 
     const stale = await logIn();
     const staleHash = await expire(stale);
@@ -215,7 +218,9 @@ describe("seed 002 sessions are GUIDs", () => {
   it("a GUID session is valid everywhere; tRPC and seed 000 sessions keep their form and are valid on seed 002", async () => {
     const user = await seedUser(app);
     const guid = (await call("POST", "/user/login", { email: user.email, password: PASSWORD })).body.session as string;
-    expect((await call("GET", "/api/user/session/validate", undefined, { authorization: `Bearer ${guid}` })).body.data.userId).toBe(user.id);
+    expect((await call("GET", "/api/user/session/validate", undefined, { authorization: `Bearer ${guid}` })).body.data.userId).toBe(
+      user.id,
+    );
     const viaTrpc = await fetch(`${base}/api/trpc/session.validate`, { headers: { authorization: `Bearer ${guid}` } });
     expect(((await viaTrpc.json()) as any).result.data.userId).toBe(user.id);
 
@@ -235,7 +240,15 @@ describe("seed 002 sessions are GUIDs", () => {
 
 describe("seed 002: one's own report_spammer", () => {
   const update = (session: string, changes: Record<string, unknown>) =>
-    call("PUT", "/user/update", { session, user: null, teacher: null, admin: null, privileged_student: null, report_spammer: null, ...changes });
+    call("PUT", "/user/update", {
+      session,
+      user: null,
+      teacher: null,
+      admin: null,
+      privileged_student: null,
+      report_spammer: null,
+      ...changes,
+    });
 
   it("restated unchanged is accepted and changes nothing; changed, it is still refused and changes nothing", async () => {
     const admin = await seedUser(app, { admin: true });
@@ -253,7 +266,10 @@ describe("seed 002: one's own report_spammer", () => {
 
     const changed = await snapshot(app);
     expect(await update(session, { report_spammer: true })).toMatchObject({ status: 403, body: { error: "SELF_REPORT_SPAMMER" } });
-    expect(await update(session, { report_spammer: true, privileged_student: false })).toMatchObject({ status: 403, body: { error: "SELF_REPORT_SPAMMER" } });
+    expect(await update(session, { report_spammer: true, privileged_student: false })).toMatchObject({
+      status: 403,
+      body: { error: "SELF_REPORT_SPAMMER" },
+    });
     expect(await snapshot(app)).toEqual(changed);
     expect((await app.db.user.findUniqueOrThrow({ where: { id: other.id } })).reportSpammer).toBe(false);
   });
@@ -283,7 +299,10 @@ describe("both APIs decide as tRPC does", () => {
     ["invalid teacher token", { email: "tt@school.example", password: PASSWORD, name: "X", teacherToken: "nope" }, "TEACHER_TOKEN_INVALID"],
   ])("register: %s", async (_name, input, code) => {
     const before = await snapshot(app);
-    const viaTrpc = await app.caller().user.register(input).catch((e) => e.appCode);
+    const viaTrpc = await app
+      .caller()
+      .user.register(input)
+      .catch((e) => e.appCode);
     const via000 = (await call("POST", "/api/user/register", input)).body.error.code;
     const { teacherToken, ...rest } = input as { teacherToken?: string };
     const via002 = (await call("POST", "/user/register", { ...rest, teacher_token: teacherToken ?? null })).body.error;
@@ -308,7 +327,10 @@ describe("both APIs decide as tRPC does", () => {
       [{ email: freshEmail("ghost"), password: "wrong password!" }, "INVALID_CREDENTIALS"],
       [{ email: unverified.email, password: PASSWORD }, "EMAIL_NOT_VERIFIED"],
     ] as const) {
-      const viaTrpc = await app.caller().session.create(input).catch((e) => e.appCode);
+      const viaTrpc = await app
+        .caller()
+        .session.create(input)
+        .catch((e) => e.appCode);
       const via000 = (await call("POST", "/api/user/session/create", input)).body.error.code;
       const via002 = (await call("POST", "/user/login", input)).body.error;
       expect([viaTrpc, via000, via002]).toEqual([code, code, code]);
@@ -336,7 +358,14 @@ describe("both APIs decide as tRPC does", () => {
     const session = (await call("POST", "/user/login", { email: student.email, password: PASSWORD })).body.session;
     const before = await snapshot(app);
     expect((await call("POST", "/user/info", { session, user: other.id })).body.error).toBe("NOT_PERMITTED");
-    const update = await call("PUT", "/user/update", { session, user: other.id, teacher: true, admin: null, privileged_student: null, report_spammer: null });
+    const update = await call("PUT", "/user/update", {
+      session,
+      user: other.id,
+      teacher: true,
+      admin: null,
+      privileged_student: null,
+      report_spammer: null,
+    });
     expect(update).toMatchObject({ status: 403, body: { error: "NOT_PERMITTED" } });
     await expect(app.caller({ token: session }).admin.setFlags({ userId: other.id, teacher: true })).rejects.toMatchObject({
       appCode: "NOT_PERMITTED",
@@ -402,7 +431,12 @@ describe("bad requests are clear 4xx answers, never 500", () => {
 
   it("cross-site mutations are refused", async () => {
     const email = freshEmail("csrf2");
-    const res = await call("POST", "/user/register", { email, password: PASSWORD, name: "X", teacher_token: null }, { origin: "https://evil.example" });
+    const res = await call(
+      "POST",
+      "/user/register",
+      { email, password: PASSWORD, name: "X", teacher_token: null },
+      { origin: "https://evil.example" },
+    );
     expect(res).toMatchObject({ status: 403, body: { error: "CROSS_SITE_REQUEST" } });
     expect(await app.db.login.count({ where: { email } })).toBe(0);
   });

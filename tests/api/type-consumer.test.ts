@@ -21,7 +21,9 @@ function compile(tsconfig: string): string[] {
   const parsed = consumerConfig(tsconfig);
   const program = ts.createProgram(parsed.fileNames, parsed.options);
   return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) => {
-    const where = d.file ? `${path.relative(CONSUMER, d.file.fileName)}(${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1})` : "tsconfig";
+    const where = d.file
+      ? `${path.relative(CONSUMER, d.file.fileName)}(${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1})`
+      : "tsconfig";
     return `${where}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
   });
 }
@@ -75,7 +77,10 @@ describe.runIf(process.env.TEST_DB === "sqlite")("an outside TypeScript project"
     expect(complaints).toHaveLength(expected.length);
     for (const [name, code, text] of expected) {
       expect(complaints, name).toContainEqual(expect.stringMatching(new RegExp(`^wrong-usage\\.ts\\(${lineOf(name)}\\): TS${code}: `)));
-      expect(complaints.find((c) => c.startsWith(`wrong-usage.ts(${lineOf(name)}): TS${code}`)), name).toContain(text);
+      expect(
+        complaints.find((c) => c.startsWith(`wrong-usage.ts(${lineOf(name)}): TS${code}`)),
+        name,
+      ).toContain(text);
     }
   }, 120_000);
 });

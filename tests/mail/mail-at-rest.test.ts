@@ -3,10 +3,10 @@
 // with them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueMail } from "@/server/mail/outbox";
-import { createTestApp, type TestApp } from "../support/test-app";
-import { linkIn } from "../support/resend-capture";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { captureLogLines } from "../support/log-lines";
+import { linkIn } from "../support/resend-capture";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -19,7 +19,9 @@ const NEW_PASSWORD = "a fresh and different passphrase";
 
 /** Every link token in the mail captured for these addresses. */
 function tokensMailedTo(target: TestApp, ...addresses: string[]): string[] {
-  const links = addresses.flatMap((a) => target.capture!.to(a)).flatMap((m) => m.text.match(/https?:\/\/\S+\?token=[A-Za-z0-9_%-]+/g) ?? []);
+  const links = addresses
+    .flatMap((a) => target.capture!.to(a))
+    .flatMap((m) => m.text.match(/https?:\/\/\S+\?token=[A-Za-z0-9_%-]+/g) ?? []);
   return [...new Set(links.map((link) => new URL(link).searchParams.get("token")!))];
 }
 
@@ -80,7 +82,14 @@ describe("link tokens at rest", () => {
       await production.caller().user.requestPasswordReset({ email: user.email });
       await production.services.mail.kick();
       const row = await production.db.outboxEmail.findFirstOrThrow({ where: { to: user.email } });
-      expect(row).toMatchObject({ status: "unsent", kind: "reset-password", params: null, text: null, html: null, lastError: "RESEND_API_KEY is not set" });
+      expect(row).toMatchObject({
+        status: "unsent",
+        kind: "reset-password",
+        params: null,
+        text: null,
+        html: null,
+        lastError: "RESEND_API_KEY is not set",
+      });
       expect(await production.db.emailVerificationToken.count({ where: { userId: user.id } })).toBe(1);
       expect(logged().join("\n")).toContain("not sent: RESEND_API_KEY is not set");
       expect(logged().join("\n")).not.toContain("token=");
@@ -121,7 +130,10 @@ describe("retention", () => {
       await kept.db.outboxEmail.update({ where: { id: oldKept!.id }, data: { status: "kept", sentAt: daysAgo(7.5) } });
       await kept.db.outboxEmail.update({ where: { id: oldUnsent!.id }, data: { status: "unsent", sentAt: daysAgo(30) } });
       await kept.db.outboxEmail.update({ where: { id: young!.id }, data: { status: "sent", sentAt: daysAgo(6) } });
-      await kept.db.outboxEmail.update({ where: { id: pending!.id }, data: { createdAt: daysAgo(60), nextAttemptAt: new Date(Date.now() + DAY) } });
+      await kept.db.outboxEmail.update({
+        where: { id: pending!.id },
+        data: { createdAt: daysAgo(60), nextAttemptAt: new Date(Date.now() + DAY) },
+      });
 
       expect(await kept.services.mail.purgeHandled(new Date(), 2)).toBe(3);
       const left = await kept.db.outboxEmail.findMany({ where: { to: { in: addresses } }, select: { id: true } });

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs } from "@/server/mail/outbox";
 import { createServices } from "@/server/services/service-container";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
 import { freshEmail, PASSWORD } from "../support/accounts";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {

@@ -3,16 +3,16 @@
 // outbox worker finds out later whether the address has an account. Compared
 // by the statements each request runs, never by wall time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onDriverOf, type Db } from "@/server/db/client";
-import type { Services } from "@/server/services/service-container";
-import { RateLimits } from "@/server/auth/rate-limits";
-import { RATE_LIMITS } from "@/shared/policy";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
+import { RateLimits } from "@/server/auth/rate-limits";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
+import { type Db, onDriverOf } from "@/server/db/client";
+import type { Services } from "@/server/services/service-container";
+import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -32,22 +32,25 @@ async function requestPathWork(procedure: Procedure, email: string, ip: string) 
   const work: string[] = [];
   // Rate-limit counters run on the driver beneath Prisma (the same two per
   // request, whatever the address), so they are not in this trace.
-  const traced = onDriverOf(app.db.$extends({
-    query: {
-      $allOperations({ model, operation, args, query }) {
-        if (model === "OutboxEmail" && operation === "create") {
-          const data = { ...(args as { data: Record<string, unknown> }).data };
-          expect(data.to).toBe(email);
-          data.to = "<address>";
-          if (data.expiresAt instanceof Date) data.expiresAt = "<time>";
-          work.push(`OutboxEmail.create ${JSON.stringify(data)}`);
-        } else {
-          work.push(`${model ?? "(raw)"}.${operation}`);
-        }
-        return query(args);
+  const traced = onDriverOf(
+    app.db.$extends({
+      query: {
+        $allOperations({ model, operation, args, query }) {
+          if (model === "OutboxEmail" && operation === "create") {
+            const data = { ...(args as { data: Record<string, unknown> }).data };
+            expect(data.to).toBe(email);
+            data.to = "<address>";
+            if (data.expiresAt instanceof Date) data.expiresAt = "<time>";
+            work.push(`OutboxEmail.create ${JSON.stringify(data)}`);
+          } else {
+            work.push(`${model ?? "(raw)"}.${operation}`);
+          }
+          return query(args);
+        },
       },
-    },
-  }), app.db) as unknown as Db;
+    }),
+    app.db,
+  ) as unknown as Db;
   const services: Services = { ...app.services, db: traced, rateLimits: new RateLimits(traced) };
   const headers = new Headers({ [PEER_ADDRESS_HEADER]: ip });
   const caller = createCaller(createContextInner({ services, headers }));
@@ -64,7 +67,9 @@ describe("the same request-path work for every address", () => {
     expect(forUnknown).toEqual(forKnown);
     // One row queued, holding only what to send: no body, no link, no user.
     const queued = forKnown.filter((line) => line.startsWith("OutboxEmail.create"));
-    expect(queued).toEqual([`OutboxEmail.create ${JSON.stringify({ kind: "reset-password", to: "<address>", userId: null, params: null, expiresAt: "<time>" })}`]);
+    expect(queued).toEqual([
+      `OutboxEmail.create ${JSON.stringify({ kind: "reset-password", to: "<address>", userId: null, params: null, expiresAt: "<time>" })}`,
+    ]);
     expect(forKnown.some((line) => /^(Login|User|EmailVerificationToken)\./.test(line))).toBe(false);
     // The worker then mails the account, and nobody at the unknown address.
     expect((await app.mailsTo(known.email)).map((m) => m.kind)).toEqual(["reset-password"]);
@@ -131,6 +136,10 @@ describe("requests past the address's limit", () => {
     for (let i = 0; i < RATE_LIMITS.passwordResetPerIp.points; i++) {
       await app.caller({ ip: "198.18.8.1" }).user.requestPasswordReset({ email: freshEmail("many") });
     }
-    await expectAppError(app.caller({ ip: "198.18.8.1" }).user.requestPasswordReset({ email: freshEmail("many") }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(
+      app.caller({ ip: "198.18.8.1" }).user.requestPasswordReset({ email: freshEmail("many") }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
   });
 });

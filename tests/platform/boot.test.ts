@@ -3,20 +3,20 @@
 // the workers, the edge); the compiled entry as `npm start` runs it; and plain
 // `next start`, which must refuse to serve. Needs the production build
 // (tests/global-setup.ts makes one when there is none).
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "@/env";
-import { boot, type RunningApp } from "@/server/boot";
-import { bootedApp } from "@/server/booted-app";
 import { hashPassword } from "@/server/auth/password";
 import { hashToken, newSecretToken } from "@/server/auth/secret-token";
+import { boot, type RunningApp } from "@/server/boot";
+import { bootedApp } from "@/server/booted-app";
 import { enqueueMail } from "@/server/mail/outbox";
-import { expectSecurityHeaders as expectHeaders } from "../support/security-headers";
+import { freshEmail, PASSWORD } from "../support/accounts";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { ResendCapture } from "../support/resend-capture";
-import { freshEmail, PASSWORD } from "../support/accounts";
+import { expectSecurityHeaders as expectHeaders } from "../support/security-headers";
 
 const APP_URL = "http://localhost:3000";
 const METRICS_TOKEN = "metrics-token-for-the-boot-test-0123456789";
@@ -68,8 +68,14 @@ describe("boot(config)", () => {
     await enqueueMail(database.db, { kind: "password-changed", to: early.email, userId: early.id });
     token = newSecretToken();
     const hour = 3600_000;
-    expiredSessionId = (await database.db.session.create({ data: { userId: early.id, tokenHash: hashToken(newSecretToken()), expiresAt: new Date(Date.now() - hour) } })).id;
-    liveSessionId = (await database.db.session.create({ data: { userId: early.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + hour) } })).id;
+    expiredSessionId = (
+      await database.db.session.create({
+        data: { userId: early.id, tokenHash: hashToken(newSecretToken()), expiresAt: new Date(Date.now() - hour) },
+      })
+    ).id;
+    liveSessionId = (
+      await database.db.session.create({ data: { userId: early.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + hour) } })
+    ).id;
 
     const config = parseConfig({
       NODE_ENV: "test",
@@ -168,7 +174,15 @@ describe("the compiled entry and other ways to start", () => {
   it("`npm start` runs the compiled entry as npm's own child (no shell, no tsx between), which stops on SIGTERM", async () => {
     const port = await freePort();
     const npm = spawn("npm", ["start", "--silent"], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", APP_URL, DATABASE_URL: database.url, LOG_LEVEL: "warn", RESEND_API_KEY: "" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        APP_URL,
+        DATABASE_URL: database.url,
+        LOG_LEVEL: "warn",
+        RESEND_API_KEY: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const { out, exited } = watch(npm);

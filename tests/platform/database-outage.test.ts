@@ -2,15 +2,15 @@
 // error: SERVICE_UNAVAILABLE, HTTP 503, no stack.
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/env";
-import { createServices } from "@/server/services/service-container";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { handleTrpcRequest } from "@/server/api/trpc-api";
 import { jsonApis } from "@/server/json-apis";
+import { createServices } from "@/server/services/service-container";
 import { INTERNAL_MESSAGE } from "@/server/to-app-error";
+import { logInAs, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { createTestApp } from "../support/test-app";
-import { logInAs, seedUser } from "../support/accounts";
 
 describe("database unreachable", () => {
   // A port where nothing listens.

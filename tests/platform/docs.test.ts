@@ -1,8 +1,8 @@
 // The docs list exactly what the code has.
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { APP_CODES } from "@/shared/app-codes";
 import { configSchema } from "@/env";
+import { APP_CODES } from "@/shared/app-codes";
 
 describe("docs", () => {
   it("docs/errors.md describes every appCode, and no other", () => {

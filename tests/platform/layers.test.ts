@@ -8,10 +8,20 @@ describe("layers", () => {
   it.skipIf(process.env.TEST_DB === "postgres")("dependency-cruiser finds no violation", () => {
     const out = execFileSync(
       process.execPath,
-      ["node_modules/dependency-cruiser/bin/dependency-cruise.mjs", "src", "scripts", "--config", ".dependency-cruiser.cjs", "--output-type", "json"],
+      [
+        "node_modules/dependency-cruiser/bin/dependency-cruise.mjs",
+        "src",
+        "scripts",
+        "--config",
+        ".dependency-cruiser.cjs",
+        "--output-type",
+        "json",
+      ],
       { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
     );
-    const { summary } = JSON.parse(out) as { summary: { violations: { rule: { name: string }; from: string; to: string }[]; totalCruised: number } };
+    const { summary } = JSON.parse(out) as {
+      summary: { violations: { rule: { name: string }; from: string; to: string }[]; totalCruised: number };
+    };
     expect(summary.totalCruised).toBeGreaterThan(100);
     expect(summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`)).toEqual([]);
   });

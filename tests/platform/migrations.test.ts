@@ -1,12 +1,12 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@/env";
-import { createDb, driverOf, type Db } from "@/server/db/client";
-import { createServices } from "@/server/services/service-container";
+import { createDb, type Db, driverOf } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
+import { createServices } from "@/server/services/service-container";
 import { logInAs, seedUser } from "../support/accounts";
 import { TEST_DIR } from "../support/databases";
 import { createTestApp, type TestApp } from "../support/test-app";
@@ -70,7 +70,13 @@ describe.runIf(process.env.TEST_DB !== "postgres")("SQLite journal", () => {
   it("bookkeeping writes (rate-limit counts, a new session) skip the wait; the confirmed change after them waits for the disk", async () => {
     const driver = sqliteDriver(app.db);
     const during = (work: () => void = () => undefined) =>
-      driver.run((connection) => (work(), Number(connection.pragma("synchronous", { simple: true }))), { bookkeeping: true });
+      driver.run(
+        (connection) => {
+          work();
+          return Number(connection.pragma("synchronous", { simple: true }));
+        },
+        { bookkeeping: true },
+      );
     expect(await during()).toBe(1); // NORMAL while it runs
     expect(await synchronous(app.db)).toBe("FULL");
     await expect(
@@ -116,7 +122,9 @@ describe.runIf(process.env.TEST_DB !== "postgres")("SQLite journal", () => {
     const held = createDb(`file:${file}`);
     try {
       // Forget the newest migration, so that one is pending again.
-      await held.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE "migration_name" = (SELECT max("migration_name") FROM "_prisma_migrations")`);
+      await held.$executeRawUnsafe(
+        `DELETE FROM "_prisma_migrations" WHERE "migration_name" = (SELECT max("migration_name") FROM "_prisma_migrations")`,
+      );
       await expect(migrate(`file:${file}`, { quiet: true })).rejects.toThrow(/in use by a running server: stop it/);
     } finally {
       await held.$disconnect();

@@ -78,7 +78,9 @@ describe.runIf(testDbKind() === "sqlite")("an embedded PostgreSQL when nothing a
       const server = await startEmbeddedPostgres({ disposable: true });
       console.log(JSON.stringify({ pid: server.pid, dataDir: server.dataDir }));
       setInterval(() => undefined, 1000);`;
-    const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+    const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const started = await new Promise<{ pid: number; dataDir: string }>((resolve, reject) => {
       let out = "";
       parent.stdout!.on("data", (c: Buffer) => {

@@ -2,18 +2,17 @@
 // its connections, and several app instances on one database. (Races of one
 // request against itself are with the rule they test: registration, admin.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServices } from "@/server/services/service-container";
-import { createDb } from "@/server/db/client";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
-import { backoffMs } from "@/server/mail/outbox";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
+import { createDb } from "@/server/db/client";
+import { backoffMs } from "@/server/mail/outbox";
+import { createServices } from "@/server/services/service-container";
 import { RATE_LIMITS } from "@/shared/policy";
-import { createTeacherToken } from "@/server/services/teacher-tokens";
-import { createTestApp, tokenFromLink, type TestApp } from "../support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { pgAdmin, testDbKind } from "../support/databases";
 import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -96,20 +95,30 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL dropping its connections
       await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
     });
     try {
-      const failure = await app.caller({ token }).session.validate().then(
-        () => null,
-        (e: { appCode?: string; message: string }) => e,
-      );
+      const failure = await app
+        .caller({ token })
+        .session.validate()
+        .then(
+          () => null,
+          (e: { appCode?: string; message: string }) => e,
+        );
       expect(failure?.appCode).toBe("SERVICE_UNAVAILABLE");
       expect(failure?.message).toMatch(/briefly unavailable/);
       // Log-in runs its statements on the pool directly: the same answer.
-      await expectAppError(app.caller().session.create({ email: user.email, password: PASSWORD }), "SERVICE_UNAVAILABLE", "SERVICE_UNAVAILABLE");
+      await expectAppError(
+        app.caller().session.create({ email: user.email, password: PASSWORD }),
+        "SERVICE_UNAVAILABLE",
+        "SERVICE_UNAVAILABLE",
+      );
     } finally {
       await pgAdmin((c) => c.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`));
     }
     let recovered: unknown = null;
     for (let attempt = 0; attempt < 5 && !recovered; attempt++) {
-      recovered = await app.caller({ token }).session.validate().catch(() => null);
+      recovered = await app
+        .caller({ token })
+        .session.validate()
+        .catch(() => null);
     }
     expect(recovered).toMatchObject({ userId: user.id });
     const again = await logInAs(app, user.email);

@@ -5,8 +5,8 @@
 // rollback, so what one request writes never depends on another's fate.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { driverOf } from "@/server/db/client";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { seedUser } from "../support/accounts";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {

@@ -2,14 +2,14 @@
 // (parallel guesses, batches), the hashing queue's bound, and device cookies
 // that keep the owner's own browser out of an attacker's lockout.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { RATE_LIMITS } from "@/shared/policy";
-import { hashPassword, hashPool } from "@/server/auth/password";
 import { HashPool, HashPoolFullError } from "@/server/auth/hash-pool";
-import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
+import { hashPassword, hashPool } from "@/server/auth/password";
 import { pruneRateLimits } from "@/server/db/rate-limit-store";
-import { createTestApp, type TestApp } from "../support/test-app";
+import { RATE_LIMITS } from "@/shared/policy";
+import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 import { cookieValue, freshEmail, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -74,7 +74,9 @@ describe("budgets are taken before the password is checked", () => {
     const ip = "198.18.0.2";
     const attempts = Array.from({ length: 41 }, (_, i) => (i === 40 ? PASSWORD : WRONG));
     // The right guess goes last: every point is taken before it is checked.
-    const results = await Promise.allSettled(attempts.map((password) => app.caller({ ip }).session.create({ email: user.email, password })));
+    const results = await Promise.allSettled(
+      attempts.map((password) => app.caller({ ip }).session.create({ email: user.email, password })),
+    );
     expect(results.at(-1)!.status).toBe("rejected");
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
   });
@@ -83,7 +85,11 @@ describe("budgets are taken before the password is checked", () => {
     const user = await seedUser(app);
     const ip = "198.18.0.3";
     for (let i = 0; i < PER_CLIENT - 1; i++) {
-      await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+      await expectAppError(
+        app.caller({ ip }).session.create({ email: user.email, password: WRONG }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
     }
     for (let i = 0; i < 3; i++) await app.caller({ ip }).session.create({ email: user.email, password: PASSWORD });
     await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
@@ -104,7 +110,11 @@ describe("batches", () => {
   async function batch(calls: { path: string; input: unknown }[], headers: Record<string, string> = {}) {
     const url = `${await app.httpUrl()}/api/trpc/${calls.map((c) => c.path).join(",")}?batch=1`;
     const body = Object.fromEntries(calls.map((c, i) => [String(i), c.input]));
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
     return { res, body: (await res.json()) as { error?: { data: { appCode: string; httpStatus: number } } }[] };
   }
 
@@ -124,7 +134,10 @@ describe("batches", () => {
   it(`a batch holds at most ${MAX_CALLS_PER_BATCH} calls`, async () => {
     const queries = async (count: number) => {
       const res = await fetch(`${await app.httpUrl()}/api/trpc/${Array(count).fill("session.validate").join(",")}?batch=1&input={}`);
-      return { status: res.status, codes: ((await res.json()) as { error: { data: { appCode: string } } }[]).map((item) => item.error.data.appCode) };
+      return {
+        status: res.status,
+        codes: ((await res.json()) as { error: { data: { appCode: string } } }[]).map((item) => item.error.data.appCode),
+      };
     };
     expect(await queries(MAX_CALLS_PER_BATCH)).toEqual({ status: 401, codes: Array(MAX_CALLS_PER_BATCH).fill("SESSION_INVALID") });
     expect(await queries(MAX_CALLS_PER_BATCH + 1)).toEqual({ status: 400, codes: Array(MAX_CALLS_PER_BATCH + 1).fill("BATCH_TOO_LARGE") });
@@ -175,7 +188,11 @@ describe("batches", () => {
     for (const [kind, init] of bodies) {
       const res = await fetch(`${base}/api/trpc/user.register`, { method: "POST", ...init });
       const body = (await res.json()) as { error: { data: { appCode: string } } };
-      expect({ kind, status: res.status, appCode: body.error.data.appCode }).toEqual({ kind, status: 415, appCode: "UNSUPPORTED_MEDIA_TYPE" });
+      expect({ kind, status: res.status, appCode: body.error.data.appCode }).toEqual({
+        kind,
+        status: 415,
+        appCode: "UNSUPPORTED_MEDIA_TYPE",
+      });
     }
     expect(await app.db.login.count({ where: { email } })).toBe(0);
   });
@@ -232,7 +249,10 @@ describe("the hashing queue is shared fairly between clients", () => {
     } finally {
       await pool.close();
     }
-    expect(finished.filter((f) => f.includes("refused"))).toEqual(["flood 4 refused: HashPoolFullError", "flood 5 refused: HashPoolFullError"]);
+    expect(finished.filter((f) => f.includes("refused"))).toEqual([
+      "flood 4 refused: HashPoolFullError",
+      "flood 5 refused: HashPoolFullError",
+    ]);
     expect(finished.filter((f) => !f.includes("refused"))).toEqual(["flood 0", "flood 1", "owner", "flood 2", "flood 3"]);
   });
 
@@ -266,12 +286,20 @@ describe("nobody can lock others out", () => {
     for (let c = 0; c < clients; c++) {
       await Promise.all(
         Array.from({ length: PER_CLIENT }, () =>
-          expectAppError(app.caller({ ip: `198.18.2.${c}` }).session.create({ email: owner.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS"),
+          expectAppError(
+            app.caller({ ip: `198.18.2.${c}` }).session.create({ email: owner.email, password: WRONG }),
+            "UNAUTHORIZED",
+            "INVALID_CREDENTIALS",
+          ),
         ),
       );
     }
     // A client that never failed is refused now: the address's budget for unknown clients is spent …
-    await expectAppError(app.caller({ ip: "198.18.3.1" }).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(
+      app.caller({ ip: "198.18.3.1" }).session.create({ email: owner.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     // … but the owner's browser, from its usual address or any other, logs in.
     await fromDevice("198.18.1.1", device).session.create({ email: owner.email, password: PASSWORD });
     await fromDevice("198.18.2.0", device).session.create({ email: owner.email, password: PASSWORD });
@@ -283,10 +311,18 @@ describe("nobody can lock others out", () => {
     const teacher = await seedUser(app, { teacher: true });
     const device = await logInWithDevice(teacher.email, nat);
     for (let i = 0; i < RATE_LIMITS.loginFailuresPerClient.points; i++) {
-      await expectAppError(app.caller({ ip: nat }).session.create({ email: freshEmail("spray"), password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+      await expectAppError(
+        app.caller({ ip: nat }).session.create({ email: freshEmail("spray"), password: WRONG }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
     }
     // A new browser behind the NAT waits; the teacher's known one does not.
-    await expectAppError(app.caller({ ip: nat }).session.create({ email: teacher.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(
+      app.caller({ ip: nat }).session.create({ email: teacher.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     await fromDevice(nat, device).session.create({ email: teacher.email, password: PASSWORD });
   });
 
@@ -294,9 +330,17 @@ describe("nobody can lock others out", () => {
     const owner = await seedUser(app);
     const device = await logInWithDevice(owner.email, "198.18.5.1");
     for (let i = 0; i < RATE_LIMITS.loginFailuresPerDevice.points; i++) {
-      await expectAppError(fromDevice("198.18.5.1", device).session.create({ email: owner.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+      await expectAppError(
+        fromDevice("198.18.5.1", device).session.create({ email: owner.email, password: WRONG }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
     }
-    await expectAppError(fromDevice("198.18.5.1", device).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(
+      fromDevice("198.18.5.1", device).session.create({ email: owner.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     // The address's budgets for unknown clients were not touched.
     await app.caller({ ip: "198.18.5.1" }).session.create({ email: owner.email, password: PASSWORD });
   });
@@ -315,15 +359,30 @@ describe("nobody can lock others out", () => {
       // Each draws on the unknown-client budgets: 10 failures from one address lock it.
       const ip = `198.18.6.${forged.indexOf(cookie) + 10}`;
       for (let i = 0; i < PER_CLIENT; i++) {
-        await expectAppError(fromDevice(ip, cookie).session.create({ email: owner.email, password: WRONG }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+        await expectAppError(
+          fromDevice(ip, cookie).session.create({ email: owner.email, password: WRONG }),
+          "UNAUTHORIZED",
+          "INVALID_CREDENTIALS",
+        );
       }
-      await expectAppError(fromDevice(ip, cookie).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+      await expectAppError(
+        fromDevice(ip, cookie).session.create({ email: owner.email, password: PASSWORD }),
+        "TOO_MANY_REQUESTS",
+        "RATE_LIMITED",
+      );
     }
     // The genuine cookie is trusted from those same addresses.
     await fromDevice("198.18.6.10", device).session.create({ email: owner.email, password: PASSWORD });
     // A new password retires it.
-    await app.db.login.update({ where: { userId: owner.id }, data: { passwordHash: (await app.db.login.findUniqueOrThrow({ where: { userId: other.id } })).passwordHash } });
-    await expectAppError(fromDevice("198.18.6.10", device).session.create({ email: owner.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await app.db.login.update({
+      where: { userId: owner.id },
+      data: { passwordHash: (await app.db.login.findUniqueOrThrow({ where: { userId: other.id } })).passwordHash },
+    });
+    await expectAppError(
+      fromDevice("198.18.6.10", device).session.create({ email: owner.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
   });
 
   it("the device cookie is HttpOnly, SameSite=Lax, Path=/, long-lived, and keeps the entries of other accounts used in the browser", async () => {
@@ -349,7 +408,11 @@ describe("the counters themselves", () => {
     await app.db.$executeRawUnsafe(`ALTER TABLE "RateLimit" RENAME TO "RateLimitAway"`);
     try {
       const verifications = await countVerifications(() =>
-        expectAppError(app.caller({ ip: "198.18.8.1" }).session.create({ email: user.email, password: PASSWORD }), "INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"),
+        expectAppError(
+          app.caller({ ip: "198.18.8.1" }).session.create({ email: user.email, password: PASSWORD }),
+          "INTERNAL_SERVER_ERROR",
+          "INTERNAL_ERROR",
+        ),
       );
       expect(verifications).toBe(0);
     } finally {

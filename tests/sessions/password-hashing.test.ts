@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
-import { hashSync, type Algorithm, type Version } from "@node-rs/argon2";
+import { type Algorithm, hashSync, type Version } from "@node-rs/argon2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HASH_THREAD_NAME, HashPool } from "@/server/auth/hash-pool";
 import { hugePagesWarning, readHugePagesSetting, TRANSPARENT_HUGE_PAGES } from "@/server/auth/huge-pages";
 import { ARGON2_OPTIONS, ARGON2ID, hashPassword, hashPool, needsRehash, verifyPassword } from "@/server/auth/password";
-import { createTestApp, type TestApp } from "../support/test-app";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -68,12 +68,23 @@ describe("password hashing", () => {
     // Other users' hashes, old-format ones included, are not touched by this log-in.
     const neighbour = freshEmail("neighbour");
     await app.db.user.create({
-      data: { name: "Neighbour", login: { create: { email: neighbour, passwordHash: oldHash("another password"), emailVerifiedAt: new Date() } } },
+      data: {
+        name: "Neighbour",
+        login: { create: { email: neighbour, passwordHash: oldHash("another password"), emailVerifiedAt: new Date() } },
+      },
     });
-    const othersBefore = await app.db.login.findMany({ where: { email: { not: email } }, select: { email: true, passwordHash: true }, orderBy: { email: "asc" } });
+    const othersBefore = await app.db.login.findMany({
+      where: { email: { not: email } },
+      select: { email: true, passwordHash: true },
+      orderBy: { email: "asc" },
+    });
     await logInAs(app, email);
     expect(
-      await app.db.login.findMany({ where: { email: { not: email } }, select: { email: true, passwordHash: true }, orderBy: { email: "asc" } }),
+      await app.db.login.findMany({
+        where: { email: { not: email } },
+        select: { email: true, passwordHash: true },
+        orderBy: { email: "asc" },
+      }),
     ).toEqual(othersBefore);
     const stored = (await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash;
     expect(stored).not.toBe(stale);
@@ -101,7 +112,9 @@ describe("password hashing", () => {
     const email = freshEmail("cur");
     const stale = oldHash(PASSWORD);
     await app.db.user.create({ data: { name: "W", login: { create: { email, passwordHash: stale, emailVerifiedAt: new Date() } } } });
-    await expect(app.caller().session.create({ email, password: "not the password" })).rejects.toMatchObject({ appCode: "INVALID_CREDENTIALS" });
+    await expect(app.caller().session.create({ email, password: "not the password" })).rejects.toMatchObject({
+      appCode: "INVALID_CREDENTIALS",
+    });
     expect((await app.db.login.findUniqueOrThrow({ where: { email } })).passwordHash).toBe(stale);
     const current = await seedUser(app);
     const before = (await app.db.login.findUniqueOrThrow({ where: { email: current.email } })).passwordHash;
@@ -187,7 +200,10 @@ describe("argon2 work", () => {
   it("a thread that cannot start fails its jobs at once with the reason, and keeps no job waiting", async () => {
     const pool = new HashPool(1, 2, "/nonexistent/argon2-module");
     try {
-      const jobs = [pool.run({ op: "hash", password: PASSWORD, options: ARGON2_OPTIONS }), pool.run({ op: "verify", hash: "x", password: PASSWORD })];
+      const jobs = [
+        pool.run({ op: "hash", password: PASSWORD, options: ARGON2_OPTIONS }),
+        pool.run({ op: "verify", hash: "x", password: PASSWORD }),
+      ];
       for (const job of jobs) await expect(job).rejects.toThrow(/Cannot find module/);
       expect(pool.threadCount).toBe(0);
       await expect(pool.run({ op: "verify", hash: "x", password: PASSWORD })).rejects.toThrow(/Cannot find module/);

@@ -2,8 +2,8 @@
 // with the same attributes), the Authorization header, the forwarded client
 // address. Each case is a way an anchor or an attribute could be lost.
 import { describe, expect, it } from "vitest";
-import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "@/server/auth/session-cookie";
 import { clientIp, PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
+import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "@/server/auth/session-cookie";
 
 const HTTP = "http://localhost:3000";
 const HTTPS = "https://accounts.school.example";

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
-import { RATE_LIMITS } from "@/shared/policy";
 import { pruneExpiredSessions } from "@/server/services/session-pruning";
-import { createTestApp, type TestApp } from "../support/test-app";
-import { expectAppError } from "../support/expect-app-error";
+import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
+import { expectAppError } from "../support/expect-app-error";
+import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -92,9 +92,17 @@ describe("session.create", () => {
     try {
       const user = await seedUser(app);
       for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
-        await expectAppError(app.caller().session.create({ email: user.email, password: "wrong password here" }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
+        await expectAppError(
+          app.caller().session.create({ email: user.email, password: "wrong password here" }),
+          "UNAUTHORIZED",
+          "INVALID_CREDENTIALS",
+        );
       }
-      const limited = await expectAppError(app.caller().session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+      const limited = await expectAppError(
+        app.caller().session.create({ email: user.email, password: PASSWORD }),
+        "TOO_MANY_REQUESTS",
+        "RATE_LIMITED",
+      );
       expect(limited.details.retryAfterSeconds).toBeGreaterThan(14 * 60);
       expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     } finally {
@@ -113,7 +121,11 @@ describe("session.create", () => {
       );
     }
     const user = await seedUser(app);
-    const limited = await expectAppError(app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    const limited = await expectAppError(
+      app.caller({ ip }).session.create({ email: user.email, password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(14 * 60);
     expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     // Another address is not affected.
@@ -268,7 +280,9 @@ describe("a session rule touches its own session only", () => {
       expect(row.userAgent).toBe("U".repeat(512));
       expect(row.ip).toBe(address);
       const long = await seedUser(proxied);
-      await proxied.caller({ ip: "f".repeat(70), headers: { "user-agent": "short" } }).session.create({ email: long.email, password: PASSWORD });
+      await proxied
+        .caller({ ip: "f".repeat(70), headers: { "user-agent": "short" } })
+        .session.create({ email: long.email, password: PASSWORD });
       expect((await proxied.db.session.findFirstOrThrow({ where: { userId: long.id } })).ip).toBe("f".repeat(64));
     } finally {
       await proxied.close();

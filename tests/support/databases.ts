@@ -1,9 +1,10 @@
 // Throwaway databases for tests: each test file gets its own copy of a
 // migrated template (a file copy for SQLite, CREATE DATABASE … TEMPLATE for
 // PostgreSQL), so files run in parallel without seeing each other's rows.
+
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "@/server/db/client";
@@ -37,7 +38,7 @@ declare module "vitest" {
 }
 
 /** In a test worker: where the postgres project's databases live. */
-export function pgAdminUrl(): string {
+function pgAdminUrl(): string {
   const url = inject("postgresAdminUrl");
   if (!url) throw new Error("no PostgreSQL server was provided by tests/global-setup.ts (only the postgres project has one)");
   return url;

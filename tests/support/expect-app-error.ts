@@ -1,7 +1,7 @@
 import type { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
-import { AppError } from "@/server/app-error";
 import { TRPCAppError } from "@/server/api/trpc-app-error";
+import { AppError } from "@/server/app-error";
 import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
 
 /**

@@ -1,9 +1,10 @@
 // A local stand-in for the Resend API that the real Resend SDK talks to
 // (RESEND_BASE_URL). It records every mail, honours Idempotency-Key like
 // Resend does, and can be told to fail (500) or hang, for fault tests.
+
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { randomUUID } from "node:crypto";
 
 export type CapturedMail = {
   id: string;
@@ -55,7 +56,9 @@ export class ResendCapture {
         return;
       }
       if (req.method !== "POST" || req.url !== "/emails") {
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ name: "not_found", message: "Not found", statusCode: 404 }));
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ name: "not_found", message: "Not found", statusCode: 404 }));
         return;
       }
       this.requests++;
@@ -64,7 +67,9 @@ export class ResendCapture {
         return;
       }
       if (this.mode === "fail") {
-        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ name: "internal_server_error", message: "Capture server told to fail", statusCode: 500 }));
+        res
+          .writeHead(500, { "content-type": "application/json" })
+          .end(JSON.stringify({ name: "internal_server_error", message: "Capture server told to fail", statusCode: 500 }));
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;

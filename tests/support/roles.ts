@@ -1,6 +1,7 @@
 // One user of each kind, logged in, for permission tests.
-import type { TestApp } from "./test-app";
+
 import { logInAs, seedUser } from "./accounts";
+import type { TestApp } from "./test-app";
 
 export const CALLER_KINDS = ["anonymous", "unverified", "student", "privilegedStudent", "teacher", "admin"] as const;
 export type CallerKind = (typeof CALLER_KINDS)[number];
@@ -29,8 +30,7 @@ export async function seedCast(app: TestApp) {
   };
   const users = { admin, admin2, teacher, privilegedStudent, student, unverified, target };
   /** A caller for a kind: anonymous and unverified have no session. */
-  const as = (kind: CallerKind) =>
-    kind === "anonymous" || kind === "unverified" ? app.caller() : app.caller({ token: tokens[kind] });
+  const as = (kind: CallerKind) => (kind === "anonymous" || kind === "unverified" ? app.caller() : app.caller({ token: tokens[kind] }));
   return { users, tokens, as };
 }
 
@@ -40,7 +40,10 @@ export async function snapshot(app: TestApp) {
   // they answered (and drops requests for unknown addresses).
   await app.services.mail.kick();
   const [users, sessions, tokens, audit, outbox, logins] = await Promise.all([
-    app.db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, teacher: true, admin: true, privilegedStudent: true, reportSpammer: true } }),
+    app.db.user.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, name: true, teacher: true, admin: true, privilegedStudent: true, reportSpammer: true },
+    }),
     app.db.session.count(),
     app.db.teacherToken.findMany({ orderBy: { id: "asc" }, select: { id: true, uses: true, revokedAt: true } }),
     app.db.auditEntry.count(),

@@ -4,17 +4,17 @@
 // and the browser tests.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { parseConfig, type Config } from "@/env";
-import { createServices, type Services } from "@/server/services/service-container";
+import { type Config, parseConfig } from "@/env";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
 import { createEdge } from "@/server/http/edge";
 import { jsonApis } from "@/server/json-apis";
+import { createServices, type Services } from "@/server/services/service-container";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { ResendCapture } from "./resend-capture";
 
-export const APP_URL = "http://localhost:3000";
+const APP_URL = "http://localhost:3000";
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 

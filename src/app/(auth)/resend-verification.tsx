@@ -1,9 +1,9 @@
 "use client";
-import { useState, type FormEvent } from "react";
-import { resendVerificationInput } from "@/shared/schemas/account";
-import { messageOf, zodFieldErrors } from "@/shared/error-message";
-import { api } from "@/trpc/react";
+import { type FormEvent, useState } from "react";
 import { Alert, Field, SubmitButton } from "@/components/form";
+import { messageOf, zodFieldErrors } from "@/shared/error-message";
+import { resendVerificationInput } from "@/shared/schemas/account";
+import { api } from "@/trpc/react";
 
 /** Asks for a new verification link; the answer is the same whether or not the address is known. */
 export function ResendVerification(props: { email?: string }) {
@@ -27,15 +27,7 @@ export function ResendVerification(props: { email?: string }) {
         <Alert tone="success">If that address has an account waiting for confirmation, a new link is on its way.</Alert>
       ) : null}
       {resend.error ? <Alert>{messageOf(resend.error)}</Alert> : null}
-      <Field
-        label="Email address"
-        name="email"
-        type="email"
-        autoComplete="email"
-        defaultValue={props.email}
-        required
-        error={error}
-      />
+      <Field label="Email address" name="email" type="email" autoComplete="email" defaultValue={props.email} required error={error} />
       <SubmitButton className="button secondary block" disabled={resend.isPending}>
         {resend.isPending ? "Sending…" : "Send a new link"}
       </SubmitButton>

@@ -1,10 +1,10 @@
 "use client";
 import { useState } from "react";
-import { may, ROLE_LABELS, roleOf, type Actor } from "@/shared/permissions";
+import { type Actor, may, ROLE_LABELS, roleOf } from "@/shared/permissions";
 import type { TeacherTokenLimits } from "@/shared/policy";
-import { UsersSection } from "./users-section";
-import { TeacherTokensSection } from "./teacher-tokens-section";
 import { AuditLogSection } from "./audit-log-section";
+import { TeacherTokensSection } from "./teacher-tokens-section";
+import { UsersSection } from "./users-section";
 
 type Tab = "users" | "tokens" | "audit";
 

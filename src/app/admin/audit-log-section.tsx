@@ -1,8 +1,8 @@
 "use client";
+import { Alert } from "@/components/form";
 import { messageOf } from "@/shared/error-message";
 import { FLAG_LABELS, type FlagName } from "@/shared/permissions";
 import { api } from "@/trpc/react";
-import { Alert } from "@/components/form";
 
 const ACTION_LABELS: Record<string, string> = {
   deleteUser: "deleted the account of",
@@ -30,8 +30,8 @@ export function AuditLogSection() {
               <strong>{e.actor.email ? `${e.actor.label} <${e.actor.email}>` : e.actor.label}</strong>{" "}
               {e.action === "setFlag" ? (
                 <>
-                  set <em>{FLAG_LABELS[e.field as FlagName] ?? e.field}</em> of <strong>{e.target.label}</strong> from{" "}
-                  {e.oldValue} to {e.newValue}
+                  set <em>{FLAG_LABELS[e.field as FlagName] ?? e.field}</em> of <strong>{e.target.label}</strong> from {e.oldValue} to{" "}
+                  {e.newValue}
                 </>
               ) : (
                 <>

@@ -1,9 +1,9 @@
 "use client";
-import { messageOf } from "@/shared/error-message";
-import { describeSecurityEvent, WARNING_EVENTS } from "@/shared/security-events";
-import type { SecurityEventView } from "@/shared/schemas/admin";
-import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
+import { messageOf } from "@/shared/error-message";
+import type { SecurityEventView } from "@/shared/schemas/admin";
+import { describeSecurityEvent, WARNING_EVENTS } from "@/shared/security-events";
+import { api } from "@/trpc/react";
 
 const PAGE_SIZE = 10;
 
@@ -36,7 +36,9 @@ export function SecurityEventsList(props: { userId: string }) {
         <ol className="event-list" aria-label="Security events">
           {items.map((e) => (
             <li key={e.id} className={WARNING_EVENTS.has(e.type) ? "warning" : undefined}>
-              <time dateTime={e.createdAt}>{new Date(e.createdAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}</time>
+              <time dateTime={e.createdAt}>
+                {new Date(e.createdAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
+              </time>
               <span className="event-what">{describeSecurityEvent(e.type, e.details)}</span>
               <span className="event-context">{context(e)}</span>
             </li>
@@ -44,7 +46,12 @@ export function SecurityEventsList(props: { userId: string }) {
         </ol>
       ) : null}
       {events.hasNextPage ? (
-        <button type="button" className="button secondary small" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+        <button
+          type="button"
+          className="button secondary small"
+          disabled={events.isFetchingNextPage}
+          onClick={() => void events.fetchNextPage()}
+        >
           Load older events
         </button>
       ) : null}

@@ -1,10 +1,10 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
+import { Alert, Field, SubmitButton } from "@/components/form";
+import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import type { TeacherTokenLimits } from "@/shared/policy";
 import { teacherTokenOptions } from "@/shared/schemas/teacher-token";
-import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert, Field, SubmitButton } from "@/components/form";
 
 const STATE_LABELS = { active: "Active", expired: "Expired", revoked: "Revoked", used: "Used up" } as const;
 
@@ -149,11 +149,11 @@ export function TeacherTokensSection(props: { limits: TeacherTokenLimits }) {
         {created ? (
           <div className="token-once" role="status">
             <p>
-              <strong>Copy this token now: it is shown only once.</strong> Valid until{" "}
-              {new Date(created.expiresAt).toLocaleString()}
+              <strong>Copy this token now: it is shown only once.</strong> Valid until {new Date(created.expiresAt).toLocaleString()}
               {bindingText(created) ? `, ${bindingText(created)}` : ""}.
             </p>
             <div className="token-row">
+              {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the token for screen readers (axe accepts it); <code> has no label element */}
               <code aria-label="New teacher token">{created.token}</code>
               <button type="button" className="button secondary small" onClick={copy}>
                 {copied ? "Copied" : "Copy"}
@@ -172,8 +172,7 @@ export function TeacherTokensSection(props: { limits: TeacherTokenLimits }) {
           {tokens.data?.items.map((t) => (
             <li key={t.id} className="token-item">
               <div>
-                <strong>{t.note || "Teacher token"}</strong>{" "}
-                <span className={`badge state-${t.state}`}>{STATE_LABELS[t.state]}</span>
+                <strong>{t.note || "Teacher token"}</strong> <span className={`badge state-${t.state}`}>{STATE_LABELS[t.state]}</span>
                 <p className="muted">
                   {bindingText(t) ? `${bindingText(t)} · ` : ""}
                   {t.uses} of {t.maxUses} used · {t.usesLeft} left · expires {new Date(t.expiresAt).toLocaleDateString()}
@@ -181,7 +180,12 @@ export function TeacherTokensSection(props: { limits: TeacherTokenLimits }) {
                 </p>
               </div>
               {t.state === "active" ? (
-                <button type="button" className="button danger-outline small" disabled={revoke.isPending} onClick={() => revoke.mutate({ id: t.id })}>
+                <button
+                  type="button"
+                  className="button danger-outline small"
+                  disabled={revoke.isPending}
+                  onClick={() => revoke.mutate({ id: t.id })}
+                >
                   Revoke<span className="visually-hidden"> {t.note || "token"}</span>
                 </button>
               ) : null}

@@ -1,10 +1,10 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import type { ListedUser } from "@/shared/schemas/admin";
-import { messageOf } from "@/shared/error-message";
-import { api } from "@/trpc/react";
 import { Alert } from "@/components/form";
+import { messageOf } from "@/shared/error-message";
+import type { ListedUser } from "@/shared/schemas/admin";
+import { api } from "@/trpc/react";
 import { SecurityEventsList } from "./security-events-list";
 
 /**
@@ -31,7 +31,7 @@ export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: 
   });
   const error = revoke.error ?? remove.error;
   return (
-    <div className="user-panel" aria-label={`Manage ${user.name}`} role="region">
+    <section className="user-panel" aria-label={`Manage ${user.name}`}>
       <dl className="details compact">
         <dt>Email</dt>
         <dd>{user.email}</dd>
@@ -69,6 +69,6 @@ export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: 
         </p>
       ) : null}
       {props.showEvents ? <SecurityEventsList userId={user.id} /> : null}
-    </div>
+    </section>
   );
 }

@@ -1,10 +1,10 @@
 "use client";
-import { useState, type FormEvent } from "react";
-import { FLAG_LABELS, FLAG_NAMES, flagDecisionReason, may, type Actor, type FlagName } from "@/shared/permissions";
-import type { ListedUser } from "@/shared/schemas/admin";
-import { messageOf } from "@/shared/error-message";
-import { api } from "@/trpc/react";
+import { type FormEvent, useState } from "react";
 import { Alert, SubmitButton } from "@/components/form";
+import { messageOf } from "@/shared/error-message";
+import { type Actor, FLAG_LABELS, FLAG_NAMES, type FlagName, flagDecisionReason, may } from "@/shared/permissions";
+import type { ListedUser } from "@/shared/schemas/admin";
+import { api } from "@/trpc/react";
 import { UserPanel } from "./user-panel";
 
 const PAGE_SIZE = 25;
@@ -54,14 +54,13 @@ export function UsersSection(props: { viewer: Actor }) {
       <h2 id="users-heading" className="visually-hidden">
         Users
       </h2>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the search landmark; React's types have no <search> element */}
       <form className="search" role="search" onSubmit={onSearch}>
         <label htmlFor="user-search" className="visually-hidden">
           Search users by name or email
         </label>
         <input id="user-search" name="query" type="search" placeholder="Search by name or email" defaultValue={query} />
-        <SubmitButton className="button">
-          Search
-        </SubmitButton>
+        <SubmitButton className="button">Search</SubmitButton>
       </form>
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
       {list.error ? <Alert>{messageOf(list.error)}</Alert> : null}
@@ -87,6 +86,7 @@ export function UsersSection(props: { viewer: Actor }) {
                       id={id}
                       type="checkbox"
                       role="switch"
+                      aria-checked={optimistic[`${user.id}:${flag}`] ?? user[flag]}
                       checked={optimistic[`${user.id}:${flag}`] ?? user[flag]}
                       disabled={!!reason || `${user.id}:${flag}` in optimistic}
                       aria-describedby={reason ? `${id}-why` : undefined}
@@ -115,22 +115,19 @@ export function UsersSection(props: { viewer: Actor }) {
                 Manage<span className="visually-hidden"> {user.name}</span>
               </button>
             ) : null}
-            {selected === user.id ? <UserPanel
+            {selected === user.id ? (
+              <UserPanel
                 user={user}
                 self={user.id === viewer.id}
                 showEvents={may(viewer, "viewSecurityEvents")}
                 onDone={() => setSelected(null)}
-              /> : null}
+              />
+            ) : null}
           </li>
         ))}
       </ul>
       <nav className="pager" aria-label="Pages">
-        <button
-          type="button"
-          className="button secondary"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
+        <button type="button" className="button secondary" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
           Previous page
         </button>
         <span className="muted">Page {cursors.length}</span>

@@ -1,8 +1,9 @@
 // The app router, its type (the only thing the browser imports) and createCaller.
-import { createCallerFactory, router } from "./trpc";
+
+import { adminRouter } from "./routers/admin";
 import { sessionRouter } from "./routers/session";
 import { userRouter } from "./routers/user";
-import { adminRouter } from "./routers/admin";
+import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   session: sessionRouter,

@@ -8,9 +8,9 @@ import type { ApiPlace, JsonApi } from "../http/edge";
 import { errorAnswer } from "../http/json-answer";
 import { recordApiTime } from "../http/runtime-metrics";
 import type { Services } from "../services/service-container";
+import { assertCallLimits } from "./call-limits";
 import { appRouter } from "./root";
 import { createContextInner } from "./trpc";
-import { assertCallLimits } from "./call-limits";
 import { TRPCAppError, toTRPCAppError, trpcToAppError } from "./trpc-app-error";
 
 const ENDPOINT = "/api/trpc";
@@ -61,8 +61,7 @@ function trpcErrorAnswer(error: AppError, place: ApiPlace): Response {
   return errorAnswer(error, { error: shape });
 }
 
-const unsupportedMediaType = () =>
-  new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
+const unsupportedMediaType = () => new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with Content-Type: application/json.");
 
 export async function handleTrpcRequest(req: Request, services: Services): Promise<Response> {
   const started = performance.now();

@@ -5,7 +5,7 @@
 import { TRPCError } from "@trpc/server";
 import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
 import type { AppError, AppErrorDetails } from "../app-error";
-import { toAppError, type TransportError } from "../to-app-error";
+import { type TransportError, toAppError } from "../to-app-error";
 
 /**
  * The appCode of an error raised by tRPC itself (routing, parsing), by its

@@ -2,13 +2,13 @@
 import { initTRPC } from "@trpc/server";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
-import { INTERNAL_MESSAGE } from "../to-app-error";
-import { defaultAppCode, TRPCAppError, toTRPCAppError } from "./trpc-app-error";
-import { findUnstorableText, unstorableTextRefused } from "../unstorable-text";
-import type { Services } from "../services/service-container";
 import type { RequestMeta } from "../request-meta";
 import { noteRefusal } from "../services/refused-requests";
+import type { Services } from "../services/service-container";
 import { validateSessionOrClear } from "../services/sessions";
+import { INTERNAL_MESSAGE } from "../to-app-error";
+import { findUnstorableText, unstorableTextRefused } from "../unstorable-text";
+import { defaultAppCode, TRPCAppError, toTRPCAppError } from "./trpc-app-error";
 
 // 1. Context -----------------------------------------------------------------
 

@@ -21,7 +21,7 @@ const MAX_COOKIE_LENGTH = 1500;
 
 type Entry = { userId: string; issued: number; nonce: string; mac: string };
 
-export function deviceCookieName(appUrl: string): string {
+function deviceCookieName(appUrl: string): string {
   return isHttps(appUrl) ? "__Host-device" : "device";
 }
 

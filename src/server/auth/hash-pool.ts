@@ -11,9 +11,7 @@ import { Worker } from "node:worker_threads";
 import type { Options } from "@node-rs/argon2";
 import { HASH_QUEUE_PER_CORE } from "@/shared/policy";
 
-export type HashJob =
-  | { op: "hash"; password: string; options: Options }
-  | { op: "verify"; hash: string; password: string };
+export type HashJob = { op: "hash"; password: string; options: Options } | { op: "verify"; hash: string; password: string };
 
 // CommonJS run by each worker: the synchronous argon2 calls are the point of
 // the thread. A throw (a malformed stored hash) goes back as a message.

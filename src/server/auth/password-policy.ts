@@ -2,7 +2,7 @@
 // the first admin): not in the common-password list, and none of the
 // guessable shapes of src/shared/password-rules.ts, judged with the person's
 // own name and address. Length is the schema's (passwordSchema).
-import { passwordProblem, type PasswordContext } from "@/shared/password-rules";
+import { type PasswordContext, passwordProblem } from "@/shared/password-rules";
 import { validationFailed } from "../app-error";
 import { isCommonPassword } from "./common-passwords";
 

@@ -2,7 +2,7 @@
 // C reference build with the same parameters, measured here). Hashes run on
 // a pool of worker threads (hash-pool.ts), so hashing never blocks the event
 // loop. Parameters: docs/BENCHMARKS.md, "Password hashing parameters".
-import { parseOptions, type Algorithm, type Options, type Version } from "@node-rs/argon2";
+import { type Algorithm, type Options, parseOptions, type Version } from "@node-rs/argon2";
 import { AppError } from "../app-error";
 import { HashJobError, HashPool, HashPoolFullError, type JobOwner } from "./hash-pool";
 

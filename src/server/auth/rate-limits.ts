@@ -3,10 +3,10 @@
 // db/rate-limit-store.ts). The budgets themselves are RATE_LIMITS in
 // shared/policy.ts.
 import { RateLimiterRes } from "rate-limiter-flexible";
+import { DAY, type LimitName, RATE_LIMITS } from "@/shared/policy";
 import { AppError } from "../app-error";
 import type { Db } from "../db/client";
 import { RateLimiterSql } from "../db/rate-limit-store";
-import { DAY, RATE_LIMITS, type LimitName } from "@/shared/policy";
 
 /** Spent windows a process remembers having marked, at most. */
 const MARKS_REMEMBERED = 10_000;
@@ -123,7 +123,12 @@ export class RateLimits {
           () => true,
           () => false, // marked already (or the store failing: nothing is reported rather than too much)
         );
-        if (first) this.onLimitReached({ limit, email: COUNTS_AN_ADDRESS.has(limit) ? email : null, client: { ip: client.ip, userAgent: client.userAgent ?? null } });
+        if (first)
+          this.onLimitReached({
+            limit,
+            email: COUNTS_AN_ADDRESS.has(limit) ? email : null,
+            client: { ip: client.ip, userAgent: client.userAgent ?? null },
+          });
       }),
     );
   }
@@ -139,7 +144,14 @@ export class RateLimits {
 
   /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
   consume(action: Action, email: string, client: Client): Promise<void> {
-    return this.consumeAll([[`${action}PerEmail`, email], [`${action}PerIp`, ipKey(client.ip)]], email, client);
+    return this.consumeAll(
+      [
+        [`${action}PerEmail`, email],
+        [`${action}PerIp`, ipKey(client.ip)],
+      ],
+      email,
+      client,
+    );
   }
 
   /** Counts a point on each budget; RATE_LIMITED past any of them (a store failure fails closed). */
@@ -180,7 +192,10 @@ export class RateLimits {
    * says nothing about the address.
    */
   async consumeMailRequest(action: Exclude<Action, "register">, email: string, from: Client): Promise<boolean> {
-    const budgets: [LimitName, string][] = [[`${action}PerEmail`, email], [`${action}PerIp`, ipKey(from.ip)]];
+    const budgets: [LimitName, string][] = [
+      [`${action}PerEmail`, email],
+      [`${action}PerIp`, ipKey(from.ip)],
+    ];
     const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
     const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes>];
     for (const result of results) {

@@ -1,8 +1,9 @@
 // Where a request comes from: the client address for limits and session
 // records, and whether a mutation was sent by another site (CSRF). Both APIs
 // (tRPC and the seeds' routes) read requests through these.
-import { AppError } from "../app-error";
+
 import type { Config } from "@/env";
+import { AppError } from "../app-error";
 import type { RequestMeta } from "../request-meta";
 import { deviceCookieFrom } from "./device-cookie";
 
@@ -36,7 +37,7 @@ export function clientIp(headers: Headers, trustProxy = 0): string | null {
  * site as an https:// APP_URL, whatever its host. Requests without Origin
  * (curl, servers) are not cross-site by this rule.
  */
-export function isCrossSiteRequest(headers: Headers, appUrl: string): boolean {
+function isCrossSiteRequest(headers: Headers, appUrl: string): boolean {
   if (headers.get("sec-fetch-site") === "cross-site") return true;
   const origin = headers.get("origin");
   if (!origin) return false;

@@ -7,9 +7,9 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { type DatabaseKind, databaseKind } from "./database-url";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
-import { databaseKind, type DatabaseKind } from "./database-url";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 
 export type Db = SqliteClient;
 // The SQL helpers (Prisma.sql, join, raw) are the same runtime for both clients.
@@ -109,7 +109,7 @@ type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
  * next "full" commit syncs them too: a crash can only lose such writes made
  * since the last "full" commit, never one the app has confirmed.
  */
-export type SqliteSynchronous = "full" | "normal";
+type SqliteSynchronous = "full" | "normal";
 
 export type DbOptions = { sqliteSynchronous?: SqliteSynchronous };
 

@@ -7,7 +7,5 @@ export type DatabaseKind = "sqlite" | "postgres";
 export function databaseKind(url: string): DatabaseKind {
   if (url.startsWith("file:")) return "sqlite";
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgres";
-  throw new Error(
-    "DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)",
-  );
+  throw new Error("DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)");
 }

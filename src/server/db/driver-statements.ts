@@ -5,7 +5,7 @@
 // (rate-limit-store.ts). Written once with "?" placeholders.
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { driverOf, type Db } from "./client";
+import { type Db, driverOf } from "./client";
 
 /** DateTime as Prisma's SQLite adapter stores it (ISO 8601 with "+00:00"), so text comparisons order it. */
 export function sqliteDate(date: Date): string {
@@ -55,20 +55,31 @@ export class DriverStatement {
     if (driver.kind === "sqlite") {
       return driver.run((connection) => {
         const statement = this.sqlite(connection);
-        return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as Row[];
+        if (statement.reader) return statement.all(...values) as Row[];
+        statement.run(...values);
+        return [] as Row[];
       }, this.options);
     }
     let text = pgText.get(this.sql);
-    if (!text) pgText.set(this.sql, (text = numbered(this.sql)));
+    if (!text) {
+      text = numbered(this.sql);
+      pgText.set(this.sql, text);
+    }
     const result = await driver.pool.query({ name: this.name, text, values, types: utcTimestamps });
     return result.rows as Row[];
   }
 
   private sqlite(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
     let statements = sqlitePrepared.get(connection);
-    if (!statements) sqlitePrepared.set(connection, (statements = new Map()));
+    if (!statements) {
+      statements = new Map();
+      sqlitePrepared.set(connection, statements);
+    }
     let statement = statements.get(this.name);
-    if (!statement) statements.set(this.name, (statement = connection.prepare(this.sql)));
+    if (!statement) {
+      statement = connection.prepare(this.sql);
+      statements.set(this.name, statement);
+    }
     return statement;
   }
 }

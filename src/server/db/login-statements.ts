@@ -5,7 +5,7 @@
 // per log-in through Prisma, 2.8 ms this way; see docs/BENCHMARKS.md).
 // Everything else goes through Prisma.
 import type { Db } from "./client";
-import { dateParameter, DriverStatement } from "./driver-statements";
+import { DriverStatement, dateParameter } from "./driver-statements";
 
 export type LoginRow = { userId: string; passwordHash: string; verified: boolean };
 
@@ -24,10 +24,7 @@ export type NewSessionRow = {
 export const sessionColumns = ["id", "tokenHash", "userId", "createdAt", "expiresAt", "lastUsedAt", "ip", "userAgent"] as const;
 export const sessionColumnList = sessionColumns.map((c) => `"${c}"`).join(", ");
 
-const READ_LOGIN = new DriverStatement(
-  "login-read",
-  `SELECT "userId", "passwordHash", "emailVerifiedAt" FROM "Login" WHERE "email" = ?`,
-);
+const READ_LOGIN = new DriverStatement("login-read", `SELECT "userId", "passwordHash", "emailVerifiedAt" FROM "Login" WHERE "email" = ?`);
 // Bookkeeping: a session lost in a power cut means logging in again.
 const INSERT_SESSION = new DriverStatement(
   "login-insert-session",

@@ -7,7 +7,7 @@ type Outbox = Pick<Db, "outboxEmail">;
 export type OutboxRow = Awaited<ReturnType<Db["outboxEmail"]["findMany"]>>[number];
 
 /** Rows the worker is done with: purged once older than the retention. */
-export const HANDLED_STATUSES = ["sent", "kept", "unsent"] as const;
+const HANDLED_STATUSES = ["sent", "kept", "unsent"] as const;
 
 export async function insertOutboxMail(
   db: Outbox,

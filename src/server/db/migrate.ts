@@ -3,8 +3,8 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { databaseKind, type DatabaseKind } from "./database-url";
 import { createDb, sqlitePath } from "./client";
+import { type DatabaseKind, databaseKind } from "./database-url";
 
 // The CLI prints one of these once every migration is committed.
 const DONE = /All migrations have been successfully applied|No pending migrations to apply/;

@@ -7,7 +7,7 @@
 // through Prisma's pipeline; this is one prepared statement.)
 import { RateLimiterPrisma, RateLimiterRes, type RateLimiterStoreAbstract as StoreAbstract } from "rate-limiter-flexible";
 import type { Db } from "./client";
-import { dateParameter, DriverStatement } from "./driver-statements";
+import { DriverStatement, dateParameter } from "./driver-statements";
 
 type Row = { points: number | bigint; expire: string | Date | null };
 

@@ -7,7 +7,7 @@
 // transaction (one commit). PostgreSQL: one prepared statement whatever the
 // batch's size, the columns passed as arrays and spread by unnest().
 import type BetterSqlite3 from "better-sqlite3";
-import { driverOf, type Db } from "./client";
+import { type Db, driverOf } from "./client";
 import { DriverStatement, sqliteDate } from "./driver-statements";
 
 export type SecurityEventRow = {
@@ -39,12 +39,18 @@ export async function insertSecurityEvents(db: Db, rows: SecurityEventRow[]): Pr
   if (!rows.length) return;
   const driver = driverOf(db);
   if (driver.kind === "postgres") {
-    await PG_INSERT.all(db, COLUMNS.map((c) => rows.map((row) => (c === "createdAt" ? row.createdAt.toISOString() : row[c]))));
+    await PG_INSERT.all(
+      db,
+      COLUMNS.map((c) => rows.map((row) => (c === "createdAt" ? row.createdAt.toISOString() : row[c]))),
+    );
     return;
   }
   await driver.run((connection) => {
     let insert = sqlitePrepared.get(connection);
-    if (!insert) sqlitePrepared.set(connection, (insert = connection.prepare(SQLITE_INSERT)));
+    if (!insert) {
+      insert = connection.prepare(SQLITE_INSERT);
+      sqlitePrepared.set(connection, insert);
+    }
     const statement = insert;
     connection.transaction(() => {
       for (const row of rows) statement.run(...COLUMNS.map((c) => (c === "createdAt" ? sqliteDate(row.createdAt) : row[c])));

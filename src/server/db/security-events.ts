@@ -1,9 +1,9 @@
 // Security events' rows, except the batch insert of queued events, which runs
 // on the driver (security-event-statements.ts).
 import type { Db } from "./client";
-import { KEYSET_ORDER, keysetAfter, type Keyset } from "./keyset-cursor";
-import { securityEventSelect } from "./selects";
+import { KEYSET_ORDER, type Keyset, keysetAfter } from "./keyset-cursor";
 import type { SecurityEventRow } from "./security-event-statements";
+import { securityEventSelect } from "./selects";
 
 /** One event, inside the caller's transaction when given one. */
 export async function insertSecurityEvent(db: Pick<Db, "securityEvent">, row: SecurityEventRow): Promise<void> {

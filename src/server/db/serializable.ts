@@ -3,7 +3,7 @@
 // never run interleaved: the second sees what the first committed.
 // PostgreSQL: a transaction-scoped advisory lock. SQLite: writers are already
 // serialized (one connection, BEGIN … COMMIT under the adapter's mutex).
-import { kindOf, type Db } from "./client";
+import { type Db, kindOf } from "./client";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 

@@ -1,7 +1,7 @@
 // Sessions: rows keyed by the SHA-256 of their token. The log-in's own insert
 // runs on the driver (login-statements.ts); these are the rest.
-import { Prisma, type Db } from "./client";
-import { sessionColumnList, sessionColumns, type NewSessionRow } from "./login-statements";
+import { type Db, Prisma } from "./client";
+import { type NewSessionRow, sessionColumnList, sessionColumns } from "./login-statements";
 import { flagsColumns, type RawFlags } from "./selects";
 
 /** A session row with its user's flags ("id" is the user's: it is the session's userId). */

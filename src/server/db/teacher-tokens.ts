@@ -11,7 +11,15 @@ function admits(email: string, domain: string) {
 
 export async function insertTeacherToken(
   db: Tokens,
-  row: { tokenHash: string; maxUses: number; expiresAt: Date; note: string | null; email: string | null; domain: string | null; createdById: string | null },
+  row: {
+    tokenHash: string;
+    maxUses: number;
+    expiresAt: Date;
+    note: string | null;
+    email: string | null;
+    domain: string | null;
+    createdById: string | null;
+  },
 ): Promise<{ id: string }> {
   return db.teacherToken.create({ data: row, select: { id: true } });
 }

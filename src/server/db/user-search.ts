@@ -10,9 +10,9 @@
 // order; 14k matches 60-150 ms through the index and 0.3 ms in order. So
 // a search first counts its matches in each index, up to INDEXED_MATCHES.
 import type { FlagName } from "@/shared/permissions";
-import { kindOf, Prisma, type Db } from "./client";
-import { keysetAfterSql, keysetOrderSql, type Keyset } from "./keyset-cursor";
-import { listedUserColumns, type ListedUserRow } from "./selects";
+import { type Db, kindOf, Prisma } from "./client";
+import { type Keyset, keysetAfterSql, keysetOrderSql } from "./keyset-cursor";
+import { type ListedUserRow, listedUserColumns } from "./selects";
 
 const TRIGRAM = 3;
 const INDEXED_MATCHES = 2000;

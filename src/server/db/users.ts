@@ -1,8 +1,8 @@
 // Users and their logins (address, password hash, pending address change).
 // Every read returns a field list of selects.ts or a few named columns, never
 // the password hash unless the caller checks a password.
-import { Prisma, type Db } from "./client";
-import { flagsColumns, flagsSelect, userSelect, type RawFlags } from "./selects";
+import { type Db, Prisma } from "./client";
+import { flagsColumns, flagsSelect, type RawFlags, userSelect } from "./selects";
 
 type Users = Pick<Db, "user">;
 type Logins = Pick<Db, "login">;

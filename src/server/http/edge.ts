@@ -12,8 +12,8 @@
 // is served wherever GET is: the GET answer's status and headers, no body.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { AppError } from "../app-error";
-import { toAppError } from "../to-app-error";
 import { logger } from "../logger";
+import { toAppError } from "../to-app-error";
 import { recordPeerAddress } from "./peer-address";
 import { securityHeaders } from "./security-headers";
 
@@ -42,8 +42,7 @@ const malformedRequest = () =>
     fieldErrors: { host: ["not a valid host name, or a request target that is not a path"] },
   });
 const noEndpoint = (pathname: string) => new AppError("NOT_FOUND", `No endpoint at ${pathname}.`);
-const methodNotAllowed = (allow: string, pathname: string) =>
-  new AppError("METHOD_NOT_SUPPORTED", `Use ${allow} for ${pathname}.`);
+const methodNotAllowed = (allow: string, pathname: string) => new AppError("METHOD_NOT_SUPPORTED", `Use ${allow} for ${pathname}.`);
 const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 
 /** The Node request listener for the whole app. */

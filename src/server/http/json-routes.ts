@@ -10,11 +10,11 @@ import type { AppCode } from "@/shared/app-codes";
 import { AppError, sessionInvalid } from "../app-error";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom } from "../auth/session-cookie";
-import type { Services } from "../services/service-container";
 import type { RequestMeta } from "../request-meta";
-import { validateSession, validateSessionOrClear, type ValidSession } from "../services/sessions";
-import { toAppError, validationError } from "../to-app-error";
 import { noteRefusal } from "../services/refused-requests";
+import type { Services } from "../services/service-container";
+import { type ValidSession, validateSession, validateSessionOrClear } from "../services/sessions";
+import { toAppError, validationError } from "../to-app-error";
 import { findUnstorableText, unstorableTextRefused } from "../unstorable-text";
 import type { ApiPlace, JsonApi } from "./edge";
 import { errorAnswer, jsonAnswer } from "./json-answer";
@@ -39,7 +39,7 @@ type RouteSession<A extends RouteAuth> = A extends "cookie-or-bearer" | "body"
     ? { token: string }
     : undefined;
 
-export type RouteContext<I, A extends RouteAuth = RouteAuth> = {
+type RouteContext<I, A extends RouteAuth = RouteAuth> = {
   services: Services;
   input: I;
   headers: Headers;
@@ -133,12 +133,7 @@ async function readBody(req: Request): Promise<unknown> {
  * without a route (and of the edge) come in `plainFailure`'s envelope; the
  * others in their route's.
  */
-export function routeTableApi(
-  base: string,
-  routes: JsonRoute[],
-  plainFailure: (error: AppError) => unknown,
-  services: Services,
-): JsonApi {
+export function routeTableApi(base: string, routes: JsonRoute[], plainFailure: (error: AppError) => unknown, services: Services): JsonApi {
   const pathOf = (pathname: string) => pathname.slice(base.length).replace(/\/+$/, "");
   const routesAt = (pathname: string) => routes.filter((r) => r.path === pathOf(pathname));
   const failure = (error: AppError, place: ApiPlace, headers?: Headers) => {

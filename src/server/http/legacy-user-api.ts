@@ -4,17 +4,17 @@
 // The same services (and so the same limits, permissions and audit) as tRPC.
 import { z } from "zod";
 import { APP_CODES } from "@/shared/app-codes";
-import { emailSchema, currentPasswordSchema, tokenSchema } from "@/shared/schemas/fields";
+import { may, rolesInWords, rolesThatMay } from "@/shared/permissions";
 import { registerInput } from "@/shared/schemas/account";
+import { currentPasswordSchema, emailSchema, tokenSchema } from "@/shared/schemas/fields";
 import { userIdSchema } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
+import { userInfo } from "../services/profile";
 import { register, verifyEmail } from "../services/registration";
 import { logIn } from "../services/sessions";
-import { userInfo } from "../services/profile";
 import { setFlags } from "../services/user-flags";
-import { route, type JsonRoute } from "./json-routes";
+import { type JsonRoute, route } from "./json-routes";
 import { fromUpdateFlags, infoFlagsShape, noInfoFlags, toInfoFlags, updateFlagsShape } from "./legacy-user-flags";
-import { may, rolesInWords, rolesThatMay } from "@/shared/permissions";
 
 export const LEGACY_USER_API_BASE = "/user";
 
@@ -44,7 +44,8 @@ export const legacyUserApiRoutes: JsonRoute[] = [
     path: "/register",
     operationId: "userApi.register",
     summary: "Create an account (seed 002)",
-    description: "Sends a link to https://APP/verify?token=…; with a valid teacher_token the teacher is verified at once (a token bound to another address or domain is TEACHER_TOKEN_INVALID).",
+    description:
+      "Sends a link to https://APP/verify?token=…; with a valid teacher_token the teacher is verified at once (a token bound to another address or domain is TEACHER_TOKEN_INVALID).",
     input: z.object({
       email: registerInput.shape.email,
       password: registerInput.shape.password,
@@ -123,7 +124,11 @@ export const legacyUserApiRoutes: JsonRoute[] = [
       const shown = may(ctx.session.user, "viewReportSpammer") && ctx.session.user.reportSpammer;
       const flags = fromUpdateFlags(ctx.input);
       const restated = self && flags.reportSpammer === shown;
-      await setFlags(ctx.services, ctx.session.userId, { userId: ctx.input.user, ...flags, reportSpammer: restated ? null : flags.reportSpammer });
+      await setFlags(ctx.services, ctx.session.userId, {
+        userId: ctx.input.user,
+        ...flags,
+        reportSpammer: restated ? null : flags.reportSpammer,
+      });
       return {};
     },
   }),

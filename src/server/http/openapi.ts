@@ -4,16 +4,17 @@
 // (routeErrors) as the error table (src/shared/app-codes.ts) gives them.
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from "zod-openapi";
 import { APP_ERRORS, type AppCode } from "@/shared/app-codes";
-import { routeErrors, type JsonRoute } from "./json-routes";
-import { USER_API_BASE, userApiRoutes } from "./rest-user-api";
+import { type JsonRoute, routeErrors } from "./json-routes";
 import { LEGACY_USER_API_BASE, legacyUserApiRoutes } from "./legacy-user-api";
+import { USER_API_BASE, userApiRoutes } from "./rest-user-api";
 
 /** Headers an error answer of this status carries (with these appCodes). */
 function errorHeaders(status: number, codes: AppCode[]): ZodOpenApiResponseObject["headers"] {
   const retryAfter = { description: "Seconds until a retry may succeed.", schema: { type: "integer" as const, minimum: 1 } };
   if (status === 405) return { Allow: { description: "The methods this path serves.", required: true, schema: { type: "string" } } };
   if (status === 429) return { "Retry-After": { ...retryAfter, required: true } };
-  if (status === 503 && codes.includes("OVERLOADED")) return { "Retry-After": { ...retryAfter, description: "Sent with OVERLOADED: seconds to wait." } };
+  if (status === 503 && codes.includes("OVERLOADED"))
+    return { "Retry-After": { ...retryAfter, description: "Sent with OVERLOADED: seconds to wait." } };
   return undefined;
 }
 

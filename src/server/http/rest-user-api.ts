@@ -5,15 +5,15 @@ import { z } from "zod";
 import { APP_CODES } from "@/shared/app-codes";
 import { durationInWords } from "@/shared/duration-in-words";
 import { SESSION_LIFETIME } from "@/shared/policy";
-import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
 import { okOutput, registerInput, registerOutput } from "@/shared/schemas/account";
+import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
 import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
 import { clearSessionCookie, setSessionCookie } from "../auth/session-cookie";
+import { deleteMe, getMe, permissionsOf, updateMe } from "../services/profile";
 import { register } from "../services/registration";
 import { logIn, revokeSession } from "../services/sessions";
-import { deleteMe, getMe, permissionsOf, updateMe } from "../services/profile";
-import { route, type JsonRoute } from "./json-routes";
+import { type JsonRoute, route } from "./json-routes";
 
 export const USER_API_BASE = "/api/user";
 
@@ -142,7 +142,8 @@ export const userApiRoutes: JsonRoute[] = [
     path: "/permissions",
     operationId: "usersApi.getPermissions",
     summary: "What the signed-in user may do",
-    description: "The session user's flags, and for each action of the permission table whether their role may do it (see docs/permissions.md).",
+    description:
+      "The session user's flags, and for each action of the permission table whether their role may do it (see docs/permissions.md).",
     output: success(permissionsOutput),
     errors: [],
     auth: "cookie-or-bearer",

@@ -1,7 +1,7 @@
 // Process metrics for operators and the benchmarks: event-loop delay, the
 // tRPC API's server time and peak memory since the last reset. Served at
 // /api/metrics only when METRICS_TOKEN is set, to callers presenting it.
-import { createHistogram, monitorEventLoopDelay, type IntervalHistogram, type RecordableHistogram } from "node:perf_hooks";
+import { createHistogram, type IntervalHistogram, monitorEventLoopDelay, type RecordableHistogram } from "node:perf_hooks";
 
 type State = { histogram: IntervalHistogram; apiTime: RecordableHistogram; peakRss: number; timer: NodeJS.Timeout };
 

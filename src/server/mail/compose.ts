@@ -2,17 +2,18 @@
 // renders the HTML once; the text is its conversion of that HTML (what its
 // plainText option does after rendering the same tree again). Only the outbox
 // worker composes (services/queued-mail.ts), never a request.
+
+import { render, toPlainText } from "@react-email/render";
 import type { ReactElement } from "react";
 import { createElement } from "react";
-import { render, toPlainText } from "@react-email/render";
-import { VerifyEmail } from "./templates/verify-email";
-import { RegistrationAttempt } from "./templates/registration-attempt";
 import { ConfirmNewEmail } from "./templates/confirm-new-email";
-import { EmailChangeNotice } from "./templates/email-change-notice";
-import { ResetPassword } from "./templates/reset-password";
-import { PasswordChanged } from "./templates/password-changed";
 import { EmailAddressInUse } from "./templates/email-address-in-use";
+import { EmailChangeNotice } from "./templates/email-change-notice";
 import { EmailChanged } from "./templates/email-changed";
+import { PasswordChanged } from "./templates/password-changed";
+import { RegistrationAttempt } from "./templates/registration-attempt";
+import { ResetPassword } from "./templates/reset-password";
+import { VerifyEmail } from "./templates/verify-email";
 
 export type ComposedMail = { subject: string; html: string; text: string };
 

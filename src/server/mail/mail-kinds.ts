@@ -5,7 +5,7 @@
 // the outbox worker does both at delivery (services/queued-mail.ts).
 import { LINK_LIFETIMES, type LinkPurpose } from "@/shared/policy";
 
-export const MAIL_KINDS = {
+const MAIL_KINDS = {
   "verify-email": { link: "verify" },
   "registration-attempt": { link: null },
   "confirm-new-email": { link: "change-email" },

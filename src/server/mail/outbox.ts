@@ -27,9 +27,9 @@ import {
   markMailUnsent,
   type OutboxRow,
 } from "../db/mail-outbox";
+import { logger } from "../logger";
 import type { ComposedMail } from "./compose";
 import { linkTtlMs, type QueuedMail } from "./mail-kinds";
-import { logger } from "../logger";
 
 type Tx = Pick<Db, "outboxEmail">;
 
@@ -72,10 +72,7 @@ export function backoffMs(attempts: number): number {
 /** Turns a queued row into its mail (and saves it on the row), or says why there is none. */
 export type ComposeQueued = (row: OutboxRow) => Promise<ComposedMail | { drop: string }>;
 
-export type MailDeliveryConfig = Pick<
-  Config,
-  "NODE_ENV" | "RESEND_API_KEY" | "RESEND_BASE_URL" | "EMAIL_FROM" | "MAIL_RETENTION_DAYS"
->;
+export type MailDeliveryConfig = Pick<Config, "NODE_ENV" | "RESEND_API_KEY" | "RESEND_BASE_URL" | "EMAIL_FROM" | "MAIL_RETENTION_DAYS">;
 
 export class MailDelivery {
   private readonly resend: Resend | null;

@@ -3,7 +3,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { AppError } from "../app-error";
 import { sessionTokenFrom } from "../auth/session-cookie";
-import { validateSession, type ValidSession } from "../services/sessions";
+import { type ValidSession, validateSession } from "../services/sessions";
 import { services } from "./page-services";
 
 /** The signed-in user's session, or null when there is none (or it ended). */

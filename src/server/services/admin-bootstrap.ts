@@ -4,20 +4,20 @@
 // makes an unconfirmed account an admin: it promotes a confirmed one only when
 // asked to (--promote), and replaces an unconfirmed one only when asked to
 // (--replace-unverified), deleting it with everything that hangs on it.
-import { z } from "zod";
+import type { z } from "zod";
+import { emailSchema, nameSchema, passwordSchema } from "@/shared/schemas/fields";
 import { AppError, validationFailed } from "../app-error";
-import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { deletePendingMailOfAccount } from "../db/mail-outbox";
 import { inTransaction } from "../db/transactions";
 import { createUserWithLogin, deleteUserById, findAddressHolderRow, findLoginForReplacement, promoteConfirmedHolder } from "../db/users";
-import { emailSchema, nameSchema, passwordSchema } from "@/shared/schemas/fields";
 import { audit } from "./audit";
 
 /** How the command appears in the audit log: it acts for nobody who is logged in. */
-export const ADMIN_CREATE_ACTOR = { id: null, name: "admin:create (command line)" } as const;
+const ADMIN_CREATE_ACTOR = { id: null, name: "admin:create (command line)" } as const;
 
 /** The account that already holds an address, as the command describes it. */
 export type AddressHolder = {
@@ -58,12 +58,9 @@ function parseField<T>(schema: z.ZodType<T>, field: string, value: unknown): T {
 }
 
 const changedMeanwhile = (email: string) =>
-  new AppError(
-    "EMAIL_TAKEN",
-    `The account holding ${email} changed while the command ran, so nothing was changed. Run the command again.`,
-  );
+  new AppError("EMAIL_TAKEN", `The account holding ${email} changed while the command ran, so nothing was changed. Run the command again.`);
 
-export async function findAddressHolder(db: Db, email: string): Promise<AddressHolder | null> {
+async function findAddressHolder(db: Db, email: string): Promise<AddressHolder | null> {
   const login = await findAddressHolderRow(db, email);
   if (!login) return null;
   return {
@@ -88,7 +85,14 @@ export async function bootstrapAdmin(db: Db, request: AdminBootstrapRequest): Pr
       // Only if the account is still the confirmed holder of the address.
       if (!(await promoteConfirmedHolder(tx, holder.userId, email))) throw changedMeanwhile(email);
       await audit(tx, [
-        { actor: ADMIN_CREATE_ACTOR, target: { id: holder.userId, label: email }, action: "setFlag", field: "admin", oldValue: "false", newValue: "true" },
+        {
+          actor: ADMIN_CREATE_ACTOR,
+          target: { id: holder.userId, label: email },
+          action: "setFlag",
+          field: "admin",
+          oldValue: "false",
+          newValue: "true",
+        },
       ]);
     });
     return { outcome: "promoted", userId: holder.userId, email, name: holder.name };

@@ -3,18 +3,19 @@
 // Actors are named by id, by the email address their login had at that
 // moment (read in the same transaction) and by their name, which they chose
 // themselves: a name alone could pass for someone else's.
-import type { Db } from "../db/client";
+
+import { may } from "@/shared/permissions";
 import { findAuditEntries, insertAuditEntries } from "../db/audit";
+import type { Db } from "../db/client";
+import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
 import type { UserFlagsRow } from "../db/selects";
 import { findLoginEmailsByUserIds } from "../db/users";
-import { may } from "@/shared/permissions";
 import { notPermitted } from "./access-errors";
 import type { Services } from "./service-container";
-import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
 
 type Tx = Pick<Db, "auditEntry" | "login">;
 
-export type AuditAction =
+type AuditAction =
   | "setFlag"
   | "deleteUser"
   | "deleteOwnAccount"

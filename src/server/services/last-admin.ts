@@ -4,8 +4,7 @@ import { AppError } from "../app-error";
 import type { Tx } from "../db/serializable";
 import { countOtherAdmins } from "../db/users";
 
-const lastAdmin = () =>
-  new AppError("LAST_ADMIN", "This is the last admin: make someone else an admin first.");
+const lastAdmin = () => new AppError("LAST_ADMIN", "This is the last admin: make someone else an admin first.");
 
 /** Refuses to remove this admin when no other admin exists. */
 export async function assertNotLastAdmin(tx: Tx, user: { id: string; admin: boolean }): Promise<void> {

@@ -2,8 +2,8 @@
 import Bowser from "bowser";
 import { AppError } from "../app-error";
 import { deleteSessionOfUser, deleteSessionsOfUser, findLiveSessionsOfUser } from "../db/sessions";
-import type { Services } from "./service-container";
 import type { RequestMeta } from "../request-meta";
+import type { Services } from "./service-container";
 import type { ValidSession } from "./sessions";
 
 /** A readable device from a user agent, e.g. "Firefox on Windows (desktop)". */
@@ -30,8 +30,7 @@ export async function listOwnSessions(s: Services, current: ValidSession) {
   }));
 }
 
-const sessionNotFound = () =>
-  new AppError("SESSION_NOT_FOUND", "You have no session with this id.");
+const sessionNotFound = () => new AppError("SESSION_NOT_FOUND", "You have no session with this id.");
 
 /** Ends one of the caller's own sessions; another user's id is not found. */
 export async function revokeOwnSession(s: Services, current: ValidSession, id: string, meta: RequestMeta): Promise<{ ok: true }> {

@@ -5,20 +5,21 @@
 // The same page and procedure take a "revert-email" link: the one mailed to
 // the old address when an address change was confirmed, which takes the
 // account back.
-import { assertAcceptablePassword } from "../auth/password-policy";
+
 import { hashPassword } from "../auth/password";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashToken } from "../auth/secret-token";
-import { enqueueMail } from "../mail/outbox";
-import { tokenExpired, tokenInvalid } from "./registration";
-import type { Services } from "./service-container";
-import type { RequestMeta } from "../request-meta";
-import { previewMailedLink, voidUnusedLinks, type MailedLinkPreview } from "./mailed-token";
 import { isUniqueViolation } from "../db/errors";
 import { findMailedLinkWithName, markLinkUsed } from "../db/mailed-links";
 import { deleteSessionsOfUser } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
 import { findLoginEmail, markUnverifiedEmailVerified, resetLoginPassword } from "../db/users";
+import { enqueueMail } from "../mail/outbox";
+import type { RequestMeta } from "../request-meta";
 import { emailTaken } from "./email-taken";
+import { type MailedLinkPreview, previewMailedLink, voidUnusedLinks } from "./mailed-token";
+import { tokenExpired, tokenInvalid } from "./registration";
+import type { Services } from "./service-container";
 
 const PURPOSE = "reset-password" as const;
 

@@ -1,10 +1,15 @@
 // The signed-in user's own account: read, update, delete, permissions, and
 // reading another user's flags (teachers and admins).
+
+import type { z } from "zod";
+import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/permissions";
+import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { AppError, sessionInvalid, validationFailed } from "../app-error";
-import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import type { Db } from "../db/client";
 import { flagsFromRaw, type UserFlagsRow, type UserRow } from "../db/selects";
+import { serializable } from "../db/serializable";
 import { deleteSessionsOfUser } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
 import {
@@ -18,18 +23,14 @@ import {
   setPendingEmail,
   setUserName,
 } from "../db/users";
-import { serializable } from "../db/serializable";
 import { deleteMailByAddress, enqueueMail } from "../mail/outbox";
-import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/permissions";
-import type { z } from "zod";
-import type { Me, updateUserInput } from "@/shared/schemas/user";
-import { audit } from "./audit";
-import type { Services } from "./service-container";
 import type { RequestMeta } from "../request-meta";
-import { checkPassword } from "./sessions";
-import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
+import { audit } from "./audit";
+import { assertNotLastAdmin } from "./last-admin";
 import { voidUnusedLinks } from "./mailed-token";
+import type { Services } from "./service-container";
+import { checkPassword } from "./sessions";
 
 function toMe(user: UserRow): Me {
   return {
@@ -77,8 +78,7 @@ async function confirmPassword(s: Services, userId: string, password: string, me
 
 export type UpdateRequest = z.output<typeof updateUserInput>;
 
-const currentPasswordNeeded = () =>
-  validationFailed("currentPassword", "Enter your current password to change your email address.");
+const currentPasswordNeeded = () => validationFailed("currentPassword", "Enter your current password to change your email address.");
 
 /**
  * Updates name, email and password all or nothing.
@@ -92,12 +92,7 @@ const currentPasswordNeeded = () =>
  *   and a pending address change (each set going under the old password),
  *   and is told to the account's address.
  */
-export async function updateMe(
-  s: Services,
-  session: { id: string; userId: string },
-  input: UpdateRequest,
-  meta: RequestMeta,
-): Promise<Me> {
+export async function updateMe(s: Services, session: { id: string; userId: string }, input: UpdateRequest, meta: RequestMeta): Promise<Me> {
   const current = await findUserProfile(s.db, session.userId);
   if (!current?.login) throw sessionInvalid();
   const login = current.login;
@@ -124,7 +119,10 @@ export async function updateMe(
       await voidUnusedLinks(tx, session.userId, "reset-password");
       await voidPendingEmail(tx, session.userId);
       await enqueueMail(tx, { kind: "password-changed", to: login.email, userId: session.userId });
-      await s.securityEvents.record({ type: "password.changed", userId: session.userId, client: meta, details: { sessionsEnded: count } }, tx);
+      await s.securityEvents.record(
+        { type: "password.changed", userId: session.userId, client: meta, details: { sessionsEnded: count } },
+        tx,
+      );
     }
     if (newEmail) {
       // A pending change this replaces loses its link.
@@ -168,4 +166,3 @@ export async function deleteMe(s: Services, caller: UserFlagsRow, password: stri
     await deleteUserById(tx, caller.id);
   });
 }
-

@@ -5,12 +5,14 @@
 // sends the very same body (Resend refuses an Idempotency-Key reused with
 // another body). The row drops the body once the mail is delivered.
 import type { Config } from "@/env";
+import { LINK_LIFETIMES, type LinkPurpose } from "@/shared/policy";
+import { newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
 import { saveComposedMail } from "../db/mail-outbox";
 import { inTransaction } from "../db/transactions";
 import { findLoginOwnerWithName, findMailRecipientByEmail, findMailRecipientByUserId } from "../db/users";
-import { newSecretToken } from "../auth/secret-token";
 import {
+  type ComposedMail,
   confirmNewEmailMail,
   emailAddressInUseMail,
   emailChangedMail,
@@ -19,10 +21,8 @@ import {
   registrationAttemptMail,
   resetPasswordMail,
   verifyEmailMail,
-  type ComposedMail,
 } from "../mail/compose";
 import { isMailKind } from "../mail/mail-kinds";
-import { LINK_LIFETIMES, type LinkPurpose } from "@/shared/policy";
 import { storeMailedToken, voidUnusedLinks } from "./mailed-token";
 
 export type QueuedRow = {
@@ -141,7 +141,13 @@ async function withLink(
 }
 
 /** Saves the composed mail on its row (as `kind` when the worker chose another mail than the one queued). */
-async function save(db: Pick<Db, "outboxEmail">, row: QueuedRow, userId: string, mail: ComposedMail, kind = row.kind): Promise<ComposedMail> {
+async function save(
+  db: Pick<Db, "outboxEmail">,
+  row: QueuedRow,
+  userId: string,
+  mail: ComposedMail,
+  kind = row.kind,
+): Promise<ComposedMail> {
   // A row deleted meanwhile (its user deleted) fails the send, and the token
   // minted with it is rolled back (db/mail-outbox.ts).
   await saveComposedMail(db, row.id, { kind, userId, ...mail });

@@ -1,15 +1,16 @@
 // Refused authorizations as security events. Noted where every API surface
 // turns a failure into an answer (tRPC's procedures, the seeds' routes), so
 // that no permission check, present or future, can forget to.
+
+import type { AppCode } from "@/shared/app-codes";
 import { AppError } from "../app-error";
 import { hashToken } from "../auth/secret-token";
-import type { AppCode } from "@/shared/app-codes";
 import { findSessionOwnerByTokenHash } from "../db/sessions";
-import type { Services } from "./service-container";
 import type { RequestMeta } from "../request-meta";
+import type { Services } from "./service-container";
 
 /** The refusals of an authorization: the role, the target or the request's origin does not allow it. */
-export const REFUSED_AUTHORIZATION: ReadonlySet<AppCode> = new Set<AppCode>([
+const REFUSED_AUTHORIZATION: ReadonlySet<AppCode> = new Set<AppCode>([
   "NOT_PERMITTED",
   "SELF_DELETE",
   "SELF_REPORT_SPAMMER",

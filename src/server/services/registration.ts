@@ -2,10 +2,9 @@
 import type { z } from "zod";
 import type { registerInput } from "@/shared/schemas/account";
 import { AppError } from "../app-error";
-import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashPassword } from "../auth/password";
+import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashToken } from "../auth/secret-token";
-import { enqueueMail } from "../mail/outbox";
 import { isUniqueViolation } from "../db/errors";
 import { findMailedLink, markLinkUsed } from "../db/mailed-links";
 import { deleteSessionsOfUser } from "../db/sessions";
@@ -19,11 +18,12 @@ import {
   loginExists,
   markEmailVerified,
 } from "../db/users";
-import { emailTaken } from "./email-taken";
-import type { Services } from "./service-container";
+import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
-import { previewMailedLink, type MailedLinkPreview } from "./mailed-token";
-import { issueSession, type IssuedSession, type SessionTokenForm } from "./sessions";
+import { emailTaken } from "./email-taken";
+import { type MailedLinkPreview, previewMailedLink } from "./mailed-token";
+import type { Services } from "./service-container";
+import { type IssuedSession, issueSession, type SessionTokenForm } from "./sessions";
 import { consumeTeacherToken, isTeacherTokenUsable, teacherTokenInvalid } from "./teacher-tokens";
 
 /** What registration receives: the shared schema's output (trimmed, normalised). */
@@ -82,10 +82,8 @@ async function registrationAttempt(s: Services, email: string, teacherToken: str
   return { verified: teacherToken !== null };
 }
 
-export const tokenInvalid = () =>
-  new AppError("TOKEN_INVALID", "This link is not valid or has already been used.");
-export const tokenExpired = () =>
-  new AppError("TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
+export const tokenInvalid = () => new AppError("TOKEN_INVALID", "This link is not valid or has already been used.");
+export const tokenExpired = () => new AppError("TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
 
 export type AddressLinkPreview = MailedLinkPreview<"verify" | "change-email">;
 
@@ -104,7 +102,12 @@ export async function previewAddressLink(s: Services, token: unknown): Promise<A
 }
 
 /** Confirms an address from its emailed link and logs its owner in (a session token of `form`). */
-export async function verifyEmail(s: Services, token: string, meta: RequestMeta, form: SessionTokenForm = "secret"): Promise<IssuedSession> {
+export async function verifyEmail(
+  s: Services,
+  token: string,
+  meta: RequestMeta,
+  form: SessionTokenForm = "secret",
+): Promise<IssuedSession> {
   const row = await findMailedLink(s.db, hashToken(token));
   // Only address links log in here; a password-reset link is not one.
   if (!row || row.usedAt || (row.purpose !== "verify" && row.purpose !== "change-email")) throw tokenInvalid();

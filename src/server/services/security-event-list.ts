@@ -1,15 +1,15 @@
 // admin.securityEvents: a user's recent security events, newest first, for
 // the dashboard's user panel (whoever may read the audit log: admins).
 import type { z } from "zod";
-import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
-import type { UserFlagsRow } from "../db/selects";
-import { findSecurityEventsOfUser } from "../db/security-events";
 import { may } from "@/shared/permissions";
-import type { SecurityEventDetails } from "@/shared/security-events";
 import type { SecurityEventView, securityEventsInput } from "@/shared/schemas/admin";
+import type { SecurityEventDetails } from "@/shared/security-events";
+import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
+import { findSecurityEventsOfUser } from "../db/security-events";
+import type { UserFlagsRow } from "../db/selects";
 import { notPermitted } from "./access-errors";
-import type { Services } from "./service-container";
 import { describeDevice } from "./own-sessions";
+import type { Services } from "./service-container";
 
 export type SecurityEventsRequest = z.output<typeof securityEventsInput>;
 

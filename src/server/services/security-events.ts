@@ -26,16 +26,14 @@
 // refusals, which nothing else bounds, are throttled here per user (or per
 // client address without a session).
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db/client";
+import { type SecurityEventDetails, type SecurityEventType, WARNING_EVENTS } from "@/shared/security-events";
 import type { LimitReached } from "../auth/rate-limits";
+import type { Db } from "../db/client";
 import { isDatabaseUnavailable } from "../db/errors";
 import { insertSecurityEvents } from "../db/security-event-statements";
 import { deleteSecurityEventsByIds, findSecurityEventIdsBefore, insertSecurityEvent } from "../db/security-events";
 import { findLoginOwnersByEmails } from "../db/users";
-import { logger as processLogger, type Logger } from "../logger";
-import { WARNING_EVENTS, type SecurityEventDetails, type SecurityEventType } from "@/shared/security-events";
-
-export { SECURITY_EVENT_TYPES, type SecurityEventType } from "@/shared/security-events";
+import { type Logger, logger as processLogger } from "../logger";
 
 type Tx = Pick<Db, "securityEvent" | "login">;
 

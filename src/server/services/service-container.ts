@@ -1,10 +1,10 @@
 // What every service needs, built once per process (or per test).
 import type { Config } from "@/env";
-import { createDb, type Db } from "../db/client";
 import { RateLimits } from "../auth/rate-limits";
-import { MailDelivery } from "../mail/outbox";
+import { createDb, type Db } from "../db/client";
 import { serverSecret } from "../db/server-secrets";
 import type { Logger } from "../logger";
+import { MailDelivery } from "../mail/outbox";
 import { composeQueuedMail } from "./queued-mail";
 import { noteLimitReached, SecurityEvents } from "./security-events";
 

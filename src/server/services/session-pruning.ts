@@ -4,9 +4,9 @@
 // the other hourly pruning: spent rate-limit counters, old security events.
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
-import { logger } from "../logger";
 import { pruneRateLimits } from "../db/rate-limit-store";
 import { deleteSessionsByIds, findExpiredSessionIds } from "../db/sessions";
+import { logger } from "../logger";
 import { pruneSecurityEvents } from "./security-events";
 
 const PRUNE_EVERY_MS = 3600 * 1000;
@@ -44,7 +44,9 @@ export function startSessionPruning(db: Db, config: Pick<Config, "SECURITY_EVENT
   };
   let running = round();
   // unref: the timer never keeps a stopping process alive.
-  const timer = setInterval(() => void (running = round()), PRUNE_EVERY_MS);
+  const timer = setInterval(() => {
+    running = round();
+  }, PRUNE_EVERY_MS);
   timer.unref();
   return async () => {
     clearInterval(timer);

@@ -5,16 +5,22 @@
 // validated the same way: only the hash is ever looked up.
 import { randomUUID } from "node:crypto";
 import { AppError, sessionInvalid } from "../app-error";
-import { hashToken, newSecretToken } from "../auth/secret-token";
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
-import type { Db } from "../db/client";
-import { insertSession, readLogIn, type NewSessionRow } from "../db/login-statements";
-import { deleteSessionById, deleteSessionByTokenHash, findSessionWithFlagsByTokenHash, insertSessionIn, touchSession } from "../db/sessions";
-import { updatePasswordHashIfUnchanged } from "../db/users";
 import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
+import { hashToken, newSecretToken } from "../auth/secret-token";
+import type { Db } from "../db/client";
+import { insertSession, type NewSessionRow, readLogIn } from "../db/login-statements";
 import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
-import type { Services } from "./service-container";
+import {
+  deleteSessionById,
+  deleteSessionByTokenHash,
+  findSessionWithFlagsByTokenHash,
+  insertSessionIn,
+  touchSession,
+} from "../db/sessions";
+import { updatePasswordHashIfUnchanged } from "../db/users";
 import type { RequestMeta } from "../request-meta";
+import type { Services } from "./service-container";
 
 type Tx = Pick<Db, "$executeRaw">;
 
@@ -33,7 +39,12 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 export type SessionTokenForm = "secret" | "guid";
 
 /** A new session: the token for the client and the row to store (its hash only). */
-function newSession(ttlSeconds: number, userId: string, meta: RequestMeta, form: SessionTokenForm): { issued: IssuedSession; row: NewSessionRow } {
+function newSession(
+  ttlSeconds: number,
+  userId: string,
+  meta: RequestMeta,
+  form: SessionTokenForm,
+): { issued: IssuedSession; row: NewSessionRow } {
   const token = form === "guid" ? randomUUID() : newSecretToken();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
@@ -63,8 +74,7 @@ export async function issueSession(
   return issued;
 }
 
-const invalidCredentials = () =>
-  new AppError("INVALID_CREDENTIALS", "The email address or password is not correct.");
+const invalidCredentials = () => new AppError("INVALID_CREDENTIALS", "The email address or password is not correct.");
 
 /**
  * Checks a password under the log-in budgets (rate-limits.ts): one point is
@@ -101,7 +111,12 @@ export async function checkPassword(
     const knownDevice = device !== null;
     s.securityEvents.note(
       purpose === "log-in"
-        ? { type: "login.failed", userId: login?.userId, client: meta, details: { reason: login ? "wrong_password" : "unknown_address", knownDevice } }
+        ? {
+            type: "login.failed",
+            userId: login?.userId,
+            client: meta,
+            details: { reason: login ? "wrong_password" : "unknown_address", knownDevice },
+          }
         : { type: "password.confirm_failed", userId: login?.userId, client: meta, details: { knownDevice } },
     );
   }
@@ -131,10 +146,7 @@ export async function logIn(
   }
   if (!login.verified) {
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
-    throw new AppError(
-      "EMAIL_NOT_VERIFIED",
-      "Confirm your email address first: open the link we sent you, or ask for a new one.",
-    );
+    throw new AppError("EMAIL_NOT_VERIFIED", "Confirm your email address first: open the link we sent you, or ask for a new one.");
   }
   const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, login.userId, meta, form);
   await insertSession(s.db, row);

@@ -2,18 +2,26 @@
 // teacher. Stored hashed; uses are counted atomically inside the registration.
 // A token may be bound to one address or one domain, so that whoever holds it
 // cannot register an address that is not theirs to claim as a teacher.
+
+import { may } from "@/shared/permissions";
+import { DAY, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
+import { type TeacherTokenOptions, teacherTokenOptions } from "@/shared/schemas/teacher-token";
 import { AppError } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
 import type { UserFlagsRow } from "../db/selects";
-import { findTeacherTokenFor, findTeacherTokenRevocation, findTeacherTokens, insertTeacherToken, markTeacherTokenRevoked, takeTeacherTokenUse } from "../db/teacher-tokens";
+import {
+  findTeacherTokenFor,
+  findTeacherTokenRevocation,
+  findTeacherTokens,
+  insertTeacherToken,
+  markTeacherTokenRevoked,
+  takeTeacherTokenUse,
+} from "../db/teacher-tokens";
 import { inTransaction } from "../db/transactions";
-import { may } from "@/shared/permissions";
-import { DAY, TEACHER_TOKEN_LIMITS } from "@/shared/policy";
-import { teacherTokenOptions, type TeacherTokenOptions } from "@/shared/schemas/teacher-token";
+import { notPermitted } from "./access-errors";
 import { audit } from "./audit";
 import type { Services } from "./service-container";
-import { notPermitted } from "./access-errors";
 
 type Tx = Pick<Db, "teacherToken">;
 
@@ -48,7 +56,7 @@ export const teacherTokenInvalid = () =>
   );
 
 /** The part of a (normalised) address after its "@". */
-export function domainOf(email: string): string {
+function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1);
 }
 
@@ -74,10 +82,9 @@ export async function isTeacherTokenUsable(db: Db, token: string, email: string,
   return !!row && teacherTokenState(row, now) === "active";
 }
 
-const teacherTokenNotFound = () =>
-  new AppError("TEACHER_TOKEN_NOT_FOUND", "There is no teacher token with this id.");
+const teacherTokenNotFound = () => new AppError("TEACHER_TOKEN_NOT_FOUND", "There is no teacher token with this id.");
 
-export function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date; uses: number; maxUses: number }, now = new Date()) {
+function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date; uses: number; maxUses: number }, now = new Date()) {
   if (row.revokedAt) return "revoked" as const;
   if (row.uses >= row.maxUses) return "used" as const;
   if (row.expiresAt <= now) return "expired" as const;
@@ -85,11 +92,7 @@ export function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date
 }
 
 /** Creates a token as an admin, with an audit entry. */
-export async function issueTeacherToken(
-  s: Services,
-  caller: UserFlagsRow,
-  options: TeacherTokenOptions,
-) {
+export async function issueTeacherToken(s: Services, caller: UserFlagsRow, options: TeacherTokenOptions) {
   if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
   const created = await createTeacherToken(s.db, { ...options, createdById: caller.id });
   const binding = bindingLabel(created);

@@ -1,22 +1,23 @@
 // What admins do to other users: list them (admin.listUsers), delete one
 // (admin.deleteUser), end their sessions (admin.revokeSessions).
+
+import type { z } from "zod";
+import { FLAG_NAMES, may, mayOn } from "@/shared/permissions";
+import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
+import { AppError } from "../app-error";
 import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
 import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
-import { findUserPage } from "../db/user-search";
 import { serializable } from "../db/serializable";
 import { deleteSessionsOfUser } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
+import { findUserPage } from "../db/user-search";
 import { deleteUserById, findUserFlags, findUserFlagsWithEmail, findUserLabel } from "../db/users";
-import { FLAG_NAMES, may, mayOn } from "@/shared/permissions";
-import type { z } from "zod";
-import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { deleteMailByAddress } from "../mail/outbox";
-import { AppError } from "../app-error";
-import { audit } from "./audit";
-import type { Services } from "./service-container";
 import type { RequestMeta } from "../request-meta";
-import { assertNotLastAdmin } from "./last-admin";
 import { notPermitted, userNotFound } from "./access-errors";
+import { audit } from "./audit";
+import { assertNotLastAdmin } from "./last-admin";
+import type { Services } from "./service-container";
 
 export type ListUsersRequest = z.output<typeof listUsersInput>;
 
@@ -52,7 +53,7 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
  * Deleting one's own account goes through user.delete, which asks for the
  * password: a stolen admin session must not be enough to erase the account.
  */
-export const selfDeleteRefused = () =>
+const selfDeleteRefused = () =>
   new AppError(
     "SELF_DELETE",
     "You cannot delete your own account from the admin dashboard. Use “Delete account” on your account page, which asks for your password.",
@@ -76,7 +77,12 @@ export async function deleteUser(s: Services, callerId: string, userId: string):
 }
 
 /** Logs a user out everywhere (admins); an audit entry and, when sessions ended, a security event of the user's. */
-export async function revokeUserSessions(s: Services, caller: UserFlagsRow, userId: string, meta: RequestMeta): Promise<{ revoked: number }> {
+export async function revokeUserSessions(
+  s: Services,
+  caller: UserFlagsRow,
+  userId: string,
+  meta: RequestMeta,
+): Promise<{ revoked: number }> {
   if (!may(caller, "revokeSessions")) throw notPermitted("revoke sessions");
   return inTransaction(s.db, async (tx) => {
     const target = await findUserLabel(tx, userId);

@@ -1,16 +1,16 @@
 // admin.setFlags: changing a user's flags under the permission table, all or
 // nothing, with an audit entry per changed flag.
 import type { z } from "zod";
+import { byFlag, canSetFlag, FLAG_ACTION, FLAG_NAMES, type FlagDecision, type FlagName, may } from "@/shared/permissions";
 import type { setFlagsInput } from "@/shared/schemas/admin";
 import { AppError } from "../app-error";
 import type { UserFlagsRow } from "../db/selects";
-import { findUserFlags, findUserFlagsWithEmail, updateUserFlags } from "../db/users";
 import { serializable } from "../db/serializable";
-import { byFlag, canSetFlag, FLAG_ACTION, FLAG_NAMES, may, type FlagDecision, type FlagName } from "@/shared/permissions";
-import { audit } from "./audit";
-import type { Services } from "./service-container";
-import { assertNotLastAdmin } from "./last-admin";
+import { findUserFlags, findUserFlagsWithEmail, updateUserFlags } from "../db/users";
 import { notPermitted, userNotFound } from "./access-errors";
+import { audit } from "./audit";
+import { assertNotLastAdmin } from "./last-admin";
+import type { Services } from "./service-container";
 
 export type FlagChanges = z.output<typeof setFlagsInput>;
 

@@ -13,7 +13,6 @@ export const registerInput = z.object({
     .nullish()
     .transform((v) => (v ? v : null)),
 });
-export type RegisterInput = z.input<typeof registerInput>;
 
 export const registerOutput = z.object({ verified: z.boolean() });
 

@@ -1,8 +1,8 @@
 // Inputs and outputs of the admin router.
 import { z } from "zod";
 import { byFlag } from "../permissions";
-import { userIdSchema } from "./user";
 import { teacherTokenOptions } from "./teacher-token";
+import { userIdSchema } from "./user";
 
 const flagChange = z.boolean().nullish();
 
@@ -10,7 +10,6 @@ export const setFlagsInput = z.object({
   userId: userIdSchema.nullish(),
   ...byFlag(() => flagChange),
 });
-export type SetFlagsInput = z.input<typeof setFlagsInput>;
 
 export const userFlagsOutput = z.object({
   userId: z.string(),
@@ -53,9 +52,9 @@ export const createTeacherTokenOutput = z.object({
   domain: z.string().nullable(),
 });
 
-export const teacherTokenState = z.enum(["active", "expired", "revoked", "used"]);
+const teacherTokenState = z.enum(["active", "expired", "revoked", "used"]);
 
-export const teacherTokenView = z.object({
+const teacherTokenView = z.object({
   id: z.string(),
   note: z.string().nullable(),
   /** The one address, or the domain, the token is bound to (at most one is set). */
@@ -70,7 +69,6 @@ export const teacherTokenView = z.object({
   createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   state: teacherTokenState,
 });
-export type TeacherTokenView = z.infer<typeof teacherTokenView>;
 
 export const listTeacherTokensOutput = z.object({ items: z.array(teacherTokenView) });
 
@@ -80,7 +78,7 @@ export const auditLogInput = z
   .object({ userId: userIdSchema.nullish(), cursor: cursorSchema, limit: limitSchema(100, 50) })
   .default({ limit: 50 });
 
-export const auditEntryView = z.object({
+const auditEntryView = z.object({
   id: z.string(),
   actor: z.object({ id: z.string().nullable(), label: z.string(), email: z.string().nullable() }),
   target: z.object({ id: z.string().nullable(), label: z.string().nullable() }),
@@ -96,7 +94,7 @@ export const revokedOutput = z.object({ revoked: z.number() });
 
 export const securityEventsInput = z.object({ userId: userIdSchema, cursor: cursorSchema, limit: limitSchema(100, 20) });
 
-export const securityEventView = z.object({
+const securityEventView = z.object({
   id: z.string(),
   /** One of SECURITY_EVENT_TYPES (src/shared/security-events.ts). */
   type: z.string(),

@@ -10,12 +10,13 @@ import { z } from "zod";
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** C0 and C1 controls with DEL, and the bidi embeddings, overrides and isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const HIDDEN_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 export const FREE_TEXT_REFUSED = "Remove the invisible control or text-direction characters.";
 
 /** Whether people-written text holds nothing invisible that changes how it reads. */
-export function isCleanFreeText(text: string): boolean {
+function isCleanFreeText(text: string): boolean {
   return !HIDDEN_CONTROLS.test(text) && !LONE_SURROGATE.test(text);
 }
 
@@ -24,9 +25,5 @@ export function isCleanFreeText(text: string): boolean {
  * overrides and lone surrogates. Chain .min() and .max() for its bounds.
  */
 export function freeTextSchema(missing: string) {
-  return z
-    .string({ error: missing })
-    .normalize("NFC")
-    .trim()
-    .refine(isCleanFreeText, { error: FREE_TEXT_REFUSED });
+  return z.string({ error: missing }).normalize("NFC").trim().refine(isCleanFreeText, { error: FREE_TEXT_REFUSED });
 }

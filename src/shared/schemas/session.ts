@@ -6,16 +6,14 @@ export const createSessionInput = z.object({
   email: emailSchema,
   password: currentPasswordSchema,
 });
-export type CreateSessionInput = z.input<typeof createSessionInput>;
 
 /** A session as the API shows it: dates are ISO strings (no transformer). */
 export const sessionOutput = z.object({
   userId: z.string(),
   expiresAt: z.iso.datetime(),
 });
-export type SessionOutput = z.infer<typeof sessionOutput>;
 
-export const ownSessionView = z.object({
+const ownSessionView = z.object({
   id: z.string(),
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime(),
@@ -25,7 +23,6 @@ export const ownSessionView = z.object({
   device: z.string(),
   current: z.boolean(),
 });
-export type OwnSession = z.infer<typeof ownSessionView>;
 
 export const sessionListOutput = z.array(ownSessionView);
 

@@ -8,7 +8,7 @@ import { freeTextSchema } from "./free-text";
  * The domain of the addresses a token admits: lower case, a leading "@"
  * dropped. It is valid when an address at it would be.
  */
-export const emailDomainSchema = z
+const emailDomainSchema = z
   .string({ error: "Enter a domain such as school.example." })
   .trim()
   .toLowerCase()

@@ -30,7 +30,6 @@ export const updateUserInput = z.object({
     })
     .optional(),
 });
-export type UpdateUserInput = z.input<typeof updateUserInput>;
 
 export const deleteUserInput = z.object({ password: currentPasswordSchema });
 
@@ -45,5 +44,7 @@ export const infoOutput = z.object({
 });
 
 export const permissionsOutput = flagsSchema.extend({
-  can: z.object(Object.fromEntries(CAPABILITIES.map((action) => [action, z.boolean()])) as Record<(typeof CAPABILITIES)[number], z.ZodBoolean>),
+  can: z.object(
+    Object.fromEntries(CAPABILITIES.map((action) => [action, z.boolean()])) as Record<(typeof CAPABILITIES)[number], z.ZodBoolean>,
+  ),
 });

@@ -1,15 +1,15 @@
 "use client";
 // The account page's forms: name, email, password, deleting the account.
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { z } from "zod";
-import { deleteUserInput, updateUserInput, type Me } from "@/shared/schemas/user";
-import { PASSWORD_MIN } from "@/shared/schemas/fields";
-import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
-import { api } from "@/trpc/react";
-import { passwordProblem } from "@/shared/password-rules";
+import { type FormEvent, useState } from "react";
+import type { z } from "zod";
 import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
+import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { passwordProblem } from "@/shared/password-rules";
+import { PASSWORD_MIN } from "@/shared/schemas/fields";
+import { deleteUserInput, type Me, updateUserInput } from "@/shared/schemas/user";
+import { api } from "@/trpc/react";
 
 type Errors = Record<string, string>;
 
@@ -96,15 +96,17 @@ export function EmailForm(props: { me: Me }) {
       {props.me.pendingEmail ? (
         <div className="pending" role="status">
           <p>
-            Waiting for confirmation: <strong>{props.me.pendingEmail}</strong>. Until the link sent there is opened, you
-            keep logging in with your current address.
+            Waiting for confirmation: <strong>{props.me.pendingEmail}</strong>. Until the link sent there is opened, you keep logging in
+            with your current address.
           </p>
           <button className="button secondary" type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
             {cancel.isPending ? "Cancelling…" : "Cancel the change"}
           </button>
         </div>
       ) : null}
-      {cancel.isSuccess && !props.me.pendingEmail ? <Alert tone="success">The change was cancelled; its link no longer works.</Alert> : null}
+      {cancel.isSuccess && !props.me.pendingEmail ? (
+        <Alert tone="success">The change was cancelled; its link no longer works.</Alert>
+      ) : null}
       {cancel.error ? <Alert>{messageOf(cancel.error)}</Alert> : null}
       {update.success && props.me.pendingEmail ? <Alert tone="success">{update.success}</Alert> : null}
       {update.generalError ? <Alert>{update.generalError}</Alert> : null}
@@ -146,7 +148,13 @@ export function PasswordForm(props: { me: Me }) {
       <h2 id="password-heading">Password</h2>
       {update.success ? <Alert tone="success">{update.success}</Alert> : null}
       {update.generalError ? <Alert>{update.generalError}</Alert> : null}
-      <Field label="Current password" name="current" type="password" autoComplete="current-password" error={update.errors["password.current"]} />
+      <Field
+        label="Current password"
+        name="current"
+        type="password"
+        autoComplete="current-password"
+        error={update.errors["password.current"]}
+      />
       <Field
         label="New password"
         name="next"

@@ -26,7 +26,8 @@ export function AccountSummary(props: { user: Me; sessionTtlSeconds: number; log
         <dd>{new Date(user.createdAt).toLocaleDateString(undefined, { dateStyle: "long" })}</dd>
         <dt>Roles</dt>
         <dd>
-          <div className="badges" aria-label="Your roles">
+          {/* biome-ignore lint/a11y/useSemanticElements: a labelled group of badges, not form controls, so not a <fieldset> */}
+          <div className="badges" role="group" aria-label="Your roles">
             {flags.length ? (
               flags.map((flag) => (
                 <span className="badge" key={flag}>

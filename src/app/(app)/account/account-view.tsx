@@ -1,12 +1,12 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/form";
 import { appCodeOf, messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert } from "@/components/form";
 import { DeleteAccountForm, EmailForm, NameForm, PasswordForm } from "./account-forms";
-import { SessionsSection } from "./sessions-section";
 import { AccountSummary } from "./account-summary";
+import { SessionsSection } from "./sessions-section";
 
 /** `sessionTtlSeconds`: how long a session lasts (SESSION_TTL_SECONDS), which the page states. */
 export function AccountView(props: { sessionTtlSeconds: number }) {
@@ -49,22 +49,22 @@ export function AccountView(props: { sessionTtlSeconds: number }) {
   const user = me.data;
   return (
     <div className="account">
-    <AccountSummary
-      user={user}
-      sessionTtlSeconds={props.sessionTtlSeconds}
-      loggingOut={logout.isPending}
-      onLogOut={() => logout.mutate()}
-    />
-    <SessionsSection />
-    <section className="card wide settings" aria-label="Account settings">
-      <NameForm me={user} />
-      <hr className="divider" />
-      <EmailForm me={user} />
-      <hr className="divider" />
-      <PasswordForm me={user} />
-      <hr className="divider" />
-      <DeleteAccountForm />
-    </section>
+      <AccountSummary
+        user={user}
+        sessionTtlSeconds={props.sessionTtlSeconds}
+        loggingOut={logout.isPending}
+        onLogOut={() => logout.mutate()}
+      />
+      <SessionsSection />
+      <section className="card wide settings" aria-label="Account settings">
+        <NameForm me={user} />
+        <hr className="divider" />
+        <EmailForm me={user} />
+        <hr className="divider" />
+        <PasswordForm me={user} />
+        <hr className="divider" />
+        <DeleteAccountForm />
+      </section>
     </div>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
+import { Alert } from "@/components/form";
 // Where the user is logged in, with a way to log out other devices.
 import { messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert } from "@/components/form";
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 

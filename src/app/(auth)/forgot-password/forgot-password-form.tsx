@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
-import { requestPasswordResetInput } from "@/shared/schemas/account";
-import { messageOf, zodFieldErrors } from "@/shared/error-message";
-import { api } from "@/trpc/react";
+import { type FormEvent, useState } from "react";
 import { Alert, Field, SubmitButton } from "@/components/form";
 import { durationInWords } from "@/shared/duration-in-words";
+import { messageOf, zodFieldErrors } from "@/shared/error-message";
+import { requestPasswordResetInput } from "@/shared/schemas/account";
+import { api } from "@/trpc/react";
 
 /** `linkLifetimeSeconds`: how long a reset link works (LINK_LIFETIMES), which the page states. */
 export function ForgotPasswordForm(props: { linkLifetimeSeconds: number }) {
@@ -18,7 +18,10 @@ export function ForgotPasswordForm(props: { linkLifetimeSeconds: number }) {
     const parsed = requestPasswordResetInput.safeParse({ email: new FormData(event.currentTarget).get("email") });
     if (!parsed.success) return setError(zodFieldErrors(parsed.error.issues).email);
     setError(undefined);
-    await request.mutateAsync(parsed.data).then(() => setSentTo(parsed.data.email)).catch(() => undefined);
+    await request
+      .mutateAsync(parsed.data)
+      .then(() => setSentTo(parsed.data.email))
+      .catch(() => undefined);
   }
 
   if (sentTo) {

@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { createSessionInput } from "@/shared/schemas/session";
-import { appCodeOf, messageOf, zodFieldErrors } from "@/shared/error-message";
-import { api } from "@/trpc/react";
+import { type FormEvent, useState } from "react";
 import { Alert, Field, SubmitButton } from "@/components/form";
+import { appCodeOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { createSessionInput } from "@/shared/schemas/session";
+import { api } from "@/trpc/react";
 import { ResendVerification } from "../resend-verification";
 
 export function LoginForm(props: { next: string }) {
@@ -47,14 +47,7 @@ export function LoginForm(props: { next: string }) {
           </Alert>
         ) : null}
         <Field label="Email address" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          error={fieldErrors.password}
-        />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
         <p className="hint right">
           <Link href="/forgot-password">Forgot your password?</Link>
         </p>

@@ -1,14 +1,14 @@
 "use client";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
-import { passwordProblem } from "@/shared/password-rules";
-import { registerInput } from "@/shared/schemas/account";
-import { PASSWORD_MIN } from "@/shared/schemas/fields";
-import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
-import { api } from "@/trpc/react";
+import { type FormEvent, useState } from "react";
 import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
 import { durationInWords } from "@/shared/duration-in-words";
+import { appCodeOf, fieldErrorsOf, firstFieldErrors, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { passwordProblem } from "@/shared/password-rules";
+import { registerInput } from "@/shared/schemas/account";
+import { PASSWORD_MIN } from "@/shared/schemas/fields";
+import { api } from "@/trpc/react";
 import { ResendVerification } from "../resend-verification";
 
 /** `linkLifetimeSeconds`: how long the confirmation link works (LINK_LIFETIMES), which the page states. */
@@ -54,8 +54,8 @@ export function RegisterForm(props: { linkLifetimeSeconds: number }) {
         <h1>Your teacher account is ready</h1>
         <Alert tone="success">Your invitation was accepted and your address is confirmed.</Alert>
         <p className="muted">
-          If this address already had an account, that account is unchanged and we sent it a mail instead: log in with
-          its password, and ask an admin to make it a teacher account.
+          If this address already had an account, that account is unchanged and we sent it a mail instead: log in with its password, and ask
+          an admin to make it a teacher account.
         </p>
         <p className="footer-links">
           <Link className="button block" href="/login">
@@ -99,7 +99,11 @@ export function RegisterForm(props: { linkLifetimeSeconds: number }) {
           const edited = e.target instanceof HTMLInputElement ? e.target.name : "";
           setFieldErrors(({ [edited]: _stale, ...rest }) => rest);
           const form = new FormData(e.currentTarget);
-          setDraft({ email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), password: String(form.get("password") ?? "") });
+          setDraft({
+            email: String(form.get("email") ?? ""),
+            name: String(form.get("name") ?? ""),
+            password: String(form.get("password") ?? ""),
+          });
         }}
         noValidate
       >
@@ -115,7 +119,11 @@ export function RegisterForm(props: { linkLifetimeSeconds: number }) {
           error={fieldErrors.password}
           hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong password.`}
         >
-          <PasswordStrength password={draft.password} context={{ emails: [draft.email], names: [draft.name] }} fieldError={fieldErrors.password} />
+          <PasswordStrength
+            password={draft.password}
+            context={{ emails: [draft.email], names: [draft.name] }}
+            fieldError={fieldErrors.password}
+          />
         </Field>
         <Field
           label="Teacher token (optional)"

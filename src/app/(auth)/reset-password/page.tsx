@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { previewResetLink } from "@/server/services/password-reset";
 import { services } from "@/server/next/page-services";
+import { previewResetLink } from "@/server/services/password-reset";
 import { LINK_LIFETIMES } from "@/shared/policy";
 import { ResetPasswordForm } from "./reset-password-form";
 

@@ -1,15 +1,15 @@
 "use client";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
-import { resetPasswordInput } from "@/shared/schemas/account";
-import { PASSWORD_MIN } from "@/shared/schemas/fields";
-import { passwordProblem } from "@/shared/password-rules";
-import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
-import { api } from "@/trpc/react";
+import { type FormEvent, useState } from "react";
 import { Alert, Field, SubmitButton } from "@/components/form";
 import { PasswordStrength } from "@/components/password-strength";
 import { durationInWords } from "@/shared/duration-in-words";
+import { appCodeOf, fieldErrorsOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import { passwordProblem } from "@/shared/password-rules";
 import type { LinkLifetimes } from "@/shared/policy";
+import { resetPasswordInput } from "@/shared/schemas/account";
+import { PASSWORD_MIN } from "@/shared/schemas/fields";
+import { api } from "@/trpc/react";
 
 /**
  * What the page read from the link: whose password it sets (and, for a
@@ -61,7 +61,9 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink; linkL
   if (broken) {
     return (
       <section className="card">
-        <h1>{broken === "expired" ? "This link has expired" : broken === "used" ? "This link was already used" : "This link does not work"}</h1>
+        <h1>
+          {broken === "expired" ? "This link has expired" : broken === "used" ? "This link was already used" : "This link does not work"}
+        </h1>
         <Alert>
           {broken === "expired"
             ? `Password reset links work for ${durationInWords(props.linkLifetimes["reset-password"])}, ` +
@@ -86,8 +88,7 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink; linkL
       <p className="lead">
         {props.link.state === "valid" && takeBack ? (
           <>
-            Your account's address goes back to <strong className="address">{props.link.email}</strong>, and the new
-            address is dropped.{" "}
+            Your account's address goes back to <strong className="address">{props.link.email}</strong>, and the new address is dropped.{" "}
           </>
         ) : props.link.state === "valid" ? (
           <>

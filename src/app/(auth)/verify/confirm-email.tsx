@@ -1,9 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { Alert } from "@/components/form";
 import { appCodeOf, messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
-import { Alert } from "@/components/form";
-import { BrokenAddressLink, type AddressLinkLifetimes } from "./broken-address-link";
+import { type AddressLinkLifetimes, BrokenAddressLink } from "./broken-address-link";
 
 /** The address a link confirms and whose account it is; confirms only when asked. */
 export function ConfirmEmail(props: {
@@ -36,8 +36,8 @@ export function ConfirmEmail(props: {
       </p>
       {props.signedInAs ? (
         <Alert tone="info">
-          You are logged in as <strong>{props.signedInAs}</strong>. Confirming logs you in to the account of{" "}
-          <strong>{props.name}</strong> instead.
+          You are logged in as <strong>{props.signedInAs}</strong>. Confirming logs you in to the account of <strong>{props.name}</strong>{" "}
+          instead.
         </Alert>
       ) : null}
       <button

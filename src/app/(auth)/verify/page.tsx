@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { services } from "@/server/next/page-services";
 import { pageSession } from "@/server/next/page-session";
 import { previewAddressLink } from "@/server/services/registration";
-import { services } from "@/server/next/page-services";
 import { LINK_LIFETIMES } from "@/shared/policy";
 import { BrokenAddressLink } from "./broken-address-link";
 import { ConfirmEmail } from "./confirm-email";

@@ -17,8 +17,8 @@ export default async function MailboxPage() {
     <section className="mailbox">
       <h1>Development mailbox</h1>
       <p className="lead">
-        The latest 50 mails the app kept instead of sending them (for {config.MAIL_RETENTION_DAYS} days). Set
-        RESEND_API_KEY to send real mail.
+        The latest 50 mails the app kept instead of sending them (for {config.MAIL_RETENTION_DAYS} days). Set RESEND_API_KEY to send real
+        mail.
       </p>
       {mails.length === 0 ? <p>No mail yet.</p> : null}
       {mails.map((mail) => (

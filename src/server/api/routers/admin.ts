@@ -1,3 +1,4 @@
+import { okOutput } from "@/shared/schemas/account";
 import {
   auditLogInput,
   auditLogOutput,
@@ -14,12 +15,11 @@ import {
   userFlagsOutput,
   userIdInput,
 } from "@/shared/schemas/admin";
-import { okOutput } from "@/shared/schemas/account";
 import { listAudit } from "../../services/audit";
 import { listSecurityEvents } from "../../services/security-event-list";
-import { setFlags } from "../../services/user-flags";
-import { deleteUser, listUsers, revokeUserSessions } from "../../services/user-admin";
 import { issueTeacherToken, listTeacherTokens, revokeTeacherToken } from "../../services/teacher-tokens";
+import { deleteUser, listUsers, revokeUserSessions } from "../../services/user-admin";
+import { setFlags } from "../../services/user-flags";
 import { authenticatedProcedure, router } from "../trpc";
 
 export const adminRouter = router({

@@ -1,6 +1,6 @@
 import { okOutput } from "@/shared/schemas/account";
-import { createSessionInput, revokeSessionInput, sessionListOutput, sessionOutput } from "@/shared/schemas/session";
 import { revokedOutput } from "@/shared/schemas/admin";
+import { createSessionInput, revokeSessionInput, sessionListOutput, sessionOutput } from "@/shared/schemas/session";
 import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from "../../services/own-sessions";
 import { logIn, revokeSession, validateSessionOrClear } from "../../services/sessions";
 import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";

@@ -7,11 +7,11 @@ import {
   resetPasswordInput,
   verifyInput,
 } from "@/shared/schemas/account";
-import { requestPasswordReset, resetPassword } from "../../services/password-reset";
 import { sessionOutput } from "@/shared/schemas/session";
 import { deleteUserInput, infoInput, infoOutput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
-import { register, resendVerification, verifyEmail } from "../../services/registration";
+import { requestPasswordReset, resetPassword } from "../../services/password-reset";
 import { cancelEmailChange, deleteMe, getMe, permissionsOf, updateMe, userInfo } from "../../services/profile";
+import { register, resendVerification, verifyEmail } from "../../services/registration";
 import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
 
 export const userRouter = router({

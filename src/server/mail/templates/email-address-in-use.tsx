@@ -8,8 +8,8 @@ export function EmailAddressInUse(props: { name: string }) {
     <MailLayout preview="Someone asked to use your address" heading="Someone asked to use your address">
       <MailText>Hello {props.name},</MailText>
       <MailText>
-        Someone asked to change their account's email address to this one. This address already belongs to your
-        account, so nothing was changed and you do not need to do anything.
+        Someone asked to change their account's email address to this one. This address already belongs to your account, so nothing was
+        changed and you do not need to do anything.
       </MailText>
     </MailLayout>
   );

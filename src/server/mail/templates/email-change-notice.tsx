@@ -5,12 +5,10 @@ export function EmailChangeNotice(props: { name: string; newEmail: string }) {
     <MailLayout preview="Your account's email address is being changed" heading="Your email address is being changed">
       <MailText>Hello {props.name},</MailText>
       <MailText>
-        Someone signed in to your account asked to change its email address to {props.newEmail}. The change takes
-        effect once that address is confirmed.
+        Someone signed in to your account asked to change its email address to {props.newEmail}. The change takes effect once that address
+        is confirmed.
       </MailText>
-      <MailText>
-        If this was not you, log in and change your password now, then contact your school's administrator.
-      </MailText>
+      <MailText>If this was not you, log in and change your password now, then contact your school's administrator.</MailText>
     </MailLayout>
   );
 }

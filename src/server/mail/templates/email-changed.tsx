@@ -7,8 +7,8 @@ export function EmailChanged(props: { name: string; newEmail: string; revertLink
     <MailLayout preview="Your account's email address was changed" heading="Your email address was changed">
       <MailText>Hello {props.name},</MailText>
       <MailText>
-        Your account's email address was changed to {props.newEmail}, and every device that was logged in has been
-        logged out. From now on you log in with the new address.
+        Your account's email address was changed to {props.newEmail}, and every device that was logged in has been logged out. From now on
+        you log in with the new address.
       </MailText>
       <MailText>
         {"If this was not you, take your account back: this link moves it back to this address, logs everyone out " +

@@ -1,6 +1,7 @@
 // The frame every mail shares, built with React Email components.
-import type { ReactNode } from "react";
+
 import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import type { ReactNode } from "react";
 
 export function MailLayout(props: { preview: string; heading: string; children: ReactNode }) {
   return (
@@ -42,9 +43,5 @@ export function MailButton(props: { href: string; children: ReactNode }) {
 
 /** The link again as text, for clients that do not show buttons. */
 export function MailLinkFallback(props: { href: string }) {
-  return (
-    <Text style={{ color: "#6b7280", fontSize: 13, wordBreak: "break-all" }}>
-      Or open this link: {props.href}
-    </Text>
-  );
+  return <Text style={{ color: "#6b7280", fontSize: 13, wordBreak: "break-all" }}>Or open this link: {props.href}</Text>;
 }

@@ -4,13 +4,9 @@ export function PasswordChanged(props: { name: string; loginLink: string; forgot
   return (
     <MailLayout preview="Your password was changed" heading="Your password was changed">
       <MailText>Hello {props.name},</MailText>
-      <MailText>
-        The password of your account was just reset, and every device that was logged in has been logged out.
-      </MailText>
+      <MailText>The password of your account was just reset, and every device that was logged in has been logged out.</MailText>
       <MailButton href={props.loginLink}>Log in</MailButton>
-      <MailText>
-        If this was not you, reset your password again at {props.forgotLink} and tell your school&apos;s administrator.
-      </MailText>
+      <MailText>If this was not you, reset your password again at {props.forgotLink} and tell your school&apos;s administrator.</MailText>
     </MailLayout>
   );
 }

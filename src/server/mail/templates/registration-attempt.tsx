@@ -5,8 +5,8 @@ export function RegistrationAttempt(props: { name: string; loginLink: string }) 
     <MailLayout preview="Someone tried to register with your address" heading="You already have an account">
       <MailText>Hello {props.name},</MailText>
       <MailText>
-        Someone, perhaps you, tried to create a new account with this email address. Your address already has an
-        account, so no second one was created and nothing was changed.
+        Someone, perhaps you, tried to create a new account with this email address. Your address already has an account, so no second one
+        was created and nothing was changed.
       </MailText>
       <MailButton href={props.loginLink}>Log in</MailButton>
       <MailLinkFallback href={props.loginLink} />

@@ -6,9 +6,7 @@ export function VerifyEmail(props: { name: string; link: string; linkLifetimeSec
   return (
     <MailLayout preview="Confirm your email address" heading="Confirm your email address">
       <MailText>Hello {props.name},</MailText>
-      <MailText>
-        {"Confirm that this is your address to finish creating your account. " + `The link works once, for ${lifetime}.`}
-      </MailText>
+      <MailText>{`Confirm that this is your address to finish creating your account. The link works once, for ${lifetime}.`}</MailText>
       <MailButton href={props.link}>Confirm email address</MailButton>
       <MailLinkFallback href={props.link} />
       <MailText>If you did not create an account, ignore this mail.</MailText>
