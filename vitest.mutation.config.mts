@@ -1,17 +1,12 @@
-import path from "node:path";
 import { defineConfig } from "vitest/config";
+import base from "./vitest.config.mts";
 
 // The mutation run (npm run test:mutation, stryker.config.mjs): the SQLite
 // project only, and the test files aimed at the rule modules (the whole
 // suite reaches every module through the app and made each mutant run for
 // minutes).
 export default defineConfig({
-  resolve: {
-    alias: {
-      "@": path.resolve(import.meta.dirname, "src"),
-      "server-only": path.resolve(import.meta.dirname, "tests/support/server-only.ts"),
-    },
-  },
+  resolve: base.resolve,
   test: {
     name: "sqlite",
     env: { TEST_DB: "sqlite", LOG_LEVEL: "silent" },
