@@ -30,7 +30,7 @@ import { permissionsMarkdown } from "@/shared/permissions-doc";
 import { TEACHER_TOKEN_LIMITS } from "@/shared/policy";
 import { listedUser, listUsersInput, setFlagsInput, userFlagsOutput } from "@/shared/schemas/admin";
 import { flagsSchema, infoOutput, meOutput, permissionsOutput } from "@/shared/schemas/user";
-import { textOf } from "../support/render";
+import { pageUser, textOf } from "../support/render";
 import { CALLER_KINDS, type CallerKind, type Cast, seedCast, snapshot } from "../support/roles";
 import { createTestApp, type TestApp } from "../support/test-app";
 
@@ -395,18 +395,7 @@ describe("canSetFlag(actor, target, flag, value)", () => {
 });
 
 describe("the pages ask the table", () => {
-  const person = (flags: Partial<Actor>) => ({
-    id: "u1",
-    name: "Pat",
-    email: "pat@school.example",
-    emailVerified: true,
-    pendingEmail: null,
-    createdAt: new Date(0).toISOString(),
-    teacher: false,
-    admin: false,
-    privilegedStudent: false,
-    ...flags,
-  });
+  const person = (flags: Partial<Actor>) => pageUser(flags);
   const summary = (flags: Partial<Actor>) =>
     textOf(createElement(AccountSummary, { user: person(flags), sessionTtlSeconds: 3600, loggingOut: false, onLogOut: () => undefined }));
 

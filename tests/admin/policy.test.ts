@@ -16,21 +16,11 @@ import { DAY, HOUR, LINK_LIFETIMES, RETENTION_DAYS, SESSION_LIFETIME, TEACHER_TO
 import { teacherTokenOptions } from "@/shared/schemas/teacher-token";
 import type { Me } from "@/shared/schemas/user";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
-import { textOf } from "../support/render";
+import { pageUser, textOf } from "../support/render";
 import { createTestApp, type TestApp } from "../support/test-app";
 
-const me = (flags: Partial<Pick<Me, "teacher" | "admin" | "privilegedStudent">> = {}): Me => ({
-  id: "u1",
-  name: "Ada",
-  email: "ada@school.example",
-  emailVerified: true,
-  pendingEmail: null,
-  createdAt: new Date(0).toISOString(),
-  teacher: false,
-  admin: false,
-  privilegedStudent: false,
-  ...flags,
-});
+const me = (flags: Partial<Pick<Me, "teacher" | "admin" | "privilegedStudent">> = {}): Me =>
+  pageUser({ name: "Ada", email: "ada@school.example", ...flags });
 
 describe("durations in words", () => {
   it.each([
