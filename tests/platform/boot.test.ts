@@ -19,6 +19,8 @@ import { ResendCapture } from "../support/resend-capture";
 import { expectSecurityHeaders as expectHeaders } from "../support/security-headers";
 
 const APP_URL = "http://localhost:3000";
+/** What the entry logs when the first page request has loaded Next.js. */
+const PAGES_LOADED = "Next.js loaded";
 const METRICS_TOKEN = "metrics-token-for-the-boot-test-0123456789";
 
 async function seedVerifiedUser(db: TestDatabase["db"], email = freshEmail("boot")) {
@@ -180,7 +182,7 @@ describe("the compiled entry and other ways to start", () => {
         HOST: "127.0.0.1",
         APP_URL,
         DATABASE_URL: database.url,
-        LOG_LEVEL: "warn",
+        LOG_LEVEL: "info",
         RESEND_API_KEY: "",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -193,11 +195,15 @@ describe("the compiled entry and other ways to start", () => {
       const command = fs.readFileSync(`/proc/${children[0]}/cmdline`, "utf8").split("\0").filter(Boolean);
       expect(command.slice(1)).toEqual(["dist/serve.js"]);
       expect(command[0]).toMatch(/node$/);
+      // The JSON APIs and the health probe answer without loading Next.js; the first page loads it.
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+      const api = await fetch(`http://127.0.0.1:${port}/api/trpc/session.validate`);
+      expect((await api.json()).error.data.appCode).toBe("SESSION_INVALID");
+      expect(out.text).not.toContain(PAGES_LOADED);
       const page = await fetch(`http://127.0.0.1:${port}/login`);
       expect(page.status).toBe(200);
       expectSecurityHeaders(page);
-      const api = await fetch(`http://127.0.0.1:${port}/api/trpc/session.validate`);
-      expect((await api.json()).error.data.appCode).toBe("SESSION_INVALID");
+      await vi.waitFor(() => expect(out.text).toContain(PAGES_LOADED), { timeout: 5000, interval: 50 });
       npm.kill("SIGTERM");
       expect(await exited).toBe(0);
     } finally {

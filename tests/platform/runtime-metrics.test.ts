@@ -1,17 +1,16 @@
 // GET /api/metrics with METRICS_TOKEN set: only a caller presenting the token
 // gets the figures; ?reset=1 starts a new window. (Unset: e2e/hardening.spec.ts.)
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { GET } from "@/app/api/metrics/route";
+import { describe, expect, it } from "vitest";
+import { metricsAnswer } from "@/server/http/operator-api";
 import { createTestApp } from "../support/test-app";
 
 const TOKEN = "metrics-token-for-the-tests-0123456789abcdef";
 
-beforeAll(() => {
-  vi.stubEnv("METRICS_TOKEN", TOKEN); // read by config() on the first request
-});
-
 function get(authorization?: string, query = "") {
-  return GET(new Request(`http://localhost:3000/api/metrics${query}`, { headers: authorization ? { authorization } : {} }));
+  return metricsAnswer(
+    new Request(`http://localhost:3000/api/metrics${query}`, { headers: authorization ? { authorization } : {} }),
+    TOKEN,
+  );
 }
 
 const busyFor = (ms: number) => {

@@ -9,8 +9,8 @@ import { isCommonPassword } from "./common-passwords";
 const TOO_COMMON = "This password is too common. Choose one that is harder to guess.";
 
 /** VALIDATION_FAILED on `field`, saying what is wrong, unless the password is acceptable. */
-export function assertAcceptablePassword(password: string, context: PasswordContext, field = "password"): void {
-  if (isCommonPassword(password)) throw validationFailed(field, TOO_COMMON);
+export async function assertAcceptablePassword(password: string, context: PasswordContext, field = "password"): Promise<void> {
+  if (await isCommonPassword(password)) throw validationFailed(field, TOO_COMMON);
   const problem = passwordProblem(password, context);
   if (problem) throw validationFailed(field, problem);
 }

@@ -3,7 +3,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { createDb, sqlitePath } from "./client";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { sqlitePath } from "./client";
 import { type DatabaseKind, databaseKind } from "./database-url";
 
 // The CLI prints one of these once every migration is committed.
@@ -23,18 +25,36 @@ function committedMigrations(kind: DatabaseKind): string[] {
  */
 async function upToDate(databaseUrl: string): Promise<boolean> {
   const kind = databaseKind(databaseUrl);
-  if (kind === "sqlite" && !fs.existsSync(sqlitePath(databaseUrl))) return false;
-  const db = createDb(databaseUrl);
   try {
-    const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
-      `SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
-    );
-    const applied = new Set(rows.map((r) => r.migration_name));
+    const applied = new Set(await appliedMigrations(databaseUrl));
     return committedMigrations(kind).every((name) => applied.has(name));
   } catch {
-    return false; // no migrations table yet, or not reachable: let the CLI say why
+    return false; // no database file or migrations table yet, or not reachable: let the CLI say why
+  }
+}
+
+const APPLIED = `SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
+
+/**
+ * The applied migrations' names, read on the bare driver: a Prisma client
+ * here would build its WebAssembly query compiler a second time at every
+ * start (about 170 ms and 28 MB that stayed with the process).
+ */
+async function appliedMigrations(databaseUrl: string): Promise<string[]> {
+  if (databaseKind(databaseUrl) === "sqlite") {
+    const connection = new BetterSqlite3(sqlitePath(databaseUrl), { readonly: true, fileMustExist: true, timeout: 5000 });
+    try {
+      return (connection.prepare(APPLIED).all() as { migration_name: string }[]).map((r) => r.migration_name);
+    } finally {
+      connection.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return (await client.query<{ migration_name: string }>(APPLIED)).rows.map((r) => r.migration_name);
   } finally {
-    await db.$disconnect();
+    await client.end();
   }
 }
 

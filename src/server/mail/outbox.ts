@@ -10,7 +10,7 @@
 // MAIL_RETENTION_DAYS. Without RESEND_API_KEY, a development server keeps the
 // composed mail for /dev/mailbox and prints its link to the log; a production
 // server keeps neither.
-import { Resend } from "resend";
+import type { Resend } from "resend";
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
 import {
@@ -75,7 +75,8 @@ export type ComposeQueued = (row: OutboxRow) => Promise<ComposedMail | { drop: s
 export type MailDeliveryConfig = Pick<Config, "NODE_ENV" | "RESEND_API_KEY" | "RESEND_BASE_URL" | "EMAIL_FROM" | "MAIL_RETENTION_DAYS">;
 
 export class MailDelivery {
-  private readonly resend: Resend | null;
+  /** Loaded with the first mail sent: the SDK is not needed before. */
+  private resend: Promise<Resend> | undefined;
   private running: Promise<void> | null = null;
   private again = false;
   private soon: NodeJS.Immediate | null = null;
@@ -88,10 +89,13 @@ export class MailDelivery {
     private readonly composeQueued: ComposeQueued,
     /** How long one send may take before it counts as failed (and is retried). */
     private readonly sendTimeoutMs = SEND_TIMEOUT_MS,
-  ) {
-    this.resend = config.RESEND_API_KEY
-      ? new Resend(config.RESEND_API_KEY, config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : undefined)
-      : null;
+  ) {}
+
+  private resendClient(apiKey: string): Promise<Resend> {
+    this.resend ??= import("resend").then(
+      ({ Resend }) => new Resend(apiKey, this.config.RESEND_BASE_URL ? { baseUrl: this.config.RESEND_BASE_URL } : undefined),
+    );
+    return this.resend;
   }
 
   /** Runs delivery rounds until nothing is due; rounds never overlap within one instance. */
@@ -195,8 +199,9 @@ export class MailDelivery {
         if ("drop" in composed) return await this.drop(row, composed.drop);
         mail = composed;
       }
-      if (!this.resend) return await this.keepUnsent(row, mail);
-      const { data, error } = await this.resend.emails.send(
+      if (!this.config.RESEND_API_KEY) return await this.keepUnsent(row, mail);
+      const resend = await this.resendClient(this.config.RESEND_API_KEY);
+      const { data, error } = await resend.emails.send(
         { from: this.config.EMAIL_FROM, to: row.to, subject: mail.subject, html: mail.html, text: mail.text },
         // The key makes a retry after a lost answer deliver the mail only once.
         { idempotencyKey: `outbox-${row.id}`, signal: AbortSignal.timeout(this.sendTimeoutMs) },

@@ -103,7 +103,7 @@ export async function bootstrapAdmin(db: Db, request: AdminBootstrapRequest): Pr
   // Create (or replace): every check comes before the account is touched.
   const name = parseField(nameSchema, "name", request.name);
   const password = parseField(passwordSchema, "password", await request.password());
-  assertAcceptablePassword(password, { emails: [email], names: [name] });
+  await assertAcceptablePassword(password, { emails: [email], names: [name] });
   const passwordHash = await hashPassword(password);
   if (holder) await request.beforeReplace?.(holder);
 

@@ -71,7 +71,7 @@ export async function resetPassword(s: Services, token: string, password: string
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
   const takeBack = row.purpose === "revert-email";
   // Judged against the account's name and address, known only from the link.
-  assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
+  await assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
   const passwordHash = await hashPassword(password, { client: meta?.ip ?? "" });
   await inTransaction(s.db, async (tx) => {
     const now = new Date();

@@ -104,7 +104,7 @@ export async function updateMe(s: Services, session: { id: string; userId: strin
   if (input.password) {
     // The name and address the account has, and those this same request sets.
     const context = { emails: [login.email, input.email], names: [current.name, input.name] };
-    assertAcceptablePassword(input.password.next, context, "password.next");
+    await assertAcceptablePassword(input.password.next, context, "password.next");
   }
   // Counted before the password is checked, like every limit.
   if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail, meta);

@@ -11,17 +11,7 @@ import type { Db } from "../db/client";
 import { saveComposedMail } from "../db/mail-outbox";
 import { inTransaction } from "../db/transactions";
 import { findLoginOwnerWithName, findMailRecipientByEmail, findMailRecipientByUserId } from "../db/users";
-import {
-  type ComposedMail,
-  confirmNewEmailMail,
-  emailAddressInUseMail,
-  emailChangedMail,
-  emailChangedNoticeMail,
-  passwordChangedMail,
-  registrationAttemptMail,
-  resetPasswordMail,
-  verifyEmailMail,
-} from "../mail/compose";
+import type { ComposedMail } from "../mail/compose";
 import { isMailKind } from "../mail/mail-kinds";
 import { storeMailedToken, voidUnusedLinks } from "./mailed-token";
 
@@ -71,19 +61,25 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
   const who = await recipientOf(db, row);
   if (!who) return { drop: "no account for this mail" };
   const link = (path: string, token: string) => `${config.APP_URL}${path}?token=${encodeURIComponent(token)}`;
+  // Loaded on the first mail, not at start: React Email is a large part of the process's memory.
+  const mails = await import("../mail/compose");
   switch (row.kind) {
     case "verify-email":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       if (who.emailVerified) return { drop: "the address is already confirmed" };
-      return withLink(db, row, who.userId, "verify", (token, lifetime) => verifyEmailMail(who.name, link("/verify", token), lifetime));
+      return withLink(db, row, who.userId, "verify", (token, lifetime) =>
+        mails.verifyEmailMail(who.name, link("/verify", token), lifetime),
+      );
     case "confirm-new-email": {
       // Only while this is still the pending address: a cancelled or replaced change sends nothing.
       if (who.pendingEmail !== row.to) return { drop: "the change was cancelled or replaced" };
       // An address that has an account gets a notice instead of a link; the
       // requester was answered the same either way (no oracle).
       const holder = await findLoginOwnerWithName(db, row.to);
-      if (holder) return save(db, row, holder.userId, await emailAddressInUseMail(holder.user.name), "email-address-in-use");
-      return withLink(db, row, who.userId, "change-email", (token, lifetime) => confirmNewEmailMail(link("/verify", token), lifetime));
+      if (holder) return save(db, row, holder.userId, await mails.emailAddressInUseMail(holder.user.name), "email-address-in-use");
+      return withLink(db, row, who.userId, "change-email", (token, lifetime) =>
+        mails.confirmNewEmailMail(link("/verify", token), lifetime),
+      );
     }
     case "email-address-in-use":
       return { drop: "never queued: composed in place of confirm-new-email" };
@@ -91,24 +87,24 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       const newEmail = paramsOf(row).newEmail;
       if (typeof newEmail !== "string") return { drop: "no new address to name" };
       return withLink(db, row, who.userId, "revert-email", (token, lifetime) =>
-        emailChangedMail(who.name, newEmail, link("/reset-password", token), lifetime),
+        mails.emailChangedMail(who.name, newEmail, link("/reset-password", token), lifetime),
       );
     }
     case "reset-password":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       return withLink(db, row, who.userId, "reset-password", (token, lifetime) =>
-        resetPasswordMail(who.name, link("/reset-password", token), lifetime),
+        mails.resetPasswordMail(who.name, link("/reset-password", token), lifetime),
       );
     case "registration-attempt":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
-      return save(db, row, who.userId, await registrationAttemptMail(who.name, `${config.APP_URL}/login`));
+      return save(db, row, who.userId, await mails.registrationAttemptMail(who.name, `${config.APP_URL}/login`));
     case "email-change-notice": {
       const newEmail = paramsOf(row).newEmail;
       if (typeof newEmail !== "string") return { drop: "no new address to name" };
-      return save(db, row, who.userId, await emailChangedNoticeMail(who.name, newEmail));
+      return save(db, row, who.userId, await mails.emailChangedNoticeMail(who.name, newEmail));
     }
     case "password-changed":
-      return save(db, row, who.userId, await passwordChangedMail(who.name, config.APP_URL));
+      return save(db, row, who.userId, await mails.passwordChangedMail(who.name, config.APP_URL));
   }
 }
 

@@ -37,7 +37,7 @@ export type RegisterRequest = z.output<typeof registerInput>;
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
   await s.rateLimits.consume("register", input.email, meta);
-  assertAcceptablePassword(input.password, { emails: [input.email], names: [input.name] });
+  await assertAcceptablePassword(input.password, { emails: [input.email], names: [input.name] });
   if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken, input.email))) throw teacherTokenInvalid();
 
   // Hash before looking the address up: both paths then take the same time.
