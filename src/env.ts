@@ -53,6 +53,8 @@ export const configSchema = z.object({
   MAIL_RETENTION_DAYS: z.preprocess(emptyAsUndefined, retentionDays(RETENTION_DAYS.mail)),
   /** Days a security event's row is kept before it is pruned (the log lines are the log's to keep). */
   SECURITY_EVENT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, retentionDays(RETENTION_DAYS.securityEvents)),
+  /** Seconds between the pruning rounds (expired sessions, spent rate-limit counters, old security events); one also runs at start. */
+  PRUNE_INTERVAL_SECONDS: z.preprocess(emptyAsUndefined, integer(10, 86_400).default(3600)),
   RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: z.preprocess(
     emptyAsUndefined,

@@ -114,6 +114,9 @@ describe("boot(config)", () => {
     const health = await fetch(`${base}/api/health`);
     expect(await health.json()).toEqual({ ok: true });
     expectSecurityHeaders(health);
+    const pagesReady = await fetch(`${base}/api/health/pages`);
+    expect(await pagesReady.json()).toEqual({ ok: true });
+    expectSecurityHeaders(pagesReady);
     const metrics = await fetch(`${base}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect((await metrics.json()).eventLoopDelayMs).toBeDefined();
 

@@ -10,6 +10,7 @@ describe("configuration", () => {
       APP_URL: "http://localhost:3000",
       PORT: 3000,
       SESSION_TTL_SECONDS: 10800,
+      PRUNE_INTERVAL_SECONDS: 3600,
     });
     expect(config.RESEND_API_KEY).toBeUndefined();
   });
@@ -31,6 +32,8 @@ describe("configuration", () => {
     ["METRICS_TOKEN", "short-token"],
     ["HOST", "http://example.org"],
     ["SQLITE_SYNCHRONOUS", "off"],
+    ["PRUNE_INTERVAL_SECONDS", "9"],
+    ["PRUNE_INTERVAL_SECONDS", "86401"],
   ])("refuses %s=%s, naming the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}:`));

@@ -428,8 +428,10 @@ describe("the counters themselves", () => {
       { key: "prune-recent", points: 3, expire: new Date(now - 60_000) },
       { key: "prune-live", points: 3, expire: new Date(now + 60_000) },
     ];
-    await app.db.rateLimit.createMany({ data: rows });
-    await pruneRateLimits(app.db);
+    // More old ones than one batch holds: the pruning goes on until none is left.
+    const old = Array.from({ length: 5 }, (_, i) => ({ key: `prune-old-${i}`, points: 1, expire: new Date(now - 3 * 3600_000) }));
+    await app.db.rateLimit.createMany({ data: [...rows, ...old] });
+    expect(await pruneRateLimits(app.db, new Date(now), 2)).toBe(6);
     const left = await app.db.rateLimit.findMany({ where: { key: { startsWith: "prune-" } }, orderBy: { key: "asc" } });
     expect(left.map((r) => r.key)).toEqual(["prune-live", "prune-recent"]);
   });

@@ -8,6 +8,7 @@
 import { RateLimiterPrisma, RateLimiterRes, type RateLimiterStoreAbstract as StoreAbstract } from "rate-limiter-flexible";
 import type { Db } from "./client";
 import { DriverStatement, dateParameter } from "./driver-statements";
+import { letRequestsIn } from "./let-requests-in";
 
 type Row = { points: number | bigint; expire: string | Date | null };
 
@@ -32,11 +33,24 @@ const SET = new DriverStatement(
 );
 const GET = new DriverStatement("rate-limit-get", `SELECT "points", "expire" FROM "RateLimit" WHERE "key" = ? AND ${LIVE}`);
 const DELETE = new DriverStatement("rate-limit-delete", `DELETE FROM "RateLimit" WHERE "key" = ? RETURNING "key"`);
-const PRUNE = new DriverStatement("rate-limit-prune", `DELETE FROM "RateLimit" WHERE "expire" < ?`);
+// At most `?` rows per statement: a flood from many addresses leaves many
+// counters, and one long DELETE would hold SQLite's writer (and its event loop).
+const PRUNE = new DriverStatement(
+  "rate-limit-prune",
+  `DELETE FROM "RateLimit" WHERE "key" IN (SELECT "key" FROM "RateLimit" WHERE "expire" < ? LIMIT ?) RETURNING "key"`,
+);
+const PRUNE_BATCH = 500;
 
-/** Deletes counters whose window ended more than an hour ago (as the library's own stores do). */
-export async function pruneRateLimits(db: Db, now = new Date()): Promise<void> {
-  await PRUNE.all(db, [dateParameter(db, new Date(now.getTime() - 3600_000))]);
+/** Deletes counters whose window ended more than an hour ago (as the library's own stores do), in batches; returns how many. */
+export async function pruneRateLimits(db: Db, now = new Date(), batch = PRUNE_BATCH): Promise<number> {
+  const before = dateParameter(db, new Date(now.getTime() - 3600_000));
+  let deleted = 0;
+  for (;;) {
+    const rows = await PRUNE.all(db, [before, batch]);
+    deleted += rows.length;
+    if (rows.length < batch) return deleted;
+    await letRequestsIn();
+  }
 }
 
 // The library's extension point for stores: typed in its declarations but

@@ -30,6 +30,7 @@ import { type SecurityEventDetails, type SecurityEventType, WARNING_EVENTS } fro
 import type { LimitReached } from "../auth/rate-limits";
 import type { Db } from "../db/client";
 import { isDatabaseUnavailable } from "../db/errors";
+import { letRequestsIn } from "../db/let-requests-in";
 import { insertSecurityEvents } from "../db/security-event-statements";
 import { deleteSecurityEventsByIds, findSecurityEventIdsBefore, insertSecurityEvent } from "../db/security-events";
 import { findLoginOwnersByEmails } from "../db/users";
@@ -289,5 +290,6 @@ export async function pruneSecurityEvents(db: Db, retentionDays: number, now = n
     if (old.length === 0) return deleted;
     deleted += await deleteSecurityEventsByIds(db, old);
     if (old.length < batch) return deleted;
+    await letRequestsIn();
   }
 }

@@ -1,15 +1,18 @@
 // Expired sessions are deleted when presented; this removes the ones nobody
 // presents again (a closed laptop, a cleared browser), so the table holds
 // live sessions only. Runs in the server entry, beside the mail worker, with
-// the other hourly pruning: spent rate-limit counters, old security events.
+// the other pruning (every PRUNE_INTERVAL_SECONDS): spent rate-limit
+// counters, old security events. Every job deletes in batches of a few
+// hundred rows with a pause between them, so that a million expired sessions
+// never hold a lock, or SQLite's event loop, longer than one short statement.
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
+import { letRequestsIn } from "../db/let-requests-in";
 import { pruneRateLimits } from "../db/rate-limit-store";
 import { deleteSessionsByIds, findExpiredSessionIds } from "../db/sessions";
 import { logger } from "../logger";
 import { pruneSecurityEvents } from "./security-events";
 
-const PRUNE_EVERY_MS = 3600 * 1000;
 /** Rows per statement: on SQLite each statement holds the event loop. */
 const BATCH = 500;
 
@@ -21,16 +24,20 @@ export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BAT
     if (expired.length === 0) return deleted;
     deleted += await deleteSessionsByIds(db, expired);
     if (expired.length < batch) return deleted;
+    await letRequestsIn();
   }
 }
 
 /**
- * Prunes at start and then hourly: expired sessions, rate-limit counters
+ * Prunes at start and then every PRUNE_INTERVAL_SECONDS: expired sessions, rate-limit counters
  * whose window ended an hour ago, and security events older than
  * SECURITY_EVENT_RETENTION_DAYS. A failed round (database away) waits for the
  * next. Returns a function that stops the rounds and waits for a running one.
  */
-export function startSessionPruning(db: Db, config: Pick<Config, "SECURITY_EVENT_RETENTION_DAYS">): () => Promise<void> {
+export function startSessionPruning(
+  db: Db,
+  config: Pick<Config, "SECURITY_EVENT_RETENTION_DAYS" | "PRUNE_INTERVAL_SECONDS">,
+): () => Promise<void> {
   const round = async () => {
     try {
       const count = await pruneExpiredSessions(db);
@@ -42,14 +49,22 @@ export function startSessionPruning(db: Db, config: Pick<Config, "SECURITY_EVENT
       logger.warn({ err: error }, "pruning expired sessions failed; will retry");
     }
   };
-  let running = round();
-  // unref: the timer never keeps a stopping process alive.
-  const timer = setInterval(() => {
-    running = round();
-  }, PRUNE_EVERY_MS);
-  timer.unref();
+  // Each round is scheduled when the last one ends, so rounds never overlap
+  // however long one takes. unref: the timer never keeps a stopping process alive.
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const next = (): Promise<void> =>
+    round().then(() => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        running = next();
+      }, config.PRUNE_INTERVAL_SECONDS * 1000);
+      timer.unref();
+    });
+  let running = next();
   return async () => {
-    clearInterval(timer);
+    stopped = true;
+    clearTimeout(timer);
     await running;
   };
 }

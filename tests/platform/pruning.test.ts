@@ -1,0 +1,73 @@
+// The pruning jobs (services/session-pruning.ts): each deletes in batches and
+// lets the requests that arrived meanwhile in between (on SQLite every
+// statement runs on the event loop, so a loop of batches that never yielded
+// would hold every request until the last batch). Counted here as the
+// event-loop turns (setImmediate callbacks) that ran while a job was under way.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken } from "@/server/auth/secret-token";
+import { pruneRateLimits } from "@/server/db/rate-limit-store";
+import { pruneExpiredSessions } from "@/server/services/session-pruning";
+import { pruneSecurityEvents } from "@/server/services/security-events";
+import { seedUser } from "../support/accounts";
+import { createTestApp, type TestApp } from "../support/test-app";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+/** Runs `job` and counts the event-loop turns that ran before it finished. */
+async function turnsDuring<T>(job: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    if (!running) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  // Started from a settled promise, as a request's continuation would be.
+  const result = await Promise.resolve().then(job);
+  running = false;
+  return { result, turns };
+}
+
+const BATCH = 2;
+const HOUR = 3600_000;
+
+describe("pruning in batches, letting requests in between", () => {
+  it("expired sessions: every batch is followed by a turn of the event loop; live sessions stay", async () => {
+    const user = await seedUser(app);
+    const past = new Date(Date.now() - HOUR);
+    await app.db.session.createMany({
+      data: Array.from({ length: 7 }, (_, i) => ({ tokenHash: hashToken(`pruned-${user.id}-${i}`), userId: user.id, expiresAt: past })),
+    });
+    const live = await app.db.session.create({
+      data: { tokenHash: hashToken(`live-${user.id}`), userId: user.id, expiresAt: new Date(Date.now() + HOUR) },
+    });
+    const { result, turns } = await turnsDuring(() => pruneExpiredSessions(app.db, new Date(), BATCH));
+    expect(result).toBeGreaterThanOrEqual(7);
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(7 / BATCH));
+    expect(await app.db.session.findMany({ where: { userId: user.id } })).toEqual([live]);
+  });
+
+  it("rate-limit counters whose window ended: the same", async () => {
+    const expire = new Date(Date.now() - 3 * HOUR);
+    await app.db.rateLimit.createMany({ data: Array.from({ length: 7 }, (_, i) => ({ key: `spent-${i}`, points: 1, expire })) });
+    const { result, turns } = await turnsDuring(() => pruneRateLimits(app.db, new Date(), BATCH));
+    expect(result).toBe(7);
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(7 / BATCH));
+  });
+
+  it("security events past their retention: the same", async () => {
+    const user = await seedUser(app);
+    const old = new Date(Date.now() - 400 * 24 * HOUR);
+    await app.db.securityEvent.createMany({
+      data: Array.from({ length: 7 }, () => ({ type: "login.succeeded", userId: user.id, createdAt: old })),
+    });
+    const { result, turns } = await turnsDuring(() => pruneSecurityEvents(app.db, 365, new Date(), BATCH));
+    expect(result).toBe(7);
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(7 / BATCH));
+  });
+});
