@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { pruneRateLimits } from "@/server/db/rate-limit-store";
-import { pruneExpiredSessions } from "@/server/services/session-pruning";
 import { pruneSecurityEvents } from "@/server/services/security-events";
+import { pruneExpiredSessions } from "@/server/services/session-pruning";
 import { seedUser } from "../support/accounts";
 import { createTestApp, type TestApp } from "../support/test-app";
 
