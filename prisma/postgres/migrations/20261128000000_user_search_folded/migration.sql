@@ -32,13 +32,15 @@ CREATE TABLE "UserSearch" (
   "words" TEXT NOT NULL
 );
 
--- Rewrites one user's entry from "User" and "Login" as they are now.
+-- Each user's entry as "User" and "Login" hold it now.
+CREATE VIEW "UserSearchSource" AS
+SELECT u."id" AS "userId", u."createdAt", f."text", search_words(f."text") AS "words"
+FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id",
+     LATERAL (SELECT search_fold(u."name") || E'\n' || coalesce(search_fold(l."email"), '') AS "text") f;
+
 CREATE FUNCTION user_search_refresh(target TEXT) RETURNS void LANGUAGE sql AS $$
   INSERT INTO "UserSearch" ("userId", "createdAt", "text", "words")
-  SELECT u."id", u."createdAt", f."text", search_words(f."text")
-  FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id",
-       LATERAL (SELECT search_fold(u."name") || E'\n' || coalesce(search_fold(l."email"), '') AS "text") f
-  WHERE u."id" = target
+  SELECT "userId", "createdAt", "text", "words" FROM "UserSearchSource" WHERE "userId" = target
   ON CONFLICT ("userId") DO UPDATE SET "createdAt" = excluded."createdAt", "text" = excluded."text", "words" = excluded."words"
 $$;
 
@@ -63,9 +65,7 @@ CREATE TRIGGER "Login_search_sync" AFTER INSERT OR DELETE OR UPDATE OF "email", 
 
 -- Index the users that exist already.
 INSERT INTO "UserSearch" ("userId", "createdAt", "text", "words")
-SELECT u."id", u."createdAt", f."text", search_words(f."text")
-FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id",
-     LATERAL (SELECT search_fold(u."name") || E'\n' || coalesce(search_fold(l."email"), '') AS "text") f;
+SELECT "userId", "createdAt", "text", "words" FROM "UserSearchSource";
 
 CREATE INDEX "UserSearch_trgm_idx" ON "UserSearch" USING gin ("text" gin_trgm_ops, "words" gin_trgm_ops);
 CREATE INDEX "UserSearch_order_idx" ON "UserSearch" ("createdAt" DESC, "userId" DESC) INCLUDE ("text", "words");
