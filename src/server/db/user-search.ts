@@ -91,7 +91,7 @@ function sqliteSearchPage(db: Db, search: NonNullable<Search>, page: Page): Prom
     FROM ${table} s JOIN "User" u ON u."id" = s."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
     WHERE s.${table} MATCH ${match} AND s."rowid" < ${below} AND s."rowid" >= (
       SELECT coalesce((min("key") >> ${SECOND_SHIFT}) << ${SECOND_SHIFT}, ${older}) FROM (
-        SELECT n."rowid" AS "key" FROM ${table} n JOIN "User" u ON u."id" = n."userId"
+        SELECT n."rowid" AS "key" FROM ${table} n ${page.flags.length ? Prisma.sql`JOIN "User" u ON u."id" = n."userId"` : Prisma.empty}
         WHERE n.${table} MATCH ${match} AND n."rowid" < ${older} ${Prisma.join([Prisma.empty, ...flagConditions(page.flags, "u")], " AND ")}
         ORDER BY n."rowid" DESC LIMIT ${page.take}))
     ${Prisma.join([Prisma.empty, ...conditions], " AND ")}
