@@ -1,99 +1,124 @@
-// The admin user list's page query, and the condition that finds users whose
-// email or name contains a search text, ignoring case. Substrings of three or more
-// characters go through trigram indexes (migration 20261123020000_user_search):
-// pg_trgm GIN indexes on PostgreSQL, FTS5 trigram tables on SQLite.
+// The admin user list's page query, and its search: users whose name or
+// address contains the search text, ignoring case and accents; a one- or
+// two-character text matches the start of a word instead (search-text.ts,
+// docs/search.md). Each page is one statement.
 //
-// An index finds few matches fast, but every match it returns is re-read,
-// so a text that many users share is faster to find by reading the users
-// newest first and stopping at the page (matches are then dense). Measured
-// at 100k users: one match took 0.1-1 ms through the index and 90 ms in
-// order; 14k matches 60-150 ms through the index and 0.3 ms in order. So
-// a search first counts its matches in each index, up to INDEXED_MATCHES.
+// SQLite (migration 20261128000000_user_search_folded): FTS5 tables whose
+// rowid orders users as the list does, to the second, so the index yields the
+// newest matches first and the page stops after `take` of them; the matches
+// in the second where it stopped are all read and sorted exactly. At 1M users
+// a search matching 0.3 % of them took 0.4-2.4 ms, where sorting every match
+// took 5-17 ms.
+//
+// PostgreSQL: the folded text in "UserSearch", a pg_trgm GIN index for texts
+// few users match and a covering index newest first for texts many do; the
+// planner picks one from its estimate, and only the page's ids are then
+// joined to the users.
 import type { FlagName } from "@/shared/permissions";
 import { type Db, kindOf, Prisma } from "./client";
 import { type Keyset, keysetAfterSql, keysetOrderSql } from "./keyset-cursor";
+import { foldSearchText, SUBSTRING_MIN_LENGTH, WORD } from "./search-text";
 import { type ListedUserRow, listedUserColumns } from "./selects";
 
-const TRIGRAM = 3;
-const INDEXED_MATCHES = 2000;
+type Flags = { flag: FlagName; value: boolean }[];
+type Page = { query?: string; flags: Flags; after: Keyset | null; take: number };
 
-/** Escapes LIKE's wildcards (% and _) and its escape character. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** How a search reads: a substring anywhere, or the start of a word, or nothing can match. */
+type Search = { kind: "substring" | "wordStart"; text: string } | null;
+
+function searchOf(query: string): Search {
+  // Names and addresses never hold control characters: such a text finds nobody.
+  if (/\p{Cc}/u.test(query)) return null;
+  if ([...query].length >= SUBSTRING_MIN_LENGTH) return { kind: "substring", text: query };
+  // The start of a word: a text that is not all letters and digits starts none.
+  return WORD.test(foldSearchText(query)) ? { kind: "wordStart", text: query } : null;
 }
 
-type SearchSql = {
-  /** Whether the text can go through the index at all. */
-  indexable: boolean;
-  /** One query per index, each returning up to `cap` rows. */
-  probes: (cap: number) => Prisma.Sql[];
-  indexed: Prisma.Sql;
-  scan: Prisma.Sql;
-};
-
-function postgresSearch(text: string): SearchSql {
-  // Emails are stored lower-cased: LIKE on the lower-cased text matches them
-  // and plans in 0.1 ms, where ILIKE on the unique email column took 4 ms.
-  const email = likePattern(text.toLowerCase());
-  const name = likePattern(text);
-  return {
-    indexable: [...text].length >= TRIGRAM,
-    probes: (cap) => [
-      Prisma.sql`SELECT 1 FROM "Login" WHERE "email" LIKE ${email} LIMIT ${cap}`,
-      Prisma.sql`SELECT 1 FROM "User" WHERE "name" ILIKE ${name} LIMIT ${cap}`,
-    ],
-    indexed: Prisma.sql`u."id" IN (
-      SELECT "userId" FROM "Login" WHERE "email" LIKE ${email}
-      UNION SELECT "id" FROM "User" WHERE "name" ILIKE ${name})`,
-    scan: Prisma.sql`(l."email" LIKE ${email} OR u."name" ILIKE ${name})`,
-  };
+function flagConditions(flags: Flags, alias: string): Prisma.Sql[] {
+  return flags.map(({ flag, value }) => Prisma.sql`${Prisma.raw(`${alias}."${flag}"`)} = ${value}`);
 }
 
-function sqliteSearch(text: string): SearchSql {
-  const pattern = likePattern(text);
-  const emailMatches = Prisma.sql`SELECT "rowid" FROM "LoginEmailSearch" WHERE "email" LIKE ${pattern}`;
-  const nameMatches = Prisma.sql`SELECT "rowid" FROM "UserNameSearch" WHERE "name" LIKE ${pattern}`;
-  return {
-    // FTS5's trigram LIKE takes no ESCAPE clause: texts with wildcards are scanned.
-    indexable: [...text].length >= TRIGRAM && !/[\\%_]/.test(text),
-    probes: (cap) => [Prisma.sql`${emailMatches} LIMIT ${cap}`, Prisma.sql`${nameMatches} LIMIT ${cap}`],
-    indexed: Prisma.sql`u."id" IN (
-      SELECT "userId" FROM "Login" WHERE "rowid" IN (${emailMatches})
-      UNION SELECT "id" FROM "User" WHERE "rowid" IN (${nameMatches}))`,
-    // SQLite's LIKE ignores case for ASCII, as the trigram tables do.
-    scan: Prisma.sql`(l."email" LIKE ${pattern} ESCAPE '\\' OR u."name" LIKE ${pattern} ESCAPE '\\')`,
-  };
-}
-
-/**
- * A condition on "User" u and "Login" l (joined on l."userId" = u."id").
- * `indexedMatches` is the most matches per index that still go through it.
- */
-export async function userSearchCondition(db: Db, text: string, indexedMatches = INDEXED_MATCHES): Promise<Prisma.Sql> {
-  const search = kindOf(db) === "postgres" ? postgresSearch(text) : sqliteSearch(text);
-  if (!search.indexable) return search.scan;
-  const cap = indexedMatches + 1;
-  const counts = await Promise.all(search.probes(cap).map((probe) => db.$queryRaw<unknown[]>(probe)));
-  return counts.some((rows) => rows.length === cap) ? search.scan : search.indexed;
+function where(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
 
 /**
  * One keyset page of the admin user list, newest first: users matching the
  * search text (if any) and the flag values, after the cursor; `take` rows.
  */
-export async function findUserPage(
-  db: Db,
-  page: { query?: string; flags: { flag: FlagName; value: boolean }[]; after: Keyset | null; take: number },
-): Promise<ListedUserRow[]> {
-  const conditions: Prisma.Sql[] = [];
-  if (page.query) conditions.push(await userSearchCondition(db, page.query));
-  for (const { flag, value } of page.flags) conditions.push(Prisma.sql`${Prisma.raw(`u."${flag}"`)} = ${value}`);
+export async function findUserPage(db: Db, page: Page): Promise<ListedUserRow[]> {
+  if (!page.query) return listPage(db, page);
+  const search = searchOf(page.query);
+  if (!search) return [];
+  return kindOf(db) === "postgres" ? postgresSearchPage(db, search, page) : sqliteSearchPage(db, search, page);
+}
+
+function listPage(db: Db, page: Page): Promise<ListedUserRow[]> {
+  const conditions = flagConditions(page.flags, "u");
   if (page.after) conditions.push(keysetAfterSql(page.after, "u"));
-  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   return db.$queryRaw<ListedUserRow[]>`
     SELECT ${Prisma.raw(listedUserColumns)}
     FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id"
-    ${where}
+    ${where(conditions)}
     ORDER BY ${keysetOrderSql("u")}
     LIMIT ${page.take}`;
+}
+
+// The SQLite tables' rowid: the second of "createdAt" above SECOND_SHIFT bits.
+const SECOND_SHIFT = 29n;
+const AFTER_EVERY_KEY = (1n << 63n) - 1n;
+
+/** The FTS5 query: the text as one phrase (trigrams in a row), or a word prefix. */
+function ftsQuery(search: NonNullable<Search>): string {
+  const phrase = `"${search.text.replace(/"/g, '""')}"`;
+  return search.kind === "substring" ? phrase : `${phrase} *`;
+}
+
+function sqliteSearchPage(db: Db, search: NonNullable<Search>, page: Page): Promise<ListedUserRow[]> {
+  const table = Prisma.raw(search.kind === "substring" ? `"UserSearch"` : `"UserWordSearch"`);
+  const match = ftsQuery(search);
+  // Keys below `older` are in seconds before the cursor's; `below` ends the cursor's own second.
+  const second = page.after ? BigInt(Math.floor(page.after.createdAt.getTime() / 1000)) : null;
+  const older = second === null ? AFTER_EVERY_KEY : second << SECOND_SHIFT;
+  const below = second === null ? AFTER_EVERY_KEY : (second + 1n) << SECOND_SHIFT;
+  const conditions = [...flagConditions(page.flags, "u")];
+  if (page.after) conditions.push(keysetAfterSql(page.after, "u"));
+  // The `take` newest matches before the cursor's second, widened to the
+  // whole second of the oldest of them, plus the cursor's second: every
+  // match newer than what is left out, sorted exactly below.
+  return db.$queryRaw<ListedUserRow[]>`
+    SELECT ${Prisma.raw(listedUserColumns)}
+    FROM ${table} s JOIN "User" u ON u."id" = s."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
+    WHERE s.${table} MATCH ${match} AND s."rowid" < ${below} AND s."rowid" >= (
+      SELECT coalesce((min("key") >> ${SECOND_SHIFT}) << ${SECOND_SHIFT}, ${older}) FROM (
+        SELECT n."rowid" AS "key" FROM ${table} n ${page.flags.length ? Prisma.sql`JOIN "User" u ON u."id" = n."userId"` : Prisma.empty}
+        WHERE n.${table} MATCH ${match} AND n."rowid" < ${older} ${Prisma.join([Prisma.empty, ...flagConditions(page.flags, "u")], " AND ")}
+        ORDER BY n."rowid" DESC LIMIT ${page.take}))
+    ${Prisma.join([Prisma.empty, ...conditions], " AND ")}
+    ORDER BY ${keysetOrderSql("u")}
+    LIMIT ${page.take}`;
+}
+
+/** Escapes LIKE's wildcards (% and _) and its escape character. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function postgresSearchPage(db: Db, search: NonNullable<Search>, page: Page): Promise<ListedUserRow[]> {
+  const folded = foldSearchText(search.text);
+  const conditions =
+    search.kind === "substring"
+      ? [Prisma.sql`s."text" LIKE ${`%${likeLiteral(folded)}%`}`]
+      : [Prisma.sql`s."words" LIKE ${`% ${folded}%`}`];
+  if (page.after) conditions.push(Prisma.sql`(s."createdAt", s."userId") < (${page.after.createdAt}, ${page.after.id})`);
+  const flags = flagConditions(page.flags, "f");
+  if (flags.length)
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "User" f WHERE f."id" = s."userId" AND ${Prisma.join(flags, " AND ")})`);
+  return db.$queryRaw<ListedUserRow[]>`
+    SELECT ${Prisma.raw(listedUserColumns)}
+    FROM (
+      SELECT s."userId" FROM "UserSearch" s ${where(conditions)}
+      ORDER BY s."createdAt" DESC, s."userId" DESC LIMIT ${page.take}
+    ) m JOIN "User" u ON u."id" = m."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
+    ORDER BY ${keysetOrderSql("u")}`;
 }
