@@ -51,7 +51,8 @@ export default defineConfig({
     },
     {
       command: "rm -rf data/e2e && exec node dist/serve.js",
-      url: `${E2E_URL}/api/health`,
+      // Ready for page traffic: its first call loads Next.js.
+      url: `${E2E_URL}/api/health/pages`,
       reuseExistingServer: false,
       timeout: 120_000,
       env: {
