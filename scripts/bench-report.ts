@@ -4,6 +4,7 @@
 // side. Only the latest run per database is kept; git keeps the older ones.
 // `npm run bench:report` rewrites the .md files and the summary from the JSON.
 import fs from "node:fs";
+import { beforeAfterTable } from "./bench-before-after";
 
 export type Load = {
   rps: number;
@@ -176,13 +177,15 @@ export function rewriteReports(): string[] {
     fs.writeFileSync(`${RESULTS}/${kind}.md`, detailReport(r, file));
     return `${RESULTS}/${kind}.md`;
   });
-  const start = "<!-- bench:summary:start -->";
-  const end = "<!-- bench:summary:end -->";
-  const doc = fs.readFileSync(DOC, "utf8");
-  fs.writeFileSync(
-    DOC,
-    `${doc.slice(0, doc.indexOf(start) + start.length)}\n${summary(runs.map((x) => x.r))}\n${doc.slice(doc.indexOf(end))}`,
-  );
+  let doc = fs.readFileSync(DOC, "utf8");
+  const replace = (name: string, text: string) => {
+    const start = `<!-- bench:${name}:start -->`;
+    const end = `<!-- bench:${name}:end -->`;
+    if (doc.includes(start)) doc = `${doc.slice(0, doc.indexOf(start) + start.length)}\n${text}\n${doc.slice(doc.indexOf(end))}`;
+  };
+  replace("summary", summary(runs.map((x) => x.r)));
+  replace("before-after", beforeAfterTable(Object.fromEntries(runs.map(({ kind, r }) => [kind, r]))));
+  fs.writeFileSync(DOC, doc);
   return [...written, DOC];
 }
 

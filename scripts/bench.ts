@@ -563,11 +563,13 @@ async function main() {
   // Idle: started, nothing asked yet but the probe that saw it answer.
   await new Promise((r) => setTimeout(r, 2000));
   const idleRssMb = Math.round((await metrics(app.base)).rssBytes / 1e6);
-  await load(app, "warm-up", { url: BARE_ROUTE }, 2);
+  // Validation first, before the bare route's first call loads Next.js: its
+  // peak RSS is that of a process serving the APIs (the peak under every
+  // load, pages included, is reported too).
   await load(app, "warm-up", { url: "/api/trpc/session.validate", headers: bearer("student") }, 2);
-
-  const health = await load(app, `GET ${BARE_ROUTE} (bare route)`, { url: BARE_ROUTE });
   const validate = await load(app, "session.validate", { url: "/api/trpc/session.validate", headers: bearer("student") });
+  await load(app, "warm-up", { url: BARE_ROUTE }, 2);
+  const health = await load(app, `GET ${BARE_ROUTE} (bare route)`, { url: BARE_ROUTE });
   const infoSelf = await load(app, "user.info (self)", { url: "/api/trpc/user.info", headers: bearer("student") });
   const infoOther = await load(app, "user.info (teacher reads a student)", {
     url: `/api/trpc/user.info?input=${encodeURIComponent(JSON.stringify({ userId: who.student.id }))}`,
