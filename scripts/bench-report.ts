@@ -86,7 +86,7 @@ function contentionTable(c: BenchResult["contention"]): string {
   return `| \`session.validate\` at ${c.admin.ratePerSecond} req/s: p50/p99 ms (req/s) per stretch | alone | with other work | ratio of p99 |
 | --- | --- | --- | --- |
 | an admin paging and searching without pause (${c.admin.withAdmin.map((x: { adminRequests: number }) => x.adminRequests).join(", ")} admin requests per stretch) | ${slices(c.admin.alone)} | ${slices(c.admin.withAdmin)} | ${c.admin.p99Ratio} |
-| pruning ${c.pruning.expiredSessions} expired sessions at start (${c.pruning.pruneSeconds} s) | after: ${slices(c.pruning.after)} | during: ${slices(c.pruning.during)} | ${c.pruning.p99Ratio} |
+| pruning ${c.pruning.expiredSessions} expired sessions (${c.pruning.pruneSeconds} s${c.pruning.leftAtEnd ? `, ${c.pruning.leftAtEnd} left when the probe stopped waiting` : ""}; p90 of the slices' p99) | after: ${slices(c.pruning.after)} | during: ${slices(c.pruning.during)} | ${c.pruning.p99Ratio} |
 
 `;
 }

@@ -704,6 +704,7 @@ async function main() {
     validateHeaders: bearer("student"),
     rate: contentionRate,
     sliceSeconds: 2,
+    maxSeconds: 600,
   });
   console.log(
     `validation p99 while pruning ${pruning.expiredSessions} expired sessions (${pruning.pruneSeconds} s) ÷ after: ${pruning.p99Ratio}`,
