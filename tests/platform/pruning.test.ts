@@ -5,6 +5,7 @@
 // event-loop turns (setImmediate callbacks) that ran while a job was under way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
+import { deleteExpiredSessions } from "@/server/db/expired-sessions";
 import { pruneRateLimits } from "@/server/db/rate-limit-store";
 import { pruneSecurityEvents } from "@/server/services/security-events";
 import { pruneExpiredSessions } from "@/server/services/session-pruning";
@@ -35,6 +36,31 @@ async function turnsDuring<T>(job: () => Promise<T>): Promise<{ result: T; turns
 
 const BATCH = 2;
 const HOUR = 3600_000;
+
+describe("deleteExpiredSessions", () => {
+  it("deletes at most `limit` sessions expired at or before `now`, oldest first; live ones and other rows stay", async () => {
+    const [ada, bob] = [await seedUser(app), await seedUser(app)];
+    const now = new Date(Date.now() - 10 * HOUR); // before every other test's sessions expire
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const make = (userId: string, name: string, expiresAt: Date) =>
+      app.db.session.create({ data: { tokenHash: hashToken(`${name}-${userId}`), userId, expiresAt } });
+    const oldest = await make(ada.id, "oldest", at(-3000));
+    const older = await make(bob.id, "older", at(-2000));
+    const atNow = await make(ada.id, "at-now", now);
+    const live = await make(bob.id, "live", at(1));
+    const everyOther = async () =>
+      (await app.db.session.findMany({ orderBy: { id: "asc" } })).filter((x) => ![oldest.id, older.id, atNow.id].includes(x.id));
+    const others = await everyOther();
+    expect(await deleteExpiredSessions(app.db, now, 2)).toBe(2);
+    expect(await app.db.session.findUnique({ where: { id: oldest.id } })).toBeNull();
+    expect(await app.db.session.findUnique({ where: { id: older.id } })).toBeNull();
+    expect(await app.db.session.findUnique({ where: { id: atNow.id } })).not.toBeNull();
+    expect(await deleteExpiredSessions(app.db, now, 2)).toBe(1); // expiring exactly at `now` counts
+    expect(await deleteExpiredSessions(app.db, now, 2)).toBe(0);
+    expect(await everyOther()).toEqual(others);
+    expect(await app.db.session.findUnique({ where: { id: live.id } })).not.toBeNull();
+  });
+});
 
 describe("pruning in batches, letting requests in between", () => {
   it("expired sessions: every batch is followed by a turn of the event loop; live sessions stay", async () => {

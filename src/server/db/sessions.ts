@@ -67,14 +67,3 @@ export async function deleteSessionsOfUser(db: Pick<Db, "session">, userId: stri
   const { count } = await db.session.deleteMany({ where: exceptId === undefined ? { userId } : { userId, id: { not: exceptId } } });
   return count;
 }
-
-/** Up to `take` ids of sessions expired at `now`. */
-export async function findExpiredSessionIds(db: Db, now: Date, take: number): Promise<string[]> {
-  const expired = await db.session.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take });
-  return expired.map((s) => s.id);
-}
-
-export async function deleteSessionsByIds(db: Db, ids: string[]): Promise<number> {
-  const { count } = await db.session.deleteMany({ where: { id: { in: ids } } });
-  return count;
-}

@@ -7,23 +7,22 @@
 // never hold a lock, or SQLite's event loop, longer than one short statement.
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
+import { deleteExpiredSessions } from "../db/expired-sessions";
 import { letRequestsIn } from "../db/let-requests-in";
 import { pruneRateLimits } from "../db/rate-limit-store";
-import { deleteSessionsByIds, findExpiredSessionIds } from "../db/sessions";
 import { logger } from "../logger";
 import { pruneSecurityEvents } from "./security-events";
 
-/** Rows per statement: on SQLite each statement holds the event loop. */
-const BATCH = 500;
+/** Rows per statement: on SQLite each statement holds the event loop (about a millisecond for 200). */
+const BATCH = 200;
 
 /** Deletes every session past its expiry, in batches; returns how many. */
 export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BATCH): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const expired = await findExpiredSessionIds(db, now, batch);
-    if (expired.length === 0) return deleted;
-    deleted += await deleteSessionsByIds(db, expired);
-    if (expired.length < batch) return deleted;
+    const count = await deleteExpiredSessions(db, now, batch);
+    deleted += count;
+    if (count < batch) return deleted;
     await letRequestsIn();
   }
 }
