@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { pruneExpiredSessions } from "@/server/services/session-pruning";
+import { logIn } from "@/server/services/sessions";
 import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
@@ -151,6 +152,21 @@ describe("session.validate and session.delete", () => {
     await expectAppError(app.caller({ token: "a".repeat(43) }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
   });
 
+  it("a request without any token is SESSION_INVALID and clears no cookie (it sent none)", async () => {
+    const resHeaders = new Headers();
+    await expectAppError(app.caller({ resHeaders }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    await expectAppError(app.caller({ resHeaders }).user.get(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(resHeaders.getSetCookie()).toEqual([]);
+  });
+
+  it("logging out without a token is SESSION_INVALID and ends no session", async () => {
+    const user = await seedUser(app);
+    await logInAs(app, user.email);
+    const before = await app.db.session.count();
+    await expectAppError(app.caller().session.delete(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(await app.db.session.count()).toBe(before);
+  });
+
   it("logs out: the session is revoked and the cookie cleared; a second logout is SESSION_INVALID", async () => {
     const user = await seedUser(app);
     const token = await logInAs(app, user.email);
@@ -287,6 +303,26 @@ describe("a session rule touches its own session only", () => {
     } finally {
       await proxied.close();
     }
+  });
+
+  it("a log-in without a known client address or User-Agent stores neither", async () => {
+    const user = await seedUser(app);
+    const session = await logIn(app.services, { email: user.email, password: PASSWORD }, { ip: null, userAgent: null, deviceCookie: null });
+    const row = await app.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(session.token) } });
+    expect(row).toMatchObject({ userId: user.id, ip: null, userAgent: null });
+  });
+
+  it("a session in the guid form is a UUID v4, stored by its hash and validated like the other", async () => {
+    const user = await seedUser(app);
+    const session = await logIn(
+      app.services,
+      { email: user.email, password: PASSWORD },
+      { ip: null, userAgent: null, deviceCookie: null },
+      "guid",
+    );
+    expect(session.token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await app.db.session.count({ where: { tokenHash: hashToken(session.token) } })).toBe(1);
+    expect(await app.caller({ token: session.token }).session.validate()).toMatchObject({ userId: user.id });
   });
 
   it("an empty session cookie does not hide a valid Bearer header, over HTTP", async () => {
