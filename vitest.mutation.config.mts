@@ -21,6 +21,7 @@ export default defineConfig({
       "tests/accounts/password-policy.test.ts",
       "tests/accounts/account-self-service.test.ts",
       "tests/accounts/email-change.test.ts",
+      "tests/accounts/user-queries.test.ts",
       "tests/api/limits-and-refusals.test.ts",
       "tests/api/http-api.test.ts",
       "tests/api/seed-apis.test.ts",

@@ -10,6 +10,7 @@ import Forbidden from "@/app/forbidden";
 import { flagsSelect } from "@/server/db/selects";
 import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/legacy-user-flags";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
+import { setFlags } from "@/server/services/user-flags";
 import type { AppCode } from "@/shared/app-codes";
 import {
   type Actor,
@@ -213,6 +214,7 @@ describe("admin.setFlags", () => {
     expect(entries[0]).toMatchObject({
       actorId: cast.users.teacher.id,
       targetId: cast.users.target.id,
+      targetLabel: cast.users.target.email,
       action: "setFlag",
       field: "privilegedStudent",
       oldValue: "false",
@@ -252,6 +254,12 @@ describe("admin.setFlags", () => {
 
   it("an unknown user is USER_NOT_FOUND", async () => {
     await expectOutcome(() => cast.as("admin").admin.setFlags({ userId: "nobody", teacher: true }), "USER_NOT_FOUND");
+  });
+
+  it("a caller whose account is gone may change nothing, not even learn whether the target exists", async () => {
+    for (const userId of [cast.users.target.id, "nobody"]) {
+      await expectOutcome(() => setFlags(app.services, "gone", { userId, privilegedStudent: true }), "NOT_PERMITTED");
+    }
   });
 });
 
