@@ -18,6 +18,7 @@ export default defineConfig({
       "tests/admin/permissions.test.ts",
       "tests/admin/policy.test.ts",
       "tests/admin/admin-races.test.ts",
+      "tests/admin/security-events.test.ts",
       "tests/accounts/password-policy.test.ts",
       "tests/accounts/account-self-service.test.ts",
       "tests/accounts/email-change.test.ts",
