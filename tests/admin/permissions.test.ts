@@ -14,6 +14,7 @@ import { setFlags } from "@/server/services/user-flags";
 import type { AppCode } from "@/shared/app-codes";
 import {
   type Actor,
+  actorOf,
   byFlag,
   CAPABILITIES,
   canSetFlag,
@@ -399,6 +400,30 @@ describe("canSetFlag(actor, target, flag, value)", () => {
     expect(flagDecisionReason(student, teacher, "reportSpammer", true)).toBe("Only teachers and admins can change this");
     expect(flagDecisionReason(admin, admin, "reportSpammer", false)).toBe("Nobody can change their own report-spammer flag");
     expect(flagDecisionReason(admin, student, "teacher", true)).toBeNull();
+  });
+});
+
+describe("the table's helpers", () => {
+  const flags = (set: Partial<Actor>): Actor => ({ id: "u", teacher: false, admin: false, privilegedStudent: false, ...set });
+
+  it("a role is the strongest of the flags that give one, else student", () => {
+    expect(roleOf(flags({}))).toBe("student");
+    expect(roleOf(flags({ privilegedStudent: true }))).toBe("privilegedStudent");
+    expect(roleOf(flags({ privilegedStudent: true, teacher: true }))).toBe("teacher");
+    expect(roleOf(flags({ teacher: true, admin: true }))).toBe("admin");
+    expect(roleOf(flags({ admin: true }))).toBe("admin");
+  });
+
+  it("roles in words: nobody, one, two, or a list ending with 'and'", () => {
+    expect(rolesInWords([])).toBe("nobody");
+    expect(rolesInWords(["admin"])).toBe("admins");
+    expect(rolesInWords(["teacher", "admin"])).toBe("teachers and admins");
+    expect(rolesInWords(["privilegedStudent", "teacher", "admin"])).toBe("privileged students, teachers and admins");
+  });
+
+  it("an actor is only what the checks read: the id and the role flags", () => {
+    const user = { ...flags({ teacher: true }), name: "Pat", reportSpammer: true, email: "pat@school.example" };
+    expect(actorOf(user)).toEqual({ id: "u", teacher: true, admin: false, privilegedStudent: false });
   });
 });
 
