@@ -309,6 +309,7 @@ describe("session revocations", () => {
       await logInAs(app, user.email),
       await logInAs(app, user.email),
     ];
+    const sessionOfA = await app.db.session.findFirstOrThrow({ where: { tokenHash: hashToken(a) }, select: { id: true } });
     await client("198.51.100.80", { token: a }).session.delete();
     const sessionOfB = await app.db.session.findFirstOrThrow({ where: { tokenHash: hashToken(b) }, select: { id: true } });
     await client("198.51.100.81", { token: c }).session.revoke({ id: sessionOfB.id });
@@ -324,6 +325,7 @@ describe("session revocations", () => {
       ["session.revoked", "others", 1, "198.51.100.82", null],
       ["session.revoked", "all", 1, "198.51.100.83", cast.users.admin.id],
     ]);
+    expect(events[0]!.details).toMatchObject({ sessionId: sessionOfA.id });
     // The admin's own events are untouched by acting on someone else.
     expect((await eventsOf(cast.users.admin.id)).filter((e) => e.type.startsWith("session."))).toEqual([]);
   });

@@ -403,6 +403,18 @@ describe("nobody can lock others out", () => {
   });
 });
 
+describe("a device cookie and an unknown address", () => {
+  it("is an ordinary wrong log-in: the cookie names no account here", async () => {
+    const owner = await seedUser(app);
+    const device = await logInWithDevice(owner.email, "198.18.10.1");
+    await expectAppError(
+      fromDevice("198.18.10.1", device).session.create({ email: freshEmail("nobody"), password: PASSWORD }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+  });
+});
+
 describe("the hashing queue is told who asks", () => {
   it("the client address, and priority exactly for a browser known to the account", async () => {
     const owner = await seedUser(app);

@@ -93,6 +93,7 @@ describe("password attempts", () => {
     const before = await counts();
     const refusal = await limits.reservePasswordAttempt({ ...client, email, device: null }).catch((error) => error);
     expect(refusal).toMatchObject({ appCode: "RATE_LIMITED" });
+    expect(refusal.message).toBe(`Too many attempts. Try again in ${refusal.details.retryAfterSeconds} seconds.`);
     expect(refusal.details.retryAfterSeconds).toBeGreaterThan(590);
     expect(refusal.details.retryAfterSeconds).toBeLessThanOrEqual(600);
     expect(await counts()).toEqual({
@@ -165,6 +166,18 @@ describe("a budget reached is reported", () => {
       emailChangePerAddress: null,
     });
     expect(reports.every((r) => r.client.ip === client.ip && r.client.userAgent === "Agent/1")).toBe(true);
+  });
+
+  it("without a statement more for each refusal: a process remembers the windows it has marked", async () => {
+    await spend("registerPerIp", client.ip);
+    await outcome(limits.consume("register", "a@school.example", client));
+    // Were the mark taken again on every refusal, a missing one would be reported anew.
+    await database.db.rateLimit.deleteMany({ where: { key: { startsWith: "limitReached:" } } });
+    await outcome(limits.consume("register", "b@school.example", client));
+    expect(reports.map((r) => r.limit)).toEqual(["registerPerIp"]);
+    // Another instance knows only the table.
+    await outcome(new RateLimits(database.db, (reached) => reports.push(reached)).consume("register", "c@school.example", client));
+    expect(reports.map((r) => r.limit)).toEqual(["registerPerIp", "registerPerIp"]);
   });
 
   it("again in the next window, its mark lasting as long as the budget's window", async () => {
