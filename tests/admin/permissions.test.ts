@@ -223,6 +223,15 @@ describe("admin.setFlags", () => {
     });
   });
 
+  it("asking for the values a user has changes nothing, not even the row's time, and audits nothing", async () => {
+    const before = await snapshot(app);
+    const row = await app.db.user.findUniqueOrThrow({ where: { id: cast.users.target.id } });
+    const result = await cast.as("admin").admin.setFlags(onTarget({ privilegedStudent: false, teacher: false }));
+    expect(result).toEqual({ userId: row.id, teacher: false, admin: false, privilegedStudent: false, reportSpammer: false });
+    expect(await snapshot(app)).toEqual(before);
+    expect(await app.db.user.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
+  });
+
   it("null or absent flags are left as they are", async () => {
     await cast.as("admin").admin.setFlags(onTarget({ privilegedStudent: true }));
     const result = await cast.as("admin").admin.setFlags({ userId: cast.users.target.id, privilegedStudent: null, teacher: null });
