@@ -114,7 +114,7 @@ describe("the same-site rule for mutations", () => {
       assertSameSite(new Headers(h), appUrl);
       return false;
     } catch (error) {
-      expect(error).toMatchObject({ appCode: "CROSS_SITE_REQUEST" });
+      expect(error).toMatchObject({ appCode: "CROSS_SITE_REQUEST", message: "This request came from another site and was refused." });
       return true;
     }
   };
@@ -147,6 +147,8 @@ describe("the same-site rule for mutations", () => {
     // APP_URL's own origin stays same-site whatever Host says; a malformed Host names nothing.
     expect(refused({ origin: HTTPS, host: "other.school.example" })).toBe(false);
     expect(refused({ origin: "https://alias.school.example", host: "bad host" })).toBe(true);
+    // Without a Host header no host is the request's, not even one called "null".
+    expect(refused({ origin: "https://null" })).toBe(true);
     expect(refused({ origin: "http://localhost:3000", host: "localhost:3000" }, HTTP)).toBe(false);
     expect(refused({ origin: "http://localhost:3001", host: "localhost:3000" }, HTTP)).toBe(true);
   });
