@@ -266,6 +266,33 @@ describe("admin.setFlags", () => {
     await expectOutcome(() => cast.as("admin").admin.setFlags({ userId: "nobody", teacher: true }), "USER_NOT_FOUND");
   });
 
+  it("says what was refused: the table's refusal names the flag, a rule's refusal states the rule", async () => {
+    const message = (call: Promise<unknown>) =>
+      call.then(
+        () => "ok",
+        (error: Error) => error.message,
+      );
+    expect(await message(cast.as("teacher").admin.setFlags(onTarget({ teacher: true })))).toBe(
+      "You are not allowed to change the teacher flag of this user.",
+    );
+    expect(await message(cast.as("admin").admin.setFlags({ reportSpammer: true }))).toBe(
+      "Nobody can change their own report-spammer flag.",
+    );
+    expect(await message(cast.as("student").admin.setFlags(onTarget({ privilegedStudent: true })))).toBe(
+      "You are not allowed to change user flags.",
+    );
+    expect(await message(setFlags(app.services, "gone", onTarget({ privilegedStudent: true })))).toBe(
+      "You are not allowed to change flags.",
+    );
+  });
+
+  it("a user without a login is named in the audit log by their name", async () => {
+    const nameOnly = await app.db.user.create({ data: { name: "Name Only" } });
+    await cast.as("admin").admin.setFlags({ userId: nameOnly.id, privilegedStudent: true });
+    expect(await app.db.auditEntry.findFirstOrThrow({ where: { targetId: nameOnly.id } })).toMatchObject({ targetLabel: "Name Only" });
+    await app.db.user.delete({ where: { id: nameOnly.id } });
+  });
+
   it("a caller whose account is gone may change nothing, not even learn whether the target exists", async () => {
     for (const userId of [cast.users.target.id, "nobody"]) {
       await expectOutcome(() => setFlags(app.services, "gone", { userId, privilegedStudent: true }), "NOT_PERMITTED");

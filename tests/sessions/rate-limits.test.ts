@@ -2,8 +2,8 @@
 // budgets a request counts, what a refusal leaves behind, when a budget
 // reached is reported, and that a failing store refuses rather than lets
 // through. A budget is spent by writing its row, as the store would after
-// that many requests; a failing store is a trigger that refuses the writes of
-// one budget's keys.
+// that many requests; a failing store is a trigger that refuses to count for
+// one budget's keys (giving points back still works, as after a brief outage).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LimitReached, RateLimits } from "@/server/auth/rate-limits";
 import { type LimitName, RATE_LIMITS } from "@/shared/policy";
@@ -39,17 +39,17 @@ async function spend(limit: LimitName, key: string, seconds: number = RATE_LIMIT
   });
 }
 
-/** Makes every write of this budget's keys fail, as an unreachable store would; returns the undo. */
+/** Makes every count (a write of points) of this budget's keys fail, as an unreachable store would; returns the undo. */
 async function failWritesOf(limit: LimitName): Promise<() => Promise<void>> {
   const db = database.db;
   if (testDbKind() === "sqlite") {
     await db.$executeRawUnsafe(
-      `CREATE TRIGGER "fail_writes" BEFORE INSERT ON "RateLimit" WHEN NEW."key" LIKE '${limit}:%' BEGIN SELECT RAISE(ABORT, 'store unavailable'); END`,
+      `CREATE TRIGGER "fail_writes" BEFORE INSERT ON "RateLimit" WHEN NEW."key" LIKE '${limit}:%' AND NEW."points" > 0 BEGIN SELECT RAISE(ABORT, 'store unavailable'); END`,
     );
     return async () => void (await db.$executeRawUnsafe(`DROP TRIGGER "fail_writes"`));
   }
   await db.$executeRawUnsafe(
-    `CREATE FUNCTION "fail_writes"() RETURNS trigger AS $$ BEGIN IF NEW."key" LIKE '${limit}:%' THEN RAISE EXCEPTION 'store unavailable'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+    `CREATE FUNCTION "fail_writes"() RETURNS trigger AS $$ BEGIN IF NEW."key" LIKE '${limit}:%' AND NEW."points" > 0 THEN RAISE EXCEPTION 'store unavailable'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
   );
   await db.$executeRawUnsafe(`CREATE TRIGGER "fail_writes" BEFORE INSERT ON "RateLimit" FOR EACH ROW EXECUTE FUNCTION "fail_writes"()`);
   return async () => {
@@ -106,6 +106,10 @@ describe("password attempts", () => {
 
   it("fail closed when a budget's store fails: the store's error, the other budgets' points given back, nothing reported", async () => {
     await spend("loginFailuresPerClient", client.ip);
+    // The failing budget's earlier count stays: a point it did not take is not given back.
+    await database.db.rateLimit.create({
+      data: { key: `loginFailuresPerAccount:${email}`, points: 5, expire: new Date(Date.now() + 60_000) },
+    });
     const undo = await failWritesOf("loginFailuresPerAccount");
     try {
       expect(await outcome(limits.reservePasswordAttempt({ ...client, email, device: null }))).toBe("store error");
@@ -115,6 +119,7 @@ describe("password attempts", () => {
     expect(await counts()).toEqual({
       [`loginFailuresPerAccountAndClient:${email} ${client.ip}`]: 0,
       [`loginFailuresPerClient:${client.ip}`]: RATE_LIMITS.loginFailuresPerClient.points,
+      [`loginFailuresPerAccount:${email}`]: 5,
     });
     expect(reports).toEqual([]);
   });
@@ -178,6 +183,33 @@ describe("a budget reached is reported", () => {
     // Another instance knows only the table.
     await outcome(new RateLimits(database.db, (reached) => reports.push(reached)).consume("register", "c@school.example", client));
     expect(reports.map((r) => r.limit)).toEqual(["registerPerIp", "registerPerIp"]);
+  });
+
+  it("remembers at most as many windows as it is told, making room by forgetting the ended ones", async () => {
+    const small = new RateLimits(database.db, (reached) => reports.push(reached), 2);
+    const refuse = async (ip: string) => outcome(small.consume("register", `${ip}@school.example`, { ip }));
+    for (const [ip, seconds] of [
+      ["192.0.2.1", 2],
+      ["192.0.2.2", 600],
+      ["192.0.2.3", 600],
+    ] as const) {
+      await spend("registerPerIp", ip, seconds);
+      await refuse(ip);
+    }
+    // Two remembered (.1 and .2); .3 found no room. Without the table's marks, only .3 is reported again.
+    const forgetMarks = () => database.db.rateLimit.deleteMany({ where: { key: { startsWith: "limitReached:" } } });
+    await forgetMarks();
+    reports = [];
+    for (const ip of ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) await refuse(ip);
+    expect(reports.map((r) => r.client.ip)).toEqual(["192.0.2.3"]);
+    // Once .1's window has ended, it is forgotten to make room for .4.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await spend("registerPerIp", "192.0.2.4", 600);
+    await refuse("192.0.2.4");
+    await forgetMarks();
+    reports = [];
+    for (const ip of ["192.0.2.2", "192.0.2.4"]) await refuse(ip);
+    expect(reports).toEqual([]);
   });
 
   it("again in the next window, its mark lasting as long as the budget's window", async () => {
