@@ -32,6 +32,8 @@ describe("the last admin", () => {
     const a = await seedUser(app, { admin: true });
     const token = await logInAs(app, a.email);
     await expect(app.caller({ token }).admin.setFlags({ admin: false })).rejects.toMatchObject({ appCode: "LAST_ADMIN" });
+    // Only giving up admin is refused: the last admin changes their other flags, or sets admin again, as anyone may.
+    expect(await app.caller({ token }).admin.setFlags({ teacher: true, admin: true })).toMatchObject({ teacher: true, admin: true });
     // Deleting oneself is refused earlier, by its own rule (user.delete is the way).
     await expect(app.caller({ token }).admin.deleteUser({ userId: a.id })).rejects.toMatchObject({ appCode: "SELF_DELETE" });
     expect(await app.db.user.count({ where: { admin: true } })).toBe(1);

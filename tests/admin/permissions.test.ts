@@ -10,9 +10,11 @@ import Forbidden from "@/app/forbidden";
 import { flagsSelect } from "@/server/db/selects";
 import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/legacy-user-flags";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
+import { setFlags } from "@/server/services/user-flags";
 import type { AppCode } from "@/shared/app-codes";
 import {
   type Actor,
+  actorOf,
   byFlag,
   CAPABILITIES,
   canSetFlag,
@@ -213,11 +215,21 @@ describe("admin.setFlags", () => {
     expect(entries[0]).toMatchObject({
       actorId: cast.users.teacher.id,
       targetId: cast.users.target.id,
+      targetLabel: cast.users.target.email,
       action: "setFlag",
       field: "privilegedStudent",
       oldValue: "false",
       newValue: "true",
     });
+  });
+
+  it("asking for the values a user has changes nothing, not even the row's time, and audits nothing", async () => {
+    const before = await snapshot(app);
+    const row = await app.db.user.findUniqueOrThrow({ where: { id: cast.users.target.id } });
+    const result = await cast.as("admin").admin.setFlags(onTarget({ privilegedStudent: false, teacher: false }));
+    expect(result).toEqual({ userId: row.id, teacher: false, admin: false, privilegedStudent: false, reportSpammer: false });
+    expect(await snapshot(app)).toEqual(before);
+    expect(await app.db.user.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
   });
 
   it("null or absent flags are left as they are", async () => {
@@ -252,6 +264,39 @@ describe("admin.setFlags", () => {
 
   it("an unknown user is USER_NOT_FOUND", async () => {
     await expectOutcome(() => cast.as("admin").admin.setFlags({ userId: "nobody", teacher: true }), "USER_NOT_FOUND");
+  });
+
+  it("says what was refused: the table's refusal names the flag, a rule's refusal states the rule", async () => {
+    const message = (call: Promise<unknown>) =>
+      call.then(
+        () => "ok",
+        (error: Error) => error.message,
+      );
+    expect(await message(cast.as("teacher").admin.setFlags(onTarget({ teacher: true })))).toBe(
+      "You are not allowed to change the teacher flag of this user.",
+    );
+    expect(await message(cast.as("admin").admin.setFlags({ reportSpammer: true }))).toBe(
+      "Nobody can change their own report-spammer flag.",
+    );
+    expect(await message(cast.as("student").admin.setFlags(onTarget({ privilegedStudent: true })))).toBe(
+      "You are not allowed to change user flags.",
+    );
+    expect(await message(setFlags(app.services, "gone", onTarget({ privilegedStudent: true })))).toBe(
+      "You are not allowed to change flags.",
+    );
+  });
+
+  it("a user without a login is named in the audit log by their name", async () => {
+    const nameOnly = await app.db.user.create({ data: { name: "Name Only" } });
+    await cast.as("admin").admin.setFlags({ userId: nameOnly.id, privilegedStudent: true });
+    expect(await app.db.auditEntry.findFirstOrThrow({ where: { targetId: nameOnly.id } })).toMatchObject({ targetLabel: "Name Only" });
+    await app.db.user.delete({ where: { id: nameOnly.id } });
+  });
+
+  it("a caller whose account is gone may change nothing, not even learn whether the target exists", async () => {
+    for (const userId of [cast.users.target.id, "nobody"]) {
+      await expectOutcome(() => setFlags(app.services, "gone", { userId, privilegedStudent: true }), "NOT_PERMITTED");
+    }
   });
 });
 
@@ -391,6 +436,30 @@ describe("canSetFlag(actor, target, flag, value)", () => {
     expect(flagDecisionReason(student, teacher, "reportSpammer", true)).toBe("Only teachers and admins can change this");
     expect(flagDecisionReason(admin, admin, "reportSpammer", false)).toBe("Nobody can change their own report-spammer flag");
     expect(flagDecisionReason(admin, student, "teacher", true)).toBeNull();
+  });
+});
+
+describe("the table's helpers", () => {
+  const flags = (set: Partial<Actor>): Actor => ({ id: "u", teacher: false, admin: false, privilegedStudent: false, ...set });
+
+  it("a role is the strongest of the flags that give one, else student", () => {
+    expect(roleOf(flags({}))).toBe("student");
+    expect(roleOf(flags({ privilegedStudent: true }))).toBe("privilegedStudent");
+    expect(roleOf(flags({ privilegedStudent: true, teacher: true }))).toBe("teacher");
+    expect(roleOf(flags({ teacher: true, admin: true }))).toBe("admin");
+    expect(roleOf(flags({ admin: true }))).toBe("admin");
+  });
+
+  it("roles in words: nobody, one, two, or a list ending with 'and'", () => {
+    expect(rolesInWords([])).toBe("nobody");
+    expect(rolesInWords(["admin"])).toBe("admins");
+    expect(rolesInWords(["teacher", "admin"])).toBe("teachers and admins");
+    expect(rolesInWords(["privilegedStudent", "teacher", "admin"])).toBe("privileged students, teachers and admins");
+  });
+
+  it("an actor is only what the checks read: the id and the role flags", () => {
+    const user = { ...flags({ teacher: true }), name: "Pat", reportSpammer: true, email: "pat@school.example" };
+    expect(actorOf(user)).toEqual({ id: "u", teacher: true, admin: false, privilegedStudent: false });
   });
 });
 

@@ -123,6 +123,32 @@ describe("log-ins", () => {
     expect(logged().join("\n")).not.toContain(unknown);
   });
 
+  it("a failed password says whether its browser is known to the account, for log-ins and confirmations", async () => {
+    const user = await seedUser(app);
+    const resHeaders = new Headers();
+    await client("198.51.100.12", { resHeaders }).session.create({ email: user.email, password: PASSWORD });
+    const known = { cookie: `device=${cookieValue(resHeaders, "device")}` };
+    await expectAppError(
+      client("198.51.100.12", { headers: known }).session.create({ email: user.email, password: "wrong but long enough" }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+    const token = await logInAs(app, user.email);
+    for (const headers of [known, {}]) {
+      await expectAppError(
+        client("198.51.100.13", { token, headers }).user.delete({ password: "not the password at all" }),
+        "FORBIDDEN",
+        "WRONG_PASSWORD",
+      );
+    }
+    const failed = (await eventsOf(user.id)).filter((e) => e.type !== "login.succeeded");
+    expect(failed.map((e) => [e.type, e.details])).toEqual([
+      ["login.failed", { reason: "wrong_password", knownDevice: true }],
+      ["password.confirm_failed", { knownDevice: true }],
+      ["password.confirm_failed", { knownDevice: false }],
+    ]);
+  });
+
   it("a wrong current password on user.delete is a failed confirmation, not a failed log-in", async () => {
     const user = await seedUser(app);
     const token = await logInAs(app, user.email);
@@ -309,6 +335,7 @@ describe("session revocations", () => {
       await logInAs(app, user.email),
       await logInAs(app, user.email),
     ];
+    const sessionOfA = await app.db.session.findFirstOrThrow({ where: { tokenHash: hashToken(a) }, select: { id: true } });
     await client("198.51.100.80", { token: a }).session.delete();
     const sessionOfB = await app.db.session.findFirstOrThrow({ where: { tokenHash: hashToken(b) }, select: { id: true } });
     await client("198.51.100.81", { token: c }).session.revoke({ id: sessionOfB.id });
@@ -324,6 +351,7 @@ describe("session revocations", () => {
       ["session.revoked", "others", 1, "198.51.100.82", null],
       ["session.revoked", "all", 1, "198.51.100.83", cast.users.admin.id],
     ]);
+    expect(events[0]!.details).toMatchObject({ sessionId: sessionOfA.id });
     // The admin's own events are untouched by acting on someone else.
     expect((await eventsOf(cast.users.admin.id)).filter((e) => e.type.startsWith("session."))).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HashPool, HashPoolFullError } from "@/server/auth/hash-pool";
 import { hashPassword, hashPool } from "@/server/auth/password";
 import { pruneRateLimits } from "@/server/db/rate-limit-store";
+import { logIn } from "@/server/services/sessions";
 import { RATE_LIMITS } from "@/shared/policy";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 import { cookieValue, freshEmail, PASSWORD, seedUser } from "../support/accounts";
@@ -399,6 +400,45 @@ describe("nobody can lock others out", () => {
     const both = await logInWithDevice(b.email, "198.18.7.1", first);
     expect(both.split("~").map((entry) => entry.split(".")[0])).toEqual([b.id, a.id]);
     await fromDevice("198.18.7.2", both).session.create({ email: a.email, password: PASSWORD });
+  });
+});
+
+describe("a device cookie and an unknown address", () => {
+  it("is an ordinary wrong log-in: the cookie names no account here", async () => {
+    const owner = await seedUser(app);
+    const device = await logInWithDevice(owner.email, "198.18.10.1");
+    await expectAppError(
+      fromDevice("198.18.10.1", device).session.create({ email: freshEmail("nobody"), password: PASSWORD }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+  });
+});
+
+describe("the hashing queue is told who asks", () => {
+  it("the client address, and priority exactly for a browser known to the account", async () => {
+    const owner = await seedUser(app);
+    const device = await logInWithDevice(owner.email, "198.18.9.1");
+    const run = vi.spyOn(hashPool, "run");
+    try {
+      await fromDevice("198.18.9.2", device).session.create({ email: owner.email, password: PASSWORD });
+      await app.caller({ ip: "198.18.9.3" }).session.create({ email: owner.email, password: PASSWORD });
+      await expectAppError(
+        app.caller({ ip: "198.18.9.4" }).session.create({ email: freshEmail("nobody"), password: WRONG }),
+        "UNAUTHORIZED",
+        "INVALID_CREDENTIALS",
+      );
+      await logIn(app.services, { email: owner.email, password: PASSWORD }, { ip: null, userAgent: null, deviceCookie: null });
+      const owners = run.mock.calls.filter(([job]) => job.op === "verify").map(([, who]) => who);
+      expect(owners).toEqual([
+        { client: "198.18.9.2", priority: true },
+        { client: "198.18.9.3", priority: false },
+        { client: "198.18.9.4", priority: false },
+        { client: "", priority: false },
+      ]);
+    } finally {
+      run.mockRestore();
+    }
   });
 });
 

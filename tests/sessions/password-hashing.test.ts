@@ -78,7 +78,18 @@ describe("password hashing", () => {
       select: { email: true, passwordHash: true },
       orderBy: { email: "asc" },
     });
-    await logInAs(app, email);
+    const run = vi.spyOn(hashPool, "run");
+    try {
+      await logInAs(app, email);
+      // The new hash is queued as the client's own job, like its verification.
+      const owners = run.mock.calls.map(([job, owner]) => [job.op, owner]);
+      expect(owners).toEqual([
+        ["verify", { client: "203.0.113.1", priority: false }],
+        ["hash", { client: "203.0.113.1" }],
+      ]);
+    } finally {
+      run.mockRestore();
+    }
     expect(
       await app.db.login.findMany({
         where: { email: { not: email } },

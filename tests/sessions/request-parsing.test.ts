@@ -2,7 +2,7 @@
 // with the same attributes), the Authorization header, the forwarded client
 // address. Each case is a way an anchor or an attribute could be lost.
 import { describe, expect, it } from "vitest";
-import { clientIp, PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
+import { assertSameSite, clientIp, PEER_ADDRESS_HEADER, requestMeta } from "@/server/auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "@/server/auth/session-cookie";
 
 const HTTP = "http://localhost:3000";
@@ -77,9 +77,97 @@ describe("the client address", () => {
     expect(clientIp(headers("::ffff:203.0.113.9"), 1)).toBe("203.0.113.9");
   });
 
+  it("counts the trusted proxies from the right, ignoring empty entries and spaces, never past the left end", () => {
+    const chain = "198.51.100.1, 203.0.113.9 ,,192.0.2.7";
+    expect(clientIp(headers(chain), 1)).toBe("192.0.2.7");
+    expect(clientIp(headers(chain), 2)).toBe("203.0.113.9");
+    expect(clientIp(headers(chain), 3)).toBe("198.51.100.1");
+    expect(clientIp(headers(chain), 10)).toBe("198.51.100.1");
+    expect(clientIp(headers("203.0.113.9,,"), 1)).toBe("203.0.113.9");
+    expect(clientIp(headers(null), 1)).toBe("10.0.0.5");
+    expect(clientIp(headers(null, "::ffff:10.0.0.5"), 1)).toBe("10.0.0.5");
+  });
+
+  it("without trusted proxies it is the recorded peer address, whatever X-Forwarded-For says", () => {
+    expect(clientIp(headers("203.0.113.9"), 0)).toBe("10.0.0.5");
+    expect(clientIp(headers("203.0.113.9", "::ffff:10.0.0.5"), 0)).toBe("::ffff:10.0.0.5");
+  });
+
+  it("accepts 2 to 45 address characters and drops only a leading ::ffff: prefix", () => {
+    const longest = "0000:0000:0000:0000:0000:ffff:255.255.255.255";
+    expect(longest).toHaveLength(45);
+    expect(clientIp(headers(longest), 1)).toBe(longest);
+    expect(clientIp(headers("::"), 1)).toBe("::");
+    expect(clientIp(headers("2001:db8::ffff:1"), 1)).toBe("2001:db8::ffff:1");
+  });
+
   it("is null without a recorded peer address, whatever the client sends", () => {
     const h = new Headers({ "x-forwarded-for": "203.0.113.9" });
     expect(clientIp(h, 0)).toBeNull();
     expect(clientIp(h, 1)).toBeNull();
+  });
+});
+
+describe("the same-site rule for mutations", () => {
+  const refused = (h: Record<string, string>, appUrl = HTTPS) => {
+    try {
+      assertSameSite(new Headers(h), appUrl);
+      return false;
+    } catch (error) {
+      expect(error).toMatchObject({ appCode: "CROSS_SITE_REQUEST", message: "This request came from another site and was refused." });
+      return true;
+    }
+  };
+
+  it("lets through requests without Origin (curl, servers) unless Sec-Fetch-Site says cross-site", () => {
+    expect(refused({})).toBe(false);
+    expect(refused({ "sec-fetch-site": "same-origin" })).toBe(false);
+    expect(refused({ "sec-fetch-site": "none" })).toBe(false);
+    expect(refused({ "sec-fetch-site": "cross-site" })).toBe(true);
+    expect(refused({ "sec-fetch-site": "cross-site", origin: HTTPS })).toBe(true);
+  });
+
+  it("refuses an opaque or unparsable Origin", () => {
+    expect(refused({ origin: "null" })).toBe(true);
+    expect(refused({ origin: "not a url" })).toBe(true);
+    expect(refused({ origin: "https://" })).toBe(true);
+  });
+
+  it("takes APP_URL's origin, or the host the request was sent to, with APP_URL's scheme only", () => {
+    expect(refused({ origin: HTTPS })).toBe(false);
+    expect(refused({ origin: "https://ACCOUNTS.school.example:443" })).toBe(false);
+    expect(refused({ origin: "https://evil.example" })).toBe(true);
+    expect(refused({ origin: "http://accounts.school.example" })).toBe(true);
+    // Served under another name too (the request's Host), spelt as URL.host spells it.
+    expect(refused({ origin: "https://alias.school.example", host: "alias.school.example" })).toBe(false);
+    expect(refused({ origin: "https://alias.school.example", host: "Alias.School.Example:443" })).toBe(false);
+    expect(refused({ origin: "https://alias.school.example", host: "alias.school.example:8443" })).toBe(true);
+    expect(refused({ origin: "https://alias.school.example", host: "other.school.example" })).toBe(true);
+    expect(refused({ origin: "http://alias.school.example", host: "alias.school.example" })).toBe(true);
+    // APP_URL's own origin stays same-site whatever Host says; a malformed Host names nothing.
+    expect(refused({ origin: HTTPS, host: "other.school.example" })).toBe(false);
+    expect(refused({ origin: "https://alias.school.example", host: "bad host" })).toBe(true);
+    // Without a Host header no host is the request's, not even one called "null".
+    expect(refused({ origin: "https://null" })).toBe(true);
+    expect(refused({ origin: "http://localhost:3000", host: "localhost:3000" }, HTTP)).toBe(false);
+    expect(refused({ origin: "http://localhost:3001", host: "localhost:3000" }, HTTP)).toBe(true);
+  });
+});
+
+describe("what the services record of a request", () => {
+  it("is the client address, the User-Agent and the device cookie of the app's scheme", () => {
+    const headers = new Headers({
+      [PEER_ADDRESS_HEADER]: "10.0.0.5",
+      "x-forwarded-for": "203.0.113.9",
+      "user-agent": "Agent/1",
+      cookie: "device=d1; __Host-device=d2",
+    });
+    expect(requestMeta(headers, { TRUST_PROXY: 1, APP_URL: HTTP })).toEqual({
+      ip: "203.0.113.9",
+      userAgent: "Agent/1",
+      deviceCookie: "d1",
+    });
+    expect(requestMeta(headers, { TRUST_PROXY: 0, APP_URL: HTTPS })).toEqual({ ip: "10.0.0.5", userAgent: "Agent/1", deviceCookie: "d2" });
+    expect(requestMeta(new Headers(), { TRUST_PROXY: 0, APP_URL: HTTP })).toEqual({ ip: null, userAgent: null, deviceCookie: null });
   });
 });

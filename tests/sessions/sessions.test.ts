@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { pruneExpiredSessions } from "@/server/services/session-pruning";
+import { issueSession, logIn } from "@/server/services/sessions";
 import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
@@ -51,11 +52,17 @@ describe("session.create", () => {
       "INVALID_CREDENTIALS",
     );
     expect(unknown.message).toBe(wrong.message);
+    expect(wrong.message).toBe("The email address or password is not correct.");
   });
 
   it("refuses the right password of an unverified address with EMAIL_NOT_VERIFIED", async () => {
     const user = await seedUser(app, { verified: false });
-    await expectAppError(app.caller().session.create({ email: user.email, password: PASSWORD }), "FORBIDDEN", "EMAIL_NOT_VERIFIED");
+    const refused = await expectAppError(
+      app.caller().session.create({ email: user.email, password: PASSWORD }),
+      "FORBIDDEN",
+      "EMAIL_NOT_VERIFIED",
+    );
+    expect(refused.message).toBe("Confirm your email address first: open the link we sent you, or ask for a new one.");
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
   });
 
@@ -149,6 +156,21 @@ describe("session.validate and session.delete", () => {
   it("refuses a missing or unknown token with SESSION_INVALID", async () => {
     await expectAppError(app.caller().session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
     await expectAppError(app.caller({ token: "a".repeat(43) }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+  });
+
+  it("a request without any token is SESSION_INVALID and clears no cookie (it sent none)", async () => {
+    const resHeaders = new Headers();
+    await expectAppError(app.caller({ resHeaders }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    await expectAppError(app.caller({ resHeaders }).user.get(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(resHeaders.getSetCookie()).toEqual([]);
+  });
+
+  it("logging out without a token is SESSION_INVALID and ends no session", async () => {
+    const user = await seedUser(app);
+    await logInAs(app, user.email);
+    const before = await app.db.session.count();
+    await expectAppError(app.caller().session.delete(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(await app.db.session.count()).toBe(before);
   });
 
   it("logs out: the session is revoked and the cookie cleared; a second logout is SESSION_INVALID", async () => {
@@ -287,6 +309,35 @@ describe("a session rule touches its own session only", () => {
     } finally {
       await proxied.close();
     }
+  });
+
+  it("a log-in without a known client address or User-Agent stores neither", async () => {
+    const user = await seedUser(app);
+    const session = await logIn(app.services, { email: user.email, password: PASSWORD }, { ip: null, userAgent: null, deviceCookie: null });
+    const row = await app.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(session.token) } });
+    expect(row).toMatchObject({ userId: user.id, ip: null, userAgent: null });
+  });
+
+  it("a session opened inside a transaction (an email confirmation) has a secret-form token unless told otherwise", async () => {
+    const user = await seedUser(app);
+    const meta = { ip: null, userAgent: null, deviceCookie: null };
+    const session = await issueSession(app.db, 60, user.id, meta);
+    expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await app.caller({ token: session.token }).session.validate()).toMatchObject({ userId: user.id });
+    expect((await issueSession(app.db, 60, user.id, meta, "guid")).token).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("a session in the guid form is a UUID v4, stored by its hash and validated like the other", async () => {
+    const user = await seedUser(app);
+    const session = await logIn(
+      app.services,
+      { email: user.email, password: PASSWORD },
+      { ip: null, userAgent: null, deviceCookie: null },
+      "guid",
+    );
+    expect(session.token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await app.db.session.count({ where: { tokenHash: hashToken(session.token) } })).toBe(1);
+    expect(await app.caller({ token: session.token }).session.validate()).toMatchObject({ userId: user.id });
   });
 
   it("an empty session cookie does not hide a valid Bearer header, over HTTP", async () => {

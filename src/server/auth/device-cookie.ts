@@ -38,8 +38,9 @@ function parseEntries(cookie: string | null): Entry[] {
   const entries: Entry[] = [];
   for (const text of cookie.split("~").slice(0, MAX_ENTRIES)) {
     const [userId, issued, nonce, mac, extra] = text.split(".");
-    if (!userId || !issued || !nonce || !mac || extra !== undefined) continue;
-    const seconds = Number.parseInt(issued, 36);
+    if (!userId || !nonce || !mac || extra !== undefined) continue;
+    // Present since the fields after it are; empty or not base36, it reads as NaN.
+    const seconds = Number.parseInt(issued!, 36);
     if (Number.isSafeInteger(seconds)) entries.push({ userId, issued: seconds, nonce, mac });
   }
   return entries;

@@ -52,6 +52,8 @@ export class RateLimits {
     db: Db,
     /** Told of each budget's first refusal in a window (services/security-events.ts records it). */
     private readonly onLimitReached: (reached: LimitReached) => void = () => undefined,
+    /** How many marked windows this process remembers, at most. */
+    private readonly marksRemembered = MARKS_REMEMBERED,
   ) {
     this.limiters = Object.fromEntries(
       Object.entries(RATE_LIMITS).map(([name, limit]) => [name, new RateLimiterSql({ db, keyPrefix: name, ...limit })]),
@@ -76,7 +78,7 @@ export class RateLimits {
         ];
     const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
     // A budget over its limit still counted the point (the store adds, then compares).
-    const taken = budgets.filter((_, i) => results[i]!.status === "fulfilled" || isLimitReached(results[i]));
+    const taken = budgets.filter((_, i) => results[i]!.status === "fulfilled" || isLimitReached(results[i]!));
     const reservation = { giveBack: () => this.giveBack(taken) };
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
     if (storeFailure) {
@@ -111,7 +113,7 @@ export class RateLimits {
   ): Promise<void> {
     await Promise.all(
       budgets.map(async ([limit, key], i) => {
-        const result = results[i];
+        const result = results[i]!;
         if (!isLimitReached(result)) return;
         const mark = `${limit} ${key}`;
         const windowEnds = Date.now() + result.reason.msBeforeNext;
@@ -134,10 +136,10 @@ export class RateLimits {
   }
 
   private remember(mark: string, windowEnds: number): void {
-    if (this.markedHere.size >= MARKS_REMEMBERED) {
+    if (this.markedHere.size >= this.marksRemembered) {
       const now = Date.now();
       for (const [k, ends] of this.markedHere) if (ends <= now) this.markedHere.delete(k);
-      if (this.markedHere.size >= MARKS_REMEMBERED) return; // a flood from very many clients: the table's marks decide
+      if (this.markedHere.size >= this.marksRemembered) return; // a flood from very many clients: the table's marks decide
     }
     this.markedHere.set(mark, windowEnds);
   }
@@ -207,8 +209,8 @@ export class RateLimits {
   }
 }
 
-function isLimitReached(result: PromiseSettledResult<unknown> | undefined): result is PromiseRejectedResult & { reason: RateLimiterRes } {
-  return result?.status === "rejected" && result.reason instanceof RateLimiterRes;
+function isLimitReached(result: PromiseSettledResult<unknown>): result is PromiseRejectedResult & { reason: RateLimiterRes } {
+  return result.status === "rejected" && result.reason instanceof RateLimiterRes;
 }
 
 function ipKey(ip: string | null): string {

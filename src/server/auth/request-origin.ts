@@ -41,7 +41,7 @@ function isCrossSiteRequest(headers: Headers, appUrl: string): boolean {
   if (headers.get("sec-fetch-site") === "cross-site") return true;
   const origin = headers.get("origin");
   if (!origin) return false;
-  if (origin === "null") return true;
+  // An opaque origin ("null": a sandboxed frame, a file) does not parse: refused below.
   let from: URL;
   try {
     from = new URL(origin);

@@ -45,7 +45,7 @@ function newSession(
   meta: RequestMeta,
   form: SessionTokenForm,
 ): { issued: IssuedSession; row: NewSessionRow } {
-  const token = form === "guid" ? randomUUID() : newSecretToken();
+  const token = form === "secret" ? newSecretToken() : randomUUID();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   const row: NewSessionRow = {
@@ -109,15 +109,11 @@ export async function checkPassword(
   else {
     // An unknown address is not stored or logged: it may be a mistyped password.
     const knownDevice = device !== null;
+    const userId = login?.userId;
     s.securityEvents.note(
-      purpose === "log-in"
-        ? {
-            type: "login.failed",
-            userId: login?.userId,
-            client: meta,
-            details: { reason: login ? "wrong_password" : "unknown_address", knownDevice },
-          }
-        : { type: "password.confirm_failed", userId: login?.userId, client: meta, details: { knownDevice } },
+      purpose === "confirm"
+        ? { type: "password.confirm_failed", userId, client: meta, details: { knownDevice } }
+        : { type: "login.failed", userId, client: meta, details: { reason: login ? "wrong_password" : "unknown_address", knownDevice } },
     );
   }
   return ok;

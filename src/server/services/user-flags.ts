@@ -44,7 +44,8 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
     const first = refused.find((r) => r.decision.appCode !== "NOT_PERMITTED") ?? refused[0];
     if (first) throw refusal(first.flag, first.decision);
     const changed = requested.filter((flag) => target[flag] !== input[flag]);
-    if (changed.includes("admin") && input.admin === false) await assertNotLastAdmin(tx, target);
+    // A change of an admin's admin flag is a demotion (assertNotLastAdmin passes anyone else).
+    if (changed.includes("admin")) await assertNotLastAdmin(tx, target);
     if (!changed.length) return flagsOf(target);
 
     const data = Object.fromEntries(changed.map((flag) => [flag, input[flag]!]));

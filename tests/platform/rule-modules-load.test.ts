@@ -1,0 +1,25 @@
+// Each rule module loads: its constants (the permission table, the rules'
+// words, the limits) are built at import, so a mistake there is caught as a
+// failing test here rather than as a file that cannot be collected.
+// Imported inside the tests on purpose: nothing is imported at the top.
+import { describe, expect, it } from "vitest";
+
+const RULE_MODULES: Record<string, () => Promise<object>> = {
+  "shared/permissions": () => import("@/shared/permissions"),
+  "server/auth/rate-limits": () => import("@/server/auth/rate-limits"),
+  "server/auth/session-cookie": () => import("@/server/auth/session-cookie"),
+  "server/auth/device-cookie": () => import("@/server/auth/device-cookie"),
+  "server/auth/secret-token": () => import("@/server/auth/secret-token"),
+  "server/auth/request-origin": () => import("@/server/auth/request-origin"),
+  "server/auth/password-policy": () => import("@/server/auth/password-policy"),
+  "server/services/sessions": () => import("@/server/services/sessions"),
+  "server/db/sessions": () => import("@/server/db/sessions"),
+  "server/db/users": () => import("@/server/db/users"),
+  "server/services/user-flags": () => import("@/server/services/user-flags"),
+};
+
+describe("the rule modules", () => {
+  it.each(Object.keys(RULE_MODULES))("%s loads", async (name) => {
+    expect(Object.keys(await RULE_MODULES[name]!()).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,108 @@
+// The session queries (db/sessions.ts) on a real database: each touches the
+// sessions it names and no other, of this user or any other, and the reads
+// of live and expired sessions keep to their bounds.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as sessions from "@/server/db/sessions";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+const db = () => database.db;
+
+const NOW = new Date("2026-06-07T08:00:00.000Z");
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+/** A user with sessions expiring at these offsets from NOW (seconds), last used in that order, oldest first. */
+async function userWithSessions(...expiries: number[]) {
+  const { id: userId } = await db().user.create({ data: { name: "S" } });
+  const rows = [];
+  for (const [i, expiry] of expiries.entries()) {
+    rows.push(
+      await db().session.create({
+        data: { tokenHash: randomUUID(), userId, expiresAt: at(expiry), lastUsedAt: at(-1000 + i), ip: "192.0.2.1", userAgent: "UA" },
+      }),
+    );
+  }
+  return { userId, ids: rows.map((r) => r.id), tokenHashes: rows.map((r) => r.tokenHash) };
+}
+
+const allSessions = () => db().session.findMany({ orderBy: { id: "asc" } });
+
+/** Runs a write; checks that the sessions it leaves are exactly those before but `gone`, unchanged. */
+async function leavesAllBut<T>(gone: string[], write: () => Promise<T>): Promise<T> {
+  const before = await allSessions();
+  const result = await write();
+  expect(await allSessions()).toEqual(before.filter((s) => !gone.includes(s.id)));
+  return result;
+}
+
+describe("one session", () => {
+  it("its owner and expiry, read by the token hash", async () => {
+    const a = await userWithSessions(60);
+    expect(await sessions.findSessionOwnerByTokenHash(db(), a.tokenHashes[0]!)).toEqual({ userId: a.userId, expiresAt: at(60) });
+    expect(await sessions.findSessionOwnerByTokenHash(db(), "unknown")).toBeNull();
+  });
+
+  it("deleted by id, and by token hash (which says whose it was)", async () => {
+    const a = await userWithSessions(60, 60);
+    await userWithSessions(60);
+    await leavesAllBut([a.ids[0]!], () => sessions.deleteSessionById(db(), a.ids[0]!));
+    const ended = await leavesAllBut([a.ids[1]!], () => sessions.deleteSessionByTokenHash(db(), a.tokenHashes[1]!));
+    expect(ended).toEqual({ id: a.ids[1], userId: a.userId });
+    expect(await leavesAllBut([], () => sessions.deleteSessionByTokenHash(db(), "unknown"))).toBeUndefined();
+  });
+
+  it("touched: only its lastUsedAt changes", async () => {
+    const a = await userWithSessions(60, 60);
+    const before = await allSessions();
+    await sessions.touchSession(db(), a.ids[0]!, at(5));
+    expect(await allSessions()).toEqual(before.map((s) => (s.id === a.ids[0] ? { ...s, lastUsedAt: at(5) } : s)));
+  });
+
+  it("of a user, deleted by id only when it is that user's", async () => {
+    const a = await userWithSessions(60);
+    const b = await userWithSessions(60);
+    expect(await leavesAllBut([], () => sessions.deleteSessionOfUser(db(), a.userId, b.ids[0]!))).toBe(0);
+    expect(await leavesAllBut([a.ids[0]!], () => sessions.deleteSessionOfUser(db(), a.userId, a.ids[0]!))).toBe(1);
+  });
+});
+
+describe("a user's sessions", () => {
+  it("the live ones, most recently used first, without the token hash", async () => {
+    const a = await userWithSessions(60, 0, 1, -5);
+    await userWithSessions(60);
+    const live = await sessions.findLiveSessionsOfUser(db(), a.userId, NOW);
+    expect(live.map((s) => s.id)).toEqual([a.ids[2], a.ids[0]]);
+    expect(live[0]).toEqual({
+      id: a.ids[2],
+      createdAt: expect.any(Date),
+      lastUsedAt: at(-998),
+      expiresAt: at(1),
+      ip: "192.0.2.1",
+      userAgent: "UA",
+    });
+  });
+
+  it("all deleted, or all but one; other users' stay", async () => {
+    const a = await userWithSessions(60, 60, 60);
+    await userWithSessions(60);
+    expect(await leavesAllBut([a.ids[0]!, a.ids[2]!], () => sessions.deleteSessionsOfUser(db(), a.userId, a.ids[1]))).toBe(2);
+    expect(await leavesAllBut([a.ids[1]!], () => sessions.deleteSessionsOfUser(db(), a.userId))).toBe(1);
+  });
+});
+
+describe("expired sessions", () => {
+  it("are those whose expiry is at or before now, up to the number asked, and are deleted by id only", async () => {
+    await db().session.deleteMany();
+    const a = await userWithSessions(-10, 0, 1);
+    const b = await userWithSessions(-20);
+    const expired = await sessions.findExpiredSessionIds(db(), NOW, 10);
+    expect(expired.sort()).toEqual([a.ids[0], a.ids[1], b.ids[0]].sort());
+    expect(await sessions.findExpiredSessionIds(db(), NOW, 2)).toHaveLength(2);
+    expect(await leavesAllBut([a.ids[0]!, b.ids[0]!], () => sessions.deleteSessionsByIds(db(), [a.ids[0]!, b.ids[0]!]))).toBe(2);
+  });
+});
