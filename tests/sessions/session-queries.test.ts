@@ -3,6 +3,7 @@
 // of live and expired sessions keep to their bounds.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deleteExpiredSessions } from "@/server/db/expired-sessions";
 import * as sessions from "@/server/db/sessions";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 
@@ -96,13 +97,12 @@ describe("a user's sessions", () => {
 });
 
 describe("expired sessions", () => {
-  it("are those whose expiry is at or before now, up to the number asked, and are deleted by id only", async () => {
+  it("are deleted oldest expiry first, up to the number asked, at or before now; every other row stays", async () => {
     await db().session.deleteMany();
     const a = await userWithSessions(-10, 0, 1);
     const b = await userWithSessions(-20);
-    const expired = await sessions.findExpiredSessionIds(db(), NOW, 10);
-    expect(expired.sort()).toEqual([a.ids[0], a.ids[1], b.ids[0]].sort());
-    expect(await sessions.findExpiredSessionIds(db(), NOW, 2)).toHaveLength(2);
-    expect(await leavesAllBut([a.ids[0]!, b.ids[0]!], () => sessions.deleteSessionsByIds(db(), [a.ids[0]!, b.ids[0]!]))).toBe(2);
+    expect(await leavesAllBut([b.ids[0]!, a.ids[0]!], () => deleteExpiredSessions(db(), NOW, 2))).toBe(2);
+    expect(await leavesAllBut([a.ids[1]!], () => deleteExpiredSessions(db(), NOW, 10))).toBe(1);
+    expect(await leavesAllBut([], () => deleteExpiredSessions(db(), NOW, 10))).toBe(0);
   });
 });
