@@ -3,16 +3,11 @@
 // checked), and each write changes its own row, only while its condition
 // holds, and never another user's.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as users from "@/server/db/users";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { fileDatabase } from "../support/databases";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(() => database.drop());
-const db = () => database.db;
+const db = fileDatabase();
 
 const VERIFIED_AT = new Date("2026-01-02T03:04:05.000Z");
 const NOW = new Date("2026-06-07T08:09:10.000Z");

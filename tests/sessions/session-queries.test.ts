@@ -2,17 +2,12 @@
 // sessions it names and no other, of this user or any other, and the reads
 // of live and expired sessions keep to their bounds.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deleteExpiredSessions } from "@/server/db/expired-sessions";
 import * as sessions from "@/server/db/sessions";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { fileDatabase } from "../support/databases";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(() => database.drop());
-const db = () => database.db;
+const db = fileDatabase();
 
 const NOW = new Date("2026-06-07T08:00:00.000Z");
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createDb, type Db } from "@/server/db/client";
 
 export type TestDbKind = "sqlite" | "postgres";
@@ -90,4 +90,14 @@ export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promi
       await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
+}
+
+/** A test file's own database, created before its tests and dropped after: call at the top level. */
+export function fileDatabase(): () => Db {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+  return () => database.db;
 }
