@@ -19,6 +19,7 @@ export default {
     "src/server/auth/password-policy.ts",
     "src/server/services/sessions.ts",
     "src/server/db/sessions.ts",
+    "src/server/db/expired-sessions.ts",
     "src/server/db/users.ts",
     "src/server/services/user-flags.ts",
   ],
