@@ -9,6 +9,7 @@ import { hashToken } from "../src/server/auth/secret-token";
 import { sqlitePath } from "../src/server/db/client";
 import { databaseKind } from "../src/server/db/database-url";
 import { sqliteDate } from "../src/server/db/driver-statements";
+import { HOT_TIER_SIZE, SPLIT_USER_SEARCH_TIERS } from "../src/server/db/user-search-tiers";
 import { type DirectoryUser, directoryUser } from "./bench-directory";
 
 const ROWS_PER_TRANSACTION = 20_000;
@@ -155,7 +156,10 @@ async function seedPostgres(url: string, options: SeedOptions) {
        SELECT "userId", "createdAt", "text", "words" FROM "UserSearchSource" WHERE "userId" BETWEEN $1 AND $2`,
       [userId(options.from), userId(options.to - 1)],
     );
+    // Its two tiers as the pruning round leaves them (src/server/db/user-search-tiers.ts).
+    for (const statement of SPLIT_USER_SEARCH_TIERS) await client.query(statement, statement.includes("$1") ? [HOT_TIER_SIZE] : []);
     await rebuild(searchIndexes);
+    await client.query(`VACUUM ANALYZE "UserSearch"`);
   } finally {
     await rebuild(indexes);
     await rebuild(searchIndexes);

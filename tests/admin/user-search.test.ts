@@ -3,6 +3,7 @@
 // start of a word for one- and two-character texts, keyset pages of matches.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foldSearchText } from "@/server/db/search-text";
+import { settleUserSearchTiers } from "@/server/db/user-search-tiers";
 import { logInAs, seedUser } from "../support/accounts";
 import { testDbKind } from "../support/databases";
 import { createTestApp, type TestApp } from "../support/test-app";
@@ -171,5 +172,103 @@ describe("admin.listUsers search", () => {
     expect(await names("rosa")).toEqual(["Rosa Reéd"]);
     await app.db.user.delete({ where: { id: user.id } });
     expect(await names("rosa")).toEqual([]);
+  });
+});
+
+// PostgreSQL keeps the newest users' entries in a tier of their own
+// (src/server/db/user-search-tiers.ts); a page reads the hot tier first.
+describe.runIf(testDbKind() === "postgres")("PostgreSQL's search tiers", () => {
+  const entries = () =>
+    app.db.$queryRaw<{ userId: string; createdAt: Date; hot: boolean }[]>`
+      SELECT "userId", "createdAt", "hot" FROM "UserSearch" ORDER BY "createdAt" DESC, "userId" DESC`;
+  const boundary = async () =>
+    (
+      await app.db.$queryRaw<
+        { at: Date | null; id: string | null }[]
+      >`SELECT "coldUntilAt" AS "at", "coldUntilId" AS "id" FROM "UserSearchTier"`
+    )[0]!;
+  const isHot = async (userId: string) => (await entries()).find((e) => e.userId === userId)?.hot;
+
+  /** Every hot entry comes before every cold one in the list, and the boundary is the newest cold one. */
+  async function expectTiersInOrder() {
+    const list = await entries();
+    const firstCold = list.findIndex((e) => !e.hot);
+    if (firstCold >= 0) {
+      expect(list.slice(firstCold).every((e) => !e.hot)).toBe(true);
+      expect(await boundary()).toEqual({ at: list[firstCold]!.createdAt, id: list[firstCold]!.userId });
+    }
+    return list;
+  }
+
+  async function pageThrough(query: string, limit: number) {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await app
+        .caller({ token: adminToken })
+        .admin.listUsers({ query, limit, cursor });
+      seen.push(...page.items.map((u) => u.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return seen;
+  }
+
+  it("moves the oldest hot entries to the cold tier, and pages read across both in the list's order", async () => {
+    const base = Date.UTC(2025, 0, 2, 3, 4, 5);
+    const made: { id: string; createdAt: Date }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const createdAt = new Date(base - Math.floor(i / 4) * 1000 - (i % 2) * 3); // some share a millisecond
+      made.push({ id: (await app.db.user.create({ data: { name: `Tiér ${i} Moreau`, createdAt } })).id, createdAt });
+    }
+    const expected = [...made].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).map((u) => u.id);
+    const total = (await entries()).length;
+    expect((await entries()).every((e) => e.hot)).toBe(true); // nothing moved yet: every entry is hot
+    expect(await boundary()).toEqual({ at: null, id: null });
+
+    let hotBefore = total;
+    for (const hotSize of [total, 25, 9, 4, 0]) {
+      const before = await entries();
+      const moved = await settleUserSearchTiers(app.db, hotSize, 3);
+      expect(moved).toBe(hotBefore - hotSize);
+      const after = await expectTiersInOrder();
+      expect(after.filter((e) => e.hot)).toHaveLength(hotSize);
+      // Only the hot flag of the oldest hot entries changed.
+      expect(after.map(({ hot: _, ...e }) => e)).toEqual(before.map(({ hot: _, ...e }) => e));
+      hotBefore = hotSize;
+      for (const limit of [1, 4, 50]) {
+        expect({ hotSize, limit, seen: await pageThrough("tier", limit) }).toEqual({ hotSize, limit, seen: expected });
+        expect({ hotSize, limit, seen: await pageThrough("mo", limit) }).toEqual({ hotSize, limit, seen: expected });
+      }
+    }
+    expect(await settleUserSearchTiers(app.db, 0)).toBe(0); // nothing left to move
+    await app.db.user.deleteMany({ where: { id: { in: made.map((u) => u.id) } } });
+  });
+
+  it("a new user is hot, a changed user keeps the tier of their place in the list", async () => {
+    await settleUserSearchTiers(app.db, 0);
+    const old = await seedUser(app, { name: "Cold Caller", email: "cold.caller@school.example" });
+    await settleUserSearchTiers(app.db, 0);
+    expect(await isHot(old.id)).toBe(false);
+    const fresh = await seedUser(app, { name: "Hot Hatch", email: "hot.hatch@school.example" });
+    expect(await isHot(fresh.id)).toBe(true);
+    // A rename and a new address leave a cold user cold, and findable.
+    await app.db.user.update({ where: { id: old.id }, data: { name: "Cold Cáller Renamed" } });
+    await app.db.login.update({ where: { userId: old.id }, data: { email: "renamed.caller@school.example" } });
+    expect(await isHot(old.id)).toBe(false);
+    expect(await names("cold.caller@")).toEqual([]);
+    expect(await names("caller renamed")).toEqual(["Cold Cáller Renamed"]);
+    expect(await names("renamed.caller@")).toEqual(["Cold Cáller Renamed"]);
+    // A hot user whose sign-up time moves behind the boundary goes cold: hot entries stay the newest.
+    await app.db.user.update({ where: { id: fresh.id }, data: { createdAt: new Date("2020-01-01T00:00:00.000Z") } });
+    expect(await isHot(fresh.id)).toBe(false);
+    await expectTiersInOrder();
+    expect(await names("hatch")).toEqual(["Hot Hatch"]);
+  });
+});
+
+describe.runIf(testDbKind() === "sqlite")("SQLite has no search tiers", () => {
+  it("moving tiers does nothing: its index returns matches newest first", async () => {
+    expect(await settleUserSearchTiers(app.db, 0)).toBe(0);
+    expect(await names("olga")).toEqual(["Olga Ivanova"]);
   });
 });

@@ -8,8 +8,9 @@ import { hashToken } from "@/server/auth/secret-token";
 import { deleteExpiredSessions } from "@/server/db/expired-sessions";
 import { pruneRateLimits } from "@/server/db/rate-limit-store";
 import { pruneSecurityEvents } from "@/server/services/security-events";
-import { pruneExpiredSessions } from "@/server/services/session-pruning";
+import { pruneExpiredSessions, startSessionPruning } from "@/server/services/session-pruning";
 import { seedUser } from "../support/accounts";
+import { testDbKind } from "../support/databases";
 import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
@@ -95,5 +96,26 @@ describe("pruning in batches, letting requests in between", () => {
     const { result, turns } = await turnsDuring(() => pruneSecurityEvents(app.db, 365, new Date(), BATCH));
     expect(result).toBe(7);
     expect(turns).toBeGreaterThanOrEqual(Math.floor(7 / BATCH));
+  });
+});
+
+describe("a pruning round", () => {
+  it("prunes expired sessions and, on PostgreSQL, moves the search's oldest hot entries to the cold tier", async () => {
+    const user = await seedUser(app, { name: "Round Robin" });
+    const other = await seedUser(app, { name: "Other Robin" });
+    const expired = await app.db.session.create({
+      data: { userId: user.id, tokenHash: hashToken("round-expired"), expiresAt: new Date(Date.now() - 1000) },
+    });
+    const live = await app.db.session.create({
+      data: { userId: other.id, tokenHash: hashToken("round-live"), expiresAt: new Date(Date.now() + HOUR) },
+    });
+    const stop = startSessionPruning(app.db, { SECURITY_EVENT_RETENTION_DAYS: 30, PRUNE_INTERVAL_SECONDS: 3600 }, { hotTierSize: 1 });
+    await stop(); // waits for the first round, which starts at once
+    expect(await app.db.session.findUnique({ where: { id: expired.id } })).toBeNull();
+    expect(await app.db.session.findUnique({ where: { id: live.id } })).not.toBeNull();
+    if (testDbKind() === "postgres") {
+      const hot = await app.db.$queryRaw<{ userId: string }[]>`SELECT "userId" FROM "UserSearch" WHERE "hot"`;
+      expect(hot.map((e) => e.userId)).toEqual([other.id]); // the newest only
+    }
   });
 });

@@ -10,9 +10,11 @@
 // a search matching 0.3 % of them took 0.4-2.4 ms, where sorting every match
 // took 5-17 ms.
 //
-// PostgreSQL: the folded text in "UserSearch", a pg_trgm GIN index for texts
-// few users match and a covering index newest first for texts many do; the
-// planner picks one from its estimate, and only the page's ids are then
+// PostgreSQL: the folded text in "UserSearch", in two tiers (the newest users
+// and the rest, user-search-tiers.ts), each with a pg_trgm GIN index for
+// texts few users match, and a covering index newest first for texts many
+// do; the planner picks one from its estimate, the cold tier is read only
+// when the hot one held too few matches, and only the page's ids are then
 // joined to the users.
 import type { FlagName } from "@/shared/permissions";
 import { type Db, kindOf, Prisma } from "./client";
@@ -114,11 +116,15 @@ function postgresSearchPage(db: Db, search: NonNullable<Search>, page: Page): Pr
   const flags = flagConditions(page.flags, "f");
   if (flags.length)
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "User" f WHERE f."id" = s."userId" AND ${Prisma.join(flags, " AND ")})`);
+  // Every hot entry is newer than every cold one (user-search-tiers.ts), so
+  // the hot tier's matches come first; the Append runs the cold tier's part
+  // only when the hot one returned fewer than `take`.
+  const tier = (hot: boolean) => Prisma.sql`(
+      SELECT s."userId" FROM "UserSearch" s WHERE ${Prisma.raw(hot ? `s."hot"` : `NOT s."hot"`)} AND ${Prisma.join(conditions, " AND ")}
+      ORDER BY s."createdAt" DESC, s."userId" DESC LIMIT ${page.take})`;
   return db.$queryRaw<ListedUserRow[]>`
     SELECT ${Prisma.raw(listedUserColumns)}
-    FROM (
-      SELECT s."userId" FROM "UserSearch" s ${where(conditions)}
-      ORDER BY s."createdAt" DESC, s."userId" DESC LIMIT ${page.take}
-    ) m JOIN "User" u ON u."id" = m."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
+    FROM (${tier(true)} UNION ALL ${tier(false)} LIMIT ${page.take}) m
+    JOIN "User" u ON u."id" = m."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
     ORDER BY ${keysetOrderSql("u")}`;
 }

@@ -2,7 +2,8 @@
 // presents again (a closed laptop, a cleared browser), so the table holds
 // live sessions only. Runs in the server entry, beside the mail worker, with
 // the other pruning (every PRUNE_INTERVAL_SECONDS): spent rate-limit
-// counters, old security events. Every job deletes in batches of a few
+// counters, old security events; and on PostgreSQL it moves the admin
+// search's oldest hot entries to the cold tier (db/user-search-tiers.ts). Every job deletes in batches of a few
 // hundred rows with a pause between them, so that a million expired sessions
 // never hold a lock, or SQLite's event loop, longer than one short statement.
 import type { Config } from "@/env";
@@ -10,6 +11,7 @@ import type { Db } from "../db/client";
 import { deleteExpiredSessions } from "../db/expired-sessions";
 import { letRequestsIn } from "../db/let-requests-in";
 import { pruneRateLimits } from "../db/rate-limit-store";
+import { HOT_TIER_SIZE, settleUserSearchTiers } from "../db/user-search-tiers";
 import { logger } from "../logger";
 import { pruneSecurityEvents } from "./security-events";
 
@@ -36,6 +38,7 @@ export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BAT
 export function startSessionPruning(
   db: Db,
   config: Pick<Config, "SECURITY_EVENT_RETENTION_DAYS" | "PRUNE_INTERVAL_SECONDS">,
+  { hotTierSize = HOT_TIER_SIZE }: { hotTierSize?: number } = {},
 ): () => Promise<void> {
   const round = async () => {
     try {
@@ -44,6 +47,8 @@ export function startSessionPruning(
       await pruneRateLimits(db);
       const events = await pruneSecurityEvents(db, config.SECURITY_EVENT_RETENTION_DAYS);
       if (events) logger.info(`removed ${events} security event(s) older than ${config.SECURITY_EVENT_RETENTION_DAYS} days`);
+      const moved = await settleUserSearchTiers(db, hotTierSize);
+      if (moved) logger.info(`moved ${moved} search entries to the cold tier`);
     } catch (error) {
       logger.warn({ err: error }, "pruning expired sessions failed; will retry");
     }
