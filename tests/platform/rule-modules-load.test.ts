@@ -14,6 +14,7 @@ const RULE_MODULES: Record<string, () => Promise<object>> = {
   "server/auth/password-policy": () => import("@/server/auth/password-policy"),
   "server/services/sessions": () => import("@/server/services/sessions"),
   "server/db/sessions": () => import("@/server/db/sessions"),
+  "server/db/expired-sessions": () => import("@/server/db/expired-sessions"),
   "server/db/users": () => import("@/server/db/users"),
   "server/services/user-flags": () => import("@/server/services/user-flags"),
 };

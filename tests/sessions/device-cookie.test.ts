@@ -52,6 +52,13 @@ describe("trustedDevice", () => {
     expect(trustedDevice(Buffer.alloc(32, 8), entry(ada, "a1"), ada)).toBeNull();
   });
 
+  it("trusts no entry of another account, even one whose password hash is the same string", () => {
+    // Accounts imported or seeded with one hash: the MAC alone would match.
+    const twin = { userId: "twin", passwordHash: ada.passwordHash };
+    expect(trustedDevice(KEY, entry(ada, "a1"), twin)).toBeNull();
+    expect(trustedDevice(KEY, `${entry(ada, "a1")}~${entry(twin, "t1")}`, twin)).toBe("t1");
+  });
+
   it(`is trusted for ${DEVICE_TRUST_DAYS} days to the second, and up to a minute ahead of our clock, no further`, () => {
     expect(trustedDevice(KEY, entry(ada, "old", TRUST_SECONDS), ada)).toBe("old");
     expect(trustedDevice(KEY, entry(ada, "older", TRUST_SECONDS + 1), ada)).toBeNull();

@@ -35,6 +35,13 @@ const sqlitePrepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSql
 const pgText = new Map<string, string>();
 
 /** A statement prepared once per connection: SQLite compiles it once, PostgreSQL plans it once per pooled connection. */
+/**
+ * Every statement's SQL by its name: two statements under one name would run
+ * each other's SQL from the caches below. (The same one twice is a module
+ * loaded again, as in development.)
+ */
+const sqlByName = new Map<string, string>();
+
 export class DriverStatement {
   constructor(
     /** Unique among statements: PostgreSQL names its prepared statements by it. */
@@ -47,7 +54,10 @@ export class DriverStatement {
      * wait for the disk; the next confirmed change syncs it (db/client.ts).
      */
     readonly options: { bookkeeping?: boolean } = {},
-  ) {}
+  ) {
+    if (!name || (sqlByName.get(name) ?? sql) !== sql) throw new Error(`a driver statement needs a name of its own, not "${name}"`);
+    sqlByName.set(name, sql);
+  }
 
   /** Every row, as plain objects (DateTimes as ISO strings). */
   async all<Row>(db: Db, values: unknown[]): Promise<Row[]> {
