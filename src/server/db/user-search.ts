@@ -18,6 +18,7 @@
 // joined to the users.
 import type { FlagName } from "@/shared/permissions";
 import { type Db, kindOf, Prisma } from "./client";
+import { pageQuery } from "./driver-statements";
 import { type Keyset, keysetAfterSql, keysetOrderSql } from "./keyset-cursor";
 import { foldSearchText, SUBSTRING_MIN_LENGTH, WORD } from "./search-text";
 import { type ListedUserRow, listedUserColumns } from "./selects";
@@ -58,12 +59,15 @@ export async function findUserPage(db: Db, page: Page): Promise<ListedUserRow[]>
 function listPage(db: Db, page: Page): Promise<ListedUserRow[]> {
   const conditions = flagConditions(page.flags, "u");
   if (page.after) conditions.push(keysetAfterSql(page.after, "u"));
-  return db.$queryRaw<ListedUserRow[]>`
+  return pageQuery<ListedUserRow>(
+    db,
+    Prisma.sql`
     SELECT ${Prisma.raw(listedUserColumns)}
     FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id"
     ${where(conditions)}
     ORDER BY ${keysetOrderSql("u")}
-    LIMIT ${page.take}`;
+    LIMIT ${page.take}`,
+  );
 }
 
 // The SQLite tables' rowid: the second of "createdAt" above SECOND_SHIFT bits.
@@ -88,7 +92,9 @@ function sqliteSearchPage(db: Db, search: NonNullable<Search>, page: Page): Prom
   // The `take` newest matches before the cursor's second, widened to the
   // whole second of the oldest of them, plus the cursor's second: every
   // match newer than what is left out, sorted exactly below.
-  return db.$queryRaw<ListedUserRow[]>`
+  return pageQuery<ListedUserRow>(
+    db,
+    Prisma.sql`
     SELECT ${Prisma.raw(listedUserColumns)}
     FROM ${table} s JOIN "User" u ON u."id" = s."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
     WHERE s.${table} MATCH ${match} AND s."rowid" < ${below} AND s."rowid" >= (
@@ -98,7 +104,8 @@ function sqliteSearchPage(db: Db, search: NonNullable<Search>, page: Page): Prom
         ORDER BY n."rowid" DESC LIMIT ${page.take}))
     ${Prisma.join([Prisma.empty, ...conditions], " AND ")}
     ORDER BY ${keysetOrderSql("u")}
-    LIMIT ${page.take}`;
+    LIMIT ${page.take}`,
+  );
 }
 
 /** Escapes LIKE's wildcards (% and _) and its escape character. */
