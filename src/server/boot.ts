@@ -15,6 +15,7 @@ import { warmUpPasswordHashing } from "./auth/password";
 import { setBootedApp } from "./booted-app";
 import { closeDb } from "./db/client";
 import { migrate } from "./db/migrate";
+import { startWalCheckpoints } from "./db/wal-checkpoints";
 import { createEdge, type PageHandler } from "./http/edge";
 import { startRuntimeMetrics, stopRuntimeMetrics } from "./http/runtime-metrics";
 import { jsonApis } from "./json-apis";
@@ -75,6 +76,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<R
     });
     stops.push(() => closeServer(server));
 
+    stops.push(await startWalCheckpoints(services.db, config.DATABASE_URL));
     services.mail.start();
     stops.push(() => services.mail.stop());
     stops.push(startSessionPruning(services.db, config));
