@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { type Db, driverOf, sqlitePath } from "./client";
 
-export const CHECKPOINT_THREAD_NAME = "wal-checkpoint";
+const CHECKPOINT_THREAD_NAME = "wal-checkpoint";
 const INTERVAL_MS = 1000;
 /** How long stopping waits for the last checkpoint. */
 const STOP_WAIT_MS = 5000;
