@@ -21,7 +21,13 @@ import { hashToken, newSecretToken } from "../src/server/auth/secret-token";
 import { createDb, sqlitePath } from "../src/server/db/client";
 import { encodeCursor, KEYSET_ORDER } from "../src/server/db/keyset-cursor";
 import { migrate } from "../src/server/db/migrate";
-import { expireDirectorySessions, expiredSessionsLeft, validationDuringPruning, validationUnderAdminLoad } from "./bench-contention";
+import {
+  expireDirectorySessions,
+  expiredSessionsLeft,
+  vacuumSessions,
+  validationDuringPruning,
+  validationUnderAdminLoad,
+} from "./bench-contention";
 import { type CpuShare, type DurabilityRuns, type FloodProbe, type Load, writeReports } from "./bench-report";
 import { seedDirectory } from "./bench-seed";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
@@ -705,6 +711,7 @@ async function main() {
     rate: contentionRate,
     sliceSeconds: 2,
     maxSeconds: 600,
+    settle: () => vacuumSessions(largeDb),
   });
   console.log(
     `validation p99 while pruning ${pruning.expiredSessions} expired sessions (${pruning.pruneSeconds} s) ÷ after: ${pruning.p99Ratio}`,
