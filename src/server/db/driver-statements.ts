@@ -2,7 +2,8 @@
 // through its transaction gate, and the same PostgreSQL pool), for the few
 // hot paths where Prisma's query pipeline costs more CPU than the statement:
 // the log-in (login-statements.ts) and the rate-limit counters
-// (rate-limit-store.ts). Written once with "?" placeholders.
+// (rate-limit-store.ts), written once with "?" placeholders; and on SQLite
+// the admin list's pages (pageQuery), whose texts vary per call.
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { type Db, driverOf, type Prisma } from "./client";
@@ -34,7 +35,6 @@ function numbered(sql: string): string {
 const sqlitePrepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 const pgText = new Map<string, string>();
 
-/** A statement prepared once per connection: SQLite compiles it once, PostgreSQL plans it once per pooled connection. */
 /**
  * Every statement's SQL by its name: two statements under one name would run
  * each other's SQL from the caches below. (The same one twice is a module
@@ -42,6 +42,23 @@ const pgText = new Map<string, string>();
  */
 const sqlByName = new Map<string, string>();
 
+/** The statement `key` names on this connection, prepared on first use; at most `keep` are kept. */
+function preparedOn(connection: BetterSqlite3.Database, key: string, sql: string, keep = Number.POSITIVE_INFINITY) {
+  let statements = sqlitePrepared.get(connection);
+  if (!statements) {
+    statements = new Map();
+    sqlitePrepared.set(connection, statements);
+  }
+  let statement = statements.get(key);
+  if (!statement) {
+    if (statements.size >= keep) statements.clear();
+    statement = connection.prepare(sql);
+    statements.set(key, statement);
+  }
+  return statement;
+}
+
+/** A statement prepared once per connection: SQLite compiles it once, PostgreSQL plans it once per pooled connection. */
 export class DriverStatement {
   constructor(
     /** Unique among statements: PostgreSQL names its prepared statements by it. */
@@ -80,23 +97,15 @@ export class DriverStatement {
   }
 
   private sqlite(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
-    let statements = sqlitePrepared.get(connection);
-    if (!statements) {
-      statements = new Map();
-      sqlitePrepared.set(connection, statements);
-    }
-    let statement = statements.get(this.name);
-    if (!statement) {
-      statement = connection.prepare(this.sql);
-      statements.set(this.name, statement);
-    }
-    return statement;
+    return preparedOn(connection, this.name, this.sql);
   }
 }
 
-/** Page statements kept per SQLite connection: their texts vary with a page's conditions, within a few hundred. */
-const PAGE_STATEMENTS_KEPT = 500;
-const sqlitePages = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+/**
+ * Statements kept per SQLite connection before the cache starts again: the
+ * page statements' texts vary with a page's conditions, within a few hundred.
+ */
+const STATEMENTS_KEPT = 500;
 
 /**
  * A read whose text is built per call (the admin list's pages: which flags,
@@ -110,18 +119,6 @@ export async function pageQuery<Row>(db: Db, query: Prisma.Sql): Promise<Row[]> 
   const driver = driverOf(db);
   if (driver.kind !== "sqlite") return db.$queryRaw<Row[]>(query);
   const values = query.values.map((v) => (v instanceof Date ? sqliteDate(v) : typeof v === "boolean" ? Number(v) : v));
-  return driver.run((connection) => {
-    let statements = sqlitePages.get(connection);
-    if (!statements) {
-      statements = new Map();
-      sqlitePages.set(connection, statements);
-    }
-    let statement = statements.get(query.sql);
-    if (!statement) {
-      if (statements.size >= PAGE_STATEMENTS_KEPT) statements.clear();
-      statement = connection.prepare(query.sql);
-      statements.set(query.sql, statement);
-    }
-    return statement.all(...values) as Row[];
-  });
+  // Keyed by the text itself: a statement's name never holds SQL.
+  return driver.run((connection) => preparedOn(connection, query.sql, query.sql, STATEMENTS_KEPT).all(...values) as Row[]);
 }
