@@ -31,6 +31,20 @@ afterAll(() => app.close());
 const names = async (query: string) =>
   (await app.caller({ token: adminToken }).admin.listUsers({ query, limit: 100 })).items.map((u) => u.name).sort();
 
+/** Every match's id, page by page following nextCursor. */
+async function pageThrough(query: string, limit: number, flags?: { privilegedStudent: boolean }) {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: { id: string }[]; nextCursor: string | null } = await app
+      .caller({ token: adminToken })
+      .admin.listUsers({ query, limit, cursor, flags });
+    seen.push(...page.items.map((u) => u.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
 describe("admin.listUsers search", () => {
   it("ignores accents and case, in the name and in the search text", async () => {
     expect(await names("jose")).toEqual(["JOSÉ ÑOÑO", "José García"]);
@@ -128,31 +142,13 @@ describe("admin.listUsers search", () => {
     const expected = [...made].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).map((u) => u.id);
     for (const query of ["page", "mu"]) {
       for (const limit of [1, 3, 8, 50]) {
-        const seen: string[] = [];
-        let cursor: string | null = null;
-        do {
-          const page: { items: { id: string }[]; nextCursor: string | null } = await app
-            .caller({ token: adminToken })
-            .admin.listUsers({ query, limit, cursor });
-          seen.push(...page.items.map((u) => u.id));
-          cursor = page.nextCursor;
-        } while (cursor);
-        expect({ query, limit, seen }).toEqual({ query, limit, seen: expected });
+        expect({ query, limit, seen: await pageThrough(query, limit) }).toEqual({ query, limit, seen: expected });
       }
     }
     // With a flag too: only the flagged matches, still in order.
     const flagged = new Set(expected.filter((_, i) => i % 4 === 0));
     await app.db.user.updateMany({ where: { id: { in: [...flagged] } }, data: { privilegedStudent: true } });
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = await app
-        .caller({ token: adminToken })
-        .admin.listUsers({ query: "müller", limit: 2, cursor, flags: { privilegedStudent: true } });
-      seen.push(...page.items.map((u) => u.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(seen).toEqual(expected.filter((id) => flagged.has(id)));
+    expect(await pageThrough("müller", 2, { privilegedStudent: true })).toEqual(expected.filter((id) => flagged.has(id)));
     await app.db.user.deleteMany({ where: { id: { in: made.map((u) => u.id) } } });
   });
 
@@ -198,19 +194,6 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL's search tiers", () => {
       expect(await boundary()).toEqual({ at: list[firstCold]!.createdAt, id: list[firstCold]!.userId });
     }
     return list;
-  }
-
-  async function pageThrough(query: string, limit: number) {
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = await app
-        .caller({ token: adminToken })
-        .admin.listUsers({ query, limit, cursor });
-      seen.push(...page.items.map((u) => u.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return seen;
   }
 
   it("moves the oldest hot entries to the cold tier, and pages read across both in the list's order", async () => {
