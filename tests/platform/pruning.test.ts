@@ -119,3 +119,50 @@ describe("a pruning round", () => {
     }
   });
 });
+
+describe("a pruning round with a job that fails", () => {
+  /** Makes every DELETE from "RateLimit" fail, as a locked or broken table would; returns the undo. */
+  async function failRateLimitDeletes() {
+    if (testDbKind() === "sqlite") {
+      await app.db.$executeRawUnsafe(
+        `CREATE TRIGGER "fail_deletes" BEFORE DELETE ON "RateLimit" BEGIN SELECT RAISE(ABORT, 'table unavailable'); END`,
+      );
+      return async () => void (await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_deletes"`));
+    }
+    await app.db.$executeRawUnsafe(
+      `CREATE FUNCTION "fail_deletes"() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'table unavailable'; END $$ LANGUAGE plpgsql`,
+    );
+    await app.db.$executeRawUnsafe(
+      `CREATE TRIGGER "fail_deletes" BEFORE DELETE ON "RateLimit" FOR EACH ROW EXECUTE FUNCTION "fail_deletes"()`,
+    );
+    return async () => {
+      await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_deletes" ON "RateLimit"`);
+      await app.db.$executeRawUnsafe(`DROP FUNCTION "fail_deletes"()`);
+    };
+  }
+
+  it("runs the jobs after it: the other tables are pruned, the failed one is left for the next round", async () => {
+    const user = await seedUser(app, { name: "Failing Round" });
+    const expired = await app.db.session.create({
+      data: { userId: user.id, tokenHash: hashToken("failing-round-expired"), expiresAt: new Date(Date.now() - 1000) },
+    });
+    const spent = await app.db.rateLimit.create({ data: { key: "failing-round", points: 1, expire: new Date(Date.now() - 3 * HOUR) } });
+    const event = await app.db.securityEvent.create({
+      data: { type: "login.succeeded", userId: user.id, createdAt: new Date(Date.now() - 400 * 24 * HOUR) },
+    });
+    const undo = await failRateLimitDeletes();
+    try {
+      const stop = startSessionPruning(app.db, { SECURITY_EVENT_RETENTION_DAYS: 30, PRUNE_INTERVAL_SECONDS: 3600 }, { hotTierSize: 1 });
+      await stop();
+    } finally {
+      await undo();
+    }
+    expect(await app.db.session.findUnique({ where: { id: expired.id } })).toBeNull();
+    expect(await app.db.rateLimit.findUnique({ where: { key: spent.key } })).not.toBeNull(); // its job failed
+    expect(await app.db.securityEvent.findUnique({ where: { id: event.id } })).toBeNull(); // the job after it ran
+    if (testDbKind() === "postgres") {
+      const hot = await app.db.$queryRaw<{ userId: string }[]>`SELECT "userId" FROM "UserSearch" WHERE "hot"`;
+      expect(hot.map((e) => e.userId)).toEqual([user.id]); // and the last job too
+    }
+  });
+});

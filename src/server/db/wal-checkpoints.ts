@@ -9,6 +9,7 @@
 // copies on the next round.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { logger } from "../logger";
 import { type Db, driverOf, sqlitePath } from "./client";
 
 const CHECKPOINT_THREAD_NAME = "wal-checkpoint";
@@ -51,12 +52,16 @@ export async function startWalCheckpoints(db: Db, databaseUrl: string): Promise<
     },
   });
   worker.unref();
-  // A thread that cannot start (or stops) leaves the checkpoints to the connection again.
   const giveBack = () => driver.run((connection) => connection.pragma("wal_autocheckpoint = 1000")).catch(() => {});
-  worker.once("error", giveBack);
+  // A thread that cannot start (or fails) leaves the checkpoints to the connection again, and says so.
+  const failed = (error: Error) => {
+    logger.warn({ err: error }, "the checkpoint thread failed: SQLite checkpoints on commit again");
+    void giveBack();
+  };
+  worker.once("error", failed);
   await driver.run((connection) => connection.pragma("wal_autocheckpoint = 0"));
   return async () => {
-    worker.off("error", giveBack);
+    worker.off("error", failed);
     const stopped = new Promise<void>((resolve) => {
       worker.once("message", () => resolve());
       worker.once("exit", () => resolve());

@@ -3,9 +3,10 @@
 // live sessions only. Runs in the server entry, beside the mail worker, with
 // the other pruning (every PRUNE_INTERVAL_SECONDS): spent rate-limit
 // counters, old security events; and on PostgreSQL it moves the admin
-// search's oldest hot entries to the cold tier (db/user-search-tiers.ts). Every job deletes in batches of a few
-// hundred rows with a pause between them, so that a million expired sessions
-// never hold a lock, or SQLite's event loop, longer than one short statement.
+// search's oldest hot entries to the cold tier (db/user-search-tiers.ts).
+// Every job works in batches of a few hundred rows with a pause between
+// them, so that a million expired sessions never hold a lock, or SQLite's
+// event loop, longer than one short statement.
 import type { Config } from "@/env";
 import type { Db } from "../db/client";
 import { deleteExpiredSessions } from "../db/expired-sessions";
@@ -40,17 +41,40 @@ export function startSessionPruning(
   config: Pick<Config, "SECURITY_EVENT_RETENTION_DAYS" | "PRUNE_INTERVAL_SECONDS">,
   { hotTierSize = HOT_TIER_SIZE }: { hotTierSize?: number } = {},
 ): () => Promise<void> {
+  // Each job on its own: one that fails (its table locked, the database
+  // away) is retried next round and does not keep the others from running.
+  const jobs: [string, () => Promise<string | null>][] = [
+    [
+      "pruning expired sessions",
+      async () => {
+        const count = await pruneExpiredSessions(db);
+        return count ? `removed ${count} expired session(s)` : null;
+      },
+    ],
+    ["pruning rate-limit counters", async () => (await pruneRateLimits(db), null)],
+    [
+      "pruning security events",
+      async () => {
+        const events = await pruneSecurityEvents(db, config.SECURITY_EVENT_RETENTION_DAYS);
+        return events ? `removed ${events} security event(s) older than ${config.SECURITY_EVENT_RETENTION_DAYS} days` : null;
+      },
+    ],
+    [
+      "moving search entries to the cold tier",
+      async () => {
+        const moved = await settleUserSearchTiers(db, hotTierSize);
+        return moved ? `moved ${moved} search entries to the cold tier` : null;
+      },
+    ],
+  ];
   const round = async () => {
-    try {
-      const count = await pruneExpiredSessions(db);
-      if (count) logger.info(`removed ${count} expired session(s)`);
-      await pruneRateLimits(db);
-      const events = await pruneSecurityEvents(db, config.SECURITY_EVENT_RETENTION_DAYS);
-      if (events) logger.info(`removed ${events} security event(s) older than ${config.SECURITY_EVENT_RETENTION_DAYS} days`);
-      const moved = await settleUserSearchTiers(db, hotTierSize);
-      if (moved) logger.info(`moved ${moved} search entries to the cold tier`);
-    } catch (error) {
-      logger.warn({ err: error }, "pruning expired sessions failed; will retry");
+    for (const [name, job] of jobs) {
+      try {
+        const done = await job();
+        if (done) logger.info(done);
+      } catch (error) {
+        logger.warn({ err: error }, `${name} failed; will retry`);
+      }
     }
   };
   // Each round is scheduled when the last one ends, so rounds never overlap
