@@ -20,6 +20,9 @@ async function expectAccessible(page: Page, state: string) {
   // Legacy mode runs axe inside the page itself. Our pages have no frames, and the default mode's extra
   // blank tab (where it merges the frames' results) once failed to open in Chromium ("Failed to find
   // browser context"), failing a page that had no violations.
+  // After a client-side navigation (logging in leads to /account) the URL changes before Next.js
+  // sets the new page's title: wait for it, or axe may read the document between the two.
+  await expect(page).toHaveTitle(/\S/);
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_22_AA).setLegacyMode().analyze();
   const found = violations.map((v) => ({
     id: v.id,
