@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseKind } from "./server/db/database-url";
 import { type Bounded, RETENTION_DAYS, SESSION_LIFETIME } from "./shared/policy";
+import { MFA_ROLES } from "./shared/second-factor-policy";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
@@ -55,6 +56,17 @@ export const configSchema = z.object({
   SECURITY_EVENT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, retentionDays(RETENTION_DAYS.securityEvents)),
   /** Seconds between the pruning rounds (expired sessions, spent rate-limit counters, old security events); one also runs at start. */
   PRUNE_INTERVAL_SECONDS: z.preprocess(emptyAsUndefined, integer(10, 86_400).default(3600)),
+  /** Roles that need a second factor in their session to act on other users; empty: nobody. */
+  MFA_REQUIRED_FOR: z
+    .string()
+    .default("admin")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((role) => role.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(MFA_ROLES, { message: `list roles among ${MFA_ROLES.join(", ")}, separated by commas` }))),
   RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   EMAIL_FROM: z.preprocess(
     emptyAsUndefined,

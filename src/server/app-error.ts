@@ -11,6 +11,12 @@ export type AppErrorDetails = {
   fieldErrors?: Record<string, string[]>;
   /** Seconds until a retry may succeed, for RATE_LIMITED and OVERLOADED (also the Retry-After header). */
   retryAfterSeconds?: number;
+  /** Wrong codes a second-factor ticket still admits, for SECOND_FACTOR_INVALID at a log-in. */
+  triesLeft?: number;
+  /** The seed 000 API's second step, for SECOND_FACTOR_REQUIRED at its log-in. */
+  ticket?: string;
+  methods?: string[];
+  ticketExpiresAt?: string;
 };
 
 export class AppError extends Error {

@@ -40,6 +40,46 @@ export const APP_ERRORS = {
     trpcCode: "UNAUTHORIZED",
     when: "`session.create`: unknown email or wrong password. Both answer the same, in similar time.",
   },
+  SECOND_FACTOR_REQUIRED: {
+    httpStatus: 403,
+    trpcCode: "FORBIDDEN",
+    when: "The session has one factor (`aal1`) but needs two: a procedure that acts on other users (every `admin.*` procedure) called by a user whose role `MFA_REQUIRED_FOR` lists, or `admin.resetSecondFactors` by anyone; set up two-step verification on the account page first (enrolling raises the current session to `aal2`). The seed APIs also answer it to a right password for an account with a second factor: seed 000 with `ticket`, `methods` and `ticketExpiresAt`, to finish at `POST /api/user/session/second-factor`; seed 002 has no second step. Nothing was changed.",
+  },
+  SECOND_FACTOR_INVALID: {
+    httpStatus: 403,
+    trpcCode: "FORBIDDEN",
+    when: "A wrong second factor: a TOTP code that is not the current one (one 30-second step of drift is allowed) or was used already, an unknown or spent recovery code, or a passkey assertion that does not verify. At a log-in's second step the answer carries `triesLeft`. Wrong codes count against the account's second-factor limit. Nothing was changed.",
+  },
+  TICKET_INVALID: {
+    httpStatus: 401,
+    trpcCode: "UNAUTHORIZED",
+    when: "`session.completeSecondFactor` (or seed 000's `/session/second-factor`) with a ticket that is unknown, used, past its 5 minutes, or out of tries (5 wrong codes). Log in with the password again.",
+  },
+  REAUTHENTICATION_REQUIRED: {
+    httpStatus: 403,
+    trpcCode: "FORBIDDEN",
+    when: "A sensitive change (second factors, passkeys) without the password or a second-factor code in the request, more than 10 minutes after the session last proved who its user is. Give `password` or `code`. Nothing was changed.",
+  },
+  TOTP_ALREADY_ENABLED: {
+    httpStatus: 409,
+    trpcCode: "CONFLICT",
+    when: "`user.startTotp` when an authenticator app is already set up: turn it off first. Nothing was changed.",
+  },
+  TOTP_NOT_ENABLED: {
+    httpStatus: 409,
+    trpcCode: "CONFLICT",
+    when: "`user.confirmTotp` with no enrolment started (or one older than 10 minutes), or `user.disableTotp` and `user.regenerateRecoveryCodes` with no authenticator app set up. Nothing was changed.",
+  },
+  PASSKEY_REJECTED: {
+    httpStatus: 400,
+    trpcCode: "BAD_REQUEST",
+    when: "`user.addPasskey` with a registration that does not verify (another origin or challenge, no user verification, a credential already registered) or after its options lapsed (5 minutes). Nothing was stored.",
+  },
+  PASSKEY_NOT_FOUND: {
+    httpStatus: 404,
+    trpcCode: "NOT_FOUND",
+    when: "`user.renamePasskey` or `user.removePasskey` with an id that is not one of the caller's passkeys.",
+  },
   EMAIL_NOT_VERIFIED: {
     httpStatus: 403,
     trpcCode: "FORBIDDEN",

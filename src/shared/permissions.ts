@@ -44,6 +44,7 @@ export const ACTIONS = [
   "revokeSessions",
   "viewAuditLog",
   "viewSecurityEvents",
+  "resetSecondFactors",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -60,6 +61,7 @@ export const PERMISSIONS: Record<Action, Partial<Record<Role, Scope>>> = {
   revokeSessions: { admin: "anyone" },
   viewAuditLog: { admin: "anyone" },
   viewSecurityEvents: { admin: "anyone" },
+  resetSecondFactors: { admin: "anyone" },
 };
 
 /** The action that changes each flag. */
@@ -79,6 +81,7 @@ export const CAPABILITIES = [
   "setAdmin",
   "manageTeacherTokens",
   "deleteUsers",
+  "resetSecondFactors",
 ] as const satisfies readonly Action[];
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -62,6 +62,9 @@ export const RATE_LIMITS = {
   // Email changes: each sends mail to an address the requester chose.
   emailChangePerUser: { points: 5, duration: HOUR },
   emailChangePerAddress: { points: 5, duration: DAY },
+  // Wrong second-factor codes of an account, across all its tickets: a
+  // stolen password alone cannot try the million TOTP codes.
+  secondFactorFailuresPerAccount: { points: 10, duration: 15 * MINUTE },
 } as const satisfies Record<string, { points: number; duration: number }>;
 
 export type LimitName = keyof typeof RATE_LIMITS;
@@ -81,3 +84,27 @@ export const RETENTION_DAYS: Record<"mail" | "securityEvents", Bounded> = {
  * flood cannot queue hundreds of hashes in front of everybody else's log-in.
  */
 export const HASH_QUEUE_PER_CORE = 8;
+
+/**
+ * Second factors (docs/security.md). A log-in whose password was right but
+ * whose account has a second factor gets a ticket that lasts `ticketSeconds`
+ * and admits `ticketTries` wrong codes; an account admits
+ * `failuresPerAccount` wrong codes per `failureWindowSeconds` across all its
+ * tickets. A TOTP code is 6 digits per 30-second step, accepted one step
+ * early or late. Sensitive changes need the password or a second factor in
+ * the request, or a log-in within `reauthenticationSeconds`.
+ */
+export const SECOND_FACTOR = {
+  ticketSeconds: 5 * MINUTE,
+  ticketTries: 5,
+  totpPeriodSeconds: 30,
+  totpDigits: 6,
+  totpDriftSteps: 1,
+  /** An enrolment started but not confirmed lapses after this. */
+  enrolmentSeconds: 10 * MINUTE,
+  recoveryCodeCount: 10,
+  reauthenticationSeconds: 10 * MINUTE,
+  /** A WebAuthn ceremony (options → response) must finish within this. */
+  passkeyCeremonySeconds: 5 * MINUTE,
+  passkeysPerUser: 20,
+} as const;

@@ -22,6 +22,17 @@ const SECURITY_EVENT_TYPES = [
   "session.revoked",
   /** A request the caller's role or the request's origin does not allow. */
   "authorization.refused",
+  /** A wrong or replayed code (TOTP, recovery) or passkey at a log-in's second step or a re-authentication. */
+  "second_factor.failed",
+  "second_factor.enabled",
+  "second_factor.disabled",
+  "recovery_codes.regenerated",
+  /** A recovery code opened a session (its owner is mailed). */
+  "recovery_code.used",
+  "passkey.added",
+  "passkey.removed",
+  /** An admin removed every second factor of the account. */
+  "second_factor.reset",
 ] as const;
 
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
@@ -33,6 +44,8 @@ export const WARNING_EVENTS: ReadonlySet<string> = new Set<SecurityEventType>([
   "rate_limit.hit",
   "login.locked",
   "authorization.refused",
+  "second_factor.failed",
+  "second_factor.reset",
 ]);
 
 /** The facts an event carries besides who, when and from where: small, and never a secret. */
@@ -51,6 +64,7 @@ const LIMIT_WORDS: Record<string, string> = {
   passwordResetPerIp: "too many reset links asked from one network address",
   emailChangePerUser: "too many email address changes asked by this account",
   emailChangePerAddress: "too many accounts asked to move to this address",
+  secondFactorFailuresPerAccount: "too many wrong second-factor codes for this account",
 };
 
 const FAILURE_WORDS: Record<string, string> = {
@@ -64,6 +78,7 @@ const REFUSAL_WORDS: Record<string, string> = {
   SELF_DELETE: "tried to delete their own account from the dashboard",
   SELF_REPORT_SPAMMER: "tried to change their own report-spammer flag",
   CROSS_SITE_REQUEST: "sent from another site’s page",
+  SECOND_FACTOR_REQUIRED: "needs a session with a second factor",
 };
 
 function text(details: SecurityEventDetails, key: string): string {
@@ -75,7 +90,8 @@ function text(details: SecurityEventDetails, key: string): string {
 export function describeSecurityEvent(type: string, details: SecurityEventDetails): string {
   switch (type as SecurityEventType) {
     case "login.succeeded":
-      return details.via === "mailed link" ? "Logged in by opening a mailed link" : "Logged in";
+      if (details.via === "mailed link") return "Logged in by opening a mailed link";
+      return details.method && details.method !== "password" ? `Logged in (${text(details, "method")})` : "Logged in";
     case "login.failed":
       return `Log-in failed: ${FAILURE_WORDS[text(details, "reason")] ?? text(details, "reason")}`;
     case "password.confirm_failed":
@@ -116,6 +132,22 @@ export function describeSecurityEvent(type: string, details: SecurityEventDetail
       const why = REFUSAL_WORDS[text(details, "code")] ?? text(details, "code");
       return `Refused ${text(details, "procedure") || "a request"}: ${why}`;
     }
+    case "second_factor.failed":
+      return `Wrong second factor (${text(details, "method")})`;
+    case "second_factor.enabled":
+      return `Two-step verification turned on (${text(details, "method")})`;
+    case "second_factor.disabled":
+      return `Two-step verification turned off (${text(details, "method")})`;
+    case "recovery_codes.regenerated":
+      return "New recovery codes made (the old ones no longer work)";
+    case "recovery_code.used":
+      return "Logged in with a recovery code";
+    case "passkey.added":
+      return "Passkey added";
+    case "passkey.removed":
+      return "Passkey removed";
+    case "second_factor.reset":
+      return "Second factors reset by an admin";
     default:
       return type;
   }

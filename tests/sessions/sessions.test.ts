@@ -21,7 +21,8 @@ describe("session.create", () => {
       email: user.email.toUpperCase(),
       password: PASSWORD,
     });
-    expect(result.userId).toBe(user.id);
+    if (!("userId" in result)) throw new Error("expected a session, not a second step");
+    expect(result).toMatchObject({ userId: user.id, aal: "aal1", method: "password" });
     const ttl = new Date(result.expiresAt).getTime() - Date.now();
     expect(ttl).toBeGreaterThan(10800_000 - 60_000);
     expect(ttl).toBeLessThanOrEqual(10800_000);
@@ -313,8 +314,12 @@ describe("a session rule touches its own session only", () => {
 
   it("a log-in without a known client address or User-Agent stores neither", async () => {
     const user = await seedUser(app);
-    const session = await logIn(app.services, { email: user.email, password: PASSWORD }, { ip: null, userAgent: null, deviceCookie: null });
-    const row = await app.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(session.token) } });
+    const { session } = await logIn(
+      app.services,
+      { email: user.email, password: PASSWORD },
+      { ip: null, userAgent: null, deviceCookie: null },
+    );
+    const row = await app.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(session!.token) } });
     expect(row).toMatchObject({ userId: user.id, ip: null, userAgent: null });
   });
 
@@ -329,15 +334,15 @@ describe("a session rule touches its own session only", () => {
 
   it("a session in the guid form is a UUID v4, stored by its hash and validated like the other", async () => {
     const user = await seedUser(app);
-    const session = await logIn(
+    const { session } = await logIn(
       app.services,
       { email: user.email, password: PASSWORD },
       { ip: null, userAgent: null, deviceCookie: null },
       "guid",
     );
-    expect(session.token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(await app.db.session.count({ where: { tokenHash: hashToken(session.token) } })).toBe(1);
-    expect(await app.caller({ token: session.token }).session.validate()).toMatchObject({ userId: user.id });
+    expect(session!.token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await app.db.session.count({ where: { tokenHash: hashToken(session!.token) } })).toBe(1);
+    expect(await app.caller({ token: session!.token }).session.validate()).toMatchObject({ userId: user.id });
   });
 
   it("an empty session cookie does not hide a valid Bearer header, over HTTP", async () => {

@@ -4,6 +4,7 @@ import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import type { RequestMeta } from "../request-meta";
 import { noteRefusal } from "../services/refused-requests";
+import { assertSecondFactorToActOnOthers } from "../services/second-factor-policy";
 import type { Services } from "../services/service-container";
 import { validateSessionOrClear } from "../services/sessions";
 import { INTERNAL_MESSAGE } from "../to-app-error";
@@ -107,4 +108,13 @@ export const publicProcedure = t.procedure.use(typedErrors).use(refusalEvents).u
 export const authenticatedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const session = await validateSessionOrClear(ctx.services, ctx.sessionToken, () => sessionCookie.clear(ctx));
   return next({ ctx: { ...ctx, session } });
+});
+
+/**
+ * Acts on other users: besides a valid session, a user whose role
+ * MFA_REQUIRED_FOR lists needs two factors in it (SECOND_FACTOR_REQUIRED).
+ */
+export const actingOnOthersProcedure = authenticatedProcedure.use(({ ctx, next }) => {
+  assertSecondFactorToActOnOthers(ctx.services, ctx.session);
+  return next();
 });

@@ -76,6 +76,15 @@ export class RateLimits {
           ["loginFailuresPerClient", ipKey(attempt.ip)],
           ["loginFailuresPerAccount", attempt.email],
         ];
+    return this.reserve(budgets, attempt.email, attempt);
+  }
+
+  /** reservePasswordAttempt for a second-factor code (TOTP or recovery) of an account, whatever the ticket. */
+  reserveSecondFactorAttempt(userId: string, client: Client): Promise<Reservation> {
+    return this.reserve([["secondFactorFailuresPerAccount", userId]], null, client);
+  }
+
+  private async reserve(budgets: [LimitName, string][], email: string | null, client: Client): Promise<Reservation> {
     const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
     // A budget over its limit still counted the point (the store adds, then compares).
     const taken = budgets.filter((_, i) => results[i]!.status === "fulfilled" || isLimitReached(results[i]!));
@@ -88,7 +97,7 @@ export class RateLimits {
     }
     const waitMs = Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0)));
     if (results.some(isLimitReached)) {
-      await this.reportFirstRefusals(budgets, results, attempt.email, attempt);
+      await this.reportFirstRefusals(budgets, results, email, client);
       await reservation.giveBack();
       throw rateLimited(waitMs);
     }

@@ -7,7 +7,11 @@
 import type { Db } from "./client";
 import { DriverStatement, dateParameter } from "./driver-statements";
 
-export type LoginRow = { userId: string; passwordHash: string; verified: boolean };
+export type LoginRow = { userId: string; passwordHash: string; verified: boolean; secondFactor: boolean };
+
+/** How sure a session is of its user (aal1: one factor, aal2: two) and how it was reached. */
+export type Assurance = { aal: "aal1" | "aal2"; method: SessionMethod };
+export type SessionMethod = "password" | "totp" | "recovery" | "passkey" | "link";
 
 /** The columns of a new "Session" row, in the order of `sessionColumns`. */
 export type NewSessionRow = {
@@ -19,12 +23,31 @@ export type NewSessionRow = {
   lastUsedAt: Date;
   ip: string | null;
   userAgent: string | null;
+  aal: Assurance["aal"];
+  method: SessionMethod;
+  authenticatedAt: Date;
 };
 
-export const sessionColumns = ["id", "tokenHash", "userId", "createdAt", "expiresAt", "lastUsedAt", "ip", "userAgent"] as const;
+export const sessionColumns = [
+  "id",
+  "tokenHash",
+  "userId",
+  "createdAt",
+  "expiresAt",
+  "lastUsedAt",
+  "ip",
+  "userAgent",
+  "aal",
+  "method",
+  "authenticatedAt",
+] as const;
 export const sessionColumnList = sessionColumns.map((c) => `"${c}"`).join(", ");
 
-const READ_LOGIN = new DriverStatement("login-read", `SELECT "userId", "passwordHash", "emailVerifiedAt" FROM "Login" WHERE "email" = ?`);
+const READ_LOGIN = new DriverStatement(
+  "login-read-2",
+  `SELECT l."userId", l."passwordHash", l."emailVerifiedAt", u."secondFactor"
+   FROM "Login" l JOIN "User" u ON u."id" = l."userId" WHERE l."email" = ?`,
+);
 // Bookkeeping: a session lost in a power cut means logging in again.
 const INSERT_SESSION = new DriverStatement(
   "login-insert-session",
@@ -32,12 +55,19 @@ const INSERT_SESSION = new DriverStatement(
   { bookkeeping: true },
 );
 
-type RawLogin = { userId: string; passwordHash: string; emailVerifiedAt: string | null };
+type RawLogin = { userId: string; passwordHash: string; emailVerifiedAt: string | null; secondFactor: boolean | number };
 
 /** The login row of an address, if it has one. */
 export async function readLogIn(db: Db, email: string): Promise<LoginRow | undefined> {
   const [row] = await READ_LOGIN.all<RawLogin>(db, [email]);
-  return row && { userId: row.userId, passwordHash: row.passwordHash, verified: row.emailVerifiedAt != null };
+  return (
+    row && {
+      userId: row.userId,
+      passwordHash: row.passwordHash,
+      verified: row.emailVerifiedAt != null,
+      secondFactor: Boolean(row.secondFactor),
+    }
+  );
 }
 
 export async function insertSession(db: Db, session: NewSessionRow): Promise<void> {

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "./client";
 
-export type ServerSecretName = "device-cookie";
+export type ServerSecretName = "device-cookie" | "totp-seal";
 
 /** The named 32-byte secret, created on first use. */
 export async function serverSecret(db: Db, name: ServerSecretName): Promise<Buffer> {

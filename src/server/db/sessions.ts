@@ -5,7 +5,14 @@ import { type NewSessionRow, sessionColumnList, sessionColumns } from "./login-s
 import { flagsColumns, type RawFlags } from "./selects";
 
 /** A session row with its user's flags ("id" is the user's: it is the session's userId). */
-export type SessionWithFlags = RawFlags & { sessionId: string; expiresAt: Date | string; lastUsedAt: Date | string };
+export type SessionWithFlags = RawFlags & {
+  sessionId: string;
+  expiresAt: Date | string;
+  lastUsedAt: Date | string;
+  aal: string;
+  method: string;
+  authenticatedAt: Date | string | null;
+};
 
 /** Inserts a session inside a transaction (an email confirmation logs in). */
 export async function insertSessionIn(tx: Pick<Db, "$executeRaw">, row: NewSessionRow): Promise<void> {
@@ -21,7 +28,7 @@ export async function insertSessionIn(tx: Pick<Db, "$executeRaw">, row: NewSessi
  */
 export async function findSessionWithFlagsByTokenHash(db: Db, tokenHash: string): Promise<SessionWithFlags | undefined> {
   const [row] = await db.$queryRaw<SessionWithFlags[]>`
-    SELECT s."id" AS "sessionId", s."expiresAt", s."lastUsedAt", ${Prisma.raw(flagsColumns("u"))}
+    SELECT s."id" AS "sessionId", s."expiresAt", s."lastUsedAt", s."aal", s."method", s."authenticatedAt", ${Prisma.raw(flagsColumns("u"))}
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."tokenHash" = ${tokenHash}`;
   return row;
@@ -34,6 +41,16 @@ export async function findSessionOwnerByTokenHash(db: Db, tokenHash: string) {
 
 export async function deleteSessionById(db: Db, id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });
+}
+
+/** Raises a session to two factors (its user set one up, or proved one), as just authenticated. */
+export async function raiseSessionAssurance(db: Pick<Db, "session">, id: string, method: string, now: Date): Promise<void> {
+  await db.session.updateMany({ where: { id }, data: { aal: "aal2", method, authenticatedAt: now } });
+}
+
+/** Notes that a session's user proved who they are again (a password or code given for a sensitive change). */
+export async function markSessionAuthenticated(db: Pick<Db, "session">, id: string, now: Date): Promise<void> {
+  await db.session.updateMany({ where: { id }, data: { authenticatedAt: now } });
 }
 
 export async function touchSession(db: Db, id: string, lastUsedAt: Date): Promise<void> {
@@ -52,7 +69,7 @@ export async function findLiveSessionsOfUser(db: Db, userId: string, now: Date) 
   return db.session.findMany({
     where: { userId, expiresAt: { gt: now } },
     orderBy: { lastUsedAt: "desc" },
-    select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, ip: true, userAgent: true },
+    select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, ip: true, userAgent: true, aal: true, method: true },
   });
 }
 

@@ -11,7 +11,8 @@ import { userIdSchema } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
 import { userInfo } from "../services/profile";
 import { register, verifyEmail } from "../services/registration";
-import { logIn } from "../services/sessions";
+import { assertSecondFactorToActOnOthers } from "../services/second-factor-policy";
+import { logInOrRefer } from "../services/sessions";
 import { setFlags } from "../services/user-flags";
 import { type JsonRoute, route } from "./json-routes";
 import { fromUpdateFlags, infoFlagsShape, noInfoFlags, toInfoFlags, updateFlagsShape } from "./legacy-user-flags";
@@ -82,12 +83,13 @@ export const legacyUserApiRoutes: JsonRoute[] = [
     path: "/login",
     operationId: "userApi.logIn",
     summary: "Log in (seed 002)",
-    description: "Checks the credentials and answers a session token, to send as `session` in the body of the other calls.",
+    description:
+      "Checks the credentials and answers a session token, to send as `session` in the body of the other calls. This API has no second step: an account with two-step verification answers SECOND_FACTOR_REQUIRED (log in through /api/user or the web pages instead).",
     input: z.object({ email: emailSchema, password: currentPasswordSchema }),
-    errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED"],
+    errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "SECOND_FACTOR_REQUIRED", "RATE_LIMITED", "OVERLOADED"],
     auth: "none",
     async handle(ctx) {
-      const s = await logIn(ctx.services, ctx.input, ctx.meta, SESSION_FORM);
+      const s = await logInOrRefer(ctx.services, ctx.input, ctx.meta, SESSION_FORM, { secondStep: false });
       return { session: s.token };
     },
   }),
@@ -99,9 +101,10 @@ export const legacyUserApiRoutes: JsonRoute[] = [
     summary: "Flags of the session's owner or of another user (seed 002)",
     description: `Needs the session token in the body (\`session\`). \`user\` null means the session's owner. report_spammer is 0 unless the caller may see it (${rolesInWords(rolesThatMay("viewReportSpammer"))}).`,
     input: z.object({ session: sessionToken, user: userIdSchema.nullish() }),
-    errors: ["NOT_PERMITTED", "USER_NOT_FOUND"],
+    errors: ["NOT_PERMITTED", "SECOND_FACTOR_REQUIRED", "USER_NOT_FOUND"],
     auth: "body",
     async handle(ctx) {
+      if (ctx.input.user && ctx.input.user !== ctx.session.userId) assertSecondFactorToActOnOthers(ctx.services, ctx.session);
       return toInfoFlags(await userInfo(ctx.services, ctx.session.user, ctx.input.user));
     },
   }),
@@ -114,13 +117,14 @@ export const legacyUserApiRoutes: JsonRoute[] = [
     description:
       "Needs the session token in the body (`session`). `user` null means the session's owner. Null leaves a flag as it is. Nobody may ever change their own report_spammer; restating it unchanged (as /user/info shows it to them) is accepted and changes nothing.",
     input: z.object({ session: sessionToken, user: userIdSchema.nullish(), ...updateFlagsShape }),
-    errors: ["NOT_PERMITTED", "SELF_REPORT_SPAMMER", "LAST_ADMIN", "USER_NOT_FOUND"],
+    errors: ["NOT_PERMITTED", "SECOND_FACTOR_REQUIRED", "SELF_REPORT_SPAMMER", "LAST_ADMIN", "USER_NOT_FOUND"],
     auth: "body",
     async handle(ctx) {
       // The seed forbids altering one's own report_spammer, not restating it:
       // the value /user/info shows the caller is no change, and is left out
       // (judged by the shown value, so the answer never reveals a hidden one).
       const self = !ctx.input.user || ctx.input.user === ctx.session.userId;
+      if (!self) assertSecondFactorToActOnOthers(ctx.services, ctx.session);
       const shown = may(ctx.session.user, "viewReportSpammer") && ctx.session.user.reportSpammer;
       const flags = fromUpdateFlags(ctx.input);
       const restated = self && flags.reportSpammer === shown;

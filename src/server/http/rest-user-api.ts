@@ -6,21 +6,41 @@ import { APP_CODES } from "@/shared/app-codes";
 import { durationInWords } from "@/shared/duration-in-words";
 import { SESSION_LIFETIME } from "@/shared/policy";
 import { okOutput, registerInput, registerOutput } from "@/shared/schemas/account";
+import { tokenSchema } from "@/shared/schemas/fields";
+import { SECOND_FACTOR_METHODS } from "@/shared/schemas/second-factor";
 import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
 import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
 import { clearSessionCookie, setSessionCookie } from "../auth/session-cookie";
 import { deleteMe, getMe, permissionsOf, updateMe } from "../services/profile";
 import { register } from "../services/registration";
-import { logIn, revokeSession } from "../services/sessions";
+import { completeSecondFactor } from "../services/second-factor-login";
+import { type IssuedSession, logInOrRefer, revokeSession } from "../services/sessions";
 import { type JsonRoute, route } from "./json-routes";
 
 export const USER_API_BASE = "/api/user";
 
+const secondFactorCodeInput = z.object({
+  ticket: tokenSchema,
+  code: z.string({ error: "Enter a code." }).trim().min(1, { error: "Enter a code." }).max(32, { error: "That is not a code." }),
+});
+
+function sessionCreated(ctx: { services: { config: { APP_URL: string } }; resHeaders: Headers }, s: IssuedSession) {
+  ctx.resHeaders.append("set-cookie", setSessionCookie(ctx.services.config.APP_URL, s.token, s.expiresAt));
+  return { userId: s.userId, expiresAt: s.expiresAt.toISOString(), aal: s.aal, method: s.method };
+}
+
 const userApiErrorBody = z
   .object({
     status: z.literal("error"),
-    error: z.object({ code: z.enum(APP_CODES), message: z.string() }),
+    error: z.object({
+      code: z.enum(APP_CODES),
+      message: z.string(),
+      ticket: z.string().optional().meta({ description: "SECOND_FACTOR_REQUIRED at log-in: the ticket for `/session/second-factor`." }),
+      methods: z.array(z.enum(SECOND_FACTOR_METHODS)).optional().meta({ description: "The second factors the account has." }),
+      ticketExpiresAt: z.iso.datetime().optional(),
+      triesLeft: z.number().int().optional().meta({ description: "SECOND_FACTOR_INVALID: wrong codes the ticket still admits." }),
+    }),
   })
   .meta({ id: "UserApiError" });
 
@@ -28,7 +48,10 @@ const success = <T extends z.ZodType>(data: T) => z.object({ status: z.literal("
 
 const envelope = {
   success: (data: unknown) => ({ status: "success", data }),
-  failure: (error: AppError) => ({ status: "error", error: { code: error.appCode, message: error.message } }),
+  failure: (error: AppError) => {
+    const { ticket, methods, ticketExpiresAt, triesLeft } = error.details;
+    return { status: "error", error: { code: error.appCode, message: error.message, ticket, methods, ticketExpiresAt, triesLeft } };
+  },
   errorBody: userApiErrorBody,
 };
 
@@ -39,16 +62,33 @@ export const userApiRoutes: JsonRoute[] = [
     path: "/session/create",
     operationId: "usersApi.logIn",
     summary: "Log in",
-    description: `Checks the credentials and sets the session cookie (HttpOnly, SameSite=Lax), which lasts SESSION_TTL_SECONDS (${durationInWords(SESSION_LIFETIME.defaultSeconds)} unless configured).`,
+    description: `Checks the credentials and sets the session cookie (HttpOnly, SameSite=Lax), which lasts SESSION_TTL_SECONDS (${durationInWords(SESSION_LIFETIME.defaultSeconds)} unless configured). An account with two-step verification answers SECOND_FACTOR_REQUIRED (403) with \`ticket\`, \`methods\` and \`ticketExpiresAt\`: send the ticket and a code to \`/session/second-factor\` within 5 minutes.`,
     input: createSessionInput,
     output: success(sessionOutput),
-    errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "RATE_LIMITED", "OVERLOADED"],
+    errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "SECOND_FACTOR_REQUIRED", "RATE_LIMITED", "OVERLOADED"],
     auth: "none",
     async handle(ctx) {
-      const s = await logIn(ctx.services, ctx.input, ctx.meta);
-      ctx.resHeaders.append("set-cookie", setSessionCookie(ctx.services.config.APP_URL, s.token, s.expiresAt));
+      const s = await logInOrRefer(ctx.services, ctx.input, ctx.meta);
       ctx.resHeaders.append("set-cookie", s.deviceCookie);
-      return { userId: s.userId, expiresAt: s.expiresAt.toISOString() };
+      return sessionCreated(ctx, s);
+    },
+  }),
+  route({
+    ...envelope,
+    method: "POST",
+    path: "/session/second-factor",
+    operationId: "usersApi.completeSecondFactor",
+    summary: "Finish a log-in with a second factor",
+    description:
+      "The log-in's second step: the `ticket` from SECOND_FACTOR_REQUIRED and a `code`, either the 6-digit code of the authenticator app or a recovery code (single use; its owner is mailed). Sets the session cookie of an aal2 session. A ticket lasts 5 minutes and admits 5 wrong codes; passkeys finish the log-in through the web pages.",
+    input: secondFactorCodeInput,
+    output: success(sessionOutput),
+    errors: ["TICKET_INVALID", "SECOND_FACTOR_INVALID", "RATE_LIMITED"],
+    auth: "none",
+    async handle(ctx) {
+      const { ticket, code } = ctx.input;
+      const proof = /^\s*\d[\d\s]*$/.test(code) ? { totp: code } : { recoveryCode: code };
+      return sessionCreated(ctx, await completeSecondFactor(ctx.services, { ticket, ...proof }, ctx.meta));
     },
   }),
   route({
@@ -61,7 +101,12 @@ export const userApiRoutes: JsonRoute[] = [
     output: success(sessionOutput),
     errors: [],
     auth: "cookie-or-bearer",
-    handle: async ({ session }) => ({ userId: session.userId, expiresAt: session.expiresAt.toISOString() }),
+    handle: async ({ session }) => ({
+      userId: session.userId,
+      expiresAt: session.expiresAt.toISOString(),
+      aal: session.aal,
+      method: session.method,
+    }),
   }),
   route({
     ...envelope,

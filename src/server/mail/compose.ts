@@ -13,6 +13,7 @@ import { EmailChanged } from "./templates/email-changed";
 import { PasswordChanged } from "./templates/password-changed";
 import { RegistrationAttempt } from "./templates/registration-attempt";
 import { ResetPassword } from "./templates/reset-password";
+import { RecoveryCodeUsed, SecondFactorsReset } from "./templates/second-factor-notices";
 import { VerifyEmail } from "./templates/verify-email";
 
 export type ComposedMail = { subject: string; html: string; text: string };
@@ -57,5 +58,19 @@ export function passwordChangedMail(name: string, appUrl: string) {
   return compose(
     "Your password was changed",
     createElement(PasswordChanged, { name, loginLink: `${appUrl}/login`, forgotLink: `${appUrl}/forgot-password` }),
+  );
+}
+
+export function recoveryCodeUsedMail(name: string, appUrl: string) {
+  return compose(
+    "A recovery code was used to log in",
+    createElement(RecoveryCodeUsed, { name, accountLink: `${appUrl}/account`, forgotLink: `${appUrl}/forgot-password` }),
+  );
+}
+
+export function secondFactorsResetMail(name: string, appUrl: string) {
+  return compose(
+    "Your two-step verification was reset",
+    createElement(SecondFactorsReset, { name, accountLink: `${appUrl}/account`, forgotLink: `${appUrl}/forgot-password` }),
   );
 }

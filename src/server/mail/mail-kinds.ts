@@ -16,6 +16,9 @@ const MAIL_KINDS = {
   "email-changed": { link: "revert-email" },
   "reset-password": { link: "reset-password" },
   "password-changed": { link: null },
+  // A recovery code opened a session; an admin removed the account's second factors.
+  "recovery-code-used": { link: null },
+  "second-factors-reset": { link: null },
 } as const satisfies Record<string, { link: LinkPurpose | null }>;
 
 export type MailKind = keyof typeof MAIL_KINDS;
@@ -32,7 +35,11 @@ export function linkTtlMs(kind: MailKind): number | null {
  */
 export type QueuedMail =
   | { kind: "verify-email" | "reset-password"; to: string; userId?: string }
-  | { kind: "registration-attempt" | "confirm-new-email" | "password-changed"; to: string; userId: string }
+  | {
+      kind: "registration-attempt" | "confirm-new-email" | "password-changed" | "recovery-code-used" | "second-factors-reset";
+      to: string;
+      userId: string;
+    }
   | { kind: "email-change-notice" | "email-changed"; to: string; userId: string; params: { newEmail: string } };
 
 export function isMailKind(kind: string): kind is MailKind {

@@ -22,7 +22,8 @@ type AuditAction =
   | "revokeSessions"
   | "createTeacherToken"
   | "revokeTeacherToken"
-  | "createAdmin";
+  | "createAdmin"
+  | "resetSecondFactors";
 
 export type AuditInput = {
   /** id null: a command-line tool, acting for nobody who is logged in. */

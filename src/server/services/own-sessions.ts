@@ -1,5 +1,7 @@
 // A user's own sessions: where they are logged in, and logging out of them.
+
 import Bowser from "bowser";
+import type { SESSION_METHODS } from "@/shared/schemas/second-factor";
 import { AppError } from "../app-error";
 import { deleteSessionOfUser, deleteSessionsOfUser, findLiveSessionsOfUser } from "../db/sessions";
 import type { RequestMeta } from "../request-meta";
@@ -27,6 +29,8 @@ export async function listOwnSessions(s: Services, current: ValidSession) {
     ip: r.ip,
     device: describeDevice(r.userAgent),
     current: r.id === current.id,
+    aal: r.aal === "aal2" ? ("aal2" as const) : ("aal1" as const),
+    method: r.method as (typeof SESSION_METHODS)[number],
   }));
 }
 

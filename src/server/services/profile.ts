@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/permissions";
 import type { Me, updateUserInput } from "@/shared/schemas/user";
-import { AppError, sessionInvalid, validationFailed } from "../app-error";
+import { sessionInvalid, validationFailed } from "../app-error";
 import { hashPassword } from "../auth/password";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import type { Db } from "../db/client";
@@ -15,7 +15,6 @@ import { inTransaction } from "../db/transactions";
 import {
   clearPendingEmail,
   deleteUserById,
-  findLoginWithHash,
   findUserAdminFlag,
   findUserFlagsRaw,
   findUserProfile,
@@ -29,8 +28,8 @@ import { notPermitted, userNotFound } from "./access-errors";
 import { audit } from "./audit";
 import { assertNotLastAdmin } from "./last-admin";
 import { voidUnusedLinks } from "./mailed-token";
+import { confirmPassword } from "./reauthentication";
 import type { Services } from "./service-container";
-import { checkPassword } from "./sessions";
 
 function toMe(user: UserRow): Me {
   return {
@@ -51,8 +50,6 @@ export async function getMe(s: Services, userId: string): Promise<Me> {
   return toMe(user);
 }
 
-const wrongPassword = () => new AppError("WRONG_PASSWORD", "Your current password is not correct.");
-
 /** Flags of the caller or (teachers and admins) of another user. */
 export async function userInfo(s: Services, caller: UserFlagsRow, userId: string | null | undefined) {
   const self = !userId || userId === caller.id;
@@ -66,14 +63,6 @@ export async function userInfo(s: Services, caller: UserFlagsRow, userId: string
 
 export function permissionsOf(caller: UserFlagsRow) {
   return { ...byFlag((flag) => caller[flag], ROLE_FLAGS), can: capabilities(caller) };
-}
-
-/** Checks the caller's password; wrong guesses count against the log-in limits. */
-async function confirmPassword(s: Services, userId: string, password: string, meta: RequestMeta) {
-  const login = await findLoginWithHash(s.db, userId);
-  if (!login) throw sessionInvalid();
-  if (!(await checkPassword(s, login.email, login, password, meta))) throw wrongPassword();
-  return login;
 }
 
 export type UpdateRequest = z.output<typeof updateUserInput>;

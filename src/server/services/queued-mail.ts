@@ -105,6 +105,10 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
     }
     case "password-changed":
       return save(db, row, who.userId, await mails.passwordChangedMail(who.name, config.APP_URL));
+    case "recovery-code-used":
+      return save(db, row, who.userId, await mails.recoveryCodeUsedMail(who.name, config.APP_URL));
+    case "second-factors-reset":
+      return save(db, row, who.userId, await mails.secondFactorsResetMail(who.name, config.APP_URL));
   }
 }
 

@@ -137,7 +137,7 @@ export async function verifyEmail(
     } else {
       if (!(await markEmailVerified(tx, row.userId, row.email, now))) throw tokenInvalid();
     }
-    return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta, form);
+    return issueSession(tx, s.config.SESSION_TTL_SECONDS, row.userId, meta, form, { aal: "aal1", method: "link" });
   });
   if (row.purpose === "change-email") s.mail.kickSoon();
   s.securityEvents.note({ type: "login.succeeded", userId: row.userId, client: meta, details: { via: "mailed link" } });

@@ -9,7 +9,7 @@ import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
-import { insertSession, type NewSessionRow, readLogIn } from "../db/login-statements";
+import { type Assurance, insertSession, type NewSessionRow, readLogIn } from "../db/login-statements";
 import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
 import {
   deleteSessionById,
@@ -20,13 +20,27 @@ import {
 } from "../db/sessions";
 import { updatePasswordHashIfUnchanged } from "../db/users";
 import type { RequestMeta } from "../request-meta";
+import { secondFactorRequired } from "./second-factor-required";
+import { issueSecondFactorTicket, type SecondFactorDue } from "./second-factor-ticket";
 import type { Services } from "./service-container";
 
 type Tx = Pick<Db, "$executeRaw">;
 
-export type IssuedSession = { token: string; userId: string; expiresAt: Date };
+export type IssuedSession = { token: string; userId: string; expiresAt: Date } & Assurance;
 /** A valid session and its user's flags, read in one query. */
-export type ValidSession = { id: string; userId: string; expiresAt: Date; user: UserFlagsRow };
+export type ValidSession = {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+  user: UserFlagsRow;
+  /** Its assurance level and how it was reached. */
+  aal: Assurance["aal"];
+  method: Assurance["method"];
+  /** When its user last proved who they are in it (null: not recorded, taken as long ago). */
+  authenticatedAt: Date | null;
+};
+
+const ONE_FACTOR: Assurance = { aal: "aal1", method: "password" };
 
 /** lastUsedAt is refreshed at most this often, to keep validation read-mostly. */
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -44,6 +58,7 @@ function newSession(
   userId: string,
   meta: RequestMeta,
   form: SessionTokenForm,
+  assurance: Assurance,
 ): { issued: IssuedSession; row: NewSessionRow } {
   const token = form === "secret" ? newSecretToken() : randomUUID();
   const now = new Date();
@@ -57,8 +72,11 @@ function newSession(
     lastUsedAt: now,
     ip: meta.ip?.slice(0, 64) ?? null,
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    aal: assurance.aal,
+    method: assurance.method,
+    authenticatedAt: now,
   };
-  return { issued: { token, userId, expiresAt }, row };
+  return { issued: { token, userId, expiresAt, ...assurance }, row };
 }
 
 /** Opens a session inside a transaction (an email confirmation logs in). */
@@ -68,9 +86,24 @@ export async function issueSession(
   userId: string,
   meta: RequestMeta,
   form: SessionTokenForm = "secret",
+  assurance: Assurance = ONE_FACTOR,
 ): Promise<IssuedSession> {
-  const { issued, row } = newSession(ttlSeconds, userId, meta, form);
+  const { issued, row } = newSession(ttlSeconds, userId, meta, form, assurance);
   await insertSessionIn(tx, row);
+  return issued;
+}
+
+/** Opens a session on the log-in path (after the password, or a second factor, or a passkey). */
+export async function openSession(
+  s: Services,
+  userId: string,
+  meta: RequestMeta,
+  form: SessionTokenForm,
+  assurance: Assurance,
+): Promise<IssuedSession> {
+  const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, userId, meta, form, assurance);
+  await insertSession(s.db, row);
+  s.securityEvents.note({ type: "login.succeeded", userId, client: meta, details: { sessionId: row.id, method: assurance.method } });
   return issued;
 }
 
@@ -119,12 +152,16 @@ export async function checkPassword(
   return ok;
 }
 
-export type LoggedIn = IssuedSession & {
-  /** Set-Cookie for the browser's device cookie, now trusted for this account. */
+/**
+ * The outcome of a right password: a session, or (the account has a second
+ * factor) a ticket for the second step. Either way the browser's device
+ * cookie (Set-Cookie) is now trusted for the account: it knew the password.
+ */
+export type LoggedIn = ({ session: IssuedSession; secondFactor?: undefined } | { session?: undefined; secondFactor: SecondFactorDue }) & {
   deviceCookie: string;
 };
 
-/** Checks an email and password and opens a session. */
+/** Checks an email and password and opens a session, or asks for the second factor. */
 export async function logIn(
   s: Services,
   input: { email: string; password: string },
@@ -144,14 +181,29 @@ export async function logIn(
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
     throw new AppError("EMAIL_NOT_VERIFIED", "Confirm your email address first: open the link we sent you, or ask for a new one.");
   }
-  const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, login.userId, meta, form);
-  await insertSession(s.db, row);
-  s.securityEvents.note({ type: "login.succeeded", userId: login.userId, client: meta, details: { sessionId: row.id } });
   const deviceCookie = deviceCookieAfterLogIn(await s.deviceKey(), s.config.APP_URL, meta.deviceCookie, {
     userId: login.userId,
     passwordHash,
   });
-  return { ...issued, deviceCookie };
+  if (login.secondFactor) return { secondFactor: await issueSecondFactorTicket(s, login.userId), deviceCookie };
+  return { session: await openSession(s, login.userId, meta, form, ONE_FACTOR), deviceCookie };
+}
+
+/**
+ * logIn for an API without a second step of its own: a right password for an
+ * account with a second factor answers SECOND_FACTOR_REQUIRED, carrying the
+ * ticket (seed 000 finishes it at /session/second-factor).
+ */
+export async function logInOrRefer(
+  s: Services,
+  input: { email: string; password: string },
+  meta: RequestMeta,
+  form: SessionTokenForm = "secret",
+  options: { secondStep: boolean } = { secondStep: true },
+): Promise<IssuedSession & { deviceCookie: string }> {
+  const result = await logIn(s, input, meta, form);
+  if (result.secondFactor) throw secondFactorRequired(options.secondStep ? result.secondFactor : "no-second-step");
+  return { ...result.session, deviceCookie: result.deviceCookie };
 }
 
 /** The session a token names, or SESSION_INVALID. Deletes it when expired. */
@@ -166,6 +218,9 @@ export async function validateSession(s: Services, token: string | null): Promis
     expiresAt: new Date(row.expiresAt),
     lastUsedAt: new Date(row.lastUsedAt),
     user: flagsFromRaw(row),
+    aal: row.aal === "aal2" ? ("aal2" as const) : ("aal1" as const),
+    method: row.method as Assurance["method"],
+    authenticatedAt: row.authenticatedAt === null ? null : new Date(row.authenticatedAt),
   };
   if (!session) throw sessionInvalid();
   const now = Date.now();
@@ -176,7 +231,8 @@ export async function validateSession(s: Services, token: string | null): Promis
   if (now - session.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     await touchSession(s.db, session.id, new Date(now));
   }
-  return { id: session.id, userId: session.userId, expiresAt: session.expiresAt, user: session.user };
+  const { lastUsedAt: _lastUsedAt, ...valid } = session;
+  return valid;
 }
 
 /**

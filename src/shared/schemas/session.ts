@@ -1,6 +1,7 @@
 // Inputs and outputs of the session procedures.
 import { z } from "zod";
 import { currentPasswordSchema, emailSchema } from "./fields";
+import { SESSION_METHODS, secondFactorDueOutput } from "./second-factor";
 
 export const createSessionInput = z.object({
   email: emailSchema,
@@ -11,7 +12,14 @@ export const createSessionInput = z.object({
 export const sessionOutput = z.object({
   userId: z.string(),
   expiresAt: z.iso.datetime(),
+  /** Assurance level: aal1 (one factor), aal2 (two). */
+  aal: z.enum(["aal1", "aal2"]),
+  /** How the session was reached. */
+  method: z.enum(SESSION_METHODS),
 });
+
+/** session.create: a session, or (the account has a second factor) a ticket for the second step. */
+export const createSessionOutput = z.union([sessionOutput, secondFactorDueOutput]);
 
 const ownSessionView = z.object({
   id: z.string(),
@@ -22,6 +30,8 @@ const ownSessionView = z.object({
   /** Browser and system read from the user agent, e.g. "Chrome on Linux (desktop)". */
   device: z.string(),
   current: z.boolean(),
+  aal: z.enum(["aal1", "aal2"]),
+  method: z.enum(SESSION_METHODS),
 });
 
 export const sessionListOutput = z.array(ownSessionView);

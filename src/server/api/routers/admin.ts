@@ -16,24 +16,25 @@ import {
   userIdInput,
 } from "@/shared/schemas/admin";
 import { listAudit } from "../../services/audit";
+import { resetSecondFactors } from "../../services/second-factor-reset";
 import { listSecurityEvents } from "../../services/security-event-list";
 import { issueTeacherToken, listTeacherTokens, revokeTeacherToken } from "../../services/teacher-tokens";
 import { deleteUser, listUsers, revokeUserSessions } from "../../services/user-admin";
 import { setFlags } from "../../services/user-flags";
-import { authenticatedProcedure, router } from "../trpc";
+import { actingOnOthersProcedure, router } from "../trpc";
 
 export const adminRouter = router({
-  setFlags: authenticatedProcedure
+  setFlags: actingOnOthersProcedure
     .input(setFlagsInput)
     .output(userFlagsOutput)
     .mutation(({ ctx, input }) => setFlags(ctx.services, ctx.session.userId, input)),
 
-  listUsers: authenticatedProcedure
+  listUsers: actingOnOthersProcedure
     .input(listUsersInput)
     .output(listUsersOutput)
     .query(({ ctx, input }) => listUsers(ctx.services, ctx.session.user, input)),
 
-  deleteUser: authenticatedProcedure
+  deleteUser: actingOnOthersProcedure
     .input(userIdInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
@@ -41,12 +42,12 @@ export const adminRouter = router({
       return { ok: true as const };
     }),
 
-  revokeSessions: authenticatedProcedure
+  revokeSessions: actingOnOthersProcedure
     .input(userIdInput)
     .output(revokedOutput)
     .mutation(({ ctx, input }) => revokeUserSessions(ctx.services, ctx.session.user, input.userId, ctx.meta)),
 
-  createTeacherToken: authenticatedProcedure
+  createTeacherToken: actingOnOthersProcedure
     .input(createTeacherTokenInput)
     .output(createTeacherTokenOutput)
     .mutation(async ({ ctx, input }) => {
@@ -54,21 +55,26 @@ export const adminRouter = router({
       return { ...created, expiresAt: created.expiresAt.toISOString() };
     }),
 
-  listTeacherTokens: authenticatedProcedure
+  listTeacherTokens: actingOnOthersProcedure
     .output(listTeacherTokensOutput)
     .query(({ ctx }) => listTeacherTokens(ctx.services, ctx.session.user)),
 
-  revokeTeacherToken: authenticatedProcedure
+  revokeTeacherToken: actingOnOthersProcedure
     .input(revokeTeacherTokenInput)
     .output(okOutput)
     .mutation(({ ctx, input }) => revokeTeacherToken(ctx.services, ctx.session.user, input.id)),
 
-  auditLog: authenticatedProcedure
+  auditLog: actingOnOthersProcedure
     .input(auditLogInput)
     .output(auditLogOutput)
     .query(({ ctx, input }) => listAudit(ctx.services, ctx.session.user, input)),
 
-  securityEvents: authenticatedProcedure
+  resetSecondFactors: actingOnOthersProcedure
+    .input(userIdInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => resetSecondFactors(ctx.services, ctx.session, input.userId, ctx.meta)),
+
+  securityEvents: actingOnOthersProcedure
     .input(securityEventsInput)
     .output(securityEventsOutput)
     .query(({ ctx, input }) => listSecurityEvents(ctx.services, ctx.session.user, input)),

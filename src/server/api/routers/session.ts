@@ -1,24 +1,55 @@
 import { okOutput } from "@/shared/schemas/account";
 import { revokedOutput } from "@/shared/schemas/admin";
-import { createSessionInput, revokeSessionInput, sessionListOutput, sessionOutput } from "@/shared/schemas/session";
+import { completeSecondFactorInput, passkeyLogInInput, passkeyLogInOptionsOutput, ticketInput } from "@/shared/schemas/second-factor";
+import { createSessionInput, createSessionOutput, revokeSessionInput, sessionListOutput, sessionOutput } from "@/shared/schemas/session";
 import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from "../../services/own-sessions";
-import { logIn, revokeSession, validateSessionOrClear } from "../../services/sessions";
-import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
+import { completeSecondFactor, logInWithPasskey, passkeyLogInOptions, ticketPasskeyOptions } from "../../services/second-factor-login";
+import { type IssuedSession, logIn, revokeSession, validateSessionOrClear } from "../../services/sessions";
+import { authenticatedProcedure, type Context, publicProcedure, router, sessionCookie } from "../trpc";
+
+/** Sets the cookie of a new session and answers what the API shows of it. */
+function opened(ctx: Context, session: IssuedSession) {
+  sessionCookie.set(ctx, session.token, session.expiresAt);
+  return { userId: session.userId, expiresAt: session.expiresAt.toISOString(), aal: session.aal, method: session.method };
+}
 
 export const sessionRouter = router({
   create: publicProcedure
     .input(createSessionInput)
-    .output(sessionOutput)
+    .output(createSessionOutput)
     .mutation(async ({ ctx, input }) => {
-      const session = await logIn(ctx.services, input, ctx.meta);
-      sessionCookie.set(ctx, session.token, session.expiresAt);
-      ctx.resHeaders.append("set-cookie", session.deviceCookie);
-      return { userId: session.userId, expiresAt: session.expiresAt.toISOString() };
+      const result = await logIn(ctx.services, input, ctx.meta);
+      ctx.resHeaders.append("set-cookie", result.deviceCookie);
+      if (result.secondFactor) {
+        const { ticket, methods, expiresAt } = result.secondFactor;
+        return { secondFactor: { ticket, methods, expiresAt: expiresAt.toISOString() } };
+      }
+      return opened(ctx, result.session);
     }),
+
+  /** The log-in's second step: the ticket and one of totp, recoveryCode, passkey. */
+  completeSecondFactor: publicProcedure
+    .input(completeSecondFactorInput)
+    .output(sessionOutput)
+    .mutation(async ({ ctx, input }) => opened(ctx, await completeSecondFactor(ctx.services, input, ctx.meta))),
+
+  /** WebAuthn options to answer a ticket with one of the account's passkeys. */
+  secondFactorPasskeyOptions: publicProcedure
+    .input(ticketInput)
+    .output(passkeyLogInOptionsOutput.pick({ options: true }))
+    .mutation(async ({ ctx, input }) => ({ options: await ticketPasskeyOptions(ctx.services, input.ticket) })),
+
+  /** WebAuthn options for a passkey log-in without an address. */
+  passkeyOptions: publicProcedure.output(passkeyLogInOptionsOutput).mutation(({ ctx }) => passkeyLogInOptions(ctx.services)),
+
+  createWithPasskey: publicProcedure
+    .input(passkeyLogInInput)
+    .output(sessionOutput)
+    .mutation(async ({ ctx, input }) => opened(ctx, await logInWithPasskey(ctx.services, input, ctx.meta))),
 
   validate: publicProcedure.output(sessionOutput).query(async ({ ctx }) => {
     const session = await validateSessionOrClear(ctx.services, ctx.sessionToken, () => sessionCookie.clear(ctx));
-    return { userId: session.userId, expiresAt: session.expiresAt.toISOString() };
+    return { userId: session.userId, expiresAt: session.expiresAt.toISOString(), aal: session.aal, method: session.method };
   }),
 
   delete: publicProcedure.output(okOutput).mutation(async ({ ctx }) => {

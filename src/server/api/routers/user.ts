@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   okOutput,
   registerInput,
@@ -7,11 +8,27 @@ import {
   resetPasswordInput,
   verifyInput,
 } from "@/shared/schemas/account";
+import {
+  addPasskeyInput,
+  confirmTotpInput,
+  passkeyIdInput,
+  passkeyRegistrationOptionsInput,
+  passkeyRegistrationOptionsOutput,
+  passwordAndCodeInput,
+  recoveryCodesOutput,
+  renamePasskeyInput,
+  secondFactorsOutput,
+  startTotpInput,
+  startTotpOutput,
+} from "@/shared/schemas/second-factor";
 import { sessionOutput } from "@/shared/schemas/session";
 import { deleteUserInput, infoInput, infoOutput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
+import { addPasskey, passkeyRegistrationOptions, removePasskey, renamePasskey, secondFactorsView } from "../../services/passkeys";
 import { requestPasswordReset, resetPassword } from "../../services/password-reset";
 import { cancelEmailChange, deleteMe, getMe, permissionsOf, updateMe, userInfo } from "../../services/profile";
 import { register, resendVerification, verifyEmail } from "../../services/registration";
+import { assertSecondFactorToActOnOthers } from "../../services/second-factor-policy";
+import { confirmTotp, disableTotp, regenerateRecoveryCodes, startTotp } from "../../services/totp-enrolment";
 import { authenticatedProcedure, publicProcedure, router, sessionCookie } from "../trpc";
 
 export const userRouter = router({
@@ -26,7 +43,7 @@ export const userRouter = router({
     .mutation(async ({ ctx, input }) => {
       const session = await verifyEmail(ctx.services, input.token, ctx.meta);
       sessionCookie.set(ctx, session.token, session.expiresAt);
-      return { userId: session.userId, expiresAt: session.expiresAt.toISOString() };
+      return { userId: session.userId, expiresAt: session.expiresAt.toISOString(), aal: session.aal, method: session.method };
     }),
 
   resendVerification: publicProcedure
@@ -69,5 +86,51 @@ export const userRouter = router({
   info: authenticatedProcedure
     .input(infoInput)
     .output(infoOutput)
-    .query(({ ctx, input }) => userInfo(ctx.services, ctx.session.user, input.userId)),
+    .query(({ ctx, input }) => {
+      if (input.userId && input.userId !== ctx.session.userId) assertSecondFactorToActOnOthers(ctx.services, ctx.session);
+      return userInfo(ctx.services, ctx.session.user, input.userId);
+    }),
+
+  // Two-step verification and passkeys (docs/security.md).
+  secondFactors: authenticatedProcedure.output(secondFactorsOutput).query(({ ctx }) => secondFactorsView(ctx.services, ctx.session.userId)),
+
+  startTotp: authenticatedProcedure
+    .input(startTotpInput)
+    .output(startTotpOutput)
+    .mutation(({ ctx, input }) => startTotp(ctx.services, ctx.session, input.password, ctx.meta)),
+
+  confirmTotp: authenticatedProcedure
+    .input(confirmTotpInput)
+    .output(recoveryCodesOutput)
+    .mutation(({ ctx, input }) => confirmTotp(ctx.services, ctx.session, input.code, ctx.meta)),
+
+  regenerateRecoveryCodes: authenticatedProcedure
+    .input(passwordAndCodeInput)
+    .output(recoveryCodesOutput)
+    .mutation(({ ctx, input }) => regenerateRecoveryCodes(ctx.services, ctx.session, input, ctx.meta)),
+
+  disableTotp: authenticatedProcedure
+    .input(passwordAndCodeInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => disableTotp(ctx.services, ctx.session, input, ctx.meta)),
+
+  passkeyRegistrationOptions: authenticatedProcedure
+    .input(passkeyRegistrationOptionsInput)
+    .output(passkeyRegistrationOptionsOutput)
+    .mutation(({ ctx, input }) => passkeyRegistrationOptions(ctx.services, ctx.session, input, ctx.meta)),
+
+  addPasskey: authenticatedProcedure
+    .input(addPasskeyInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => addPasskey(ctx.services, ctx.session, input, ctx.meta)),
+
+  renamePasskey: authenticatedProcedure
+    .input(renamePasskeyInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => renamePasskey(ctx.services, ctx.session, input)),
+
+  removePasskey: authenticatedProcedure
+    .input(passkeyIdInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => removePasskey(ctx.services, ctx.session, input, ctx.meta)),
 });

@@ -1,0 +1,42 @@
+// Sensitive changes (second factors, passkeys; the email address, password
+// and deletion always ask for the password) need the user to prove who they
+// are again: the password or an authenticator-app code in the same request,
+// or a session that did so within the last 10 minutes. A password or code
+// given restarts those 10 minutes.
+import { SECOND_FACTOR } from "@/shared/policy";
+import { AppError, sessionInvalid } from "../app-error";
+import { markSessionAuthenticated } from "../db/sessions";
+import { findLoginWithHash } from "../db/users";
+import type { RequestMeta } from "../request-meta";
+import { proveSecondFactor, secondFactorInvalid } from "./second-factor-proof";
+import type { Services } from "./service-container";
+import { checkPassword, type ValidSession } from "./sessions";
+
+const wrongPassword = () => new AppError("WRONG_PASSWORD", "Your current password is not correct.");
+
+/** Checks the caller's password; wrong guesses count against the log-in limits. */
+export async function confirmPassword(s: Services, userId: string, password: string, meta: RequestMeta) {
+  const login = await findLoginWithHash(s.db, userId);
+  if (!login) throw sessionInvalid();
+  if (!(await checkPassword(s, login.email, login, password, meta))) throw wrongPassword();
+  return login;
+}
+
+/** Whether the session proved its user within the re-authentication window. */
+export function recentlyAuthenticated(session: Pick<ValidSession, "authenticatedAt">, nowMs = Date.now()): boolean {
+  return session.authenticatedAt !== null && nowMs - session.authenticatedAt.getTime() < SECOND_FACTOR.reauthenticationSeconds * 1000;
+}
+
+export type Reauthentication = { password?: string | undefined; code?: string | undefined };
+
+/** Passes when the request proves the user (password, else code) or the session did so recently; else refuses. */
+export async function reauthenticate(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta): Promise<void> {
+  if (proof.password !== undefined) await confirmPassword(s, session.userId, proof.password, meta);
+  else if (proof.code !== undefined) {
+    if (!(await proveSecondFactor(s, session.userId, { totp: proof.code }, meta, null))) throw secondFactorInvalid();
+  } else if (recentlyAuthenticated(session)) return;
+  else {
+    throw new AppError("REAUTHENTICATION_REQUIRED", "Enter your password (or a code from your authenticator app) to make this change.");
+  }
+  await markSessionAuthenticated(s.db, session.id, new Date());
+}

@@ -1,0 +1,32 @@
+// An admin removes every second factor of a user who lost them (a lost
+// phone): only from a session with two factors itself, audit-logged, and
+// mailed to the user. The password stays, so nobody loses their last way to
+// log in.
+import { may } from "@/shared/permissions";
+import { deleteSecondFactors } from "../db/second-factors";
+import { inTransaction } from "../db/transactions";
+import { findUserLabel } from "../db/users";
+import { enqueueMail } from "../mail/outbox";
+import type { RequestMeta } from "../request-meta";
+import { notPermitted, userNotFound } from "./access-errors";
+import { audit } from "./audit";
+import { secondFactorRequired } from "./second-factor-required";
+import type { Services } from "./service-container";
+import type { ValidSession } from "./sessions";
+
+export async function resetSecondFactors(s: Services, session: ValidSession, userId: string, meta: RequestMeta) {
+  if (!may(session.user, "resetSecondFactors")) throw notPermitted("reset second factors");
+  if (session.aal !== "aal2") throw secondFactorRequired("policy");
+  await inTransaction(s.db, async (tx) => {
+    const target = await findUserLabel(tx, userId);
+    if (!target) throw userNotFound();
+    await deleteSecondFactors(tx, userId);
+    await audit(tx, [
+      { actor: session.user, target: { id: target.id, label: target.login?.email ?? target.name }, action: "resetSecondFactors" },
+    ]);
+    await s.securityEvents.record({ type: "second_factor.reset", userId, actorId: session.userId, client: meta }, tx);
+    if (target.login) await enqueueMail(tx, { kind: "second-factors-reset", to: target.login.email, userId });
+  });
+  s.mail.kickSoon();
+  return { ok: true as const };
+}

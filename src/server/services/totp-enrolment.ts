@@ -1,0 +1,89 @@
+// Setting up an authenticator app: the password opens an enrolment (a new
+// sealed secret, shown once as a QR code and as text), a first right code
+// confirms it within 10 minutes and yields ten recovery codes, shown once.
+// Confirming raises the current session to aal2. Making new recovery codes
+// and turning the app off each need the password and a current code.
+import QRCode from "qrcode";
+import { SECOND_FACTOR } from "@/shared/policy";
+import { AppError } from "../app-error";
+import { newRecoveryCodes, recoveryCodeHash } from "../auth/recovery-codes";
+import { matchTotp, newTotpSecret, openSecret, sealSecret, totpSecretText, totpUri } from "../auth/totp";
+import {
+  confirmTotpFactor,
+  deleteRecoveryCodes,
+  deleteTotpFactor,
+  findTotpFactor,
+  refreshSecondFactorMark,
+  replaceRecoveryCodes,
+  saveTotpEnrolment,
+} from "../db/second-factors";
+import { raiseSessionAssurance } from "../db/sessions";
+import { inTransaction } from "../db/transactions";
+import type { RequestMeta } from "../request-meta";
+import { confirmPassword } from "./reauthentication";
+import { proveSecondFactor, secondFactorInvalid } from "./second-factor-proof";
+import type { Services } from "./service-container";
+import type { ValidSession } from "./sessions";
+
+const alreadyEnabled = () =>
+  new AppError("TOTP_ALREADY_ENABLED", "An authenticator app is already set up. Turn it off first to set up another.");
+const notEnabled = () => new AppError("TOTP_NOT_ENABLED", "No authenticator app is set up (or the set-up took longer than 10 minutes).");
+
+export async function startTotp(s: Services, session: ValidSession, password: string, meta: RequestMeta) {
+  const login = await confirmPassword(s, session.userId, password, meta);
+  if ((await findTotpFactor(s.db, session.userId))?.confirmedAt) throw alreadyEnabled();
+  const secret = newTotpSecret();
+  if (!(await saveTotpEnrolment(s.db, session.userId, sealSecret(await s.totpKey(), secret), new Date()))) throw alreadyEnabled();
+  const uri = totpUri(new URL(s.config.APP_URL).host, login.email, secret);
+  const svg = await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+  return { secret: totpSecretText(secret), uri, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
+}
+
+/** Confirms the enrolment with a first code: recovery codes, and an aal2 session. */
+export async function confirmTotp(s: Services, session: ValidSession, code: string, meta: RequestMeta) {
+  const factor = await findTotpFactor(s.db, session.userId);
+  const startedAfter = new Date(Date.now() - SECOND_FACTOR.enrolmentSeconds * 1000);
+  if (!factor || factor.confirmedAt || factor.createdAt <= startedAfter) throw notEnabled();
+  const step = matchTotp(openSecret(await s.totpKey(), factor.secret), code, Date.now());
+  if (step === null) throw secondFactorInvalid();
+  const recoveryCodes = newRecoveryCodes();
+  await inTransaction(s.db, async (tx) => {
+    if (!(await confirmTotpFactor(tx, session.userId, step, startedAfter, new Date()))) throw notEnabled();
+    await replaceRecoveryCodes(tx, session.userId, recoveryCodes.map(recoveryCodeHash));
+    await refreshSecondFactorMark(tx, session.userId);
+    await raiseSessionAssurance(tx, session.id, "totp", new Date());
+  });
+  s.securityEvents.note({ type: "second_factor.enabled", userId: session.userId, client: meta, details: { method: "totp" } });
+  return { recoveryCodes };
+}
+
+/** The password and a current code of the app, both: for new recovery codes and for turning the app off. */
+async function confirmPasswordAndCode(s: Services, session: ValidSession, input: { password: string; code: string }, meta: RequestMeta) {
+  await confirmPassword(s, session.userId, input.password, meta);
+  if (!(await findTotpFactor(s.db, session.userId))?.confirmedAt) throw notEnabled();
+  if (!(await proveSecondFactor(s, session.userId, { totp: input.code }, meta, null))) throw secondFactorInvalid();
+}
+
+export async function regenerateRecoveryCodes(
+  s: Services,
+  session: ValidSession,
+  input: { password: string; code: string },
+  meta: RequestMeta,
+) {
+  await confirmPasswordAndCode(s, session, input, meta);
+  const recoveryCodes = newRecoveryCodes();
+  await inTransaction(s.db, (tx) => replaceRecoveryCodes(tx, session.userId, recoveryCodes.map(recoveryCodeHash)));
+  s.securityEvents.note({ type: "recovery_codes.regenerated", userId: session.userId, client: meta });
+  return { recoveryCodes };
+}
+
+/** Turns the app off; the recovery codes go too unless a passkey remains. */
+export async function disableTotp(s: Services, session: ValidSession, input: { password: string; code: string }, meta: RequestMeta) {
+  await confirmPasswordAndCode(s, session, input, meta);
+  await inTransaction(s.db, async (tx) => {
+    await deleteTotpFactor(tx, session.userId);
+    if (!(await refreshSecondFactorMark(tx, session.userId))) await deleteRecoveryCodes(tx, session.userId);
+  });
+  s.securityEvents.note({ type: "second_factor.disabled", userId: session.userId, client: meta, details: { method: "totp" } });
+  return { ok: true as const };
+}
