@@ -29,6 +29,11 @@ Exit codes: 0 done, 1 failed, 2 wrong usage, 3 refused (an account holds the add
 
 class UsageError extends Error {}
 
+/** Admins need a second factor to act on other users (MFA_REQUIRED_FOR, default "admin"). */
+const SECOND_FACTOR_NEXT =
+  "Next: log in at /login, open /account and set up two-step verification (an authenticator app or a passkey). " +
+  "Until then the admin dashboard answers SECOND_FACTOR_REQUIRED (see MFA_REQUIRED_FOR in docs/configuration.md).";
+
 async function promptPassword(): Promise<string> {
   if (!process.stdin.isTTY) throw new Error("Set ADMIN_PASSWORD, or run this on a terminal to be asked for the password.");
   let muted = false;
@@ -118,12 +123,14 @@ async function main(): Promise<number> {
     switch (result.outcome) {
       case "created":
         console.log(`Created admin ${result.email} (user ${result.userId}).`);
+        console.log(SECOND_FACTOR_NEXT);
         return EXIT.done;
       case "replaced":
         console.log(
           `Created admin ${result.email} (user ${result.userId}). The unverified account ${result.replaced.userId} is deleted: ` +
             `its sessions and links no longer work, ${result.mailsDropped} queued mail(s) dropped.`,
         );
+        console.log(SECOND_FACTOR_NEXT);
         return EXIT.done;
       case "promoted":
         console.log(`Promoted ${result.email} ("${result.name}", user ${result.userId}) to admin.`);
@@ -132,6 +139,7 @@ async function main(): Promise<number> {
             `whoever knows it can now log in as an admin.` +
             (args.name !== undefined && args.name.trim() !== result.name ? ` --name was not applied either.` : ""),
         );
+        console.log(SECOND_FACTOR_NEXT);
         return EXIT.done;
       case "already-admin":
         console.log(`${result.email} ("${result.name}", user ${result.userId}) is already an admin. Nothing was changed.`);

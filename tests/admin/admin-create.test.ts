@@ -223,6 +223,8 @@ describe("npm run admin:create (the command)", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Created admin ${email}`);
+    // Admins need a second factor to use the dashboard: the tool says how to set one up.
+    expect(result.stdout).toContain("set up two-step verification");
     const login = await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } });
     expect(login.user.admin).toBe(true);
     expect(login.emailVerifiedAt).not.toBeNull();

@@ -30,6 +30,9 @@ export async function createTestApp(options: { env?: Record<string, string>; res
     DATABASE_URL: database.url,
     APP_URL,
     ...(capture ? { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: capture.url } : {}),
+    // Most tests act as admins without a second factor; the policy's own
+    // tests (tests/admin/second-factor-policy.test.ts) turn it on.
+    MFA_REQUIRED_FOR: "",
     ...options.env,
   });
   const services: Services = createServices(config, database.db, { mailSendTimeoutMs: options.mailSendTimeoutMs });

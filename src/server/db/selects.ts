@@ -36,9 +36,14 @@ export const userSelect = {
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
 /** A row of the admin user list, read with raw SQL: the flags plus these. */
-export const listedUserColumns = `${flagsColumns("u")}, u."createdAt", l."email", l."emailVerifiedAt"`;
+export const listedUserColumns = `${flagsColumns("u")}, u."createdAt", u."secondFactor", l."email", l."emailVerifiedAt"`;
 
-export type ListedUserRow = RawFlags & { createdAt: Date | string; email: string | null; emailVerifiedAt: Date | string | null };
+export type ListedUserRow = RawFlags & {
+  createdAt: Date | string;
+  secondFactor: boolean | number;
+  email: string | null;
+  emailVerifiedAt: Date | string | null;
+};
 
 export const teacherTokenSelect = {
   id: true,

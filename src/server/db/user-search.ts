@@ -23,7 +23,8 @@ import { type Keyset, keysetAfterSql, keysetOrderSql } from "./keyset-cursor";
 import { foldSearchText, SUBSTRING_MIN_LENGTH, WORD } from "./search-text";
 import { type ListedUserRow, listedUserColumns } from "./selects";
 
-type Flags = { flag: FlagName; value: boolean }[];
+/** Conditions on the user's flags, and on whether they have a second factor. */
+type Flags = { flag: FlagName | "secondFactor"; value: boolean }[];
 type Page = { query?: string; flags: Flags; after: Keyset | null; take: number };
 
 /** How a search reads: a substring anywhere, or the start of a word, or nothing can match. */

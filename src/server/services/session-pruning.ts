@@ -8,6 +8,7 @@
 // them, so that a million expired sessions never hold a lock, or SQLite's
 // event loop, longer than one short statement.
 import type { Config } from "@/env";
+import { deleteLapsedChallenges } from "../db/auth-challenges";
 import type { Db } from "../db/client";
 import { deleteExpiredSessions } from "../db/expired-sessions";
 import { letRequestsIn } from "../db/let-requests-in";
@@ -52,6 +53,13 @@ export function startSessionPruning(
       },
     ],
     ["pruning rate-limit counters", async () => (await pruneRateLimits(db), null)],
+    [
+      "pruning lapsed log-in steps",
+      async () => {
+        const count = await deleteLapsedChallenges(db, new Date());
+        return count ? `removed ${count} lapsed second-factor ticket(s) and passkey challenge(s)` : null;
+      },
+    ],
     [
       "pruning security events",
       async () => {

@@ -2,7 +2,7 @@
 // (admin.deleteUser), end their sessions (admin.revokeSessions).
 
 import type { z } from "zod";
-import { FLAG_NAMES, may, mayOn } from "@/shared/permissions";
+import { FLAG_NAMES, type FlagName, may, mayOn } from "@/shared/permissions";
 import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { AppError } from "../app-error";
 import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
@@ -29,14 +29,16 @@ export type ListUsersRequest = z.output<typeof listUsersInput>;
  */
 export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUsersRequest) {
   if (!may(caller, "viewUsers")) throw notPermitted("see the user list");
-  const flags = FLAG_NAMES.flatMap((flag) => {
+  const flags: { flag: FlagName | "secondFactor"; value: boolean }[] = FLAG_NAMES.flatMap((flag) => {
     const value = input.flags?.[flag];
     return value != null ? [{ flag, value }] : [];
   });
+  if (input.secondFactor != null) flags.push({ flag: "secondFactor", value: input.secondFactor });
   const rows = await findUserPage(s.db, { query: input.query?.trim(), flags, after: decodeCursor(input.cursor), take: input.limit + 1 });
   const page = rows.slice(0, input.limit).map(
     (u): ListedUser => ({
       ...flagsFromRaw(u),
+      secondFactor: Boolean(u.secondFactor),
       email: u.email ?? "",
       emailVerified: u.emailVerifiedAt != null,
       createdAt: new Date(u.createdAt).toISOString(),

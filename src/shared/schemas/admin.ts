@@ -24,6 +24,8 @@ export const listUsersInput = z
     // Names are stored in NFC: a search typed in another form finds them too.
     query: z.string().normalize("NFC").trim().max(254).nullish(),
     flags: z.object(byFlag(() => z.boolean().optional())).nullish(),
+    /** Only users with (true) or without (false) a second factor. */
+    secondFactor: z.boolean().nullish(),
     cursor: cursorSchema,
     limit: limitSchema(100, 50),
   })
@@ -36,6 +38,8 @@ export const listedUser = z.object({
   emailVerified: z.boolean(),
   createdAt: z.iso.datetime(),
   ...byFlag(() => z.boolean()),
+  /** Has an authenticator app or a passkey. */
+  secondFactor: z.boolean(),
 });
 export type ListedUser = z.infer<typeof listedUser>;
 
