@@ -78,6 +78,7 @@ describe("user.get and user.permissions", () => {
       setAdmin: false,
       manageTeacherTokens: false,
       deleteUsers: false,
+      resetSecondFactors: false,
     },
     privilegedStudent: {
       viewUsers: false,
@@ -87,6 +88,7 @@ describe("user.get and user.permissions", () => {
       setAdmin: false,
       manageTeacherTokens: false,
       deleteUsers: false,
+      resetSecondFactors: false,
     },
     teacher: {
       viewUsers: true,
@@ -96,6 +98,7 @@ describe("user.get and user.permissions", () => {
       setAdmin: false,
       manageTeacherTokens: false,
       deleteUsers: false,
+      resetSecondFactors: false,
     },
     admin: {
       viewUsers: true,
@@ -105,6 +108,7 @@ describe("user.get and user.permissions", () => {
       setAdmin: true,
       manageTeacherTokens: true,
       deleteUsers: true,
+      resetSecondFactors: true,
     },
   };
 

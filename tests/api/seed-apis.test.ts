@@ -445,6 +445,7 @@ describe("bad requests are clear 4xx answers, never 500", () => {
 describe("/api/openapi.json", () => {
   const routes = [
     ["post", "/api/user/session/create"],
+    ["post", "/api/user/session/second-factor"],
     ["get", "/api/user/session/validate"],
     ["delete", "/api/user/session/delete"],
     ["post", "/api/user/register"],

@@ -37,6 +37,25 @@ async function leavesAllBut<T>(gone: string[], write: () => Promise<T>): Promise
 }
 
 describe("one session", () => {
+  it("raising its assurance, or noting a new proof, changes only that session's columns", async () => {
+    const a = await userWithSessions(60, 60);
+    const b = await userWithSessions(60);
+    const before = await allSessions();
+    await sessions.raiseSessionAssurance(db(), a.ids[0]!, "totp", NOW);
+    await sessions.markSessionAuthenticated(db(), a.ids[1]!, at(5));
+    const after = await allSessions();
+    const expected = before.map((row) => {
+      if (row.id === a.ids[0]) return { ...row, aal: "aal2", method: "totp", authenticatedAt: NOW };
+      if (row.id === a.ids[1]) return { ...row, authenticatedAt: at(5) };
+      return row;
+    });
+    expect(after).toEqual(expected);
+    const read = await sessions.findSessionWithFlagsByTokenHash(db(), a.tokenHashes[0]!);
+    expect(read).toMatchObject({ sessionId: a.ids[0], aal: "aal2", method: "totp" });
+    expect(new Date(read!.authenticatedAt!)).toEqual(NOW);
+    expect(await sessions.findSessionWithFlagsByTokenHash(db(), b.tokenHashes[0]!)).toMatchObject({ aal: "aal1", method: "password" });
+  });
+
   it("its owner and expiry, read by the token hash", async () => {
     const a = await userWithSessions(60);
     expect(await sessions.findSessionOwnerByTokenHash(db(), a.tokenHashes[0]!)).toEqual({ userId: a.userId, expiresAt: at(60) });
@@ -80,6 +99,8 @@ describe("a user's sessions", () => {
       expiresAt: at(1),
       ip: "192.0.2.1",
       userAgent: "UA",
+      aal: "aal1",
+      method: "password",
     });
   });
 

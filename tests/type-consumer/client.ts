@@ -18,8 +18,13 @@ const client = createTRPCClient<AppRouter>({
   links: [httpBatchLink({ url: "http://localhost:3000/api/trpc" })],
 });
 
-export async function logIn(email: string, password: string): Promise<{ userId: string; expiresAt: string }> {
-  return client.session.create.mutate({ email, password });
+/** A log-in, finishing with an authenticator-app code when the account has two-step verification. */
+export async function logIn(email: string, password: string, code: () => Promise<string>): Promise<{ userId: string; aal: string }> {
+  const result = await client.session.create.mutate({ email, password });
+  if ("secondFactor" in result) {
+    return client.session.completeSecondFactor.mutate({ ticket: result.secondFactor.ticket, totp: await code() });
+  }
+  return result;
 }
 
 export async function greeting(): Promise<string> {

@@ -11,6 +11,7 @@ const ACTION_LABELS: Record<string, string> = {
   createTeacherToken: "created a teacher token",
   revokeTeacherToken: "revoked a teacher token",
   createAdmin: "created the admin account",
+  resetSecondFactors: "reset the two-step verification of",
 };
 
 export function AuditLogSection() {

@@ -12,10 +12,11 @@ import { SecurityEventsList } from "./security-events-list";
  * the user's recent security events. Their own account is deleted from the
  * account page, which asks for the password.
  */
-export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: boolean; onDone: () => void }) {
+export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: boolean; canReset: boolean; onDone: () => void }) {
   const { user, self } = props;
   const utils = api.useUtils();
   const [confirming, setConfirming] = useState(false);
+  const [confirmingReset, setConfirmingReset] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const revoke = api.admin.revokeSessions.useMutation({
     onSuccess: async (r) => {
@@ -29,7 +30,18 @@ export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: 
       props.onDone();
     },
   });
-  const error = revoke.error ?? remove.error;
+  const reset = api.admin.resetSecondFactors.useMutation({
+    onSuccess: async () => {
+      setConfirmingReset(false);
+      setNotice(`Two-step verification of ${user.name} was reset. They log in with their password alone until they set it up again.`);
+      await Promise.all([
+        utils.admin.listUsers.invalidate(),
+        utils.admin.securityEvents.invalidate({ userId: user.id }),
+        utils.admin.auditLog.invalidate(),
+      ]);
+    },
+  });
+  const error = revoke.error ?? remove.error ?? reset.error;
   return (
     <section className="user-panel" aria-label={`Manage ${user.name}`}>
       <dl className="details compact">
@@ -63,6 +75,37 @@ export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: 
           </button>
         )}
       </div>
+      {props.canReset && !self && user.secondFactor ? (
+        confirmingReset ? (
+          <div className="pending">
+            <p>
+              This removes the authenticator app, the recovery codes and the passkeys of {user.name}: they will log in with their password
+              alone, and we tell them by email. Do it only when you are sure it is them asking (they lost their phone).
+            </p>
+            <div className="actions">
+              <button type="button" className="button danger" disabled={reset.isPending} onClick={() => reset.mutate({ userId: user.id })}>
+                Yes, reset two-step verification
+              </button>
+              <button type="button" className="button secondary" onClick={() => setConfirmingReset(false)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        ) : (
+          <div className="actions">
+            <button
+              type="button"
+              className="button danger-outline"
+              onClick={() => {
+                setNotice(null);
+                setConfirmingReset(true);
+              }}
+            >
+              Reset two-step verification
+            </button>
+          </div>
+        )
+      ) : null}
       {self ? (
         <p className="hint">
           This is your own account. To delete it, use “Delete account” on <Link href="/account">your account page</Link>.

@@ -1,18 +1,25 @@
 "use client";
+import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { Alert, SubmitButton } from "@/components/form";
-import { messageOf } from "@/shared/error-message";
+import { appCodeOf, messageOf } from "@/shared/error-message";
 import { type Actor, FLAG_LABELS, FLAG_NAMES, type FlagName, flagDecisionReason, may } from "@/shared/permissions";
 import type { ListedUser } from "@/shared/schemas/admin";
 import { api } from "@/trpc/react";
+import styles from "./admin.module.css";
 import { UserPanel } from "./user-panel";
 
 const PAGE_SIZE = 25;
+
+/** The list's filter by second factor: everyone, or only those with (true) or without (false) one. */
+const SECOND_FACTOR_FILTERS = { all: null, with: true, without: false } as const;
+type SecondFactorFilter = keyof typeof SECOND_FACTOR_FILTERS;
 
 export function UsersSection(props: { viewer: Actor }) {
   const { viewer } = props;
   const utils = api.useUtils();
   const [query, setQuery] = useState("");
+  const [secondFactor, setSecondFactor] = useState<SecondFactorFilter>("all");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
@@ -24,7 +31,12 @@ export function UsersSection(props: { viewer: Actor }) {
       return rest;
     });
   const cursor = cursors.at(-1) ?? null;
-  const list = api.admin.listUsers.useQuery({ query: query || null, cursor, limit: PAGE_SIZE });
+  const list = api.admin.listUsers.useQuery({
+    query: query || null,
+    secondFactor: SECOND_FACTOR_FILTERS[secondFactor],
+    cursor,
+    limit: PAGE_SIZE,
+  });
   const setFlags = api.admin.setFlags.useMutation({
     onSuccess: async () => {
       setNotice({ tone: "success", text: "Saved." });
@@ -62,8 +74,33 @@ export function UsersSection(props: { viewer: Actor }) {
         <input id="user-search" name="query" type="search" placeholder="Search by name or email" defaultValue={query} />
         <SubmitButton className="button">Search</SubmitButton>
       </form>
+      <div className={styles.filter}>
+        <label htmlFor="second-factor-filter">Two-step verification</label>
+        <select
+          id="second-factor-filter"
+          value={secondFactor}
+          onChange={(e) => {
+            setSecondFactor(e.currentTarget.value as SecondFactorFilter);
+            setCursors([null]);
+          }}
+        >
+          <option value="all">All users</option>
+          <option value="with">Set up</option>
+          <option value="without">Not set up</option>
+        </select>
+      </div>
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
-      {list.error ? <Alert>{messageOf(list.error)}</Alert> : null}
+      {list.error ? (
+        <Alert>
+          {messageOf(list.error)}
+          {appCodeOf(list.error) === "SECOND_FACTOR_REQUIRED" ? (
+            <>
+              {" "}
+              <Link href="/account">Set up two-step verification on your account page.</Link>
+            </>
+          ) : null}
+        </Alert>
+      ) : null}
       {list.isPending ? <p role="status">Loading users…</p> : null}
       {list.data && list.data.items.length === 0 ? <p className="empty">No users match.</p> : null}
       <ul className="user-list" aria-label="Users">
@@ -74,6 +111,11 @@ export function UsersSection(props: { viewer: Actor }) {
               <span className="muted">{user.email}</span>
               {!user.emailVerified ? <span className="badge muted">unconfirmed</span> : null}
               {user.id === viewer.id ? <span className="badge muted">you</span> : null}
+              {user.secondFactor ? (
+                <span className="badge state-active">two-step on</span>
+              ) : (
+                <span className="badge muted">no two-step</span>
+              )}
             </div>
             <div className="flag-toggles">
               {FLAG_NAMES.map((flag) => {
@@ -120,6 +162,7 @@ export function UsersSection(props: { viewer: Actor }) {
                 user={user}
                 self={user.id === viewer.id}
                 showEvents={may(viewer, "viewSecurityEvents")}
+                canReset={may(viewer, "resetSecondFactors")}
                 onDone={() => setSelected(null)}
               />
             ) : null}

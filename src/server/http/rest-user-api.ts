@@ -69,8 +69,9 @@ export const userApiRoutes: JsonRoute[] = [
     auth: "none",
     async handle(ctx) {
       const s = await logInOrRefer(ctx.services, ctx.input, ctx.meta);
+      const created = sessionCreated(ctx, s);
       ctx.resHeaders.append("set-cookie", s.deviceCookie);
-      return sessionCreated(ctx, s);
+      return created;
     },
   }),
   route({

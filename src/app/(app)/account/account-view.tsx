@@ -6,7 +6,9 @@ import { appCodeOf, messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 import { DeleteAccountForm, EmailForm, NameForm, PasswordForm } from "./account-forms";
 import { AccountSummary } from "./account-summary";
+import { PasskeysSection } from "./passkeys-section";
 import { SessionsSection } from "./sessions-section";
+import { TwoStepSection } from "./two-step-section";
 
 /** `sessionTtlSeconds`: how long a session lasts (SESSION_TTL_SECONDS), which the page states. */
 export function AccountView(props: { sessionTtlSeconds: number }) {
@@ -55,6 +57,8 @@ export function AccountView(props: { sessionTtlSeconds: number }) {
         loggingOut={logout.isPending}
         onLogOut={() => logout.mutate()}
       />
+      <TwoStepSection />
+      <PasskeysSection />
       <SessionsSection />
       <section className="card wide settings" aria-label="Account settings">
         <NameForm me={user} />

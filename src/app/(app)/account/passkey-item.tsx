@@ -68,7 +68,11 @@ export function PasskeyItem(props: { passkey: Passkey; onChanged: (notice: strin
           </button>
         </div>
       ) : (
-        <form noValidate onSubmit={mode === "rename" ? onRename : onRemove} aria-label={`${mode === "rename" ? "Rename" : "Remove"} ${passkey.name}`}>
+        <form
+          noValidate
+          onSubmit={mode === "rename" ? onRename : onRemove}
+          aria-label={`${mode === "rename" ? "Rename" : "Remove"} ${passkey.name}`}
+        >
           {failure ? <Alert>{messageOf(failure)}</Alert> : null}
           {mode === "rename" ? (
             <Field label="New name" name={`${field}-name`} defaultValue={passkey.name} maxLength={60} error={error} />
@@ -83,8 +87,11 @@ export function PasskeyItem(props: { passkey: Passkey; onChanged: (notice: strin
             />
           )}
           <div className="actions">
-            <SubmitButton className={mode === "rename" ? "button small" : "button danger small"} disabled={rename.isPending || remove.isPending}>
-              {mode === "rename" ? "Save name" : "Remove passkey"}
+            <SubmitButton
+              className={mode === "rename" ? "button small" : "button danger small"}
+              disabled={rename.isPending || remove.isPending}
+            >
+              {mode === "rename" ? "Rename passkey" : "Remove passkey"}
             </SubmitButton>
             <button type="button" className="button secondary small" onClick={() => open(null)}>
               Cancel

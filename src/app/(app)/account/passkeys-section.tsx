@@ -1,6 +1,6 @@
 "use client";
 // Passkeys: log in with the device's lock (fingerprint, face, PIN) instead of a password and a code.
-import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
+import { browserSupportsWebAuthn, type PublicKeyCredentialCreationOptionsJSON, startRegistration } from "@simplewebauthn/browser";
 import { type FormEvent, useState } from "react";
 import { z } from "zod";
 import { Alert, Field, SubmitButton } from "@/components/form";
@@ -35,8 +35,9 @@ export function PasskeysSection() {
     if (!browserSupportsWebAuthn()) return setProblem("This browser cannot create passkeys.");
     setBusy(true);
     try {
-      const { challengeId, options: optionsJSON } = await options.mutateAsync({ password: parsed.data.password });
-      const passkey = await startRegistration({ optionsJSON });
+      const { challengeId, options: json } = await options.mutateAsync({ password: parsed.data.password });
+      // tRPC's inferred JSON type drops the options' extension types; the schema gives them.
+      const passkey = await startRegistration({ optionsJSON: json as PublicKeyCredentialCreationOptionsJSON });
       await add.mutateAsync({ challengeId, name: parsed.data.name, passkey });
       setAdding(false);
       setNotice(`Passkey “${parsed.data.name}” added. You can now log in with it.`);

@@ -29,7 +29,7 @@ export function PasswordAndCodeForm(props: {
     props.onSubmit(parsed.data);
   }
   return (
-    <form noValidate onSubmit={submit} aria-labelledby={`${props.id}-heading`} className="step-form">
+    <form noValidate onSubmit={submit} aria-labelledby={`${props.id}-heading`}>
       <h3 id={`${props.id}-heading`}>{props.title}</h3>
       <p className="muted">{props.explanation}</p>
       {props.error ? <Alert>{messageOf(props.error)}</Alert> : null}

@@ -4,6 +4,15 @@ import { Alert } from "@/components/form";
 import { messageOf } from "@/shared/error-message";
 import { api } from "@/trpc/react";
 
+/** How each session was reached, in words; two-step sessions also carry a badge. */
+const METHOD_LABELS = {
+  password: "password",
+  totp: "password and authenticator app",
+  recovery: "password and recovery code",
+  passkey: "passkey",
+  link: "mailed link",
+} as const;
+
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 export function SessionsSection() {
@@ -27,9 +36,11 @@ export function SessionsSection() {
         {sessions.data?.map((s) => (
           <li key={s.id} className="session-item">
             <div>
-              <strong>{s.device}</strong> {s.current ? <span className="badge">This device</span> : null}
+              <strong>{s.device}</strong> {s.current ? <span className="badge">This device</span> : null}{" "}
+              {s.aal === "aal2" ? <span className="badge state-active">Two-step</span> : null}
               <p className="muted">
-                {s.ip ?? "Unknown address"} · logged in {when(s.createdAt)} · last active {when(s.lastUsedAt)}
+                {s.ip ?? "Unknown address"} · logged in {when(s.createdAt)} with {METHOD_LABELS[s.method]} · last active{" "}
+                {when(s.lastUsedAt)}
               </p>
             </div>
             {!s.current ? (

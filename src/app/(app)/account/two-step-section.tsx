@@ -42,6 +42,7 @@ export function TwoStepSection() {
   };
 
   const totp = factors.data?.totp;
+  const codesLeft = factors.data?.recoveryCodesLeft ?? 0;
   return (
     <section className="card wide" aria-labelledby="two-step-heading">
       <h2 id="two-step-heading">Two-step verification</h2>
@@ -64,7 +65,7 @@ export function TwoStepSection() {
             {totp.since ? ` since ${day(totp.since)}` : ""}: logging in with your password also asks for a code from your authenticator app.
           </p>
           <p className="muted">
-            {factors.data.recoveryCodesLeft} recovery code{factors.data.recoveryCodesLeft === 1 ? "" : "s"} left.
+            {codesLeft} recovery code{codesLeft === 1 ? "" : "s"} left.
           </p>
           {change === "codes" ? (
             <PasswordAndCodeForm

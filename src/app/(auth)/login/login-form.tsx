@@ -4,19 +4,29 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { Alert, Field, SubmitButton } from "@/components/form";
 import { appCodeOf, messageOf, zodFieldErrors } from "@/shared/error-message";
+import type { SecondFactorMethod } from "@/shared/schemas/second-factor";
 import { createSessionInput } from "@/shared/schemas/session";
 import { api } from "@/trpc/react";
 import { ResendVerification } from "../resend-verification";
+import { PasskeyLogIn } from "./passkey-log-in";
+import { SecondStep } from "./second-step";
 
 export function LoginForm(props: { next: string }) {
   const router = useRouter();
   const utils = api.useUtils();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [email, setEmail] = useState("");
+  // A right password for an account with a second factor: the ticket for the second step.
+  const [secondFactor, setSecondFactor] = useState<{ ticket: string; methods: SecondFactorMethod[] } | null>(null);
+  const [ended, setEnded] = useState(false);
+  const loggedIn = async () => {
+    await utils.invalidate();
+    router.push(props.next);
+  };
   const login = api.session.create.useMutation({
-    onSuccess: async () => {
-      await utils.invalidate();
-      router.push(props.next);
+    onSuccess: async (result) => {
+      if ("secondFactor" in result) return setSecondFactor(result.secondFactor);
+      await loggedIn();
     },
   });
 
@@ -29,16 +39,36 @@ export function LoginForm(props: { next: string }) {
       return;
     }
     setFieldErrors({});
+    setEnded(false);
     setEmail(parsed.data.email);
     login.mutate(parsed.data);
   }
 
   const code = appCodeOf(login.error);
+  if (secondFactor) {
+    const back = (timedOut: boolean) => {
+      setSecondFactor(null);
+      setEnded(timedOut);
+      login.reset();
+    };
+    return (
+      <SecondStep
+        ticket={secondFactor.ticket}
+        methods={secondFactor.methods}
+        onDone={loggedIn}
+        onExpired={() => back(true)}
+        onCancel={() => back(false)}
+      />
+    );
+  }
   return (
     <section className="card">
       <h1>Log in</h1>
       <p className="lead">Welcome back. Log in with your email address and password.</p>
       <form onSubmit={onSubmit} noValidate>
+        {ended ? (
+          <Alert>This log-in step has ended (too many wrong codes, or it took too long). Log in with your password again.</Alert>
+        ) : null}
         {login.error ? (
           <Alert>
             {code === "EMAIL_NOT_VERIFIED"
@@ -55,6 +85,8 @@ export function LoginForm(props: { next: string }) {
           {login.isPending ? "Logging in…" : "Log in"}
         </SubmitButton>
       </form>
+      <hr className="divider" />
+      <PasskeyLogIn onDone={loggedIn} />
       {code === "EMAIL_NOT_VERIFIED" ? (
         <>
           <hr className="divider" />

@@ -19,12 +19,14 @@ export const sessionRouter = router({
     .output(createSessionOutput)
     .mutation(async ({ ctx, input }) => {
       const result = await logIn(ctx.services, input, ctx.meta);
-      ctx.resHeaders.append("set-cookie", result.deviceCookie);
       if (result.secondFactor) {
+        ctx.resHeaders.append("set-cookie", result.deviceCookie);
         const { ticket, methods, expiresAt } = result.secondFactor;
         return { secondFactor: { ticket, methods, expiresAt: expiresAt.toISOString() } };
       }
-      return opened(ctx, result.session);
+      const session = opened(ctx, result.session);
+      ctx.resHeaders.append("set-cookie", result.deviceCookie);
+      return session;
     }),
 
   /** The log-in's second step: the ticket and one of totp, recoveryCode, passkey. */
