@@ -65,6 +65,9 @@ export const RATE_LIMITS = {
   // Wrong second-factor codes of an account, across all its tickets: a
   // stolen password alone cannot try the million TOTP codes.
   secondFactorFailuresPerAccount: { points: 10, duration: 15 * MINUTE },
+  // Passkey log-ins started (each stores a challenge) from one client address;
+  // generous for a school behind one address, small for a flood of rows.
+  passkeyLogInsPerIp: { points: 300, duration: 15 * MINUTE },
 } as const satisfies Record<string, { points: number; duration: number }>;
 
 export type LimitName = keyof typeof RATE_LIMITS;

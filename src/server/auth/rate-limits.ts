@@ -176,6 +176,11 @@ export class RateLimits {
     }
   }
 
+  /** Counts a passkey log-in started from a client (each stores a challenge); RATE_LIMITED past the limit. */
+  consumePasskeyLogIn(client: Client): Promise<void> {
+    return this.consumeAll([["passkeyLogInsPerIp", ipKey(client.ip)]], null, client);
+  }
+
   /** Counts a request to change a user's address to `newEmail`; RATE_LIMITED past either limit. */
   consumeEmailChange(userId: string, newEmail: string, client: Client): Promise<void> {
     return this.consumeAll(

@@ -70,7 +70,8 @@ export async function completeSecondFactor(
 }
 
 /** Options for a passkey log-in without an address: any discoverable passkey of this site. */
-export async function passkeyLogInOptions(s: Services) {
+export async function passkeyLogInOptions(s: Services, meta: RequestMeta) {
+  await s.rateLimits.consumePasskeyLogIn(meta);
   const options = await authenticationOptions(s.config.APP_URL, []);
   const challengeId = newSecretToken();
   const expiresAt = new Date(Date.now() + SECOND_FACTOR.passkeyCeremonySeconds * 1000);

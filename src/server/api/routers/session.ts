@@ -42,7 +42,7 @@ export const sessionRouter = router({
     .mutation(async ({ ctx, input }) => ({ options: await ticketPasskeyOptions(ctx.services, input.ticket) })),
 
   /** WebAuthn options for a passkey log-in without an address. */
-  passkeyOptions: publicProcedure.output(passkeyLogInOptionsOutput).mutation(({ ctx }) => passkeyLogInOptions(ctx.services)),
+  passkeyOptions: publicProcedure.output(passkeyLogInOptionsOutput).mutation(({ ctx }) => passkeyLogInOptions(ctx.services, ctx.meta)),
 
   createWithPasskey: publicProcedure
     .input(passkeyLogInInput)
