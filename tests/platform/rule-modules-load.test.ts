@@ -17,6 +17,14 @@ const RULE_MODULES: Record<string, () => Promise<object>> = {
   "server/db/expired-sessions": () => import("@/server/db/expired-sessions"),
   "server/db/users": () => import("@/server/db/users"),
   "server/services/user-flags": () => import("@/server/services/user-flags"),
+  "shared/second-factor-policy": () => import("@/shared/second-factor-policy"),
+  "server/auth/totp": () => import("@/server/auth/totp"),
+  "server/auth/recovery-codes": () => import("@/server/auth/recovery-codes"),
+  "server/services/second-factor-proof": () => import("@/server/services/second-factor-proof"),
+  "server/services/second-factor-login": () => import("@/server/services/second-factor-login"),
+  "server/services/reauthentication": () => import("@/server/services/reauthentication"),
+  "server/db/second-factors": () => import("@/server/db/second-factors"),
+  "server/db/auth-challenges": () => import("@/server/db/auth-challenges"),
 };
 
 describe("the rule modules", () => {

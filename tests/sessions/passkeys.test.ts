@@ -133,12 +133,10 @@ describe("logging in with a passkey, no address typed", () => {
     );
     const third = await app.caller().session.passkeyOptions();
     await expectAppError(
-      app
-        .caller()
-        .session.createWithPasskey({
-          challengeId: third.challengeId,
-          passkey: authenticator.assert(third.options, undefined, "https://evil.example"),
-        }),
+      app.caller().session.createWithPasskey({
+        challengeId: third.challengeId,
+        passkey: authenticator.assert(third.options, undefined, "https://evil.example"),
+      }),
       "FORBIDDEN",
       "SECOND_FACTOR_INVALID",
     );

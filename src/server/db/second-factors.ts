@@ -3,6 +3,7 @@
 // hold once (a TOTP step, a recovery code) is one conditional UPDATE, so
 // parallel uses of the same code cannot both pass.
 import type { Db } from "./client";
+import { isUniqueViolation } from "./errors";
 import type { Tx } from "./serializable";
 
 type Writer = Pick<Db, "totpFactor" | "recoveryCode" | "passkey" | "user">;
@@ -21,7 +22,10 @@ export async function saveTotpEnrolment(db: Db, userId: string, sealedSecret: st
   const created = await db.totpFactor
     .create({ data: { userId, secret: sealedSecret, createdAt: now }, select: { id: true } })
     .then(() => true)
-    .catch(() => false); // a confirmed one (or a parallel enrolment) holds the row
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error)) return false; // a confirmed one (or a parallel enrolment) holds the row
+      throw error;
+    });
   return created;
 }
 

@@ -167,6 +167,7 @@ export async function logIn(
   input: { email: string; password: string },
   meta: RequestMeta,
   form: SessionTokenForm = "secret",
+  options: { secondStep: boolean } = { secondStep: true },
 ): Promise<LoggedIn> {
   // The log-in path runs its statements on the driver (db/login-statements.ts).
   const login = await readLogIn(s.db, input.email);
@@ -185,7 +186,11 @@ export async function logIn(
     userId: login.userId,
     passwordHash,
   });
-  if (login.secondFactor) return { secondFactor: await issueSecondFactorTicket(s, login.userId), deviceCookie };
+  if (login.secondFactor) {
+    // An API without a second step gets no ticket it could not use.
+    if (!options.secondStep) throw secondFactorRequired("no-second-step");
+    return { secondFactor: await issueSecondFactorTicket(s, login.userId), deviceCookie };
+  }
   return { session: await openSession(s, login.userId, meta, form, ONE_FACTOR), deviceCookie };
 }
 
@@ -201,8 +206,8 @@ export async function logInOrRefer(
   form: SessionTokenForm = "secret",
   options: { secondStep: boolean } = { secondStep: true },
 ): Promise<IssuedSession & { deviceCookie: string }> {
-  const result = await logIn(s, input, meta, form);
-  if (result.secondFactor) throw secondFactorRequired(options.secondStep ? result.secondFactor : "no-second-step");
+  const result = await logIn(s, input, meta, form, options);
+  if (result.secondFactor) throw secondFactorRequired(result.secondFactor);
   return { ...result.session, deviceCookie: result.deviceCookie };
 }
 
