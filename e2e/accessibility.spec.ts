@@ -8,6 +8,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
 import { alertOf, logIn, logOut } from "./support/pages";
+import { AuthenticatorApp, enrolAuthenticatorApp } from "./support/second-factors";
 
 // Each test visits many pages and runs axe on each (one to three seconds a run on two shared cores).
 test.describe.configure({ timeout: 120_000 });
@@ -46,7 +47,7 @@ test("logged out: home, log in and register, with their error states, pass axe",
   await expectAccessible(page, "log in");
   await page.getByLabel("Email address").fill(freshEmail("a11y-nobody"));
   await page.getByLabel("Password").fill("wrong password entirely");
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
   await expect(alertOf(page)).toBeVisible();
   await expectAccessible(page, "log in, refused");
 
@@ -106,6 +107,7 @@ test("as a student: the account page, its states and the 403 page pass axe", asy
   createAdmin(adminEmail, "Ari Admin");
   await logIn(page, adminEmail);
   await expect(page).toHaveURL(/\/account$/);
+  await enrolAuthenticatorApp(page);
   await page.goto("/admin");
   await page.getByLabel("Search users by name or email").fill(email);
   await page.getByRole("button", { name: "Search" }).click();
@@ -161,6 +163,7 @@ test("as an admin: each dashboard tab and the user panel pass axe", async ({ pag
   await logIn(page, email);
   await expect(page).toHaveURL(/\/account$/);
   await expectAccessible(page, "admin's account");
+  await enrolAuthenticatorApp(page);
 
   await page.goto("/admin");
   await expect(page.getByRole("list", { name: "Users" })).toBeVisible();
@@ -168,7 +171,7 @@ test("as an admin: each dashboard tab and the user panel pass axe", async ({ pag
   await page.getByLabel("Search users by name or email").fill(email);
   await page.getByRole("button", { name: "Search" }).click();
   await page.getByRole("button", { name: "Manage Dana Admin" }).click();
-  await expect(page.getByRole("list", { name: "Security events" }).getByRole("listitem")).toHaveCount(2);
+  await expect(page.getByRole("list", { name: "Security events" }).getByRole("listitem")).toHaveCount(3);
   await expectAccessible(page, "admin, own user panel with security events");
   await page.getByLabel("Search users by name or email").fill(other);
   await page.getByRole("button", { name: "Search" }).click();
@@ -194,4 +197,85 @@ test("as an admin: each dashboard tab and the user panel pass axe", async ({ pag
   await page.getByRole("tab", { name: "Audit log" }).click();
   await expect(page.getByRole("list", { name: "Audit entries" })).toBeVisible();
   await expectAccessible(page, "admin, audit log");
+});
+
+test("two-step verification: setting it up, passkeys, the log-in's second step and the admin's reset pass axe", async ({
+  page,
+  browser,
+}, testInfo) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  const email = freshEmail(`a11y-2fa-${testInfo.project.name}`);
+  createAdmin(email, "Kai Keys");
+  const otherEmail = freshEmail(`a11y-2fa-other-${testInfo.project.name}`);
+  const otherName = `Noor Other ${testInfo.project.name} ${Date.now()}`;
+  createAdmin(otherEmail, otherName);
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Set up two-step verification first" })).toBeVisible();
+  await expectAccessible(page, "admin without two-step verification");
+
+  await page.goto("/account");
+  const twoStep = page.getByRole("region", { name: "Two-step verification" });
+  await twoStep.getByRole("button", { name: "Set up two-step verification" }).click();
+  await twoStep.getByRole("button", { name: "Continue" }).click();
+  await expect(twoStep.getByLabel("Your password")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page, "two-step set-up, no password");
+  await twoStep.getByLabel("Your password").fill(PASSWORD);
+  await twoStep.getByRole("button", { name: "Continue" }).click();
+  const app = new AuthenticatorApp((await twoStep.getByLabel("Setup key").textContent()) ?? "");
+  await twoStep.getByLabel("6-digit code").fill("000000");
+  await twoStep.getByRole("button", { name: "Turn on" }).click();
+  await expect(twoStep.getByRole("alert")).toBeVisible();
+  await expectAccessible(page, "two-step set-up, QR code and a wrong code");
+  await twoStep.getByLabel("6-digit code").fill(await app.nextCode());
+  await twoStep.getByRole("button", { name: "Turn on" }).click();
+  await expect(twoStep.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  await expectAccessible(page, "two-step set-up, recovery codes");
+  await twoStep.getByRole("button", { name: "I have saved them" }).click();
+  await twoStep.getByRole("button", { name: "New recovery codes" }).click();
+  await expect(twoStep.getByLabel("6-digit code from your app")).toBeVisible();
+  await expectAccessible(page, "two-step on, new recovery codes form");
+  await twoStep.getByRole("button", { name: "Cancel" }).click();
+
+  const passkeys = page.getByRole("region", { name: "Passkeys" });
+  await passkeys.getByRole("button", { name: "Add a passkey" }).click();
+  await passkeys.getByLabel("Passkey name").fill("Kai's laptop");
+  await passkeys.getByLabel("Your password").fill(PASSWORD);
+  await passkeys.getByRole("button", { name: "Create passkey" }).click();
+  const list = passkeys.getByRole("list", { name: "Your passkeys" });
+  await expect(list.getByRole("listitem")).toHaveCount(1);
+  await list.getByRole("button", { name: "Remove Kai's laptop" }).click();
+  await expectAccessible(page, "passkeys, removing one");
+
+  // The other admin with an app of their own, for the reset dialog.
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await logIn(other, otherEmail);
+  await expect(other).toHaveURL(/\/account$/);
+  await enrolAuthenticatorApp(other);
+  await otherContext.close();
+  await page.goto("/admin");
+  await page.getByLabel("Search users by name or email").fill(otherName);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: `Manage ${otherName}` }).click();
+  await page.getByRole("button", { name: "Reset two-step verification" }).click();
+  await expect(page.getByRole("button", { name: "Yes, reset two-step verification" })).toBeVisible();
+  await expectAccessible(page, "admin, resetting a user's two-step verification");
+
+  await logOut(page);
+  await logIn(page, email);
+  await expect(page.getByRole("heading", { name: "Two-step verification", level: 1 })).toBeVisible();
+  await expectAccessible(page, "log-in, second step");
+  await page.getByLabel("6-digit code").fill("000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(alertOf(page)).toContainText("tries left");
+  await expectAccessible(page, "log-in, second step, wrong code");
+  await page.getByRole("button", { name: "Use a recovery code" }).click();
+  await expect(page.getByLabel("Recovery code")).toBeVisible();
+  await expectAccessible(page, "log-in, second step, recovery code");
 });

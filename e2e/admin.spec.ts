@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createAdmin, freshEmail } from "./support/accounts";
 import { alertOf, logIn, logOut, register, registerVerifiedStudent } from "./support/pages";
+import { enrolAuthenticatorApp, logInWithCode } from "./support/second-factors";
 
 test("admin invites a teacher, the teacher flags a student, the student never sees the spammer flag", async ({ page }) => {
   const adminEmail = freshEmail("admin");
@@ -9,9 +10,11 @@ test("admin invites a teacher, the teacher flags a student, the student never se
   const studentEmail = freshEmail("student");
   const studentName = `Stu ${Date.now()}`;
 
-  // The admin creates a teacher token for the teacher's address only; it is shown once.
+  // The admin creates a teacher token for the teacher's address only; it is shown once. Admins set up
+  // two-step verification before they use the dashboard (MFA_REQUIRED_FOR).
   await logIn(page, adminEmail);
   await expect(page).toHaveURL(/\/account$/);
+  const { app } = await enrolAuthenticatorApp(page);
   await page.getByRole("link", { name: "Admin dashboard" }).click();
   await expect(page.getByRole("heading", { name: "Admin dashboard" })).toBeVisible();
   await page.getByRole("tab", { name: "Teacher tokens" }).click();
@@ -72,7 +75,7 @@ test("admin invites a teacher, the teacher flags a student, the student never se
   await logOut(page);
 
   // The admin's own report-spammer toggle is disabled, and the API refuses it.
-  await logIn(page, adminEmail);
+  await logInWithCode(page, adminEmail, app);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto("/admin");
   await page.getByLabel("Search users by name or email").fill(adminEmail);
@@ -134,6 +137,7 @@ test("an admin sees a user's recent security events in the user panel, newest fi
 
   await logIn(page, adminEmail);
   await expect(page).toHaveURL(/\/account$/);
+  await enrolAuthenticatorApp(page);
   await page.goto("/admin");
   await page.getByLabel("Search users by name or email").fill(studentEmail);
   await page.getByRole("button", { name: "Search" }).click();
@@ -167,7 +171,7 @@ test("anonymous visitors are sent to log in, and come back to the dashboard afte
   await expect(page).toHaveURL(/\/login\?next=(%2F|\/)admin$/);
   await page.getByLabel("Email address").fill(adminEmail);
   await page.getByLabel("Password").fill("a long and memorable passphrase");
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
   await expect(page).toHaveURL(/\/admin$/);
 });
 

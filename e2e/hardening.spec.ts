@@ -51,7 +51,7 @@ test("log-in with a next that leads off-site lands on /account of this site", as
     await page.goto(`/login?next=${next}`);
     await page.getByLabel("Email address").fill(email);
     await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("button", { name: "Log in", exact: true }).click();
     await expect(page, next).toHaveURL(`${E2E_URL}/account`);
     await expect(page.getByRole("heading", { name: "Hello, Reda Rect" })).toBeVisible();
   }
@@ -61,7 +61,7 @@ test("log-in with a next that leads off-site lands on /account of this site", as
   await page.goto("/login?next=%2Fadmin");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
   await expect(page).toHaveURL(`${E2E_URL}/admin`);
 });
 
@@ -75,7 +75,7 @@ test("before the page's script runs, forms cannot be sent (a password never land
       ["/forgot-password", "Send reset link"],
     ] as const) {
       await page.goto(path);
-      await expect(page.getByRole("button", { name: button })).toBeDisabled();
+      await expect(page.getByRole("button", { name: button, exact: true })).toBeDisabled();
     }
     await page.goto("/login");
     await page.getByLabel("Email address").fill("someone@school.example");

@@ -5,6 +5,7 @@ import { E2E_URL } from "../playwright.config";
 import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
 import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
+import { AuthenticatorApp, enrolAuthenticatorApp } from "./support/second-factors";
 
 const dir = "e2e/.artifacts/screenshots";
 
@@ -37,7 +38,7 @@ test("every page, as a person sees it", async ({ page }, testInfo) => {
   await page.goto("/login");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill("wrong password entirely");
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
   await expect(alertOf(page)).toBeVisible();
   await shot("login-error");
   await page.goto("/forgot-password");
@@ -89,10 +90,11 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
   await expect(alertOf(page)).toBeVisible();
   await logIn(page, email);
   await expect(page).toHaveURL(/\/account$/);
+  await enrolAuthenticatorApp(page);
   await page.goto("/admin");
   await expect(page.getByRole("list", { name: "Users" })).toBeVisible();
   await page.getByRole("button", { name: "Manage Dana Admin" }).first().click();
-  await expect(page.getByRole("list", { name: "Security events" }).getByRole("listitem")).toHaveCount(2);
+  await expect(page.getByRole("list", { name: "Security events" }).getByRole("listitem")).toHaveCount(3);
   await shot("admin-users");
   await page
     .getByRole("region", { name: "Manage Dana Admin" })
@@ -116,6 +118,65 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
   await shot("account-settings");
   await page.goto("/admin");
   await shot("forbidden");
+});
+
+test("two-step verification and passkeys, as a person sees them", async ({ page }, testInfo) => {
+  const shot = async (name: string) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${dir}/${testInfo.project.name}-${name}.png`, fullPage: true });
+  };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  const email = freshEmail(`shot-2fa-${testInfo.project.name}`);
+  createAdmin(email, "Kim Keys");
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Set up two-step verification first" })).toBeVisible();
+  await shot("admin-second-factor-needed");
+
+  await page.goto("/account");
+  const twoStep = page.getByRole("region", { name: "Two-step verification" });
+  await twoStep.getByRole("button", { name: "Set up two-step verification" }).click();
+  await twoStep.getByLabel("Your password").fill(PASSWORD);
+  await twoStep.getByRole("button", { name: "Continue" }).click();
+  await expect(twoStep.getByRole("img", { name: "QR code to scan with your authenticator app" })).toBeVisible();
+  await twoStep.screenshot({ path: `${dir}/${testInfo.project.name}-account-two-step-scan.png` });
+  const app = new AuthenticatorApp((await twoStep.getByLabel("Setup key").textContent()) ?? "");
+  await twoStep.getByLabel("6-digit code").fill(await app.nextCode());
+  await twoStep.getByRole("button", { name: "Turn on" }).click();
+  await expect(twoStep.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  await twoStep.screenshot({ path: `${dir}/${testInfo.project.name}-account-recovery-codes.png` });
+  await twoStep.getByRole("button", { name: "I have saved them" }).click();
+  await twoStep.getByRole("button", { name: "Turn off" }).click();
+  await expect(twoStep.getByLabel("6-digit code from your app")).toBeVisible();
+  await twoStep.screenshot({ path: `${dir}/${testInfo.project.name}-account-two-step-turn-off.png` });
+  await twoStep.getByRole("button", { name: "Cancel" }).click();
+
+  const passkeys = page.getByRole("region", { name: "Passkeys" });
+  await passkeys.getByRole("button", { name: "Add a passkey" }).click();
+  await passkeys.getByLabel("Passkey name").fill("Kim's phone");
+  await passkeys.getByLabel("Your password").fill(PASSWORD);
+  await passkeys.getByRole("button", { name: "Create passkey" }).click();
+  await expect(passkeys.getByRole("list", { name: "Your passkeys" }).getByRole("listitem")).toHaveCount(1);
+  await shot("account-two-step-on");
+
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await shot("login-with-passkey-button");
+  await logIn(page, email);
+  await expect(page.getByRole("heading", { name: "Two-step verification", level: 1 })).toBeVisible();
+  await page.getByLabel("6-digit code").fill("000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(alertOf(page)).toContainText("tries left");
+  await shot("login-second-step-wrong-code");
+  await page.getByRole("button", { name: "Use a recovery code" }).click();
+  await expect(page.getByLabel("Recovery code")).toBeVisible();
+  await shot("login-second-step-recovery");
 });
 
 test("the API reference renders offline from our own origin", async ({ page }, testInfo) => {

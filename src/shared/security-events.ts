@@ -82,6 +82,19 @@ const REFUSAL_WORDS: Record<string, string> = {
   SECOND_FACTOR_REQUIRED: "needs a session with a second factor",
 };
 
+const METHOD_WORDS: Record<string, string> = {
+  password: "password",
+  totp: "authenticator app",
+  recovery: "recovery code",
+  passkey: "passkey",
+  link: "mailed link",
+};
+
+function method(details: SecurityEventDetails): string {
+  const value = text(details, "method");
+  return METHOD_WORDS[value] ?? value;
+}
+
 function text(details: SecurityEventDetails, key: string): string {
   const value = details[key];
   return value === undefined || value === null ? "" : String(value);
@@ -92,7 +105,10 @@ export function describeSecurityEvent(type: string, details: SecurityEventDetail
   switch (type as SecurityEventType) {
     case "login.succeeded":
       if (details.via === "mailed link") return "Logged in by opening a mailed link";
-      return details.method && details.method !== "password" ? `Logged in (${text(details, "method")})` : "Logged in";
+      if (details.method === "passkey") return "Logged in with a passkey";
+      if (details.method === "totp" || details.method === "recovery")
+        return `Logged in with the password and ${method(details) === "recovery code" ? "a recovery code" : "an authenticator app"}`;
+      return "Logged in";
     case "login.failed":
       return `Log-in failed: ${FAILURE_WORDS[text(details, "reason")] ?? text(details, "reason")}`;
     case "password.confirm_failed":
@@ -134,11 +150,11 @@ export function describeSecurityEvent(type: string, details: SecurityEventDetail
       return `Refused ${text(details, "procedure") || "a request"}: ${why}`;
     }
     case "second_factor.failed":
-      return `Wrong second factor (${text(details, "method")})`;
+      return `Wrong second factor (${method(details)})`;
     case "second_factor.enabled":
-      return `Two-step verification turned on (${text(details, "method")})`;
+      return `Two-step verification turned on (${method(details)})`;
     case "second_factor.disabled":
-      return `Two-step verification turned off (${text(details, "method")})`;
+      return `Two-step verification turned off (${method(details)})`;
     case "recovery_codes.regenerated":
       return "New recovery codes made (the old ones no longer work)";
     case "recovery_code.used":
