@@ -152,6 +152,11 @@ describe("batches", () => {
       ["user.resetPassword", { token: "x".repeat(43), password: PASSWORD }],
       ["user.delete", { password: WRONG }],
       ["user.update", { password: { current: WRONG, next: "another long passphrase" } }],
+      ["user.startTotp", { password: WRONG }],
+      ["user.regenerateRecoveryCodes", { password: WRONG, code: "123456" }],
+      ["user.disableTotp", { password: WRONG, code: "123456" }],
+      ["user.passkeyRegistrationOptions", { password: WRONG }],
+      ["user.removePasskey", { id: "some-passkey", password: WRONG }],
     ];
     for (const [path, input] of pairs) {
       const verifications = await countVerifications(async () => {
@@ -170,6 +175,13 @@ describe("batches", () => {
       { path: "user.update", input: { name: "New Name" } },
     ]);
     expect(body.map((item) => item.error?.data.appCode)).toEqual(["INVALID_CREDENTIALS", "SESSION_INVALID"]);
+    // Nor is a re-authentication by code, or by a recent log-in.
+    const { body: byCode } = await batch([
+      { path: "session.create", input: { email: user.email, password: WRONG } },
+      { path: "user.passkeyRegistrationOptions", input: { code: "123456" } },
+      { path: "user.removePasskey", input: { id: "some-passkey" } },
+    ]);
+    expect(byCode.map((item) => item.error?.data.appCode)).toEqual(["INVALID_CREDENTIALS", "SESSION_INVALID", "SESSION_INVALID"]);
     expect(await app.db.user.count({ where: { name: "Batch" } })).toBe(0);
   });
 

@@ -9,12 +9,22 @@ import type { TRPCRequestInfo } from "@trpc/server/http";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 import { AppError } from "../app-error";
 
-/** Procedures that always run argon2; user.update does when its input changes the password. */
-const PASSWORD_PROCEDURES = new Set(["session.create", "user.register", "user.delete", "user.resetPassword"]);
+/** Procedures that always run argon2. */
+const PASSWORD_PROCEDURES = new Set([
+  "session.create",
+  "user.register",
+  "user.delete",
+  "user.resetPassword",
+  "user.startTotp",
+  "user.regenerateRecoveryCodes",
+  "user.disableTotp",
+]);
+/** Procedures that run argon2 when their input carries `password` (a re-authentication, or a new password). */
+const PASSWORD_WHEN_GIVEN = new Set(["user.update", "user.passkeyRegistrationOptions", "user.removePasskey"]);
 
 async function runsArgon2(call: TRPCRequestInfo["calls"][number]): Promise<boolean> {
   if (PASSWORD_PROCEDURES.has(call.path)) return true;
-  if (call.path !== "user.update") return false;
+  if (!PASSWORD_WHEN_GIVEN.has(call.path)) return false;
   const input = (await call.getRawInput().catch(() => null)) as { password?: unknown } | null;
   return input?.password != null;
 }

@@ -1,7 +1,7 @@
 // Passkeys (model Passkey): WebAuthn credentials and their counters.
 import type { Db } from "./client";
 
-export const passkeyViewSelect = { id: true, name: true, createdAt: true, lastUsedAt: true } as const;
+const passkeyViewSelect = { id: true, name: true, createdAt: true, lastUsedAt: true } as const;
 
 export type StoredPasskey = { userId: string; credentialId: string; publicKey: string; counter: number; transports: string | null };
 

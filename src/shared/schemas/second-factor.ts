@@ -18,12 +18,12 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
 export const SESSION_METHODS = ["password", "totp", "recovery", "passkey", "link"] as const;
 
 /** A 6-digit code from an authenticator app; spaces are ignored. */
-export const totpCodeSchema = z
+const totpCodeSchema = z
   .string({ error: "Enter the 6-digit code from your app." })
   .transform((code) => code.replace(/\s/g, ""))
   .pipe(z.string().regex(/^\d{6}$/, { error: "Enter the 6-digit code from your app." }));
 
-export const recoveryCodeSchema = z
+const recoveryCodeSchema = z
   .string({ error: "Enter a recovery code." })
   .trim()
   .min(1, { error: "Enter a recovery code." })
@@ -41,7 +41,7 @@ const credentialJson = z.object({
   authenticatorAttachment: z.string().max(32).optional(),
 });
 
-export const passkeyAssertionSchema = credentialJson as unknown as z.ZodType<AuthenticationResponseJSON>;
+const passkeyAssertionSchema = credentialJson as unknown as z.ZodType<AuthenticationResponseJSON>;
 const passkeyRegistrationSchema = credentialJson as unknown as z.ZodType<RegistrationResponseJSON>;
 
 export const passkeyNameSchema = freeTextSchema("Name the passkey.")
@@ -49,7 +49,7 @@ export const passkeyNameSchema = freeTextSchema("Name the passkey.")
   .max(60, { error: "Use at most 60 characters." });
 
 /** Proof for a sensitive change: the password or an authenticator-app code (or neither, within 10 minutes of a log-in). */
-export const reauthenticationFields = {
+const reauthenticationFields = {
   password: currentPasswordSchema.optional(),
   code: totpCodeSchema.optional(),
 };
