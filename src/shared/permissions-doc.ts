@@ -70,9 +70,18 @@ asks, on whom, which flag and the value asked for.
 
 ${[...FLAG_RULES.map((r) => r.doc), ...SERVICE_RULES].map((text) => `- ${text}`).join("\n")}
 
+## Two factors to act on others
+
+Every action of the table, and \`user.info\` about another user, also needs a
+session with two factors (\`aal2\`) from a user whose role \`MFA_REQUIRED_FOR\`
+lists (default \`admin\`; see docs/configuration.md): with one factor they get
+\`SECOND_FACTOR_REQUIRED\` until they set up two-step verification. \`resetSecondFactors\`
+needs an \`aal2\` session whatever the setting says.
+
 ## Everyone with a session
 
 \`user.get\`, \`user.update\`, \`user.delete\` (own account, with the password),
-\`user.permissions\`, and \`user.info\` about themselves.
+\`user.permissions\`, \`user.info\` about themselves, and their own two-step
+verification and passkeys (\`user.secondFactors\`, \`user.startTotp\` and the rest).
 `;
 }
