@@ -257,6 +257,34 @@ describe("the log-in's second step", () => {
     await finishLogIn(app, again.ticket, { totp: authenticator.next() });
   });
 
+  it("each step leaves a security event for the account: what failed, how the log-in passed, codes left", async () => {
+    const { user, authenticator, recoveryCodes } = await userWithTotp(app);
+    const events = async () => {
+      await app.services.securityEvents.flush();
+      const rows = await app.db.securityEvent.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+      return rows.map((row) => ({ type: row.type, details: JSON.parse(row.details ?? "{}") as Record<string, unknown> }));
+    };
+    const before = (await events()).length;
+    const first = await startLogIn(app, user.email);
+    await expectAppError(finishLogIn(app, first.ticket, { totp: authenticator.wrong() }), "FORBIDDEN", "SECOND_FACTOR_INVALID");
+    await expectAppError(finishLogIn(app, first.ticket, { recoveryCode: "zzzzz-zzzzz" }), "FORBIDDEN", "SECOND_FACTOR_INVALID");
+    await finishLogIn(app, first.ticket, { totp: authenticator.next() });
+    const second = await startLogIn(app, user.email);
+    await finishLogIn(app, second.ticket, { recoveryCode: recoveryCodes[0]! });
+    const seen = (await events()).slice(before).filter((e) => e.type !== "login.failed");
+    // Events of the same millisecond have no order among them: compared as a set.
+    expect(seen).toHaveLength(5);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { type: "second_factor.failed", details: { method: "totp" } },
+        { type: "second_factor.failed", details: { method: "recovery" } },
+        { type: "login.succeeded", details: { sessionId: expect.any(String), method: "totp" } },
+        { type: "login.succeeded", details: { sessionId: expect.any(String), method: "recovery" } },
+        { type: "recovery_code.used", details: { left: SECOND_FACTOR.recoveryCodeCount - 1 } },
+      ]),
+    );
+  });
+
   it("once every recovery code is used, the ticket offers only the app", async () => {
     const { user } = await userWithTotp(app);
     await app.db.recoveryCode.updateMany({ where: { userId: user.id }, data: { usedAt: new Date() } });
