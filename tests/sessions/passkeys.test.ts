@@ -169,6 +169,9 @@ describe("a passkey as the second step of a password log-in", () => {
     );
     const session = await app.caller().session.completeSecondFactor({ ticket, passkey: a.authenticator.assert(options) });
     expect(session).toMatchObject({ userId: a.user.id, aal: "aal2", method: "passkey" });
+    await app.services.securityEvents.flush();
+    const failed = await app.db.securityEvent.findMany({ where: { userId: a.user.id, type: "second_factor.failed" } });
+    expect(failed.map((e) => JSON.parse(e.details ?? "{}"))).toEqual([{ method: "passkey" }]);
   });
 });
 
