@@ -25,6 +25,7 @@ const FILES = [
   "tests/sessions/sessions.test.ts",
   "tests/sessions/second-factor-login.test.ts",
   "tests/sessions/passkeys.test.ts",
+  "tests/sessions/second-factor-isolation.test.ts",
   "tests/accounts/second-factor-settings.test.ts",
   "tests/admin/second-factor-policy.test.ts",
   "tests/sessions/log-in-limits.test.ts",

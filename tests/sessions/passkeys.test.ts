@@ -124,6 +124,12 @@ describe("logging in with a passkey, no address typed", () => {
       "UNAUTHORIZED",
       "TICKET_INVALID",
     );
+    // Nor does a fresh assertion of the same challenge (a counter that moved on).
+    await expectAppError(
+      app.caller().session.createWithPasskey({ challengeId: first.challengeId, passkey: authenticator.assert(first.options) }),
+      "UNAUTHORIZED",
+      "TICKET_INVALID",
+    );
     const second = await app.caller().session.passkeyOptions();
     // The first assertion signed the first challenge, not this one.
     await expectAppError(
