@@ -526,7 +526,14 @@ async function main() {
           admin: role === "admin",
           teacher: role === "teacher",
           login: { create: { email: `${role}@bench.example`, passwordHash, emailVerifiedAt: new Date() } },
-          sessions: { create: { tokenHash: hashToken(tokens[role]), expiresAt: new Date(Date.now() + 86_400_000) } },
+          // The admin logged in with two steps: MFA_REQUIRED_FOR (default admin) lets only such a session page the directory.
+          sessions: {
+            create: {
+              tokenHash: hashToken(tokens[role]),
+              expiresAt: new Date(Date.now() + 86_400_000),
+              ...(role === "admin" ? { aal: "aal2", method: "totp" } : {}),
+            },
+          },
         },
       });
       who[role] = { id: user.id, token: tokens[role] };

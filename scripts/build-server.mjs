@@ -5,7 +5,7 @@
 // to the first answer). Left to node_modules: native and WebAssembly modules
 // (they load files beside them), Next.js and React (loaded with the first
 // page), and what is loaded on first use (mail rendering and sending, the
-// common-password list), plus pino, whose transports run files of their own.
+// common-password list, WebAuthn, QR codes), plus pino, whose transports run files of their own.
 // Part of `npm run build`.
 import { build } from "esbuild";
 
@@ -30,6 +30,8 @@ await build({
     "@zxcvbn-ts/*",
     "pino",
     "pg-native",
+    "@simplewebauthn/server",
+    "qrcode",
   ],
   // The generated Prisma clients ask import.meta.url for their folder; CommonJS has __filename.
   define: { "import.meta.url": "__importMetaUrl" },

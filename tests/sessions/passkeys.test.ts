@@ -109,6 +109,8 @@ describe("logging in with a passkey, no address typed", () => {
     const session = await app.caller({ resHeaders }).session.createWithPasskey({ challengeId, passkey: authenticator.assert(options) });
     expect(session).toMatchObject({ userId: user.id, aal: "aal2", method: "passkey" });
     const token = cookieValue(resHeaders, "session")!;
+    // A session token like every other log-in's: 32 random bytes in base64url.
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await app.caller({ token }).session.validate()).toMatchObject({ userId: user.id, aal: "aal2" });
     expect((await app.db.passkey.findUniqueOrThrow({ where: { id: passkeyId } })).lastUsedAt).not.toBeNull();
   });
@@ -155,6 +157,18 @@ describe("logging in with a passkey, no address typed", () => {
       "SECOND_FACTOR_INVALID",
     );
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(sessionsBefore + 1);
+  });
+});
+
+describe("one passkey challenge, answered several times at once", () => {
+  it("opens one session, however many fresh assertions arrive together", async () => {
+    const { user, authenticator } = await userWithPasskey();
+    const before = await app.db.session.count({ where: { userId: user.id } });
+    const { challengeId, options } = await app.caller().session.passkeyOptions();
+    const assertions = Array.from({ length: 5 }, () => authenticator.assert(options));
+    const results = await Promise.allSettled(assertions.map((passkey) => app.caller().session.createWithPasskey({ challengeId, passkey })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(before + 1);
   });
 });
 

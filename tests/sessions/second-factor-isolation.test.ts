@@ -90,6 +90,32 @@ describe("one user's step leaves everyone else's as it was", () => {
   });
 });
 
+describe("an enrolment not yet confirmed is no second factor", () => {
+  it("it neither keeps the mark when the last passkey goes, nor shows as a method at log-in", async () => {
+    const { user, token } = await signedIn(app);
+    const passkey = await insertPasskey(app, user.id);
+    await app.caller({ token }).user.startTotp({ password: PASSWORD });
+    expect((await startLogIn(app, user.email)).methods).toEqual(["passkey"]);
+    await app.caller({ token }).user.removePasskey({ id: passkey.id, password: PASSWORD });
+    expect((await secondFactorState(app, user.id)).mark).toBe(false);
+  });
+});
+
+describe("one ticket, answered twice at once", () => {
+  it("an app code and a recovery code sent together open one session", async () => {
+    const { user, authenticator, recoveryCodes } = await userWithTotp(app);
+    const { ticket } = await startLogIn(app, user.email);
+    const before = await app.db.session.count({ where: { userId: user.id } });
+    const results = await Promise.allSettled([
+      finishLogIn(app, ticket, { totp: authenticator.next() }),
+      finishLogIn(app, ticket, { recoveryCode: recoveryCodes[0]! }),
+      finishLogIn(app, ticket, { recoveryCode: recoveryCodes[1]! }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(before + 1);
+  });
+});
+
 describe("what a second step opens and gives back", () => {
   it("a session whose token is 32 random bytes in base64url, and no mail unless a recovery code was used", async () => {
     const { user, authenticator } = await userWithTotp(app);

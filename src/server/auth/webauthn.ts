@@ -2,19 +2,19 @@
 // host, and only APP_URL's origin may answer. User verification (a PIN or
 // biometric on the authenticator) is required, so a passkey alone is two
 // factors: something held and something known or been.
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { SECOND_FACTOR } from "@/shared/policy";
 
 export type { AuthenticationResponseJSON, RegistrationResponseJSON };
+
+// Loaded on first use: most processes never see a passkey, and the library
+// (with its certificate parsers) would cost every start memory and time.
+const webauthn = () => import("@simplewebauthn/server");
 
 const TIMEOUT_MS = SECOND_FACTOR.passkeyCeremonySeconds * 1000;
 
@@ -23,12 +23,12 @@ function party(appUrl: string) {
   return { rpID: url.hostname, origin: url.origin };
 }
 
-export function registrationOptions(
+export async function registrationOptions(
   appUrl: string,
   user: { id: string; email: string; name: string },
   existing: { credentialId: string; transports: string | null }[],
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  return generateRegistrationOptions({
+  return (await webauthn()).generateRegistrationOptions({
     rpName: "Accounts",
     rpID: party(appUrl).rpID,
     userName: user.email,
@@ -44,13 +44,15 @@ export function registrationOptions(
 /** The new credential, or null when the response does not verify. */
 export async function verifyRegistration(appUrl: string, response: RegistrationResponseJSON, challenge: string) {
   const { rpID, origin } = party(appUrl);
-  const result = await verifyRegistrationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: origin,
-    expectedRPID: rpID,
-    requireUserVerification: true,
-  }).catch(() => null);
+  const result = await (await webauthn())
+    .verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      requireUserVerification: true,
+    })
+    .catch(() => null);
   if (!result?.verified) return null;
   const { credential } = result.registrationInfo;
   return {
@@ -62,11 +64,11 @@ export async function verifyRegistration(appUrl: string, response: RegistrationR
 }
 
 /** Options for signing in: `allow` lists the credentials of a known user; none lets the browser offer any (discoverable). */
-export function authenticationOptions(
+export async function authenticationOptions(
   appUrl: string,
   allow: { credentialId: string; transports: string | null }[],
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({
+  return (await webauthn()).generateAuthenticationOptions({
     rpID: party(appUrl).rpID,
     timeout: TIMEOUT_MS,
     userVerification: "required",
@@ -82,23 +84,25 @@ export async function verifyAssertion(
   stored: { credentialId: string; publicKey: string; counter: number; transports: string | null },
 ): Promise<number | null> {
   const { rpID, origin } = party(appUrl);
-  const result = await verifyAuthenticationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: origin,
-    expectedRPID: rpID,
-    requireUserVerification: true,
-    credential: {
-      id: stored.credentialId,
-      publicKey: new Uint8Array(Buffer.from(stored.publicKey, "base64url")),
-      counter: stored.counter,
-      transports: transportsOf(stored.transports),
-    },
-  }).catch(() => null);
+  const result = await (await webauthn())
+    .verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      requireUserVerification: true,
+      credential: {
+        id: stored.credentialId,
+        publicKey: new Uint8Array(Buffer.from(stored.publicKey, "base64url")),
+        counter: stored.counter,
+        transports: transportsOf(stored.transports),
+      },
+    })
+    .catch(() => null);
   return result?.verified ? result.authenticationInfo.newCounter : null;
 }
 
-type Transport = NonNullable<Parameters<typeof generateAuthenticationOptions>[0]["allowCredentials"]>[number]["transports"];
+type Transport = string[] | undefined;
 
 function transportsOf(stored: string | null): Transport {
   return stored ? (stored.split(",") as Transport) : undefined;

@@ -3,7 +3,6 @@
 // confirms it within 10 minutes and yields ten recovery codes, shown once.
 // Confirming raises the current session to aal2. Making new recovery codes
 // and turning the app off each need the password and a current code.
-import QRCode from "qrcode";
 import { SECOND_FACTOR } from "@/shared/policy";
 import { AppError } from "../app-error";
 import { newRecoveryCodes, recoveryCodeHash } from "../auth/recovery-codes";
@@ -35,6 +34,8 @@ export async function startTotp(s: Services, session: ValidSession, password: st
   const secret = newTotpSecret();
   if (!(await saveTotpEnrolment(s.db, session.userId, sealSecret(await s.totpKey(), secret), new Date()))) throw alreadyEnabled();
   const uri = totpUri(new URL(s.config.APP_URL).host, login.email, secret);
+  // Loaded on first use, like the mail templates: few requests draw a QR code.
+  const { default: QRCode } = await import("qrcode");
   const svg = await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
   return { secret: totpSecretText(secret), uri, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
 }
