@@ -8,7 +8,7 @@ import { SESSION_LIFETIME } from "@/shared/policy";
 import { okOutput, registerInput, registerOutput } from "@/shared/schemas/account";
 import { tokenSchema } from "@/shared/schemas/fields";
 import { SECOND_FACTOR_METHODS } from "@/shared/schemas/second-factor";
-import { createSessionInput, sessionOutput } from "@/shared/schemas/session";
+import { createSessionInput, sessionOutput, sessionView } from "@/shared/schemas/session";
 import { deleteUserInput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import type { AppError } from "../app-error";
 import { clearSessionCookie, setSessionCookie } from "../auth/session-cookie";
@@ -27,7 +27,7 @@ const secondFactorCodeInput = z.object({
 
 function sessionCreated(ctx: { services: { config: { APP_URL: string } }; resHeaders: Headers }, s: IssuedSession) {
   ctx.resHeaders.append("set-cookie", setSessionCookie(ctx.services.config.APP_URL, s.token, s.expiresAt));
-  return { userId: s.userId, expiresAt: s.expiresAt.toISOString(), aal: s.aal, method: s.method };
+  return sessionView(s);
 }
 
 const userApiErrorBody = z
@@ -102,12 +102,7 @@ export const userApiRoutes: JsonRoute[] = [
     output: success(sessionOutput),
     errors: [],
     auth: "cookie-or-bearer",
-    handle: async ({ session }) => ({
-      userId: session.userId,
-      expiresAt: session.expiresAt.toISOString(),
-      aal: session.aal,
-      method: session.method,
-    }),
+    handle: async ({ session }) => sessionView(session),
   }),
   route({
     ...envelope,

@@ -18,6 +18,11 @@ export const sessionOutput = z.object({
   method: z.enum(SESSION_METHODS),
 });
 
+/** A session as sessionOutput shows it, from a session the server holds. */
+export function sessionView(session: { userId: string; expiresAt: Date; aal: "aal1" | "aal2"; method: (typeof SESSION_METHODS)[number] }) {
+  return { userId: session.userId, expiresAt: session.expiresAt.toISOString(), aal: session.aal, method: session.method };
+}
+
 /** session.create: a session, or (the account has a second factor) a ticket for the second step. */
 export const createSessionOutput = z.union([sessionOutput, secondFactorDueOutput]);
 

@@ -1,7 +1,14 @@
 import { okOutput } from "@/shared/schemas/account";
 import { revokedOutput } from "@/shared/schemas/admin";
 import { completeSecondFactorInput, passkeyLogInInput, passkeyLogInOptionsOutput, ticketInput } from "@/shared/schemas/second-factor";
-import { createSessionInput, createSessionOutput, revokeSessionInput, sessionListOutput, sessionOutput } from "@/shared/schemas/session";
+import {
+  createSessionInput,
+  createSessionOutput,
+  revokeSessionInput,
+  sessionListOutput,
+  sessionOutput,
+  sessionView,
+} from "@/shared/schemas/session";
 import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from "../../services/own-sessions";
 import { completeSecondFactor, logInWithPasskey, passkeyLogInOptions, ticketPasskeyOptions } from "../../services/second-factor-login";
 import { type IssuedSession, logIn, revokeSession, validateSessionOrClear } from "../../services/sessions";
@@ -10,7 +17,7 @@ import { authenticatedProcedure, type Context, publicProcedure, router, sessionC
 /** Sets the cookie of a new session and answers what the API shows of it. */
 function opened(ctx: Context, session: IssuedSession) {
   sessionCookie.set(ctx, session.token, session.expiresAt);
-  return { userId: session.userId, expiresAt: session.expiresAt.toISOString(), aal: session.aal, method: session.method };
+  return sessionView(session);
 }
 
 export const sessionRouter = router({
@@ -51,7 +58,7 @@ export const sessionRouter = router({
 
   validate: publicProcedure.output(sessionOutput).query(async ({ ctx }) => {
     const session = await validateSessionOrClear(ctx.services, ctx.sessionToken, () => sessionCookie.clear(ctx));
-    return { userId: session.userId, expiresAt: session.expiresAt.toISOString(), aal: session.aal, method: session.method };
+    return sessionView(session);
   }),
 
   delete: publicProcedure.output(okOutput).mutation(async ({ ctx }) => {

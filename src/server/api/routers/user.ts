@@ -21,7 +21,7 @@ import {
   startTotpInput,
   startTotpOutput,
 } from "@/shared/schemas/second-factor";
-import { sessionOutput } from "@/shared/schemas/session";
+import { sessionOutput, sessionView } from "@/shared/schemas/session";
 import { deleteUserInput, infoInput, infoOutput, meOutput, permissionsOutput, updateUserInput } from "@/shared/schemas/user";
 import { addPasskey, passkeyRegistrationOptions, removePasskey, renamePasskey, secondFactorsView } from "../../services/passkeys";
 import { requestPasswordReset, resetPassword } from "../../services/password-reset";
@@ -43,7 +43,7 @@ export const userRouter = router({
     .mutation(async ({ ctx, input }) => {
       const session = await verifyEmail(ctx.services, input.token, ctx.meta);
       sessionCookie.set(ctx, session.token, session.expiresAt);
-      return { userId: session.userId, expiresAt: session.expiresAt.toISOString(), aal: session.aal, method: session.method };
+      return sessionView(session);
     }),
 
   resendVerification: publicProcedure
