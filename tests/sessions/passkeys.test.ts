@@ -3,9 +3,10 @@
 // it without an address, answering a password log-in's ticket with it, and
 // every way an assertion or registration must be refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RATE_LIMITS } from "@/shared/policy";
+import { RATE_LIMITS, SECOND_FACTOR } from "@/shared/policy";
 import { cookieValue, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { insertPasskey } from "../support/second-factors";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { createTestApp, type TestApp } from "../support/test-app";
 
@@ -78,6 +79,50 @@ describe("adding a passkey", () => {
       "PASSKEY_REJECTED",
     );
     expect(await app.db.passkey.count({ where: { userId: { in: [user.id, other.user.id] } } })).toBe(0);
+  });
+
+  it("a new registration replaces the caller's earlier one, and no one else's", async () => {
+    const { user, token } = await signedIn(app);
+    const other = await signedIn(app);
+    const theirs = await app.caller({ token: other.token }).user.passkeyRegistrationOptions({});
+    const caller = app.caller({ token });
+    const asked = [];
+    for (let i = 0; i < 5; i++) asked.push(await caller.user.passkeyRegistrationOptions({}));
+    expect(await app.db.authChallenge.count({ where: { userId: user.id, purpose: "passkey-register" } })).toBe(1);
+    const authenticator = new SoftAuthenticator(app.config.APP_URL);
+    await expectAppError(
+      caller.user.addPasskey({ challengeId: asked[0]!.challengeId, name: "Old", passkey: authenticator.register(asked[0]!.options) }),
+      "BAD_REQUEST",
+      "PASSKEY_REJECTED",
+    );
+    await caller.user.addPasskey({ challengeId: asked[4]!.challengeId, name: "New", passkey: authenticator.register(asked[4]!.options) });
+    await app.caller({ token: other.token }).user.addPasskey({
+      challengeId: theirs.challengeId,
+      name: "Theirs",
+      passkey: new SoftAuthenticator(app.config.APP_URL).register(theirs.options),
+    });
+  });
+
+  it(`holds at most ${SECOND_FACTOR.passkeysPerUser} passkeys per account`, async () => {
+    const { user, token } = await signedIn(app);
+    for (let i = 0; i < SECOND_FACTOR.passkeysPerUser - 1; i++) await insertPasskey(app, user.id);
+    const caller = app.caller({ token });
+    const last = await caller.user.passkeyRegistrationOptions({});
+    await caller.user.addPasskey({
+      challengeId: last.challengeId,
+      name: "Last",
+      passkey: new SoftAuthenticator(app.config.APP_URL).register(last.options),
+    });
+    await expectAppError(caller.user.passkeyRegistrationOptions({}), "BAD_REQUEST", "PASSKEY_REJECTED");
+    expect(await app.db.passkey.count({ where: { userId: user.id } })).toBe(SECOND_FACTOR.passkeysPerUser);
+  });
+
+  it("a passkey's name refuses control and bidi characters, and nothing is renamed", async () => {
+    const { token, passkeyId } = await userWithPasskey();
+    for (const name of ["Lap\u0000top", "Lap\u202Etop", "Lap\u0007top", ""]) {
+      await expectAppError(app.caller({ token }).user.renamePasskey({ id: passkeyId, name }), "BAD_REQUEST", "VALIDATION_FAILED");
+    }
+    expect((await app.db.passkey.findUniqueOrThrow({ where: { id: passkeyId } })).name).toBe("Laptop");
   });
 
   it("names, renames and removes only the caller's own passkeys", async () => {

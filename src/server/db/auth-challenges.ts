@@ -15,6 +15,11 @@ export async function insertChallenge(
   await db.authChallenge.create({ data: row, select: { id: true } });
 }
 
+/** Deletes a user's challenges of a purpose (a new ceremony replaces the one before it). */
+export async function deleteChallengesOf(db: Pick<Db, "authChallenge">, userId: string, purpose: ChallengePurpose): Promise<void> {
+  await db.authChallenge.deleteMany({ where: { userId, purpose } });
+}
+
 /** The unspent challenge of a token hash and purpose, expired or not. */
 export async function findChallenge(db: Db, tokenHash: string, purpose: ChallengePurpose): Promise<ChallengeRow | null> {
   return db.authChallenge.findFirst({

@@ -6,7 +6,7 @@ import { SECOND_FACTOR } from "@/shared/policy";
 import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { type RegistrationResponseJSON, registrationOptions, verifyRegistration } from "../auth/webauthn";
-import { findChallenge, insertChallenge, spendChallenge } from "../db/auth-challenges";
+import { deleteChallengesOf, findChallenge, insertChallenge, spendChallenge } from "../db/auth-challenges";
 import { isUniqueViolation } from "../db/errors";
 import {
   countPasskeysOfUser,
@@ -56,6 +56,8 @@ export async function passkeyRegistrationOptions(s: Services, session: ValidSess
     existing,
   );
   const challengeId = newSecretToken();
+  // One registration at a time per user: a session asking again and again stores one row, not thousands.
+  await deleteChallengesOf(s.db, session.userId, "passkey-register");
   await insertChallenge(s.db, {
     tokenHash: hashToken(challengeId),
     purpose: "passkey-register",
