@@ -19,6 +19,27 @@ export function SubmitButton(props: Omit<ButtonHTMLAttributes<HTMLButtonElement>
   return <button {...props} type="submit" disabled={!scripted || props.disabled} />;
 }
 
+/** A form's submit button and a Cancel beside it. `className` styles the submit button; `small` both. */
+export function SubmitOrCancel(props: {
+  children: ReactNode;
+  className?: string;
+  disabled: boolean;
+  onCancel: () => void;
+  small?: boolean;
+}) {
+  const size = props.small ? " small" : "";
+  return (
+    <div className="actions">
+      <SubmitButton className={`${props.className ?? "button"}${size}`} disabled={props.disabled}>
+        {props.children}
+      </SubmitButton>
+      <button type="button" className={`button secondary${size}`} onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 export function Field(
   props: {
     label: string;

@@ -2,7 +2,7 @@
 // One passkey in the account's list: when it was added and last used; rename it, or remove it with the password.
 import { type FormEvent, useState } from "react";
 import type { z } from "zod";
-import { Alert, Field, SubmitButton } from "@/components/form";
+import { Alert, Field, SubmitOrCancel } from "@/components/form";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { currentPasswordSchema } from "@/shared/schemas/fields";
 import { renamePasskeyInput, type secondFactorsOutput } from "@/shared/schemas/second-factor";
@@ -86,17 +86,14 @@ export function PasskeyItem(props: { passkey: Passkey; onChanged: (notice: strin
               error={error}
             />
           )}
-          <div className="actions">
-            <SubmitButton
-              className={mode === "rename" ? "button small" : "button danger small"}
-              disabled={rename.isPending || remove.isPending}
-            >
-              {mode === "rename" ? "Rename passkey" : "Remove passkey"}
-            </SubmitButton>
-            <button type="button" className="button secondary small" onClick={() => open(null)}>
-              Cancel
-            </button>
-          </div>
+          <SubmitOrCancel
+            className={mode === "rename" ? "button" : "button danger"}
+            small
+            disabled={rename.isPending || remove.isPending}
+            onCancel={() => open(null)}
+          >
+            {mode === "rename" ? "Rename passkey" : "Remove passkey"}
+          </SubmitOrCancel>
         </form>
       )}
     </li>

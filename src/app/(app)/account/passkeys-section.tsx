@@ -3,7 +3,7 @@
 import { browserSupportsWebAuthn, type PublicKeyCredentialCreationOptionsJSON, startRegistration } from "@simplewebauthn/browser";
 import { type FormEvent, useState } from "react";
 import { z } from "zod";
-import { Alert, Field, SubmitButton } from "@/components/form";
+import { Alert, Field, SubmitOrCancel } from "@/components/form";
 import { passkeyProblem } from "@/components/passkey-problem";
 import { zodFieldErrors } from "@/shared/error-message";
 import { currentPasswordSchema } from "@/shared/schemas/fields";
@@ -78,14 +78,9 @@ export function PasskeysSection() {
             error={errors.name}
           />
           <Field label="Your password" name="passkey-password" type="password" autoComplete="current-password" error={errors.password} />
-          <div className="actions">
-            <SubmitButton className="button" disabled={busy}>
-              {busy ? "Waiting for your device…" : "Create passkey"}
-            </SubmitButton>
-            <button type="button" className="button secondary" onClick={() => setAdding(false)}>
-              Cancel
-            </button>
-          </div>
+          <SubmitOrCancel disabled={busy} onCancel={() => setAdding(false)}>
+            {busy ? "Waiting for your device…" : "Create passkey"}
+          </SubmitOrCancel>
         </form>
       ) : (
         <button

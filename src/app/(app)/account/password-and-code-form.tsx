@@ -3,7 +3,7 @@
 // off): the password and a current code from the app, both.
 import { type FormEvent, useState } from "react";
 import type { z } from "zod";
-import { Alert, Field, SubmitButton } from "@/components/form";
+import { Alert, Field, SubmitOrCancel } from "@/components/form";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { passwordAndCodeInput } from "@/shared/schemas/second-factor";
 
@@ -42,14 +42,9 @@ export function PasswordAndCodeForm(props: {
         maxLength={7}
         error={errors.code}
       />
-      <div className="actions">
-        <SubmitButton className={props.danger ? "button danger" : "button"} disabled={props.pending}>
-          {props.submitLabel}
-        </SubmitButton>
-        <button type="button" className="button secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SubmitOrCancel className={props.danger ? "button danger" : "button"} disabled={props.pending} onCancel={props.onCancel}>
+        {props.submitLabel}
+      </SubmitOrCancel>
     </form>
   );
 }

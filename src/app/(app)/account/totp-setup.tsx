@@ -2,7 +2,7 @@
 // Setting up an authenticator app: the password, then the QR code (or the
 // setup key typed by hand), then a first code from the app.
 import { type FormEvent, useState } from "react";
-import { Alert, Field, SubmitButton } from "@/components/form";
+import { Alert, Field, SubmitOrCancel } from "@/components/form";
 import { messageOf, zodFieldErrors } from "@/shared/error-message";
 import { confirmTotpInput, startTotpInput } from "@/shared/schemas/second-factor";
 import { api } from "@/trpc/react";
@@ -71,14 +71,9 @@ export function TotpSetup(props: { onEnabled: (recoveryCodes: string[]) => void 
           hint="To make sure it is you."
           error={errors.password}
         />
-        <div className="actions">
-          <SubmitButton className="button" disabled={start.isPending}>
-            {start.isPending ? "Checking…" : "Continue"}
-          </SubmitButton>
-          <button type="button" className="button secondary" onClick={cancel}>
-            Cancel
-          </button>
-        </div>
+        <SubmitOrCancel disabled={start.isPending} onCancel={cancel}>
+          {start.isPending ? "Checking…" : "Continue"}
+        </SubmitOrCancel>
       </form>
     );
   }
@@ -99,14 +94,9 @@ export function TotpSetup(props: { onEnabled: (recoveryCodes: string[]) => void 
       <p className={styles.step}>2. Enter the 6-digit code the app shows.</p>
       {confirm.error ? <Alert>{messageOf(confirm.error)}</Alert> : null}
       <Field label="6-digit code" name="totp-code" inputMode="numeric" autoComplete="one-time-code" maxLength={7} error={errors.code} />
-      <div className="actions">
-        <SubmitButton className="button" disabled={confirm.isPending}>
-          {confirm.isPending ? "Checking…" : "Turn on"}
-        </SubmitButton>
-        <button type="button" className="button secondary" onClick={cancel}>
-          Cancel
-        </button>
-      </div>
+      <SubmitOrCancel disabled={confirm.isPending} onCancel={cancel}>
+        {confirm.isPending ? "Checking…" : "Turn on"}
+      </SubmitOrCancel>
     </form>
   );
 }
