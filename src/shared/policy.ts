@@ -110,4 +110,6 @@ export const SECOND_FACTOR = {
   /** A WebAuthn ceremony (options → response) must finish within this. */
   passkeyCeremonySeconds: 5 * MINUTE,
   passkeysPerUser: 20,
+  /** Passkey registrations a user may have started and not finished; a newer one ends the oldest. */
+  passkeyRegistrationsOpen: 5,
 } as const;

@@ -15,9 +15,20 @@ export async function insertChallenge(
   await db.authChallenge.create({ data: row, select: { id: true } });
 }
 
-/** Deletes a user's challenges of a purpose (a new ceremony replaces the one before it). */
-export async function deleteChallengesOf(db: Pick<Db, "authChallenge">, userId: string, purpose: ChallengePurpose): Promise<void> {
-  await db.authChallenge.deleteMany({ where: { userId, purpose } });
+/** Deletes a user's challenges of a purpose but the newest `keep` (room for one more of at most keep + 1). */
+export async function trimChallengesOf(
+  db: Pick<Db, "authChallenge">,
+  userId: string,
+  purpose: ChallengePurpose,
+  keep: number,
+): Promise<void> {
+  const older = await db.authChallenge.findMany({
+    where: { userId, purpose },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: keep,
+    select: { id: true },
+  });
+  if (older.length) await db.authChallenge.deleteMany({ where: { id: { in: older.map((row) => row.id) } } });
 }
 
 /** The unspent challenge of a token hash and purpose, expired or not. */

@@ -6,7 +6,7 @@ import { SECOND_FACTOR } from "@/shared/policy";
 import { AppError, sessionInvalid } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { type RegistrationResponseJSON, registrationOptions, verifyRegistration } from "../auth/webauthn";
-import { deleteChallengesOf, findChallenge, insertChallenge, spendChallenge } from "../db/auth-challenges";
+import { findChallenge, insertChallenge, spendChallenge, trimChallengesOf } from "../db/auth-challenges";
 import { isUniqueViolation } from "../db/errors";
 import {
   countPasskeysOfUser,
@@ -56,8 +56,8 @@ export async function passkeyRegistrationOptions(s: Services, session: ValidSess
     existing,
   );
   const challengeId = newSecretToken();
-  // One registration at a time per user: a session asking again and again stores one row, not thousands.
-  await deleteChallengesOf(s.db, session.userId, "passkey-register");
+  // A few registrations open at once per user (tabs, retries): a session asking in a loop stores a few rows, not thousands.
+  await trimChallengesOf(s.db, session.userId, "passkey-register", SECOND_FACTOR.passkeyRegistrationsOpen - 1);
   await insertChallenge(s.db, {
     tokenHash: hashToken(challengeId),
     purpose: "passkey-register",
