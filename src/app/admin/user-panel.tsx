@@ -12,7 +12,15 @@ import { SecurityEventsList } from "./security-events-list";
  * the user's recent security events. Their own account is deleted from the
  * account page, which asks for the password.
  */
-export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: boolean; canReset: boolean; onDone: () => void }) {
+export function UserPanel(props: {
+  user: ListedUser;
+  self: boolean;
+  showEvents: boolean;
+  canReset: boolean;
+  onDone: () => void;
+  /** Shown above the list: after a deletion or a reset the row may leave the list (and this panel with it). */
+  onNotice: (text: string) => void;
+}) {
   const { user, self } = props;
   const utils = api.useUtils();
   const [confirming, setConfirming] = useState(false);
@@ -26,14 +34,15 @@ export function UserPanel(props: { user: ListedUser; self: boolean; showEvents: 
   });
   const remove = api.admin.deleteUser.useMutation({
     onSuccess: async () => {
-      await Promise.all([utils.admin.listUsers.invalidate(), utils.admin.auditLog.invalidate()]);
+      props.onNotice(`${user.name} was deleted.`);
       props.onDone();
+      await Promise.all([utils.admin.listUsers.invalidate(), utils.admin.auditLog.invalidate()]);
     },
   });
   const reset = api.admin.resetSecondFactors.useMutation({
     onSuccess: async () => {
       setConfirmingReset(false);
-      setNotice(`Two-step verification of ${user.name} was reset. They log in with their password alone until they set it up again.`);
+      props.onNotice(`Two-step verification of ${user.name} was reset. They log in with their password alone until they set it up again.`);
       await Promise.all([
         utils.admin.listUsers.invalidate(),
         utils.admin.securityEvents.invalidate({ userId: user.id }),

@@ -164,6 +164,7 @@ export function UsersSection(props: { viewer: Actor }) {
                 showEvents={may(viewer, "viewSecurityEvents")}
                 canReset={may(viewer, "resetSecondFactors")}
                 onDone={() => setSelected(null)}
+                onNotice={(text) => setNotice({ tone: "success", text })}
               />
             ) : null}
           </li>
