@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { deleteExpiredSessions } from "@/server/db/expired-sessions";
+import { letRequestsIn, pauseAfter } from "@/server/db/let-requests-in";
 import { pruneRateLimits } from "@/server/db/rate-limit-store";
 import { pruneSecurityEvents } from "@/server/services/security-events";
 import { pruneExpiredSessions, startSessionPruning } from "@/server/services/session-pruning";
@@ -96,6 +97,27 @@ describe("pruning in batches, letting requests in between", () => {
     const { result, turns } = await turnsDuring(() => pruneSecurityEvents(app.db, 365, new Date(), BATCH));
     expect(result).toBe(7);
     expect(turns).toBeGreaterThanOrEqual(Math.floor(7 / BATCH));
+  });
+});
+
+describe("the pause after a batch", () => {
+  it("is at least 8 ms, and nine times a batch longer than 0.89 ms: a job takes at most a tenth of the event loop", () => {
+    expect(pauseAfter(0)).toBe(8);
+    expect(pauseAfter(0.5)).toBe(8);
+    expect(pauseAfter(8 / 9)).toBeCloseTo(8, 10);
+    expect(pauseAfter(1)).toBeCloseTo(9, 10);
+    expect(pauseAfter(2)).toBeCloseTo(18, 10);
+    expect(pauseAfter(20)).toBeCloseTo(180, 10);
+    for (const busy of [0.1, 1, 3, 50]) expect(busy / (busy + pauseAfter(busy))).toBeLessThanOrEqual(0.1 + 1e-12);
+  });
+
+  it("is measured from the batch's start: after a batch of 30 ms the next one waits about 270 ms", async () => {
+    const started = performance.now() - 30;
+    const before = performance.now();
+    await letRequestsIn(started);
+    const waited = performance.now() - before;
+    // Timers may fire late, never early (1 ms of rounding allowed).
+    expect(waited).toBeGreaterThanOrEqual(269);
   });
 });
 

@@ -46,10 +46,11 @@ export async function pruneRateLimits(db: Db, now = new Date(), batch = PRUNE_BA
   const before = dateParameter(db, new Date(now.getTime() - 3600_000));
   let deleted = 0;
   for (;;) {
+    const started = performance.now();
     const rows = await PRUNE.all(db, [before, batch]);
     deleted += rows.length;
     if (rows.length < batch) return deleted;
-    await letRequestsIn();
+    await letRequestsIn(started);
   }
 }
 

@@ -29,6 +29,7 @@ export async function settleUserSearchTiers(db: Db, hotSize = HOT_TIER_SIZE, bat
   let excess = hot - hotSize;
   let moved = 0;
   while (excess > 0) {
+    const started = performance.now();
     const [{ count }] = await db.$queryRaw<[{ count: number }]>`
       WITH "moved" AS (
         UPDATE "UserSearch" s SET "hot" = false WHERE s."userId" IN (
@@ -43,7 +44,7 @@ export async function settleUserSearchTiers(db: Db, hotSize = HOT_TIER_SIZE, bat
     if (count === 0) break;
     moved += count;
     excess -= count;
-    if (excess > 0) await letRequestsIn();
+    if (excess > 0) await letRequestsIn(started);
   }
   return moved;
 }

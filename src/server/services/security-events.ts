@@ -286,10 +286,11 @@ export async function pruneSecurityEvents(db: Db, retentionDays: number, now = n
   const before = new Date(now.getTime() - retentionDays * DAY_MS);
   let deleted = 0;
   for (;;) {
+    const started = performance.now();
     const old = await findSecurityEventIdsBefore(db, before, batch);
     if (old.length === 0) return deleted;
     deleted += await deleteSecurityEventsByIds(db, old);
     if (old.length < batch) return deleted;
-    await letRequestsIn();
+    await letRequestsIn(started);
   }
 }

@@ -24,10 +24,11 @@ const BATCH = 100;
 export async function pruneExpiredSessions(db: Db, now = new Date(), batch = BATCH): Promise<number> {
   let deleted = 0;
   for (;;) {
+    const started = performance.now();
     const count = await deleteExpiredSessions(db, now, batch);
     deleted += count;
     if (count < batch) return deleted;
-    await letRequestsIn();
+    await letRequestsIn(started);
   }
 }
 
