@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
-import { createDb, type Db } from "@/server/db/client";
+import { closeDb, createDb, type Db } from "@/server/db/client";
 
 export type TestDbKind = "sqlite" | "postgres";
 
@@ -73,7 +73,7 @@ export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promi
       url,
       db,
       drop: async () => {
-        await db.$disconnect();
+        await closeDb(db);
         for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
       },
     };
@@ -86,7 +86,7 @@ export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promi
     url,
     db,
     drop: async () => {
-      await db.$disconnect();
+      await closeDb(db);
       await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };

@@ -10,6 +10,7 @@ import pg from "pg";
 import { type DatabaseKind, databaseKind } from "./database-url";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { ReaderThread } from "./reader-thread";
 
 export type Db = SqliteClient;
 // The SQL helpers (Prisma.sql, join, raw) are the same runtime for both clients.
@@ -30,6 +31,8 @@ export type Driver =
       kind: "sqlite";
       /** Runs synchronous work on the connection once no transaction is open on it (see TransactionGate). */
       run: <T>(work: (connection: BetterSqlite3.Database) => T, options?: { bookkeeping?: boolean }) => Promise<T>;
+      /** A read-only connection on a thread of its own, for the admin directory's reads (reader-thread.ts). */
+      reader: ReaderThread;
     }
   | { kind: "postgres"; pool: pg.Pool };
 
@@ -182,6 +185,9 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     db = client;
     drivers.set(db, {
       kind: "sqlite",
+      reader: new ReaderThread(file, async () => {
+        if (!adapter.connection) await client.$connect();
+      }),
       // Prisma opens its connection on first use (and again after $disconnect).
       run: async (work, options) => {
         if (!adapter.connection) await client.$connect();
@@ -210,5 +216,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
 
 /** Closes the client's connections (the server stopping). */
 export async function closeDb(db: Db): Promise<void> {
+  const driver = drivers.get(db);
+  if (driver?.kind === "sqlite") await driver.reader.stop();
   await db.$disconnect();
 }
