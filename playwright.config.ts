@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumExecutable } from "./scripts/chromium";
+import { SERVER_NODE_FLAGS } from "./scripts/server-node-flags";
 
 // Browser tests run the production build (`npm run build`: Next.js and the
 // compiled server entry dist/serve.js, started as `npm start` starts it)
@@ -50,7 +51,7 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-      command: "rm -rf data/e2e && exec node dist/serve.js",
+      command: `rm -rf data/e2e && exec node ${SERVER_NODE_FLAGS.join(" ")} dist/serve.js`,
       // Ready for page traffic: its first call loads Next.js.
       url: `${E2E_URL}/api/health/pages`,
       reuseExistingServer: false,

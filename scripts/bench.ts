@@ -31,6 +31,7 @@ import {
 import { type CpuShare, type DurabilityRuns, type FloodProbe, type Load, writeReports } from "./bench-report";
 import { seedDirectory } from "./bench-seed";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
+import { SERVER_NODE_FLAGS } from "./server-node-flags";
 
 const { values: args } = parseArgs({
   options: {
@@ -95,7 +96,7 @@ const coldStarts: number[] = [];
 async function startServer(url: string, port = PORT, extraEnv: Record<string, string> = {}): Promise<Server> {
   const base = `http://127.0.0.1:${port}`;
   const spawned = performance.now();
-  const child = spawn(process.execPath, ["dist/serve.js"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "dist/serve.js"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
