@@ -30,6 +30,7 @@ export default {
     "src/server/services/reauthentication.ts",
     "src/server/db/second-factors.ts",
     "src/server/db/auth-challenges.ts",
+    "src/server/db/let-requests-in.ts",
   ],
   // Each worker runs its own Vitest with its own databases (tests/support/databases.ts).
   concurrency: 2,

@@ -16,6 +16,7 @@ import base from "./vitest.config.mts";
 const FILES = [
   "tests/platform/rule-modules-load.test.ts",
   "tests/sessions/request-parsing.test.ts",
+  "tests/platform/pruning.test.ts",
   "tests/sessions/second-factor-codes.test.ts",
   "tests/sessions/device-cookie.test.ts",
   "tests/sessions/rate-limits.test.ts",

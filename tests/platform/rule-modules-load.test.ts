@@ -25,6 +25,7 @@ const RULE_MODULES: Record<string, () => Promise<object>> = {
   "server/services/reauthentication": () => import("@/server/services/reauthentication"),
   "server/db/second-factors": () => import("@/server/db/second-factors"),
   "server/db/auth-challenges": () => import("@/server/db/auth-challenges"),
+  "server/db/let-requests-in": () => import("@/server/db/let-requests-in"),
 };
 
 describe("the rule modules", () => {
