@@ -4,7 +4,7 @@
 // pruning of lapsed tickets.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
-import { deleteLapsedChallenges } from "@/server/db/auth-challenges";
+import { deleteLapsedChallenges, trimChallengesOf } from "@/server/db/auth-challenges";
 import { saveTotpEnrolment } from "@/server/db/second-factors";
 import { RATE_LIMITS } from "@/shared/policy";
 import { PASSWORD, seedUser, signedIn } from "../support/accounts";
@@ -185,6 +185,40 @@ describe("enrolment rows", () => {
     const results = await Promise.allSettled([as.user.confirmTotp({ code }), as.user.confirmTotp({ code })]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
   });
+});
+
+describe("open passkey registrations", () => {
+  // Both insertion orders within the millisecond: without the id as the
+  // tiebreak, a database returns ties in one order or the other, and one of
+  // the two cases then keeps the wrong row.
+  it.each([
+    ["a", "b"],
+    ["b", "a"],
+  ])(
+    "trimming keeps a user's newest of that purpose, the later id first among equal times (%s inserted first), and touches no other row",
+    async (first, second) => {
+      const [a, b] = [await seedUser(app), await seedUser(app)];
+      const base = Date.now() - 60_000;
+      const at = (ms: number) => new Date(base + ms);
+      const row = (id: string, userId: string, purpose: string, createdAt: Date) =>
+        app.db.authChallenge.create({
+          data: { id, tokenHash: hashToken(`${id}-token`), purpose, userId, createdAt, expiresAt: new Date(Date.now() + 60_000) },
+        });
+      const tag = a.id.slice(-8);
+      await row(`${tag}-${first}`, a.id, "passkey-register", at(1));
+      await row(`${tag}-${second}`, a.id, "passkey-register", at(1));
+      await row(`${tag}-c`, a.id, "passkey-register", at(2));
+      await row(`${tag}-login`, a.id, "passkey-login", at(0));
+      await row(`${tag}-theirs`, b.id, "passkey-register", at(0));
+      await trimChallengesOf(app.db, a.id, "passkey-register", 2);
+      const left = await app.db.authChallenge.findMany({
+        where: { id: { startsWith: tag } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      });
+      expect(left.map((r) => r.id)).toEqual([`${tag}-b`, `${tag}-c`, `${tag}-login`, `${tag}-theirs`]);
+    },
+  );
 });
 
 describe("pruning lapsed steps", () => {
