@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { RATE_LIMITS, SECOND_FACTOR } from "@/shared/policy";
 import { cookieValue, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
+import { testDbKind } from "../support/databases";
 import { expectAppError } from "../support/expect-app-error";
 import {
   Authenticator,
@@ -30,6 +31,24 @@ afterEach(resetClock);
 afterAll(() => app.close());
 
 const PERIOD_MS = SECOND_FACTOR.totpPeriodSeconds * 1000;
+
+/** Makes queueing mail of one kind fail, as a database refusing the write would; returns the undo. */
+async function failInsertsOfMailKind(kind: string): Promise<() => Promise<void>> {
+  if (testDbKind() === "sqlite") {
+    await app.db.$executeRawUnsafe(
+      `CREATE TRIGGER "fail_mail" BEFORE INSERT ON "OutboxEmail" WHEN NEW."kind" = '${kind}' BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END`,
+    );
+    return async () => void (await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_mail"`));
+  }
+  await app.db.$executeRawUnsafe(
+    `CREATE FUNCTION "fail_mail"() RETURNS trigger AS $$ BEGIN IF NEW."kind" = '${kind}' THEN RAISE EXCEPTION 'outbox unavailable'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+  );
+  await app.db.$executeRawUnsafe(`CREATE TRIGGER "fail_mail" BEFORE INSERT ON "OutboxEmail" FOR EACH ROW EXECUTE FUNCTION "fail_mail"()`);
+  return async () => {
+    await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_mail" ON "OutboxEmail"`);
+    await app.db.$executeRawUnsafe(`DROP FUNCTION "fail_mail"()`);
+  };
+}
 
 async function sessionsOf(userId: string) {
   return app.db.session.findMany({ where: { userId }, select: { id: true, aal: true, method: true } });
@@ -255,6 +274,26 @@ describe("the log-in's second step", () => {
     expect((await secondFactorState(app, bystander.user.id)).recoveryCodes.filter((r) => r.usedAt)).toEqual([]);
     // The app still works beside the codes.
     await finishLogIn(app, again.ticket, { totp: authenticator.next() });
+  });
+
+  it("a recovery code is spent only with its owner's notice: when the notice cannot be queued, the code stays and no session opens", async () => {
+    const { user, recoveryCodes } = await userWithTotp(app);
+    const [recoveryCode] = recoveryCodes as [string];
+    const undo = await failInsertsOfMailKind("recovery-code-used");
+    const { ticket } = await startLogIn(app, user.email);
+    const before = await sessionsOf(user.id);
+    try {
+      await expect(finishLogIn(app, ticket, { recoveryCode })).rejects.toThrow();
+    } finally {
+      await undo();
+    }
+    expect((await secondFactorState(app, user.id)).recoveryCodes.filter((r) => r.usedAt)).toEqual([]);
+    expect(await sessionsOf(user.id)).toEqual(before);
+    expect((await app.mailsTo(user.email)).filter((mail) => mail.kind === "recovery-code-used")).toEqual([]);
+    // The database back: the same code works on the same ticket, and the notice goes.
+    const { session } = await finishLogIn(app, ticket, { recoveryCode });
+    expect(session).toMatchObject({ method: "recovery" });
+    expect((await app.mailsTo(user.email)).filter((mail) => mail.kind === "recovery-code-used")).toHaveLength(1);
   });
 
   it("each step leaves a security event for the account: what failed, how the log-in passed, codes left", async () => {

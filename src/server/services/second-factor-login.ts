@@ -17,8 +17,6 @@ import {
 } from "../db/auth-challenges";
 import { findPasskeysOfUser } from "../db/passkeys";
 import { countUnusedRecoveryCodes } from "../db/second-factors";
-import { findLoginEmail } from "../db/users";
-import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
 import { verifyPasskeyAssertion } from "./passkey-assertion";
 import { proveSecondFactor, type SecondFactorProof, secondFactorInvalid } from "./second-factor-proof";
@@ -60,11 +58,6 @@ export async function completeSecondFactor(
   if (method === "recovery") {
     const left = await countUnusedRecoveryCodes(s.db, userId);
     s.securityEvents.note({ type: "recovery_code.used", userId, client: meta, details: { left } });
-    const login = await findLoginEmail(s.db, userId);
-    if (login) {
-      await enqueueMail(s.db, { kind: "recovery-code-used", to: login.email, userId });
-      s.mail.kickSoon();
-    }
   }
   return session;
 }

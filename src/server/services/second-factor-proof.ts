@@ -1,6 +1,6 @@
 // Checks a second factor of a user: a TOTP code (once per 30-second step,
 // one step of drift), a recovery code (once), or a passkey assertion against
-// the challenge the caller issued. Used by the log-in's second step and by
+// the challenge the caller issued. A recovery code mails its owner. Used by the log-in's second step and by
 // re-authentication. Like a password, a code is checked under a budget
 // reserved before the check (RATE_LIMITS.secondFactorFailuresPerAccount),
 // kept when the code is wrong and given back when it is right.
@@ -10,6 +10,9 @@ import { recoveryCodeHash } from "../auth/recovery-codes";
 import { matchTotp, openSecret } from "../auth/totp";
 import type { SessionMethod } from "../db/login-statements";
 import { acceptTotpStep, findTotpFactor, spendRecoveryCode } from "../db/second-factors";
+import { inTransaction } from "../db/transactions";
+import { findLoginEmail } from "../db/users";
+import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
 import { verifyPasskeyAssertion } from "./passkey-assertion";
 import type { Services } from "./service-container";
@@ -26,6 +29,23 @@ export async function totpCodeIsRight(s: Services, userId: string, code: string)
   if (!factor?.confirmedAt) return false;
   const step = matchTotp(openSecret(await s.totpKey(), factor.secret), code, Date.now());
   return step !== null && (await acceptTotpStep(s.db, userId, step));
+}
+
+/**
+ * Spends a recovery code and queues the owner's notice in one transaction:
+ * a code is never used up without its mail (the database failing between
+ * the two would have lost it), and a mail never goes out for a code that was
+ * not spent.
+ */
+async function spendRecoveryCodeAndTell(s: Services, userId: string, code: string): Promise<boolean> {
+  const spent = await inTransaction(s.db, async (tx) => {
+    if (!(await spendRecoveryCode(tx, userId, recoveryCodeHash(code), new Date()))) return false;
+    const login = await findLoginEmail(tx, userId);
+    if (login) await enqueueMail(tx, { kind: "recovery-code-used", to: login.email, userId });
+    return true;
+  });
+  if (spent) s.mail.kickSoon();
+  return spent;
 }
 
 /**
@@ -57,9 +77,7 @@ export async function proveSecondFactor(
 
 async function check(s: Services, userId: string, proof: SecondFactorProof, challenge: string | null): Promise<SessionMethod | null> {
   if (proof.totp !== undefined) return (await totpCodeIsRight(s, userId, proof.totp)) ? "totp" : null;
-  if (proof.recoveryCode !== undefined) {
-    return (await spendRecoveryCode(s.db, userId, recoveryCodeHash(proof.recoveryCode), new Date())) ? "recovery" : null;
-  }
+  if (proof.recoveryCode !== undefined) return (await spendRecoveryCodeAndTell(s, userId, proof.recoveryCode)) ? "recovery" : null;
   if (!challenge || !proof.passkey) return null;
   const owner = await verifyPasskeyAssertion(s, proof.passkey, challenge);
   return owner === userId ? "passkey" : null;
