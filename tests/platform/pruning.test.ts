@@ -12,6 +12,7 @@ import { pruneSecurityEvents } from "@/server/services/security-events";
 import { pruneExpiredSessions, startSessionPruning } from "@/server/services/session-pruning";
 import { seedUser } from "../support/accounts";
 import { testDbKind } from "../support/databases";
+import { turnsDuring } from "../support/event-loop-turns";
 import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
@@ -19,22 +20,6 @@ beforeAll(async () => {
   app = await createTestApp();
 });
 afterAll(() => app.close());
-
-/** Runs `job` and counts the event-loop turns that ran before it finished. */
-async function turnsDuring<T>(job: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  // Started from a settled promise, as a request's continuation would be.
-  const result = await Promise.resolve().then(job);
-  running = false;
-  return { result, turns };
-}
 
 const BATCH = 2;
 const HOUR = 3600_000;

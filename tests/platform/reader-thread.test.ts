@@ -8,6 +8,7 @@ import { driverOf, Prisma } from "@/server/db/client";
 import { pageQuery } from "@/server/db/driver-statements";
 import { ReaderStopped, ReaderThread } from "@/server/db/reader-thread";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
+import { turnsDuring } from "../support/event-loop-turns";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -17,21 +18,6 @@ afterAll(() => database.drop());
 
 /** A read that keeps SQLite busy for a few hundred milliseconds. */
 const SLOW_COUNT = Prisma.sql`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${3_000_000}) SELECT count(*) AS "n" FROM c`;
-
-/** Runs `job` and counts the event-loop turns that ran before it finished. */
-async function turnsDuring<T>(job: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  const result = await Promise.resolve().then(job);
-  running = false;
-  return { result, turns };
-}
 
 const sqliteDriver = () => {
   const driver = driverOf(database.db);
