@@ -1,9 +1,10 @@
 // Checks a second factor of a user: a TOTP code (once per 30-second step,
-// one step of drift), a recovery code (once), or a passkey assertion against
-// the challenge the caller issued. A recovery code mails its owner. Used by the log-in's second step and by
-// re-authentication. Like a password, a code is checked under a budget
-// reserved before the check (RATE_LIMITS.secondFactorFailuresPerAccount),
-// kept when the code is wrong and given back when it is right.
+// one step of drift), a recovery code (once; it mails its owner), or a
+// passkey assertion against the challenge the caller issued. Used by the
+// log-in's second step and by re-authentication. Like a password, a code is
+// checked under a budget reserved before the check
+// (RATE_LIMITS.secondFactorFailuresPerAccount), kept when the code is wrong
+// and given back when it is right.
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { AppError } from "../app-error";
 import { recoveryCodeHash } from "../auth/recovery-codes";
