@@ -13,6 +13,7 @@ import { pruneExpiredSessions, startSessionPruning } from "@/server/services/ses
 import { seedUser } from "../support/accounts";
 import { testDbKind } from "../support/databases";
 import { turnsDuring } from "../support/event-loop-turns";
+import { refuseWrites } from "../support/refused-writes";
 import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
@@ -129,24 +130,7 @@ describe("a pruning round", () => {
 
 describe("a pruning round with a job that fails", () => {
   /** Makes every DELETE from "RateLimit" fail, as a locked or broken table would; returns the undo. */
-  async function failRateLimitDeletes() {
-    if (testDbKind() === "sqlite") {
-      await app.db.$executeRawUnsafe(
-        `CREATE TRIGGER "fail_deletes" BEFORE DELETE ON "RateLimit" BEGIN SELECT RAISE(ABORT, 'table unavailable'); END`,
-      );
-      return async () => void (await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_deletes"`));
-    }
-    await app.db.$executeRawUnsafe(
-      `CREATE FUNCTION "fail_deletes"() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'table unavailable'; END $$ LANGUAGE plpgsql`,
-    );
-    await app.db.$executeRawUnsafe(
-      `CREATE TRIGGER "fail_deletes" BEFORE DELETE ON "RateLimit" FOR EACH ROW EXECUTE FUNCTION "fail_deletes"()`,
-    );
-    return async () => {
-      await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_deletes" ON "RateLimit"`);
-      await app.db.$executeRawUnsafe(`DROP FUNCTION "fail_deletes"()`);
-    };
-  }
+  const failRateLimitDeletes = () => refuseWrites(app.db, { table: "RateLimit", on: "DELETE", message: "table unavailable" });
 
   it("runs the jobs after it: the other tables are pruned, the failed one is left for the next round", async () => {
     const user = await seedUser(app, { name: "Failing Round" });

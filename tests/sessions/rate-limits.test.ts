@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LimitReached, RateLimits } from "@/server/auth/rate-limits";
 import { type LimitName, RATE_LIMITS } from "@/shared/policy";
-import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { refuseWrites } from "../support/refused-writes";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -40,22 +41,13 @@ async function spend(limit: LimitName, key: string, seconds: number = RATE_LIMIT
 }
 
 /** Makes every count (a write of points) of this budget's keys fail, as an unreachable store would; returns the undo. */
-async function failWritesOf(limit: LimitName): Promise<() => Promise<void>> {
-  const db = database.db;
-  if (testDbKind() === "sqlite") {
-    await db.$executeRawUnsafe(
-      `CREATE TRIGGER "fail_writes" BEFORE INSERT ON "RateLimit" WHEN NEW."key" LIKE '${limit}:%' AND NEW."points" > 0 BEGIN SELECT RAISE(ABORT, 'store unavailable'); END`,
-    );
-    return async () => void (await db.$executeRawUnsafe(`DROP TRIGGER "fail_writes"`));
-  }
-  await db.$executeRawUnsafe(
-    `CREATE FUNCTION "fail_writes"() RETURNS trigger AS $$ BEGIN IF NEW."key" LIKE '${limit}:%' AND NEW."points" > 0 THEN RAISE EXCEPTION 'store unavailable'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
-  );
-  await db.$executeRawUnsafe(`CREATE TRIGGER "fail_writes" BEFORE INSERT ON "RateLimit" FOR EACH ROW EXECUTE FUNCTION "fail_writes"()`);
-  return async () => {
-    await db.$executeRawUnsafe(`DROP TRIGGER "fail_writes" ON "RateLimit"`);
-    await db.$executeRawUnsafe(`DROP FUNCTION "fail_writes"()`);
-  };
+function failWritesOf(limit: LimitName): Promise<() => Promise<void>> {
+  return refuseWrites(database.db, {
+    table: "RateLimit",
+    on: "INSERT",
+    when: `NEW."key" LIKE '${limit}:%' AND NEW."points" > 0`,
+    message: "store unavailable",
+  });
 }
 
 /** The outcome of a call: "ok", its value, or the refusal's appCode (or "store error" for anything else). */

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { RATE_LIMITS, SECOND_FACTOR } from "@/shared/policy";
 import { cookieValue, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
-import { testDbKind } from "../support/databases";
 import { expectAppError } from "../support/expect-app-error";
+import { refuseWrites } from "../support/refused-writes";
 import {
   Authenticator,
   advanceClock,
@@ -33,21 +33,8 @@ afterAll(() => app.close());
 const PERIOD_MS = SECOND_FACTOR.totpPeriodSeconds * 1000;
 
 /** Makes queueing mail of one kind fail, as a database refusing the write would; returns the undo. */
-async function failInsertsOfMailKind(kind: string): Promise<() => Promise<void>> {
-  if (testDbKind() === "sqlite") {
-    await app.db.$executeRawUnsafe(
-      `CREATE TRIGGER "fail_mail" BEFORE INSERT ON "OutboxEmail" WHEN NEW."kind" = '${kind}' BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END`,
-    );
-    return async () => void (await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_mail"`));
-  }
-  await app.db.$executeRawUnsafe(
-    `CREATE FUNCTION "fail_mail"() RETURNS trigger AS $$ BEGIN IF NEW."kind" = '${kind}' THEN RAISE EXCEPTION 'outbox unavailable'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
-  );
-  await app.db.$executeRawUnsafe(`CREATE TRIGGER "fail_mail" BEFORE INSERT ON "OutboxEmail" FOR EACH ROW EXECUTE FUNCTION "fail_mail"()`);
-  return async () => {
-    await app.db.$executeRawUnsafe(`DROP TRIGGER "fail_mail" ON "OutboxEmail"`);
-    await app.db.$executeRawUnsafe(`DROP FUNCTION "fail_mail"()`);
-  };
+function failInsertsOfMailKind(kind: string): Promise<() => Promise<void>> {
+  return refuseWrites(app.db, { table: "OutboxEmail", on: "INSERT", when: `NEW."kind" = '${kind}'`, message: "outbox unavailable" });
 }
 
 async function sessionsOf(userId: string) {

@@ -53,7 +53,13 @@ export function startSessionPruning(
         return count ? `removed ${count} expired session(s)` : null;
       },
     ],
-    ["pruning rate-limit counters", async () => (await pruneRateLimits(db), null)],
+    [
+      "pruning rate-limit counters",
+      async () => {
+        await pruneRateLimits(db);
+        return null;
+      },
+    ],
     [
       "pruning lapsed log-in steps",
       async () => {
