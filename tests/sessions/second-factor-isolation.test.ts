@@ -116,6 +116,19 @@ describe("one ticket, answered twice at once", () => {
   });
 });
 
+describe("one recovery code, sent on several tickets at once", () => {
+  it("opens one session, is spent once, and mails its owner once", async () => {
+    const { user, recoveryCodes } = await userWithTotp(app);
+    const tickets = await Promise.all(Array.from({ length: 5 }, async () => (await startLogIn(app, user.email)).ticket));
+    const before = await app.db.session.count({ where: { userId: user.id } });
+    const results = await Promise.allSettled(tickets.map((ticket) => finishLogIn(app, ticket, { recoveryCode: recoveryCodes[0]! })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(before + 1);
+    expect((await secondFactorState(app, user.id)).recoveryCodes.filter((r) => r.usedAt)).toHaveLength(1);
+    expect((await app.mailsTo(user.email)).filter((mail) => mail.kind === "recovery-code-used")).toHaveLength(1);
+  });
+});
+
 describe("what a second step opens and gives back", () => {
   it("a session whose token is 32 random bytes in base64url, and no mail unless a recovery code was used", async () => {
     const { user, authenticator } = await userWithTotp(app);
