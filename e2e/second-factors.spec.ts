@@ -158,7 +158,7 @@ test("a passkey: add it, log in with it without an address, as a second step, re
   await expect(passkeys.getByRole("status")).toContainText("Passkey “Work laptop” removed.");
 });
 
-test("an admin is led to set up two-step verification first, then sees and resets others' second factors", async ({ page, browser }) => {
+test("an admin is led to set up two-step verification first, then sees and resets others' second factors, and deletes one", async ({ page, browser }) => {
   const email = freshEmail("mfa-admin");
   const name = `Mona Admin ${Date.now()}`;
   createAdmin(email, name);
@@ -215,4 +215,14 @@ test("an admin is led to set up two-step verification first, then sees and reset
   await expect(page).toHaveURL(/\/account$/);
   await page.goto("/admin");
   await expect(page.getByRole("list", { name: "Users" })).toBeVisible();
+
+  // Deleting the other admin: the notice stays above the list once the row is gone.
+  await page.getByLabel("Search users by name or email").fill(otherName);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: `Manage ${otherName}` }).click();
+  const otherPanel = page.getByRole("region", { name: `Manage ${otherName}` });
+  await otherPanel.getByRole("button", { name: "Delete user" }).click();
+  await otherPanel.getByRole("button", { name: `Yes, delete ${otherName}` }).click();
+  await expect(page.getByText(`${otherName} was deleted.`)).toBeVisible();
+  await expect(page.getByText("No users match.")).toBeVisible();
 });
