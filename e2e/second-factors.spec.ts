@@ -158,7 +158,10 @@ test("a passkey: add it, log in with it without an address, as a second step, re
   await expect(passkeys.getByRole("status")).toContainText("Passkey “Work laptop” removed.");
 });
 
-test("an admin is led to set up two-step verification first, then sees and resets others' second factors, and deletes one", async ({ page, browser }) => {
+test("an admin is led to set up two-step verification first, then sees and resets others' second factors, and deletes one", async ({
+  page,
+  browser,
+}) => {
   const email = freshEmail("mfa-admin");
   const name = `Mona Admin ${Date.now()}`;
   createAdmin(email, name);
