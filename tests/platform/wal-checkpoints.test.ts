@@ -30,9 +30,10 @@ describe.runIf(testDbKind() === "sqlite")("SQLite checkpoints on their own threa
       for (let i = 0; i < 40; i++) {
         await database.db.user.createMany({ data: Array.from({ length: 25 }, (_, j) => ({ name: `Wal ${i}-${j} ${"x".repeat(2000)}` })) });
       }
-      // Within a few rounds of the thread, the database file holds the new pages.
+      // Within a few rounds of the thread, the database file holds the new pages
+      // (a round that ran during the writes copies only part of them: wait for all).
       const deadline = Date.now() + 20_000;
-      while (fs.statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (fs.statSync(file).size <= before + 1_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(fs.statSync(file).size).toBeGreaterThan(before + 1_000_000);
     } finally {
       await stop();
