@@ -77,7 +77,14 @@ describe.runIf(process.env.TEST_DB !== "postgres")("SQLite journal", () => {
         },
         { bookkeeping: true },
       );
+    const now = (options?: { read: true }) =>
+      driver.run((connection) => Number(connection.pragma("synchronous", { simple: true })), options);
     expect(await during()).toBe(1); // NORMAL while it runs
+    // It stays NORMAL for reads on the driver (a log-in storm switches nothing)…
+    expect(await now({ read: true })).toBe(1);
+    // …and any other driver statement, or any Prisma statement, runs FULL again.
+    expect(await now()).toBe(2);
+    await during();
     expect(await synchronous(app.db)).toBe("FULL");
     await expect(
       during(() => {

@@ -8,8 +8,10 @@ import { pruneRateLimits } from "@/server/db/rate-limit-store";
 import { logIn } from "@/server/services/sessions";
 import { RATE_LIMITS } from "@/shared/policy";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
-import { cookieValue, freshEmail, PASSWORD, seedUser } from "../support/accounts";
+import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { refuseWrites } from "../support/refused-writes";
+import { startLogIn, userWithTotp } from "../support/second-factors";
 import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
@@ -471,6 +473,70 @@ describe("the counters themselves", () => {
       await app.db.$executeRawUnsafe(`ALTER TABLE "RateLimitAway" RENAME TO "RateLimit"`);
     }
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  // A right password's points are given back in the commit that stores its session (one write instead of two).
+  const pointsOf = async (email: string) =>
+    Object.fromEntries(
+      (await app.db.rateLimit.findMany({ where: { key: { contains: email } }, orderBy: { key: "asc" } })).map((r) => [r.key, r.points]),
+    );
+
+  it("a session that cannot be stored opens nothing, and the attempt's points are still given back", async () => {
+    const user = await seedUser(app);
+    const other = await seedUser(app);
+    const otherToken = await logInAs(app, other.email);
+    const undo = await refuseWrites(app.db, { table: "Session", on: "INSERT", message: "sessions unavailable" });
+    try {
+      await expectAppError(
+        app.caller({ ip: "198.18.8.2" }).session.create({ email: user.email, password: PASSWORD }),
+        "INTERNAL_SERVER_ERROR",
+        "INTERNAL_ERROR",
+      );
+    } finally {
+      await undo();
+    }
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+    expect(Object.values(await pointsOf(user.email))).toEqual([0, 0]);
+    // Nobody else's session or counters changed.
+    expect(await app.caller({ token: otherToken }).session.validate()).toMatchObject({ userId: other.id });
+    expect(Object.values(await pointsOf(other.email))).toEqual([0, 0]);
+  });
+
+  it("the points and the session commit together: when the points cannot be given back, no session opens", async () => {
+    const user = await seedUser(app);
+    // Giving back writes each counter again with zero points for a new window; that write is refused.
+    const undo = await refuseWrites(app.db, { table: "RateLimit", on: "INSERT", when: `NEW."points" = 0`, message: "store unavailable" });
+    try {
+      await expectAppError(
+        app.caller({ ip: "198.18.8.3" }).session.create({ email: user.email, password: PASSWORD }),
+        "INTERNAL_SERVER_ERROR",
+        "INTERNAL_ERROR",
+      );
+    } finally {
+      await undo();
+    }
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+    expect(Object.values(await pointsOf(user.email))).toEqual([1, 1]);
+    // Once the store is back, the same password opens a session and gives its points back.
+    await app.caller({ ip: "198.18.8.3" }).session.create({ email: user.email, password: PASSWORD });
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
+    expect(Object.values(await pointsOf(user.email))).toEqual([1, 1]);
+  });
+
+  it("an address not yet confirmed, or a second step due, gives the points back too", async () => {
+    const unconfirmed = await seedUser(app, { verified: false });
+    await expectAppError(
+      app.caller({ ip: "198.18.8.4" }).session.create({ email: unconfirmed.email, password: PASSWORD }),
+      "FORBIDDEN",
+      "EMAIL_NOT_VERIFIED",
+    );
+    expect(Object.values(await pointsOf(unconfirmed.email))).toEqual([0, 0]);
+    const { user } = await userWithTotp(app);
+    await startLogIn(app, user.email, { ip: "198.18.8.5" });
+    expect(await pointsOf(user.email)).toMatchObject({
+      [`loginFailuresPerAccountAndClient:${user.email} 198.18.8.5`]: 0,
+      [`loginFailuresPerAccount:${user.email}`]: 0,
+    });
   });
 
   it("counters whose window ended over an hour ago are pruned; live and recent ones stay", async () => {

@@ -96,7 +96,7 @@ describe("password attempts", () => {
     });
   });
 
-  it("fail closed when a budget's store fails: the store's error, the other budgets' points given back, nothing reported", async () => {
+  it("fail closed when a budget's store fails: the store's error, no budget's point taken, nothing reported", async () => {
     await spend("loginFailuresPerClient", client.ip);
     // The failing budget's earlier count stays: a point it did not take is not given back.
     await database.db.rateLimit.create({
@@ -108,12 +108,61 @@ describe("password attempts", () => {
     } finally {
       await undo();
     }
+    // The three budgets are counted in one statement: none of them took a point.
     expect(await counts()).toEqual({
-      [`loginFailuresPerAccountAndClient:${email} ${client.ip}`]: 0,
       [`loginFailuresPerClient:${client.ip}`]: RATE_LIMITS.loginFailuresPerClient.points,
       [`loginFailuresPerAccount:${email}`]: 5,
     });
     expect(reports).toEqual([]);
+  });
+});
+
+describe("the counters of a password attempt", () => {
+  const keys = [
+    `loginFailuresPerAccountAndClient:${email} ${client.ip}`,
+    `loginFailuresPerClient:${client.ip}`,
+    `loginFailuresPerAccount:${email}`,
+  ];
+  const windowEnds = async () =>
+    Object.fromEntries((await database.db.rateLimit.findMany()).map((r) => [r.key, r.expire?.getTime() ?? null]));
+
+  it("open each budget's own window, which later points keep, and an ended window starts again at one point", async () => {
+    const before = Date.now();
+    await limits.reservePasswordAttempt({ ...client, email, device: null });
+    const first = await windowEnds();
+    for (const key of keys) {
+      const seconds = RATE_LIMITS[key.slice(0, key.indexOf(":")) as LimitName].duration;
+      expect(first[key]).toBeGreaterThanOrEqual(before + seconds * 1000);
+      expect(first[key]).toBeLessThanOrEqual(Date.now() + seconds * 1000);
+    }
+    await limits.reservePasswordAttempt({ ...client, email, device: null });
+    expect(await windowEnds()).toEqual(first);
+    expect(await counts()).toEqual(Object.fromEntries(keys.map((k) => [k, 2])));
+    // The account's window ended: it starts again, the others go on.
+    await database.db.rateLimit.update({ where: { key: keys[2]! }, data: { expire: new Date(Date.now() - 1000) } });
+    await limits.reservePasswordAttempt({ ...client, email, device: null });
+    expect(await counts()).toEqual({ [keys[0]!]: 3, [keys[1]!]: 3, [keys[2]!]: 1 });
+    expect((await windowEnds())[keys[2]!]).toBeGreaterThan(first[keys[2]!]!);
+  });
+
+  it("given back, lose one point each, never below zero, and no other counter changes", async () => {
+    await database.db.rateLimit.create({
+      data: { key: "loginFailuresPerAccount:bob@school.example", points: 7, expire: new Date(Date.now() + 60_000) },
+    });
+    const reservation = await limits.reservePasswordAttempt({ ...client, email, device: null });
+    await database.db.rateLimit.update({ where: { key: keys[1]! }, data: { points: 0 } });
+    await reservation.giveBack();
+    expect(await counts()).toEqual({ [keys[0]!]: 0, [keys[1]!]: 0, [keys[2]!]: 0, "loginFailuresPerAccount:bob@school.example": 7 });
+    // Once only: a second call gives nothing more.
+    await database.db.rateLimit.update({ where: { key: keys[2]! }, data: { points: 3 } });
+    await reservation.giveBack();
+    expect((await counts())[keys[2]!]).toBe(3);
+    // Given back after its window ended, a counter owes nothing: a new window at zero.
+    const later = await limits.reservePasswordAttempt({ ...client, email, device: null });
+    await database.db.rateLimit.update({ where: { key: keys[0]! }, data: { points: 4, expire: new Date(Date.now() - 1000) } });
+    await later.giveBack();
+    expect((await counts())[keys[0]!]).toBe(0);
+    expect((await windowEnds())[keys[0]!]).toBeGreaterThan(Date.now());
   });
 });
 

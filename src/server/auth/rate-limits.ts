@@ -6,7 +6,8 @@ import { RateLimiterRes } from "rate-limiter-flexible";
 import { DAY, type LimitName, RATE_LIMITS } from "@/shared/policy";
 import { AppError } from "../app-error";
 import type { Db } from "../db/client";
-import { RateLimiterSql } from "../db/rate-limit-store";
+import type { Write } from "../db/driver-statements";
+import { type Budget, consumeEach, giveBackEach, giveBackWrite, RateLimiterSql } from "../db/rate-limit-store";
 
 /** Spent windows a process remembers having marked, at most. */
 const MARKS_REMEMBERED = 10_000;
@@ -39,7 +40,34 @@ export type PasswordAttempt = Client & { email: string; device: string | null };
 export type LimitReached = { limit: LimitName; email: string | null; client: Client };
 
 /** Points taken for one password attempt, to give back when it succeeds or could not run. */
-export type Reservation = { giveBack: () => Promise<void> };
+export class Reservation {
+  private given = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly budgets: Budget[],
+  ) {}
+
+  /** Gives the points back; once only, and not after a write that gave them back (givenBackBy). */
+  async giveBack(): Promise<void> {
+    if (this.given) return;
+    await giveBackEach(this.db, this.budgets);
+    this.given = true;
+  }
+
+  /**
+   * The give-back as a write, to commit with another bookkeeping write (a
+   * log-in's new session: one commit instead of two); null once given back.
+   * Call `done` when that write has committed.
+   */
+  givenBackBy(): { write: Write; done: () => void } | null {
+    if (this.given) return null;
+    const done = () => {
+      this.given = true;
+    };
+    return { write: giveBackWrite(this.db, this.budgets), done };
+  }
+}
 
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterSql>;
@@ -49,7 +77,7 @@ export class RateLimits {
   private readonly markedHere = new Map<string, number>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     /** Told of each budget's first refusal in a window (services/security-events.ts records it). */
     private readonly onLimitReached: (reached: LimitReached) => void = () => undefined,
     /** How many marked windows this process remembers, at most. */
@@ -85,16 +113,12 @@ export class RateLimits {
   }
 
   private async reserve(budgets: [LimitName, string][], email: string | null, client: Client): Promise<Reservation> {
-    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
-    // A budget over its limit still counted the point (the store adds, then compares).
-    const taken = budgets.filter((_, i) => results[i]!.status === "fulfilled" || isLimitReached(results[i]!));
-    const reservation = { giveBack: () => this.giveBack(taken) };
+    const results = await this.take(budgets);
+    // Fails closed: without its counters, no password is checked (the one statement took no point).
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
-    if (storeFailure) {
-      // Fails closed: without its counters, no password is checked.
-      await reservation.giveBack().catch(() => undefined);
-      throw (storeFailure as PromiseRejectedResult).reason;
-    }
+    if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
+    // A budget over its limit still counted the point (the store adds, then compares).
+    const reservation = new Reservation(this.db, this.budgets(budgets));
     const waitMs = Math.max(0, ...results.map((r) => (isLimitReached(r) ? r.reason.msBeforeNext : 0)));
     if (results.some(isLimitReached)) {
       await this.reportFirstRefusals(budgets, results, email, client);
@@ -104,8 +128,13 @@ export class RateLimits {
     return reservation;
   }
 
-  private async giveBack(taken: [LimitName, string][]): Promise<void> {
-    await Promise.all(taken.map(([name, key]) => this.limiters[name].reward(key, 1)));
+  /** One point from each budget, in one statement (db/rate-limit-store.ts), settled per budget. */
+  private take(budgets: [LimitName, string][]): Promise<PromiseSettledResult<RateLimiterRes>[]> {
+    return consumeEach(this.db, this.budgets(budgets));
+  }
+
+  private budgets(budgets: [LimitName, string][]): Budget[] {
+    return budgets.map(([name, key]) => ({ limiter: this.limiters[name], key }));
   }
 
   /**
@@ -167,7 +196,7 @@ export class RateLimits {
 
   /** Counts a point on each budget; RATE_LIMITED past any of them (a store failure fails closed). */
   private async consumeAll(budgets: [LimitName, string][], email: string | null, client: Client): Promise<void> {
-    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
+    const results = await this.take(budgets);
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
     if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
     await this.reportFirstRefusals(budgets, results, email, client);
@@ -212,7 +241,7 @@ export class RateLimits {
       [`${action}PerEmail`, email],
       [`${action}PerIp`, ipKey(from.ip)],
     ];
-    const results = await Promise.allSettled(budgets.map(([name, key]) => this.limiters[name].consume(key)));
+    const results = await this.take(budgets);
     const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes>];
     for (const result of results) {
       if (result.status === "rejected" && !(result.reason instanceof RateLimiterRes)) throw result.reason;

@@ -29,8 +29,12 @@ export function sqlitePath(url: string): string {
 export type Driver =
   | {
       kind: "sqlite";
-      /** Runs synchronous work on the connection once no transaction is open on it (see TransactionGate). */
-      run: <T>(work: (connection: BetterSqlite3.Database) => T, options?: { bookkeeping?: boolean }) => Promise<T>;
+      /**
+       * Runs synchronous work on the connection once no transaction is open
+       * on it (see TransactionGate). `bookkeeping`: its writes need not wait
+       * for the disk; `read`: it writes nothing (SqliteAdapterFactory.commitAs).
+       */
+      run: <T>(work: (connection: BetterSqlite3.Database) => T, options?: RunOptions) => Promise<T>;
       /** A read-only connection on a thread of its own, for the admin directory's reads (reader-thread.ts). */
       reader: ReaderThread;
     }
@@ -107,7 +111,7 @@ type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
  *
  * With "full", bookkeeping writes on the driver (a rate-limit count, a new
  * session: DriverStatement's `bookkeeping`) still commit as "normal": a log-in
- * makes seven of them, and waiting for the disk seven times cost a log-in
+ * makes three of them, and waiting for the disk for each cost a log-in
  * storm a fifth of its rate. The log is one file written in order, so the
  * next "full" commit syncs them too: a crash can only lose such writes made
  * since the last "full" commit, never one the app has confirmed.
@@ -116,11 +120,34 @@ type SqliteSynchronous = "full" | "normal";
 
 export type DbOptions = { sqliteSynchronous?: SqliteSynchronous };
 
+type RunOptions = { bookkeeping?: boolean; read?: boolean };
+
 /** The SQLite adapter, keeping hold of its connection and passing every statement through the gate. */
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   connection: BetterSqlite3.Database | null = null;
   readonly gate = new TransactionGate();
   synchronous: SqliteSynchronous = "full";
+  /** The connection commits as "normal" now, though `synchronous` is "full": a bookkeeping write came last. */
+  private relaxed = false;
+
+  /**
+   * Sets how the next statement commits, called inside the gate. With
+   * "full", a bookkeeping write switches the connection to NORMAL and leaves
+   * it so; any other write (every Prisma statement and transaction, any
+   * driver statement not known to read) switches it back first. A log-in
+   * storm's writes are all bookkeeping, so it switches nothing; switching
+   * around every write cost 14 pragma calls per log-in.
+   */
+  commitAs(connection: BetterSqlite3.Database, options: RunOptions = {}): void {
+    if (this.synchronous === "normal" || options.read) return;
+    if (options.bookkeeping && !this.relaxed) {
+      connection.pragma("synchronous = NORMAL");
+      this.relaxed = true;
+    } else if (!options.bookkeeping && this.relaxed) {
+      connection.pragma("synchronous = FULL");
+      this.relaxed = false;
+    }
+  }
 
   override async connect() {
     const adapter = await super.connect();
@@ -137,6 +164,7 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
       // Another process holds the file in a transaction: it is switched on a later start.
     }
     this.connection.pragma(`synchronous = ${this.synchronous.toUpperCase()}`);
+    this.relaxed = false;
     this.connection.pragma("cache_size = -32000");
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
@@ -145,14 +173,24 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
     };
     const queryRaw = adapter.queryRaw.bind(adapter);
     const executeRaw = adapter.executeRaw.bind(adapter);
-    adapter.queryRaw = (query) => gate.around(() => queryRaw(query));
-    adapter.executeRaw = (query) => gate.around(() => executeRaw(query));
+    const connection = this.connection;
+    adapter.queryRaw = (query) =>
+      gate.around(() => {
+        this.commitAs(connection);
+        return queryRaw(query);
+      });
+    adapter.executeRaw = (query) =>
+      gate.around(() => {
+        this.commitAs(connection);
+        return executeRaw(query);
+      });
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
       const entering = gate.enter();
       if (entering) await entering;
       let transaction: SqliteTransaction;
       try {
+        this.commitAs(connection);
         transaction = await startTransaction(isolationLevel);
       } catch (error) {
         gate.leave();
@@ -193,13 +231,8 @@ export function createDb(url: string, options: DbOptions = {}): Db {
         if (!adapter.connection) await client.$connect();
         return adapter.gate.around(() => {
           const connection = adapter.connection!;
-          if (!options?.bookkeeping || adapter.synchronous === "normal") return work(connection);
-          connection.pragma("synchronous = NORMAL");
-          try {
-            return work(connection);
-          } finally {
-            connection.pragma("synchronous = FULL");
-          }
+          adapter.commitAs(connection, options);
+          return work(connection);
         });
       },
     });

@@ -35,6 +35,8 @@ function numbered(sql: string): string {
 
 const sqlitePrepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 const pgText = new Map<string, string>();
+/** writeTogether's statements on PostgreSQL, by their writes' names joined. */
+const pgTogether = new Map<string, string>();
 
 /**
  * Every statement's SQL by its name: two statements under one name would run
@@ -77,16 +79,23 @@ export class DriverStatement {
     sqlByName.set(name, sql);
   }
 
+  /** Whether the statement only reads (SQLite tells once it is prepared; unknown until its first run). */
+  private reads: boolean | undefined;
+
   /** Every row, as plain objects (DateTimes as ISO strings). */
   async all<Row>(db: Db, values: unknown[]): Promise<Row[]> {
     const driver = driverOf(db);
     if (driver.kind === "sqlite") {
-      return driver.run((connection) => {
-        const statement = this.sqlite(connection);
-        if (statement.reader) return statement.all(...values) as Row[];
-        statement.run(...values);
-        return [] as Row[];
-      }, this.options);
+      return driver.run(
+        (connection) => {
+          const statement = this.sqlite(connection);
+          this.reads = statement.reader;
+          if (statement.reader) return statement.all(...values) as Row[];
+          statement.run(...values);
+          return [] as Row[];
+        },
+        { bookkeeping: this.options.bookkeeping, read: this.reads },
+      );
     }
     let text = pgText.get(this.sql);
     if (!text) {
@@ -100,6 +109,41 @@ export class DriverStatement {
   private sqlite(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
     return preparedOn(connection, this.name, this.sql);
   }
+}
+
+/** A write and its values, to run with others (writeTogether). */
+export type Write = { statement: DriverStatement; values: unknown[] };
+
+/**
+ * Writes that commit together or not at all, at the cost of one: on SQLite
+ * one transaction (one commit instead of one each), on PostgreSQL one
+ * statement, the first writes as WITH clauses of the last (one round trip).
+ * Bookkeeping when every write is. PostgreSQL runs a statement's WITH
+ * clauses on one snapshot: no two of the writes may change the same row.
+ */
+export async function writeTogether(db: Db, writes: Write[]): Promise<void> {
+  const last = writes.at(-1);
+  if (!last) return;
+  if (writes.length === 1) return void (await last.statement.all(db, last.values));
+  const bookkeeping = writes.every((w) => w.statement.options.bookkeeping);
+  const driver = driverOf(db);
+  if (driver.kind === "sqlite") {
+    return driver.run(
+      (connection) =>
+        connection.transaction(() => {
+          for (const { statement, values } of writes) preparedOn(connection, statement.name, statement.sql).run(...values);
+        })(),
+      { bookkeeping },
+    );
+  }
+  const name = writes.map((w) => w.statement.name).join("+");
+  let text = pgTogether.get(name);
+  if (!text) {
+    const clauses = writes.slice(0, -1).map((w, i) => `"write${i}" AS (${w.statement.sql})`);
+    text = numbered(`WITH ${clauses.join(", ")} ${last.statement.sql}`);
+    pgTogether.set(name, text);
+  }
+  await driver.pool.query({ name, text, values: writes.flatMap((w) => w.values), types: utcTimestamps });
 }
 
 /**
@@ -128,5 +172,5 @@ export async function pageQuery<Row>(db: Db, query: Prisma.Sql): Promise<Row[]> 
     if (!(error instanceof ReaderStopped)) throw error;
   }
   // Keyed by the text itself: a statement's name never holds SQL.
-  return driver.run((connection) => preparedOn(connection, query.sql, query.sql, STATEMENTS_KEPT).all(...values) as Row[]);
+  return driver.run((connection) => preparedOn(connection, query.sql, query.sql, STATEMENTS_KEPT).all(...values) as Row[], { read: true });
 }

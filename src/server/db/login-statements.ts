@@ -5,7 +5,7 @@
 // per log-in through Prisma, 2.8 ms this way; see docs/BENCHMARKS.md).
 // Everything else goes through Prisma.
 import type { Db } from "./client";
-import { DriverStatement, dateParameter } from "./driver-statements";
+import { DriverStatement, dateParameter, type Write, writeTogether } from "./driver-statements";
 
 export type LoginRow = { userId: string; passwordHash: string; verified: boolean; secondFactor: boolean };
 
@@ -70,10 +70,11 @@ export async function readLogIn(db: Db, email: string): Promise<LoginRow | undef
   );
 }
 
-export async function insertSession(db: Db, session: NewSessionRow): Promise<void> {
+/** Stores a new session; `with`: bookkeeping writes to commit with it (a log-in's budget points given back). */
+export async function insertSession(db: Db, session: NewSessionRow, with_: Write[] = []): Promise<void> {
   const values = sessionColumns.map((c) => {
     const value = session[c];
     return value instanceof Date ? dateParameter(db, value) : value;
   });
-  await INSERT_SESSION.all(db, values);
+  await writeTogether(db, [...with_, { statement: INSERT_SESSION, values }]);
 }

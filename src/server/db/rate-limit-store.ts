@@ -4,13 +4,16 @@
 // total, so N parallel attempts see N distinct totals and exactly the first
 // `points` of them pass; nothing reads a budget and writes it back later.
 // (The library's own Prisma store needs a delete and an upsert per count,
-// through Prisma's pipeline; this is one prepared statement.)
+// through Prisma's pipeline; this is one prepared statement.) A request that
+// counts several budgets at once (a log-in counts three) takes its points in
+// one statement and gives them back in one (consumeEach, giveBackEach).
 import { RateLimiterPrisma, RateLimiterRes, type RateLimiterStoreAbstract as StoreAbstract } from "rate-limiter-flexible";
 import type { Db } from "./client";
-import { DriverStatement, dateParameter } from "./driver-statements";
+import { DriverStatement, dateParameter, type Write, writeTogether } from "./driver-statements";
 import { letRequestsIn } from "./let-requests-in";
 
 type Row = { points: number | bigint; expire: string | Date | null };
+type KeyedRow = Row & { key: string };
 
 // A live window is one whose expiry is unset or still ahead of now (?).
 const LIVE = `("RateLimit"."expire" IS NULL OR "RateLimit"."expire" > ?)`;
@@ -33,6 +36,28 @@ const SET = new DriverStatement(
 );
 const GET = new DriverStatement("rate-limit-get", `SELECT "points", "expire" FROM "RateLimit" WHERE "key" = ? AND ${LIVE}`);
 const DELETE = new DriverStatement("rate-limit-delete", `DELETE FROM "RateLimit" WHERE "key" = ? RETURNING "key"`);
+// One point on each of n counters: ADD for several keys, every row's window
+// as in ADD. The rows come back keyed, in no promised order.
+const TAKE = statementsByCount(
+  "rate-limit-take",
+  (n) => `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES ${Array(n).fill("(?, 1, ?)").join(", ")}
+   ON CONFLICT ("key") DO UPDATE SET
+     "points" = CASE WHEN ${LIVE} THEN "RateLimit"."points" + 1 ELSE 1 END,
+     "expire" = CASE WHEN ${LIVE} THEN "RateLimit"."expire" ELSE excluded."expire" END
+   RETURNING "key", "points", "expire"`,
+);
+// A point given back to each of n counters, never below zero, written as
+// TAKE writes (an upsert, rows in the order given): two requests sharing
+// counters lock them in one order on PostgreSQL, whichever of the two
+// statements each runs. A counter whose window ended starts a new one at
+// zero (the library's reward does the same).
+const GIVE_BACK = statementsByCount(
+  "rate-limit-give-back",
+  (n) => `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES ${Array(n).fill("(?, 0, ?)").join(", ")}
+   ON CONFLICT ("key") DO UPDATE SET
+     "points" = CASE WHEN ${LIVE} AND "RateLimit"."points" > 0 THEN "RateLimit"."points" - 1 ELSE 0 END,
+     "expire" = CASE WHEN ${LIVE} THEN "RateLimit"."expire" ELSE excluded."expire" END`,
+);
 // At most `?` rows per statement: a flood from many addresses leaves many
 // counters, and one long DELETE would hold SQLite's writer (and its event loop).
 const PRUNE = new DriverStatement(
@@ -52,6 +77,68 @@ export async function pruneRateLimits(db: Db, now = new Date(), batch = PRUNE_BA
     if (rows.length < batch) return deleted;
     await letRequestsIn(started);
   }
+}
+
+/** Bookkeeping statements for 1, 2, 3… keys, each made on first use. */
+function statementsByCount(name: string, sql: (n: number) => string): (n: number) => DriverStatement {
+  const made = new Map<number, DriverStatement>();
+  return (n) => {
+    let statement = made.get(n);
+    if (!statement) {
+      statement = new DriverStatement(`${name}-${n}`, sql(n), { bookkeeping: true });
+      made.set(n, statement);
+    }
+    return statement;
+  };
+}
+
+/** A budget's counter: its limiter, and the key it counts (an address, a client). */
+export type Budget = { limiter: RateLimiterSql; key: string };
+
+/**
+ * One point from each budget, as the library's consume would take it, in ONE
+ * statement: settled per budget, fulfilled within the budget and rejected
+ * with its RateLimiterRes past it (our budgets set none of the library's
+ * blocking options). When the statement fails, every budget is rejected with
+ * its error and none took a point. Keys are written in sorted order, so two
+ * requests that share counters lock them in the same order on PostgreSQL.
+ */
+export async function consumeEach(db: Db, budgets: Budget[]): Promise<PromiseSettledResult<RateLimiterRes>[]> {
+  const keys = budgets.map((b) => b.limiter.getKey(b.key));
+  let rows: KeyedRow[];
+  try {
+    rows = await TAKE(budgets.length).all<KeyedRow>(db, windows(db, budgets));
+  } catch (error) {
+    return budgets.map(() => ({ status: "rejected", reason: error }));
+  }
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  return budgets.map((b, i) => {
+    const res = b.limiter._getRateLimiterRes(keys[i]!, 1, byKey.get(keys[i]!)!);
+    return res.consumedPoints > b.limiter.points ? { status: "rejected", reason: res } : { status: "fulfilled", value: res };
+  });
+}
+
+/** Gives back the point consumeEach took from each budget, in one statement. */
+export async function giveBackEach(db: Db, budgets: Budget[]): Promise<void> {
+  if (budgets.length > 0) await writeTogether(db, [giveBackWrite(db, budgets)]);
+}
+
+/** giveBackEach as a write to commit with another (writeTogether: a log-in's new session). */
+export function giveBackWrite(db: Db, budgets: Budget[]): Write {
+  return { statement: GIVE_BACK(budgets.length), values: windows(db, budgets) };
+}
+
+/** The parameters of TAKE or GIVE_BACK: each budget's key and the end of a window starting now, sorted by key; then now, twice. */
+function windows(db: Db, budgets: Budget[]): (string | null)[] {
+  const now = new Date();
+  const at = dateParameter(db, now);
+  const rows = budgets
+    .map((b) => {
+      const ms = b.limiter.msDuration; // 0: a window that never ends, as in _upsert
+      return [b.limiter.getKey(b.key), ms > 0 ? dateParameter(db, new Date(now.getTime() + ms)) : null] as const;
+    })
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...rows.flat(), at, at];
 }
 
 // The library's extension point for stores: typed in its declarations but

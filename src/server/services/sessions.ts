@@ -7,9 +7,10 @@ import { randomUUID } from "node:crypto";
 import { AppError, sessionInvalid } from "../app-error";
 import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
+import type { Reservation } from "../auth/rate-limits";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
-import { type Assurance, insertSession, type NewSessionRow, readLogIn } from "../db/login-statements";
+import { type Assurance, insertSession, type LoginRow, type NewSessionRow, readLogIn } from "../db/login-statements";
 import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
 import {
   deleteSessionById,
@@ -100,9 +101,13 @@ export async function openSession(
   meta: RequestMeta,
   form: SessionTokenForm,
   assurance: Assurance,
+  /** A password attempt's points, given back in the same commit as the session. */
+  reservation?: Reservation,
 ): Promise<IssuedSession> {
   const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, userId, meta, form, assurance);
-  await insertSession(s.db, row);
+  const giveBack = reservation?.givenBackBy();
+  await insertSession(s.db, row, giveBack ? [giveBack.write] : []);
+  giveBack?.done();
   s.securityEvents.note({ type: "login.succeeded", userId, client: meta, details: { sessionId: row.id, method: assurance.method } });
   return issued;
 }
@@ -127,6 +132,24 @@ export async function checkPassword(
   meta: RequestMeta,
   purpose: "log-in" | "confirm" = "confirm",
 ): Promise<boolean> {
+  const reservation = await checkPasswordHolding(s, email, login, password, meta, purpose);
+  await reservation?.giveBack();
+  return reservation !== null;
+}
+
+/**
+ * checkPassword, but a right password's points are still held: the caller
+ * gives them back (Reservation.giveBack, or with the session it opens). Null
+ * for a wrong password.
+ */
+async function checkPasswordHolding(
+  s: Services,
+  email: string,
+  login: { userId: string; passwordHash: string } | undefined,
+  password: string,
+  meta: RequestMeta,
+  purpose: "log-in" | "confirm",
+): Promise<Reservation | null> {
   const device = login && meta.deviceCookie ? trustedDevice(await s.deviceKey(), meta.deviceCookie, login) : null;
   const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, userAgent: meta.userAgent, device });
   let ok: boolean;
@@ -138,18 +161,16 @@ export async function checkPassword(
     await reservation.giveBack();
     throw error;
   }
-  if (ok) await reservation.giveBack();
-  else {
-    // An unknown address is not stored or logged: it may be a mistyped password.
-    const knownDevice = device !== null;
-    const userId = login?.userId;
-    s.securityEvents.note(
-      purpose === "confirm"
-        ? { type: "password.confirm_failed", userId, client: meta, details: { knownDevice } }
-        : { type: "login.failed", userId, client: meta, details: { reason: login ? "wrong_password" : "unknown_address", knownDevice } },
-    );
-  }
-  return ok;
+  if (ok) return reservation;
+  // An unknown address is not stored or logged: it may be a mistyped password.
+  const knownDevice = device !== null;
+  const userId = login?.userId;
+  s.securityEvents.note(
+    purpose === "confirm"
+      ? { type: "password.confirm_failed", userId, client: meta, details: { knownDevice } }
+      : { type: "login.failed", userId, client: meta, details: { reason: login ? "wrong_password" : "unknown_address", knownDevice } },
+  );
+  return null;
 }
 
 /**
@@ -171,11 +192,29 @@ export async function logIn(
 ): Promise<LoggedIn> {
   // The log-in path runs its statements on the driver (db/login-statements.ts).
   const login = await readLogIn(s.db, input.email);
-  if (!(await checkPassword(s, input.email, login, input.password, meta, "log-in")) || !login) throw invalidCredentials();
+  const reservation = await checkPasswordHolding(s, input.email, login, input.password, meta, "log-in");
+  if (!reservation || !login) throw invalidCredentials();
+  try {
+    return await afterRightPassword(s, login, input.password, meta, form, options, reservation);
+  } finally {
+    // Given back with the new session, or here on every other way out.
+    await reservation.giveBack();
+  }
+}
+
+async function afterRightPassword(
+  s: Services,
+  login: LoginRow,
+  password: string,
+  meta: RequestMeta,
+  form: SessionTokenForm,
+  options: { secondStep: boolean },
+  reservation: Reservation,
+): Promise<LoggedIn> {
   // Hashes made with older parameters are upgraded while the password is at hand.
   let passwordHash = login.passwordHash;
   if (needsRehash(passwordHash)) {
-    passwordHash = await hashPassword(input.password, { client: meta.ip ?? "" });
+    passwordHash = await hashPassword(password, { client: meta.ip ?? "" });
     await updatePasswordHashIfUnchanged(s.db, login.userId, login.passwordHash, passwordHash);
   }
   if (!login.verified) {
@@ -191,7 +230,7 @@ export async function logIn(
     if (!options.secondStep) throw secondFactorRequired("no-second-step");
     return { secondFactor: await issueSecondFactorTicket(s, login.userId), deviceCookie };
   }
-  return { session: await openSession(s, login.userId, meta, form, ONE_FACTOR), deviceCookie };
+  return { session: await openSession(s, login.userId, meta, form, ONE_FACTOR, reservation), deviceCookie };
 }
 
 /**
