@@ -6,7 +6,7 @@ import { FLAG_NAMES, type FlagName, may, mayOn } from "@/shared/permissions";
 import type { ListedUser, listUsersInput } from "@/shared/schemas/admin";
 import { AppError } from "../app-error";
 import { decodeCursor, encodeCursor } from "../db/keyset-cursor";
-import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
+import { flagsFromRaw, type ListedUserRow, type UserFlagsRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { deleteSessionsOfUser } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
@@ -35,19 +35,28 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
   });
   if (input.secondFactor != null) flags.push({ flag: "secondFactor", value: input.secondFactor });
   const rows = await findUserPage(s.db, { query: input.query?.trim(), flags, after: decodeCursor(input.cursor), take: input.limit + 1 });
-  const page = rows.slice(0, input.limit).map(
-    (u): ListedUser => ({
-      ...flagsFromRaw(u),
-      secondFactor: Boolean(u.secondFactor),
-      email: u.email ?? "",
-      emailVerified: u.emailVerifiedAt != null,
-      createdAt: new Date(u.createdAt).toISOString(),
-    }),
-  );
+  const page = rows.slice(0, input.limit).map(listedUser);
   const last = page.at(-1);
   return {
     items: page,
     nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+  };
+}
+
+/** A row of the list as the API answers it: one object literal, one shape (see flagsFromRaw). */
+function listedUser(u: ListedUserRow): ListedUser {
+  const flags = flagsFromRaw(u);
+  return {
+    id: flags.id,
+    name: flags.name,
+    teacher: flags.teacher,
+    admin: flags.admin,
+    privilegedStudent: flags.privilegedStudent,
+    reportSpammer: flags.reportSpammer,
+    secondFactor: Boolean(u.secondFactor),
+    email: u.email ?? "",
+    emailVerified: u.emailVerifiedAt != null,
+    createdAt: new Date(u.createdAt).toISOString(),
   };
 }
 
