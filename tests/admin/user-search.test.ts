@@ -152,6 +152,27 @@ describe("admin.listUsers search", () => {
     await app.db.user.deleteMany({ where: { id: { in: made.map((u) => u.id) } } });
   });
 
+  it("pages through a second holding more matches than one pass over the index reads", async () => {
+    const second = Date.UTC(2024, 5, 1, 9, 30, 0);
+    const made: { id: string; createdAt: Date }[] = [];
+    // 40 users in one second (some in one millisecond), between two others a second apart.
+    for (const [i, createdAt] of [
+      ...Array.from({ length: 40 }, (_, i) => [i, new Date(second + (i % 5) * 100)] as const),
+      [40, new Date(second + 1000)] as const,
+      [41, new Date(second - 1000)] as const,
+    ]) {
+      const user = await app.db.user.create({ data: { name: `Crowdé ${i} Ölberg`, createdAt } });
+      made.push({ id: user.id, createdAt });
+    }
+    const expected = [...made].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).map((u) => u.id);
+    for (const query of ["lberg", "cr"]) {
+      for (const limit of [1, 4, 30, 50]) {
+        expect({ query, limit, seen: await pageThrough(query, limit) }).toEqual({ query, limit, seen: expected });
+      }
+    }
+    await app.db.user.deleteMany({ where: { id: { in: made.map((u) => u.id) } } });
+  });
+
   it("follows renames, address changes, a new sign-up time and deletions", async () => {
     const user = await seedUser(app, { name: "Quentin Quill", email: "quill@school.example" });
     expect(await names("quentin")).toEqual(["Quentin Quill"]);

@@ -2,11 +2,12 @@
 // own with a read-only connection (src/server/db/reader-thread.ts), so that a
 // long page or search never holds the event loop; when that thread cannot
 // run, they run on the server's connection as before.
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { driverOf, Prisma } from "@/server/db/client";
 import { pageQuery } from "@/server/db/driver-statements";
-import { ReaderStopped, ReaderThread } from "@/server/db/reader-thread";
+import { READER_THREAD_NAME, READER_THREAD_NICE, ReaderStopped, ReaderThread } from "@/server/db/reader-thread";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
 import { turnsDuring } from "../support/event-loop-turns";
 
@@ -31,6 +32,18 @@ describe.runIf(testDbKind() === "sqlite")("the SQLite reader thread", () => {
     expect(result).toEqual([{ n: 3_000_000n }]);
     // On the server's connection the loop would not turn once until the statement ended.
     expect(turns).toBeGreaterThan(20);
+  });
+
+  it.runIf(process.platform === "linux")("yields the CPU to the event loop: it runs at a lower priority (nice +10)", async () => {
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    const before = niceOf(fs.readFileSync(`/proc/${process.pid}/stat`, "utf8"));
+    await pageQuery(database.db, Prisma.sql`SELECT 1 AS "one"`);
+    const threads = fs.readdirSync("/proc/self/task").map((tid) => fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8"));
+    const reader = threads.find((stat) => stat.includes(`(${READER_THREAD_NAME})`));
+    expect(READER_THREAD_NICE).toBeGreaterThan(0);
+    expect(reader && niceOf(reader)).toBe(Math.min(19, before + READER_THREAD_NICE));
+    // The event loop's own priority is untouched.
+    expect(niceOf(fs.readFileSync(`/proc/${process.pid}/stat`, "utf8"))).toBe(before);
   });
 
   it("sees a user committed just before the read, and returns the statement's error as the driver would", async () => {
