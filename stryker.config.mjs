@@ -12,6 +12,7 @@ export default {
   mutate: [
     "src/shared/permissions.ts",
     "src/server/auth/rate-limits.ts",
+    "src/server/db/rate-limit-store.ts",
     "src/server/auth/session-cookie.ts",
     "src/server/auth/device-cookie.ts",
     "src/server/auth/secret-token.ts",

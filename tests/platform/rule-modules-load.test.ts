@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 const RULE_MODULES: Record<string, () => Promise<object>> = {
   "shared/permissions": () => import("@/shared/permissions"),
   "server/auth/rate-limits": () => import("@/server/auth/rate-limits"),
+  "server/db/rate-limit-store": () => import("@/server/db/rate-limit-store"),
   "server/auth/session-cookie": () => import("@/server/auth/session-cookie"),
   "server/auth/device-cookie": () => import("@/server/auth/device-cookie"),
   "server/auth/secret-token": () => import("@/server/auth/secret-token"),

@@ -6,6 +6,7 @@
 // one budget's keys (giving points back still works, as after a brief outage).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LimitReached, RateLimits } from "@/server/auth/rate-limits";
+import { consumeEach, giveBackEach, RateLimiterSql } from "@/server/db/rate-limit-store";
 import { type LimitName, RATE_LIMITS } from "@/shared/policy";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { refuseWrites } from "../support/refused-writes";
@@ -163,6 +164,30 @@ describe("the counters of a password attempt", () => {
     await later.giveBack();
     expect((await counts())[keys[0]!]).toBe(0);
     expect((await windowEnds())[keys[0]!]).toBeGreaterThan(Date.now());
+  });
+});
+
+describe("the store's several-budget statements", () => {
+  it("a budget whose window never ends (duration 0) keeps counting, refusing past its points", async () => {
+    const forever = new RateLimiterSql({ db: database.db, keyPrefix: "forever", points: 2, duration: 0 });
+    const daily = new RateLimiterSql({ db: database.db, keyPrefix: "daily", points: 5, duration: 86_400 });
+    const budgets = [
+      { limiter: forever, key: "k" },
+      { limiter: daily, key: "k" },
+    ];
+    const statuses = async () => (await consumeEach(database.db, budgets)).map((r) => r.status);
+    expect(await statuses()).toEqual(["fulfilled", "fulfilled"]);
+    expect(await statuses()).toEqual(["fulfilled", "fulfilled"]);
+    const third = await consumeEach(database.db, budgets);
+    expect(third.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+    expect(third[1]).toMatchObject({ value: { consumedPoints: 3, remainingPoints: 2 } });
+    const rows = await database.db.rateLimit.findMany({ orderBy: { key: "asc" } });
+    expect(rows.map((r) => [r.key, r.points, r.expire === null])).toEqual([
+      ["daily:k", 3, false],
+      ["forever:k", 3, true],
+    ]);
+    await giveBackEach(database.db, budgets);
+    expect(await counts()).toEqual({ "daily:k": 2, "forever:k": 2 });
   });
 });
 

@@ -120,7 +120,7 @@ export async function consumeEach(db: Db, budgets: Budget[]): Promise<PromiseSet
 
 /** Gives back the point consumeEach took from each budget, in one statement. */
 export async function giveBackEach(db: Db, budgets: Budget[]): Promise<void> {
-  if (budgets.length > 0) await writeTogether(db, [giveBackWrite(db, budgets)]);
+  await writeTogether(db, [giveBackWrite(db, budgets)]);
 }
 
 /** giveBackEach as a write to commit with another (writeTogether: a log-in's new session). */
