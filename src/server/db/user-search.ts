@@ -81,77 +81,18 @@ function ftsQuery(search: NonNullable<Search>): string {
   return search.kind === "substring" ? phrase : `${phrase} *`;
 }
 
-/**
- * Matches read past the page's own, in one pass: when the page's last second
- * holds no more than this many matches beyond it, the page is read in one
- * pass over the index, else again in two (sqliteSearchPageInTwoPasses).
- */
-const SCAN_SLACK = 16;
-
-type Hit = { key: bigint; userId: string };
-
-async function sqliteSearchPage(db: Db, search: NonNullable<Search>, page: Page): Promise<ListedUserRow[]> {
+function sqliteSearchPage(db: Db, search: NonNullable<Search>, page: Page): Promise<ListedUserRow[]> {
   const table = Prisma.raw(search.kind === "substring" ? `"UserSearch"` : `"UserWordSearch"`);
   const match = ftsQuery(search);
   // Keys below `older` are in seconds before the cursor's; `below` ends the cursor's own second.
   const second = page.after ? BigInt(Math.floor(page.after.createdAt.getTime() / 1000)) : null;
   const older = second === null ? AFTER_EVERY_KEY : second << SECOND_SHIFT;
   const below = second === null ? AFTER_EVERY_KEY : (second + 1n) << SECOND_SHIFT;
-  // One pass: the newest matches before the cursor's end, in the index's
-  // order (by second), a few more than the page needs.
-  const scanned = page.take + SCAN_SLACK;
-  const hits = await pageQuery<Hit>(
-    db,
-    Prisma.sql`
-    SELECT n."rowid" AS "key", n."userId" FROM ${table} n ${page.flags.length ? Prisma.sql`JOIN "User" u ON u."id" = n."userId"` : Prisma.empty}
-    WHERE n.${table} MATCH ${match} AND n."rowid" < ${below} ${Prisma.join([Prisma.empty, ...flagConditions(page.flags, "u")], " AND ")}
-    ORDER BY n."rowid" DESC LIMIT ${scanned}`,
-  );
-  // The page is among the matches from the second of the `take`-th match
-  // before the cursor's second (or from the cursor's second, or from the
-  // oldest match when fewer), as in the two passes; the scan holds them all
-  // unless it stopped inside that second.
-  const before = hits.filter((h) => BigInt(h.key) < older);
-  const boundary = before.length ? secondStart(BigInt(before[Math.min(page.take, before.length) - 1]!.key)) : older;
-  const last = hits.at(-1);
-  if (hits.length === scanned && last && BigInt(last.key) >= boundary)
-    return sqliteSearchPageInTwoPasses(db, table, match, page, older, below);
-  const ids = hits.filter((h) => BigInt(h.key) >= boundary).map((h) => h.userId);
-  if (!ids.length) return [];
-  const conditions = [Prisma.sql`u."id" IN (SELECT "value" FROM json_each(${JSON.stringify(ids)}))`, ...flagConditions(page.flags, "u")];
-  if (page.after) conditions.push(keysetAfterSql(page.after, "u"));
-  return pageQuery<ListedUserRow>(
-    db,
-    Prisma.sql`
-    SELECT ${Prisma.raw(listedUserColumns)}
-    FROM "User" u LEFT JOIN "Login" l ON l."userId" = u."id"
-    ${where(conditions)}
-    ORDER BY ${keysetOrderSql("u")}
-    LIMIT ${page.take}`,
-  );
-}
-
-/** The first key of a key's second. */
-function secondStart(key: bigint): bigint {
-  return (key >> SECOND_SHIFT) << SECOND_SHIFT;
-}
-
-/**
- * The page in one statement that reads the index twice: the `take` newest
- * matches before the cursor's second, widened to the whole second of the
- * oldest of them, plus the cursor's second, all sorted exactly. For a page
- * whose last second holds more matches than one pass reads.
- */
-function sqliteSearchPageInTwoPasses(
-  db: Db,
-  table: Prisma.Sql,
-  match: string,
-  page: Page,
-  older: bigint,
-  below: bigint,
-): Promise<ListedUserRow[]> {
   const conditions = [...flagConditions(page.flags, "u")];
   if (page.after) conditions.push(keysetAfterSql(page.after, "u"));
+  // The `take` newest matches before the cursor's second, widened to the
+  // whole second of the oldest of them, plus the cursor's second: every
+  // match newer than what is left out, sorted exactly below.
   return pageQuery<ListedUserRow>(
     db,
     Prisma.sql`
