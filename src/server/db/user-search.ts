@@ -130,9 +130,12 @@ function postgresSearchPage(db: Db, search: NonNullable<Search>, page: Page): Pr
   const tier = (hot: boolean) => Prisma.sql`(
       SELECT s."userId" FROM "UserSearch" s WHERE ${Prisma.raw(hot ? `s."hot"` : `NOT s."hot"`)} AND ${Prisma.join(conditions, " AND ")}
       ORDER BY s."createdAt" DESC, s."userId" DESC LIMIT ${page.take})`;
-  return db.$queryRaw<ListedUserRow[]>`
+  return pageQuery<ListedUserRow>(
+    db,
+    Prisma.sql`
     SELECT ${Prisma.raw(listedUserColumns)}
     FROM (${tier(true)} UNION ALL ${tier(false)} LIMIT ${page.take}) m
     JOIN "User" u ON u."id" = m."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
-    ORDER BY ${keysetOrderSql("u")}`;
+    ORDER BY ${keysetOrderSql("u")}`,
+  );
 }
