@@ -89,7 +89,8 @@ export class DriverStatement {
       return driver.run(
         (connection) => {
           const statement = this.sqlite(connection);
-          this.reads = statement.reader;
+          // Not `reader`: an INSERT … RETURNING returns rows but writes.
+          this.reads = statement.readonly;
           if (statement.reader) return statement.all(...values) as Row[];
           statement.run(...values);
           return [] as Row[];
