@@ -268,6 +268,17 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL's search tiers", () => {
     await expectTiersInOrder();
     expect(await names("hatch")).toEqual(["Hot Hatch"]);
   });
+
+  it("the planner samples the word starts finely (300 buckets) and the substrings at the default", async () => {
+    const targets = await app.db.$queryRaw<{ column: string; target: number | null }[]>`
+      SELECT a."attname" AS "column", a."attstattarget"::int AS "target" FROM pg_attribute a
+      WHERE a."attrelid" = '"UserSearch"'::regclass AND a."attname" IN ('words', 'text') ORDER BY a."attname"`;
+    // -1 (or null, from PostgreSQL 17) is the default, default_statistics_target.
+    expect(targets.map((t) => [t.column, t.target === null || t.target < 0 ? "default" : t.target])).toEqual([
+      ["text", "default"],
+      ["words", 300],
+    ]);
+  });
 });
 
 describe.runIf(testDbKind() === "sqlite")("SQLite has no search tiers", () => {
