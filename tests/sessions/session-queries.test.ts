@@ -3,9 +3,10 @@
 // of live and expired sessions keep to their bounds.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { driverOf } from "@/server/db/client";
 import { deleteExpiredSessions } from "@/server/db/expired-sessions";
 import * as sessions from "@/server/db/sessions";
-import { fileDatabase } from "../support/databases";
+import { fileDatabase, testDbKind } from "../support/databases";
 
 const db = fileDatabase();
 
@@ -121,4 +122,18 @@ describe("expired sessions", () => {
     expect(await leavesAllBut([a.ids[1]!], () => deleteExpiredSessions(db(), NOW, 10))).toBe(1);
     expect(await leavesAllBut([], () => deleteExpiredSessions(db(), NOW, 10))).toBe(0);
   });
+
+  it.runIf(testDbKind() === "sqlite")(
+    "a batch is bookkeeping on SQLite: it does not wait for the disk (synchronous = NORMAL)",
+    async () => {
+      const driver = driverOf(db());
+      if (driver.kind !== "sqlite") throw new Error("a SQLite test");
+      const level = (options?: { read: true }) =>
+        driver.run((connection) => Number(connection.pragma("synchronous", { simple: true })), options);
+      await userWithSessions(-10);
+      expect(await level()).toBe(2); // FULL, as any write that is not bookkeeping leaves it
+      expect(await deleteExpiredSessions(db(), NOW, 10)).toBe(1);
+      expect(await level({ read: true })).toBe(1);
+    },
+  );
 });
