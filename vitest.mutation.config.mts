@@ -20,6 +20,7 @@ const FILES = [
   "tests/sessions/second-factor-codes.test.ts",
   "tests/sessions/device-cookie.test.ts",
   "tests/sessions/rate-limits.test.ts",
+  "tests/sessions/rate-limit-store.test.ts",
   "tests/sessions/session-queries.test.ts",
   "tests/accounts/user-queries.test.ts",
   "tests/admin/permissions.test.ts",
