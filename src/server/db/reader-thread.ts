@@ -105,10 +105,6 @@ export class ReaderThread {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { driver: createRequire(`${process.cwd()}/package.json`).resolve("better-sqlite3"), file: this.file },
-      // A page is at most 101 rows, and the statements live in
-      // SQLite's memory, not V8's: small heap limits keep the thread's RSS
-      // small (a thread that runs out fails, and reads go to the connection).
-      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 },
     });
     worker.unref();
     worker.on("message", (reply: Reply) => this.settle(reply));

@@ -50,9 +50,6 @@ export async function startWalCheckpoints(db: Db, databaseUrl: string): Promise<
       file: sqlitePath(databaseUrl),
       intervalMs: INTERVAL_MS,
     },
-    // One pragma a second needs almost no heap: with V8's default limits this
-    // thread alone held 14-20 MB of the idle server's RSS (measured).
-    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
   });
   worker.unref();
   const giveBack = () => driver.run((connection) => connection.pragma("wal_autocheckpoint = 1000")).catch(() => {});
