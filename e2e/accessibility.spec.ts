@@ -120,7 +120,10 @@ test("as a student: the account page, its states and the 403 page pass axe", asy
   await expect(page).toHaveURL(/\/account$/);
   // A second device, so that the sessions section lists one to log out.
   const other = await browser.newContext();
-  await logIn(await other.newPage(), email);
+  const otherPage = await other.newPage();
+  await logIn(otherPage, email);
+  // Its session exists once it is through (logIn only presses the button).
+  await expect(otherPage).toHaveURL(/\/account$/);
   await page.reload();
   await expect(page.getByRole("heading", { name: /Hello/ })).toBeVisible();
   await expect(page.getByRole("list", { name: "Your sessions" }).getByRole("listitem")).toHaveCount(2);
