@@ -8,6 +8,7 @@ import { driverOf } from "@/server/db/client";
 import { consumeEach, giveBackEach, RateLimiterSql } from "@/server/db/rate-limit-store";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
 import { refuseWrites } from "../support/refused-writes";
+import { commitLevel } from "../support/sqlite-commit-level";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -145,10 +146,8 @@ describe("the several-budget statements", () => {
 
 describe.skipIf(testDbKind() !== "sqlite")("counts on SQLite", () => {
   it("never wait for the disk: the connection stays at synchronous = NORMAL after each kind of count, and any other write is FULL", async () => {
-    const driver = driverOf(database.db);
-    if (driver.kind !== "sqlite") throw new Error("a SQLite test");
-    const level = () => driver.run((connection) => Number(connection.pragma("synchronous", { simple: true })), { read: true });
-    const full = () => driver.run((connection) => Number(connection.pragma("synchronous", { simple: true })));
+    const level = () => commitLevel(database.db, "read");
+    const full = () => commitLevel(database.db, "write");
     const perMinute = limiter("minute", 5, 60);
     const counts: [string, () => Promise<unknown>][] = [
       ["consume", () => perMinute.consume("k")],

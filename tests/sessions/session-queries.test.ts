@@ -3,10 +3,10 @@
 // of live and expired sessions keep to their bounds.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { driverOf } from "@/server/db/client";
 import { deleteExpiredSessions } from "@/server/db/expired-sessions";
 import * as sessions from "@/server/db/sessions";
 import { fileDatabase, testDbKind } from "../support/databases";
+import { commitLevel } from "../support/sqlite-commit-level";
 
 const db = fileDatabase();
 
@@ -126,14 +126,10 @@ describe("expired sessions", () => {
   it.runIf(testDbKind() === "sqlite")(
     "a batch is bookkeeping on SQLite: it does not wait for the disk (synchronous = NORMAL)",
     async () => {
-      const driver = driverOf(db());
-      if (driver.kind !== "sqlite") throw new Error("a SQLite test");
-      const level = (options?: { read: true }) =>
-        driver.run((connection) => Number(connection.pragma("synchronous", { simple: true })), options);
       await userWithSessions(-10);
-      expect(await level()).toBe(2); // FULL, as any write that is not bookkeeping leaves it
+      expect(await commitLevel(db(), "write")).toBe(2); // FULL, as any write that is not bookkeeping leaves it
       expect(await deleteExpiredSessions(db(), NOW, 10)).toBe(1);
-      expect(await level({ read: true })).toBe(1);
+      expect(await commitLevel(db(), "read")).toBe(1);
     },
   );
 });
