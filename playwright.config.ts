@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumExecutable } from "./scripts/chromium";
-import { SERVER_NODE_FLAGS } from "./scripts/server-node-flags";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "./scripts/server-node-flags";
 
 // Browser tests run the production build (`npm run build`: Next.js and the
 // compiled server entry dist/serve.js, started as `npm start` starts it)
@@ -57,6 +57,7 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 120_000,
       env: {
+        ...SERVER_ENV,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         PORT: String(E2E_PORT),

@@ -31,7 +31,7 @@ import {
 import { type CpuShare, type DurabilityRuns, type FloodProbe, type Load, writeReports } from "./bench-report";
 import { seedDirectory } from "./bench-seed";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
-import { SERVER_NODE_FLAGS } from "./server-node-flags";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "./server-node-flags";
 
 const { values: args } = parseArgs({
   options: {
@@ -99,6 +99,7 @@ async function startServer(url: string, port = PORT, extraEnv: Record<string, st
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "dist/serve.js"], {
     env: {
       ...process.env,
+      ...SERVER_ENV,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),

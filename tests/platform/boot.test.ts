@@ -13,7 +13,7 @@ import { hashToken, newSecretToken } from "@/server/auth/secret-token";
 import { boot, type RunningApp } from "@/server/boot";
 import { bootedApp } from "@/server/booted-app";
 import { enqueueMail } from "@/server/mail/outbox";
-import { SERVER_NODE_FLAGS } from "../../scripts/server-node-flags";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../scripts/server-node-flags";
 import { freshEmail, PASSWORD } from "../support/accounts";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { ResendCapture } from "../support/resend-capture";
@@ -199,6 +199,8 @@ describe("the compiled entry and other ways to start", () => {
       const command = fs.readFileSync(`/proc/${children[0]}/cmdline`, "utf8").split("\0").filter(Boolean);
       expect(command.slice(1)).toEqual([...SERVER_NODE_FLAGS, "dist/serve.js"]);
       expect(command[0]).toMatch(/node$/);
+      const environment = fs.readFileSync(`/proc/${children[0]}/environ`, "utf8").split("\0");
+      for (const [name, value] of Object.entries(SERVER_ENV)) expect(environment).toContain(`${name}=${value}`);
       // The JSON APIs and the health probe answer without loading Next.js; the first page loads it.
       expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
       const api = await fetch(`http://127.0.0.1:${port}/api/trpc/session.validate`);
