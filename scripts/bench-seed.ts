@@ -159,6 +159,8 @@ async function seedPostgres(url: string, options: SeedOptions) {
     const ids = batch.map((r) => r.id);
     const at = batch.map((r) => r.createdAt.toISOString());
     const client = await pool.connect();
+    // A connection whose rollback failed is closed, not handed to the next batch.
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       await client.query(
@@ -178,10 +180,10 @@ async function seedPostgres(url: string, options: SeedOptions) {
       );
       await client.query("COMMIT");
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
+      await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   };
   try {
