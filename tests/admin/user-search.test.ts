@@ -192,6 +192,44 @@ describe("admin.listUsers search", () => {
   });
 });
 
+// SQLite's search entries find their user by the rowid inside their key
+// (user-search.ts): the user's rowid must not change under them.
+describe.runIf(testDbKind() === "sqlite")("SQLite's search keys", () => {
+  it("keep finding each match's own user after VACUUM, and edits after it still reach the search", async () => {
+    const made = [];
+    for (let i = 0; i < 30; i++) made.push(await seedUser(app, { name: `Kestrel ${i} Vacuumé`, email: `kestrel${i}@school.example` }));
+    // Gaps in the rowids: the rows a VACUUM would move if it renumbered them.
+    const gone = made.filter((_, i) => i % 3 === 0);
+    await app.db.user.deleteMany({ where: { id: { in: gone.map((u) => u.id) } } });
+    const kept = made.filter((_, i) => i % 3 !== 0);
+    const rowids = () => app.db.$queryRawUnsafe<{ rowid: bigint; id: string }[]>(`SELECT "rowid", "id" FROM "User" ORDER BY "id"`);
+    const before = await rowids();
+    await app.db.$executeRawUnsafe("VACUUM");
+    expect(await rowids()).toEqual(before);
+
+    const listed = async (query: string) =>
+      (await app.caller({ token: adminToken }).admin.listUsers({ query, limit: 100 })).items.map((u) => ({
+        id: u.id,
+        name: u.name,
+        email: u.email,
+      }));
+    const expected = kept.map((u) => ({ id: u.id, name: u.name, email: u.email }));
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect((await listed("vacuume")).sort(byId)).toEqual([...expected].sort(byId));
+    expect((await listed("ke")).sort(byId)).toEqual([...expected].sort(byId));
+
+    const renamed = kept[0]!;
+    await app.db.user.update({ where: { id: renamed.id }, data: { name: "Plover Vacuumé" } });
+    expect((await listed("plover")).map((u) => u.id)).toEqual([renamed.id]);
+    expect((await listed("vacuume")).filter((u) => u.id === renamed.id)).toEqual([
+      { id: renamed.id, name: "Plover Vacuumé", email: renamed.email },
+    ]);
+    expect(await listed(renamed.name)).toEqual([]); // the old name
+    await app.db.user.deleteMany({ where: { id: { in: kept.map((u) => u.id) } } });
+    expect(await listed("vacuume")).toEqual([]);
+  });
+});
+
 // PostgreSQL keeps the newest users' entries in a tier of their own
 // (src/server/db/user-search-tiers.ts); a page reads the hot tier first.
 describe.runIf(testDbKind() === "postgres")("PostgreSQL's search tiers", () => {

@@ -8,7 +8,8 @@
 // newest matches first and the page stops after `take` of them; the matches
 // in the second where it stopped are all read and sorted exactly. At 1M users
 // a search matching 0.3 % of them took 0.4-2.4 ms, where sorting every match
-// took 5-17 ms.
+// took 5-17 ms. The entries' users are found by the rowid in their key, which
+// VACUUM keeps (tests/admin/user-search.test.ts).
 //
 // PostgreSQL: the folded text in "UserSearch", in two tiers (the newest users
 // and the rest, user-search-tiers.ts), each with a pg_trgm GIN index for
@@ -71,8 +72,10 @@ function listPage(db: Db, page: Page): Promise<ListedUserRow[]> {
   );
 }
 
-// The SQLite tables' rowid: the second of "createdAt" above SECOND_SHIFT bits.
+// The SQLite tables' rowid: the second of "createdAt" above SECOND_SHIFT bits,
+// and below them the user's own rowid (the migration's "UserSearchSource").
 const SECOND_SHIFT = 29n;
+const USER_ROWID_MASK = (1n << SECOND_SHIFT) - 1n;
 const AFTER_EVERY_KEY = (1n << 63n) - 1n;
 
 /** The FTS5 query: the text as one phrase (trigrams in a row), or a word prefix. */
@@ -88,22 +91,34 @@ function sqliteSearchPage(db: Db, search: NonNullable<Search>, page: Page): Prom
   const second = page.after ? BigInt(Math.floor(page.after.createdAt.getTime() / 1000)) : null;
   const older = second === null ? AFTER_EVERY_KEY : second << SECOND_SHIFT;
   const below = second === null ? AFTER_EVERY_KEY : (second + 1n) << SECOND_SHIFT;
-  const conditions = [...flagConditions(page.flags, "u")];
+  const flags = flagConditions(page.flags, "u");
+  const conditions = [...flags];
   if (page.after) conditions.push(keysetAfterSql(page.after, "u"));
-  // The `take` newest matches before the cursor's second, widened to the
-  // whole second of the oldest of them, plus the cursor's second: every
-  // match newer than what is left out, sorted exactly below.
+  // The user's row by the rowid inside the key: one b-tree search instead of
+  // the entry's "userId" and then the id's index.
+  const user = (key: string) => Prisma.sql`JOIN "User" u ON u."rowid" = (${Prisma.raw(key)} & ${USER_ROWID_MASK})`;
+  // One pass over the index: the `take` newest matches before the cursor's
+  // second ("top"), then only the rest of the second where they ended (a
+  // narrow range: usually no row), and the cursor's own second. Every match
+  // newer than what is left out, sorted exactly below.
+  const cursorSecond = page.after
+    ? Prisma.sql`UNION ALL SELECT c."rowid" FROM ${table} c WHERE c.${table} MATCH ${match} AND c."rowid" >= ${older} AND c."rowid" < ${below}`
+    : Prisma.empty;
   return pageQuery<ListedUserRow>(
     db,
     Prisma.sql`
-    SELECT ${Prisma.raw(listedUserColumns)}
-    FROM ${table} s JOIN "User" u ON u."id" = s."userId" LEFT JOIN "Login" l ON l."userId" = u."id"
-    WHERE s.${table} MATCH ${match} AND s."rowid" < ${below} AND s."rowid" >= (
-      SELECT coalesce((min("key") >> ${SECOND_SHIFT}) << ${SECOND_SHIFT}, ${older}) FROM (
-        SELECT n."rowid" AS "key" FROM ${table} n ${page.flags.length ? Prisma.sql`JOIN "User" u ON u."id" = n."userId"` : Prisma.empty}
-        WHERE n.${table} MATCH ${match} AND n."rowid" < ${older} ${Prisma.join([Prisma.empty, ...flagConditions(page.flags, "u")], " AND ")}
-        ORDER BY n."rowid" DESC LIMIT ${page.take}))
-    ${Prisma.join([Prisma.empty, ...conditions], " AND ")}
+    WITH "top" AS MATERIALIZED (
+      SELECT n."rowid" AS "key" FROM ${table} n ${flags.length ? user(`n."rowid"`) : Prisma.empty}
+      WHERE n.${table} MATCH ${match} AND n."rowid" < ${older} ${Prisma.join([Prisma.empty, ...flags], " AND ")}
+      ORDER BY n."rowid" DESC LIMIT ${page.take}),
+    "edge" AS (SELECT coalesce(min("key"), ${older}) AS "last" FROM "top")
+    SELECT ${Prisma.raw(listedUserColumns)} FROM (
+      SELECT "key" FROM "top"
+      UNION ALL SELECT r."rowid" FROM ${table} r WHERE r.${table} MATCH ${match}
+        AND r."rowid" >= (SELECT ("last" >> ${SECOND_SHIFT}) << ${SECOND_SHIFT} FROM "edge") AND r."rowid" < (SELECT "last" FROM "edge")
+      ${cursorSecond}) m
+    ${user(`m."key"`)} LEFT JOIN "Login" l ON l."userId" = u."id"
+    ${where(conditions)}
     ORDER BY ${keysetOrderSql("u")}
     LIMIT ${page.take}`,
   );
