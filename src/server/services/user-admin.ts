@@ -24,8 +24,8 @@ export type ListUsersRequest = z.output<typeof listUsersInput>;
 /**
  * Users newest first, searchable by any part of their email or name,
  * filtered by flags, in keyset pages: one statement per page, which walks the
- * ("createdAt", "id") index; a search first counts its matches in the trigram
- * indexes to choose how to find them (user-search.ts).
+ * ("createdAt", "id") index, or for a search the search index newest match
+ * first (user-search.ts).
  */
 export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUsersRequest) {
   if (!may(caller, "viewUsers")) throw notPermitted("see the user list");
