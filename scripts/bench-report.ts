@@ -126,7 +126,7 @@ ${row("user.info (self) req/s ÷ bare route", "infoSelfRps")}
 ${row("user.info (self) p99 ÷ bare route", "infoSelfP99")}
 ${row("user.info (teacher → student) req/s ÷ bare route", "infoOtherRps")}
 ${row("user.info (teacher → student) p99 ÷ bare route", "infoOtherP99")}
-${optionalRow(`log-in storm ÷ the argon2 bound with the load generator on the same cores: what its process hashes on all cores at once (${r.argon2.inProcessParallelPerSecond}/s)`, "loginOfParallelHashing")}
+${optionalRow(`log-in storm ÷ the argon2 bound with the load generator on the same cores: what its process hashes on all cores at once (${r.argon2.inProcessParallelPerSecond}/s${r.argon2.boundWindowsPerSecond ? `, the mean of ${r.argon2.boundWindowsPerSecond.join(", ")} measured before each burst` : ""})`, "loginOfParallelHashing")}
 ${row("event-loop delay p99 during the log-in storm (ms)", "loginEventLoopP99Ms")}
 | (context) log-in storm ÷ cores ÷ one hash alone (${r.argon2.boundPerSecond}/s: ${r.machine.cores} cores ÷ ${r.argon2.hashMs} ms) | ${r.argon2.loginOfArgon2Bound ?? r.targets.loginOfArgon2Bound?.value} | | |
 ${r.stormCpuMsPerLogIn ? `| (context) log-in storm ÷ cores ÷ its own hashing time per log-in (${r.argon2.hashingCeilingPerSecond}/s: ${r.machine.cores} ÷ ${r.stormCpuMsPerLogIn.hashing} ms) | ${r.argon2.loginOfHashingCeiling} | | |\n` : ""}${row(`session.validate server time, ${r.settings.scaleUsers / 1000}k ÷ 1k users`, "scaleValidate")}
