@@ -4,11 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HashPool, HashPoolFullError } from "@/server/auth/hash-pool";
 import { hashPassword, hashPool } from "@/server/auth/password";
+import { driverOf } from "@/server/db/client";
 import { pruneRateLimits } from "@/server/db/rate-limit-store";
 import { logIn } from "@/server/services/sessions";
 import { RATE_LIMITS } from "@/shared/policy";
 import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
+import { testDbKind } from "../support/databases";
 import { expectAppError } from "../support/expect-app-error";
 import { refuseWrites } from "../support/refused-writes";
 import { startLogIn, userWithTotp } from "../support/second-factors";
@@ -480,6 +482,25 @@ describe("the counters themselves", () => {
     Object.fromEntries(
       (await app.db.rateLimit.findMany({ where: { key: { contains: email } }, orderBy: { key: "asc" } })).map((r) => [r.key, r.points]),
     );
+
+  it.runIf(testDbKind() === "postgres")("without a device cookie, a log-in makes one round trip before its hash", async () => {
+    const user = await seedUser(app);
+    const driver = driverOf(app.db);
+    if (driver.kind !== "postgres") throw new Error("a PostgreSQL test");
+    const query = vi.spyOn(driver.pool, "query");
+    const run = vi.spyOn(hashPool, "run");
+    try {
+      await app.caller({ ip: "198.18.8.9" }).session.create({ email: user.email, password: PASSWORD });
+      // The login's read and the points' take, in one statement (the session, and the points given back, follow the hash).
+      const hashed = run.mock.invocationCallOrder[0]!;
+      expect(query.mock.invocationCallOrder.filter((order) => order < hashed)).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+      run.mockRestore();
+    }
+    expect(Object.values(await pointsOf(user.email))).toEqual([0, 0]);
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
+  });
 
   it("a session that cannot be stored opens nothing, and the attempt's points are still given back", async () => {
     const user = await seedUser(app);

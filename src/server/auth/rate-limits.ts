@@ -7,7 +7,16 @@ import { DAY, type LimitName, RATE_LIMITS } from "@/shared/policy";
 import { AppError } from "../app-error";
 import type { Db } from "../db/client";
 import type { Write } from "../db/driver-statements";
-import { type Budget, consumeEach, giveBackEach, giveBackWrite, RateLimiterSql } from "../db/rate-limit-store";
+import {
+  type Budget,
+  consumeEach,
+  giveBackEach,
+  giveBackWrite,
+  RateLimiterSql,
+  settleEach,
+  type TakenRow,
+  takeWrite,
+} from "../db/rate-limit-store";
 
 /** Spent windows a process remembers having marked, at most. */
 const MARKS_REMEMBERED = 10_000;
@@ -96,15 +105,27 @@ export class RateLimits {
    * a refused attempt gives its points back, since it checks nothing (parallel
    * right passwords beyond a budget must not spend it).
    */
-  async reservePasswordAttempt(attempt: PasswordAttempt): Promise<Reservation> {
-    const budgets: [LimitName, string][] = attempt.device
+  async reservePasswordAttempt(attempt: PasswordAttempt, taken?: TakenRow[]): Promise<Reservation> {
+    return this.reserve(this.passwordBudgets(attempt), attempt.email, attempt, taken);
+  }
+
+  /**
+   * reservePasswordAttempt's one statement, to run with a read in one round
+   * trip (a log-in's login row: db/login-statements.ts); its rows then go to
+   * reservePasswordAttempt as `taken`, for the same attempt.
+   */
+  passwordAttemptTake(attempt: PasswordAttempt): Write {
+    return takeWrite(this.db, this.budgets(this.passwordBudgets(attempt)));
+  }
+
+  private passwordBudgets(attempt: PasswordAttempt): [LimitName, string][] {
+    return attempt.device
       ? [["loginFailuresPerDevice", attempt.device]]
       : [
           ["loginFailuresPerAccountAndClient", `${attempt.email} ${ipKey(attempt.ip)}`],
           ["loginFailuresPerClient", ipKey(attempt.ip)],
           ["loginFailuresPerAccount", attempt.email],
         ];
-    return this.reserve(budgets, attempt.email, attempt);
   }
 
   /** reservePasswordAttempt for a second-factor code (TOTP or recovery) of an account, whatever the ticket. */
@@ -112,8 +133,9 @@ export class RateLimits {
     return this.reserve([["secondFactorFailuresPerAccount", userId]], null, client);
   }
 
-  private async reserve(budgets: [LimitName, string][], email: string | null, client: Client): Promise<Reservation> {
-    const results = await this.take(budgets);
+  /** `taken`: the rows of this reservation's statement, run already (passwordAttemptTake). */
+  private async reserve(budgets: [LimitName, string][], email: string | null, client: Client, taken?: TakenRow[]): Promise<Reservation> {
+    const results = taken ? settleEach(this.budgets(budgets), taken) : await this.take(budgets);
     // Fails closed: without its counters, no password is checked (the one statement took no point).
     const storeFailure = results.find((r) => r.status === "rejected" && !isLimitReached(r));
     if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;

@@ -4,8 +4,9 @@
 // CPU than the statements themselves (measured: the event loop spent 4.3 ms
 // per log-in through Prisma, 2.8 ms this way; see docs/BENCHMARKS.md).
 // Everything else goes through Prisma.
-import type { Db } from "./client";
+import { type Db, driverOf } from "./client";
 import { DriverStatement, dateParameter, type Write, writeTogether } from "./driver-statements";
+import type { TakenRow } from "./rate-limit-store";
 
 export type LoginRow = { userId: string; passwordHash: string; verified: boolean; secondFactor: boolean };
 
@@ -60,14 +61,54 @@ type RawLogin = { userId: string; passwordHash: string; emailVerifiedAt: string 
 /** The login row of an address, if it has one. */
 export async function readLogIn(db: Db, email: string): Promise<LoginRow | undefined> {
   const [row] = await READ_LOGIN.all<RawLogin>(db, [email]);
-  return (
-    row && {
-      userId: row.userId,
-      passwordHash: row.passwordHash,
-      verified: row.emailVerifiedAt != null,
-      secondFactor: Boolean(row.secondFactor),
-    }
-  );
+  return row && loginRow(row);
+}
+
+function loginRow(row: RawLogin): LoginRow {
+  return {
+    userId: row.userId,
+    passwordHash: row.passwordHash,
+    verified: row.emailVerifiedAt != null,
+    secondFactor: Boolean(row.secondFactor),
+  };
+}
+
+/**
+ * readLogIn with a log-in's rate-limit take (rate-limits.ts,
+ * passwordAttemptTake; its rows carry "key", "points" and "expire"): on
+ * PostgreSQL one statement, the take as a WITH clause and its rows and the
+ * login's in one result, so a log-in makes one round trip before its hash
+ * instead of two; on SQLite, in-process, the two in turn. The take commits
+ * even when the address has no login (an unknown address spends its budgets
+ * as a wrong password does).
+ */
+export async function readLogInTaking(db: Db, email: string, take: Write): Promise<{ login: LoginRow | undefined; taken: TakenRow[] }> {
+  if (driverOf(db).kind === "sqlite") {
+    const login = await readLogIn(db, email);
+    return { login, taken: await take.statement.all<TakenRow>(db, take.values) };
+  }
+  const rows = await readTaking(take.statement).all<TakenRow & RawLogin>(db, [...take.values, email]);
+  const row = rows.find((r) => r.key === null);
+  return { login: row && loginRow(row), taken: rows.filter((r) => r.key !== null) };
+}
+
+const readingStatements = new Map<DriverStatement, DriverStatement>();
+
+/** READ_LOGIN after a take, in one PostgreSQL statement: the login's row is the one without a key. */
+function readTaking(take: DriverStatement): DriverStatement {
+  let statement = readingStatements.get(take);
+  if (!statement) {
+    statement = new DriverStatement(
+      `login-read+${take.name}`,
+      `WITH "taken" AS (${take.sql})
+       SELECT "key", "points", "expire", NULL AS "userId", NULL AS "passwordHash", NULL AS "emailVerifiedAt", NULL AS "secondFactor" FROM "taken"
+       UNION ALL
+       SELECT NULL, NULL, NULL, l."userId", l."passwordHash", l."emailVerifiedAt", u."secondFactor"
+       FROM "Login" l JOIN "User" u ON u."id" = l."userId" WHERE l."email" = ?`,
+    );
+    readingStatements.set(take, statement);
+  }
+  return statement;
 }
 
 /** Stores a new session; `with`: bookkeeping writes to commit with it (a log-in's budget points given back). */

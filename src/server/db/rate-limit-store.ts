@@ -104,16 +104,34 @@ export type Budget = { limiter: RateLimiterSql; key: string };
  * requests that share counters lock them in the same order on PostgreSQL.
  */
 export async function consumeEach(db: Db, budgets: Budget[]): Promise<PromiseSettledResult<RateLimiterRes>[]> {
-  const keys = budgets.map((b) => b.limiter.getKey(b.key));
-  let rows: KeyedRow[];
+  const take = takeWrite(db, budgets);
+  let rows: TakenRow[];
   try {
-    rows = await TAKE(budgets.length).all<KeyedRow>(db, windows(db, budgets));
+    rows = await take.statement.all<TakenRow>(db, take.values);
   } catch (error) {
     return budgets.map(() => ({ status: "rejected", reason: error }));
   }
+  return settleEach(budgets, rows);
+}
+
+/** A counter's row as the take returns it. */
+export type TakenRow = KeyedRow;
+
+/**
+ * consumeEach's statement and values, to run alongside a read (a log-in's
+ * login row, db/login-statements.ts); settleEach then reads its rows. The
+ * statement returns "key", "points" and "expire".
+ */
+export function takeWrite(db: Db, budgets: Budget[]): Write {
+  return { statement: TAKE(budgets.length), values: windows(db, budgets) };
+}
+
+/** Each budget's outcome from the rows its take returned, as consumeEach settles them. */
+export function settleEach(budgets: Budget[], rows: TakenRow[]): PromiseSettledResult<RateLimiterRes>[] {
   const byKey = new Map(rows.map((row) => [row.key, row]));
-  return budgets.map((b, i) => {
-    const res = b.limiter._getRateLimiterRes(keys[i]!, 1, byKey.get(keys[i]!)!);
+  return budgets.map((b) => {
+    const key = b.limiter.getKey(b.key);
+    const res = b.limiter._getRateLimiterRes(key, 1, byKey.get(key)!);
     return res.consumedPoints > b.limiter.points ? { status: "rejected", reason: res } : { status: "fulfilled", value: res };
   });
 }

@@ -10,7 +10,8 @@ import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from ".
 import type { Reservation } from "../auth/rate-limits";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
-import { type Assurance, insertSession, type LoginRow, type NewSessionRow, readLogIn } from "../db/login-statements";
+import { type Assurance, insertSession, type LoginRow, type NewSessionRow, readLogIn, readLogInTaking } from "../db/login-statements";
+import type { TakenRow } from "../db/rate-limit-store";
 import { flagsFromRaw, type UserFlagsRow } from "../db/selects";
 import {
   deleteSessionById,
@@ -149,9 +150,11 @@ async function checkPasswordHolding(
   password: string,
   meta: RequestMeta,
   purpose: "log-in" | "confirm",
+  /** The rows of the attempt's take, run already with the login's read (a log-in without a device cookie). */
+  taken?: TakenRow[],
 ): Promise<Reservation | null> {
   const device = login && meta.deviceCookie ? trustedDevice(await s.deviceKey(), meta.deviceCookie, login) : null;
-  const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, userAgent: meta.userAgent, device });
+  const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, userAgent: meta.userAgent, device }, taken);
   let ok: boolean;
   try {
     // A browser known to the account goes ahead of the hashing queue: a flood from elsewhere cannot starve it.
@@ -191,8 +194,16 @@ export async function logIn(
   options: { secondStep: boolean } = { secondStep: true },
 ): Promise<LoggedIn> {
   // The log-in path runs its statements on the driver (db/login-statements.ts).
-  const login = await readLogIn(s.db, input.email);
-  const reservation = await checkPasswordHolding(s, input.email, login, input.password, meta, "log-in");
+  // Without a device cookie the budgets do not depend on the login row, so
+  // the row is read with their points taken (one round trip on PostgreSQL).
+  let login: LoginRow | undefined;
+  let taken: TakenRow[] | undefined;
+  if (meta.deviceCookie) login = await readLogIn(s.db, input.email);
+  else {
+    const take = s.rateLimits.passwordAttemptTake({ email: input.email, ip: meta.ip, userAgent: meta.userAgent, device: null });
+    ({ login, taken } = await readLogInTaking(s.db, input.email, take));
+  }
+  const reservation = await checkPasswordHolding(s, input.email, login, input.password, meta, "log-in", taken);
   if (!reservation || !login) throw invalidCredentials();
   try {
     return await afterRightPassword(s, login, input.password, meta, form, options, reservation);
