@@ -3,17 +3,16 @@
 // tests/platform/boot.test.ts checks that the two agree). The benchmark and
 // the browser tests start the server with the same ones.
 //
-// --max-semi-space-size=16: the young generation, where a request's objects
-// live and die, may grow to 16 MB per semi-space. A log-in lives through
-// its hash (about 150 ms in a storm), so with 4 MB semi-spaces (the setting
+// --max-semi-space-size=8: the young generation, where a request's objects
+// live and die, may grow to 8 MB per semi-space. A log-in lives through its
+// hash (about 150 ms in a storm), so with 4 MB semi-spaces (the setting
 // until 2026-11-28) the scavenges every ~100 ms copied and then promoted
 // most in-flight log-ins' objects, and the old generation's marking ran on
 // V8's helper threads: 0.7-0.9 ms more CPU per log-in in alternating storms
-// here (event loop 2.25-2.31 against 1.89-1.92 ms, V8's helper threads
-// 0.63-0.64 against 0.19-0.25), taken from the hashes on two cores. The
-// price is memory under a validation storm: peak RSS 196-220 MB against
-// 187-196 with 4 MB (docs/performance.md).
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=16"] as const;
+// here, taken from the hashes on two cores. 8 MB gives back as much as 16
+// (within 0.04 ms per log-in) for less memory: the benchmark's validation
+// storm peaked at 243 MB with 16 MB semi-spaces (docs/performance.md).
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=8"] as const;
 
 // MALLOC_MMAP_THRESHOLD_: glibc's malloc serves blocks above this size with
 // their own mapping, returned to the system when freed. By default the
