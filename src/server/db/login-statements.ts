@@ -87,10 +87,13 @@ export async function readLogInTaking(db: Db, email: string, take: Write): Promi
     const login = await readLogIn(db, email);
     return { login, taken: await take.statement.all<TakenRow>(db, take.values) };
   }
-  const rows = await readTaking(take.statement).all<TakenRow & RawLogin>(db, [...take.values, email]);
-  const row = rows.find((r) => r.key === null);
-  return { login: row && loginRow(row), taken: rows.filter((r) => r.key !== null) };
+  const rows = await readTaking(take.statement).all<TakenRow | LoginWithoutKey>(db, [...take.values, email]);
+  const row = rows.find((r): r is LoginWithoutKey => r.key === null);
+  return { login: row && loginRow(row), taken: rows.filter((r): r is TakenRow => r.key !== null) };
 }
+
+/** The login's row in readTaking's result: the counters' columns null. */
+type LoginWithoutKey = RawLogin & { key: null };
 
 const readingStatements = new Map<DriverStatement, DriverStatement>();
 

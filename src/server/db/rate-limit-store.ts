@@ -13,7 +13,8 @@ import { DriverStatement, dateParameter, type Write, writeTogether } from "./dri
 import { letRequestsIn } from "./let-requests-in";
 
 type Row = { points: number | bigint; expire: string | Date | null };
-type KeyedRow = Row & { key: string };
+/** A counter's row as a take returns it (TAKE, and a log-in's read with its take: login-statements.ts). */
+export type TakenRow = Row & { key: string };
 
 // A live window is one whose expiry is unset or still ahead of now (?).
 const LIVE = `("RateLimit"."expire" IS NULL OR "RateLimit"."expire" > ?)`;
@@ -113,9 +114,6 @@ export async function consumeEach(db: Db, budgets: Budget[]): Promise<PromiseSet
   }
   return settleEach(budgets, rows);
 }
-
-/** A counter's row as the take returns it. */
-export type TakenRow = KeyedRow;
 
 /**
  * consumeEach's statement and values, to run alongside a read (a log-in's
