@@ -12,6 +12,7 @@ import { MAX_CALLS_PER_BATCH } from "@/shared/request-limits";
 import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { testDbKind } from "../support/databases";
 import { expectAppError } from "../support/expect-app-error";
+import { commitSettings } from "../support/postgres-commit-setting";
 import { refuseWrites } from "../support/refused-writes";
 import { startLogIn, userWithTotp } from "../support/second-factors";
 import { createTestApp, type TestApp } from "../support/test-app";
@@ -501,6 +502,22 @@ describe("the counters themselves", () => {
     expect(Object.values(await pointsOf(user.email))).toEqual([0, 0]);
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
   });
+
+  it.runIf(testDbKind() === "postgres")(
+    "a log-in's writes do not wait for the disk: both its statements commit with synchronous_commit off",
+    async () => {
+      const user = await seedUser(app);
+      const settings = await commitSettings(app.db, () =>
+        app.caller({ ip: "198.18.8.10" }).session.create({ email: user.email, password: PASSWORD }),
+      );
+      // The login's read with the points' take; then the points given back with the new session.
+      expect(settings).toEqual([
+        ["login-read+rate-limit-take-3", "off"],
+        ["rate-limit-give-back-3+login-insert-session", "off"],
+      ]);
+      expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
+    },
+  );
 
   it("a session that cannot be stored opens nothing, and the attempt's points are still given back", async () => {
     const user = await seedUser(app);

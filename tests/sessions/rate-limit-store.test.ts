@@ -2,11 +2,12 @@
 // the budgets of auth/rate-limits.ts: what rate-limiter-flexible's calls
 // (consume, reward, set, get, delete) store and answer through it, how the
 // several-budget statements fail and in which order they write, and that a
-// count never waits for the disk on SQLite (bookkeeping).
+// count never waits for the disk (bookkeeping), on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { driverOf } from "@/server/db/client";
 import { consumeEach, giveBackEach, RateLimiterSql } from "@/server/db/rate-limit-store";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
+import { commitSettings } from "../support/postgres-commit-setting";
 import { refuseWrites } from "../support/refused-writes";
 import { commitLevel } from "../support/sqlite-commit-level";
 
@@ -170,5 +171,26 @@ describe.skipIf(testDbKind() !== "sqlite")("counts on SQLite", () => {
       await write();
       expect(await level(), name).toBe(2);
     }
+  });
+});
+
+describe.skipIf(testDbKind() !== "postgres")("counts on PostgreSQL", () => {
+  it("never wait for the disk: each kind of count commits with synchronous_commit off, and set and delete wait for it", async () => {
+    const perMinute = limiter("minute", 5, 60);
+    const budget = [{ limiter: perMinute, key: "k" }];
+    const settings = await commitSettings(database.db, async () => {
+      await perMinute.consume("k");
+      await consumeEach(database.db, budget);
+      await giveBackEach(database.db, budget);
+      await perMinute.set("k", 1, 60);
+      await perMinute.delete("k");
+    });
+    expect(settings).toEqual([
+      ["rate-limit-add", "off"],
+      ["rate-limit-take-1", "off"],
+      ["rate-limit-give-back-1", "off"],
+      ["rate-limit-set", "on"],
+      ["rate-limit-delete", "on"],
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 // per log-in through Prisma, 2.8 ms this way; see docs/BENCHMARKS.md).
 // Everything else goes through Prisma.
 import { type Db, driverOf } from "./client";
-import { DriverStatement, dateParameter, type Write, writeTogether } from "./driver-statements";
+import { DriverStatement, dateParameter, UNSYNCED_COMMIT, type Write, writeTogether } from "./driver-statements";
 import type { TakenRow } from "./rate-limit-store";
 
 export type LoginRow = { userId: string; passwordHash: string; verified: boolean; secondFactor: boolean };
@@ -97,14 +97,20 @@ type LoginWithoutKey = RawLogin & { key: null };
 
 const readingStatements = new Map<DriverStatement, DriverStatement>();
 
-/** READ_LOGIN after a take, in one PostgreSQL statement: the login's row is the one without a key. */
+/**
+ * READ_LOGIN after a take, in one PostgreSQL statement: the login's row is
+ * the one without a key. Its only write is the take (bookkeeping), so it
+ * commits unsynced; the take returns a row for every budget, so the setting
+ * is always evaluated.
+ */
 function readTaking(take: DriverStatement): DriverStatement {
   let statement = readingStatements.get(take);
   if (!statement) {
     statement = new DriverStatement(
       `login-read+${take.name}`,
       `WITH "taken" AS (${take.sql})
-       SELECT "key", "points", "expire", NULL AS "userId", NULL AS "passwordHash", NULL AS "emailVerifiedAt", NULL AS "secondFactor" FROM "taken"
+       SELECT "key", "points", "expire", NULL AS "userId", NULL AS "passwordHash", NULL AS "emailVerifiedAt", NULL AS "secondFactor"
+       FROM "taken" WHERE ${UNSYNCED_COMMIT} IS NOT NULL
        UNION ALL
        SELECT NULL, NULL, NULL, l."userId", l."passwordHash", l."emailVerifiedAt", u."secondFactor"
        FROM "Login" l JOIN "User" u ON u."id" = l."userId" WHERE l."email" = ?`,
