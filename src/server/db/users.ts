@@ -1,7 +1,8 @@
 // Users and their logins (address, password hash, pending address change).
 // Every read returns a field list of selects.ts or a few named columns, never
 // the password hash unless the caller checks a password.
-import { type Db, Prisma } from "./client";
+import type { Db, Prisma } from "./client";
+import { DriverStatement } from "./driver-statements";
 import { flagsColumns, flagsSelect, type RawFlags, userSelect } from "./selects";
 
 type Users = Pick<Db, "user">;
@@ -12,9 +13,13 @@ export async function findUserProfile(db: Users, userId: string) {
   return db.user.findUnique({ where: { id: userId }, select: userSelect });
 }
 
-/** A user's flags, as raw SQL: a hot read path (user info), like session validation. */
+// A hot read path (user info, after the session's own read): a prepared
+// statement on the driver, like session validation's (db/sessions.ts).
+const USER_FLAGS = new DriverStatement("user-flags", `SELECT ${flagsColumns("u")} FROM "User" u WHERE u."id" = ?`);
+
+/** A user's flags, as the driver returns them (SQLite's flags 0 and 1). */
 export async function findUserFlagsRaw(db: Db, userId: string): Promise<RawFlags | undefined> {
-  const [row] = await db.$queryRaw<RawFlags[]>`SELECT ${Prisma.raw(flagsColumns("u"))} FROM "User" u WHERE u."id" = ${userId}`;
+  const [row] = await USER_FLAGS.all<RawFlags>(db, [userId]);
   return row;
 }
 
