@@ -1,8 +1,9 @@
 // Statements run on the driver beneath Prisma (the same SQLite connection,
 // through its transaction gate, and the same PostgreSQL pool), for the few
 // hot paths where Prisma's query pipeline costs more CPU than the statement:
-// the log-in (login-statements.ts) and the rate-limit counters
-// (rate-limit-store.ts), written once with "?" placeholders; and
+// the log-in (login-statements.ts), the rate-limit counters
+// (rate-limit-store.ts), session validation's read (sessions.ts) and
+// user.info's (users.ts), written once with "?" placeholders; and
 // the admin list's pages (pageQuery), whose texts vary per call.
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";

@@ -3,7 +3,8 @@
 // loop shares the cores with argon2, and Prisma's query pipeline cost more
 // CPU than the statements themselves (measured: the event loop spent 4.3 ms
 // per log-in through Prisma, 2.8 ms this way; see docs/BENCHMARKS.md).
-// Everything else goes through Prisma.
+// Other hot paths do the same (driver-statements.ts names them); everything
+// else goes through Prisma.
 import { type Db, driverOf } from "./client";
 import { DriverStatement, dateParameter, UNSYNCED_COMMIT, type Write, writeTogether } from "./driver-statements";
 import type { TakenRow } from "./rate-limit-store";
