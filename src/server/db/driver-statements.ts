@@ -42,7 +42,6 @@ export const UNSYNCED_COMMIT = `set_config('synchronous_commit', 'off', true)`;
 
 /** A bookkeeping statement (one INSERT, UPDATE or DELETE) as PostgreSQL runs it: the same rows back, its commit unsynced. */
 function unsyncedOnPostgres(sql: string): string {
-  if (/^\s*WITH\b/i.test(sql)) throw new Error("a bookkeeping statement with a WITH clause sets UNSYNCED_COMMIT itself");
   // A data-modifying WITH clause runs to completion whether or not its rows are read.
   return /\bRETURNING\b/i.test(sql)
     ? `WITH "kept" AS (${sql}) SELECT "kept".* FROM "kept" WHERE ${UNSYNCED_COMMIT} IS NOT NULL`
@@ -98,6 +97,9 @@ export class DriverStatement {
     readonly options: { bookkeeping?: boolean } = {},
   ) {
     if (!name || (sqlByName.get(name) ?? sql) !== sql) throw new Error(`a driver statement needs a name of its own, not "${name}"`);
+    // Its WITH clause could not hold a data-modifying statement wrapped in another (unsyncedOnPostgres).
+    if (options.bookkeeping && /^\s*WITH\b/i.test(sql))
+      throw new Error(`bookkeeping statement "${name}" has a WITH clause: set UNSYNCED_COMMIT in it instead`);
     sqlByName.set(name, sql);
   }
 
