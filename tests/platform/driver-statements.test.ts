@@ -3,8 +3,11 @@
 // statements: a name must be given, and never stand for two texts. A
 // bookkeeping write is wrapped on PostgreSQL to commit unsynced, which a
 // statement with a WITH clause of its own cannot be.
-import { describe, expect, it } from "vitest";
-import { DriverStatement } from "@/server/db/driver-statements";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DriverStatement, writeTogether } from "@/server/db/driver-statements";
+import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
+import { commitSettings } from "../support/postgres-commit-setting";
+import { commitLevel } from "../support/sqlite-commit-level";
 
 describe("DriverStatement", () => {
   it("refuses an empty name, and a name already given to another text", () => {
@@ -24,8 +27,54 @@ describe("DriverStatement", () => {
       "WITH clause",
     );
     expect(() => new DriverStatement("test-ordinary-with", sql)).not.toThrow();
+    // The word elsewhere than at the start is no WITH clause.
+    expect(
+      () => new DriverStatement("test-bookkeeping-word", `UPDATE "RateLimit" SET "key" = 'with' WHERE "key" = ?`, { bookkeeping: true }),
+    ).not.toThrow();
     expect(
       () => new DriverStatement("test-bookkeeping-insert", `INSERT INTO "RateLimit" ("key") VALUES (?)`, { bookkeeping: true }),
     ).not.toThrow();
+  });
+});
+
+describe("writeTogether", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  // Not bookkeeping: these writes wait for the disk.
+  const INSERT = new DriverStatement("test-rate-limit-insert", `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES (?, ?, NULL)`);
+  const write = (key: string, points: number) => ({ statement: INSERT, values: [key, points] });
+  const KEEP = new DriverStatement("test-rate-limit-keep", `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES (?, ?, NULL)`, {
+    bookkeeping: true,
+  });
+  const kept = (key: string, points: number) => ({ statement: KEEP, values: [key, points] });
+  const counters = async () =>
+    Object.fromEntries((await database.db.rateLimit.findMany({ orderBy: { key: "asc" } })).map((r) => [r.key, r.points]));
+
+  it("commits its writes together or not at all; bookkeeping ones do not wait for the disk, others do", async () => {
+    await writeTogether(database.db, [write("a", 1), write("b", 2)]);
+    expect(await counters()).toEqual({ a: 1, b: 2 });
+    // The second write fails (the key is taken): the first is not kept either.
+    await expect(writeTogether(database.db, [write("c", 3), write("a", 4)])).rejects.toThrow();
+    expect(await counters()).toEqual({ a: 1, b: 2 });
+    if (testDbKind() === "postgres") {
+      const settings = await commitSettings(database.db, async () => {
+        await writeTogether(database.db, [kept("x", 1), kept("y", 1)]);
+        await writeTogether(database.db, [write("d", 1), write("e", 1)]);
+      });
+      expect(settings).toEqual([
+        ["test-rate-limit-keep+test-rate-limit-keep", "off"],
+        ["test-rate-limit-insert+test-rate-limit-insert", "on"],
+      ]);
+    } else {
+      await writeTogether(database.db, [kept("x", 1), kept("y", 1)]);
+      expect(await commitLevel(database.db, "read")).toBe(1);
+      await writeTogether(database.db, [write("d", 1), write("e", 1)]);
+      expect(await commitLevel(database.db, "read")).toBe(2);
+    }
+    expect(await counters()).toEqual({ a: 1, b: 2, d: 1, e: 1, x: 1, y: 1 });
   });
 });
