@@ -55,11 +55,11 @@ describe("writeTogether", () => {
     Object.fromEntries((await database.db.rateLimit.findMany({ orderBy: { key: "asc" } })).map((r) => [r.key, r.points]));
 
   it("commits its writes together or not at all; bookkeeping ones do not wait for the disk, others do", async () => {
-    await writeTogether(database.db, [write("a", 1), write("b", 2)]);
-    expect(await counters()).toEqual({ a: 1, b: 2 });
+    await writeTogether(database.db, [write("a", 1), write("b", 2), write("c", 3)]);
+    expect(await counters()).toEqual({ a: 1, b: 2, c: 3 });
     // The second write fails (the key is taken): the first is not kept either.
-    await expect(writeTogether(database.db, [write("c", 3), write("a", 4)])).rejects.toThrow();
-    expect(await counters()).toEqual({ a: 1, b: 2 });
+    await expect(writeTogether(database.db, [write("f", 3), write("a", 4)])).rejects.toThrow();
+    expect(await counters()).toEqual({ a: 1, b: 2, c: 3 });
     if (testDbKind() === "postgres") {
       const settings = await commitSettings(database.db, async () => {
         await writeTogether(database.db, [kept("x", 1), kept("y", 1)]);
@@ -75,6 +75,6 @@ describe("writeTogether", () => {
       await writeTogether(database.db, [write("d", 1), write("e", 1)]);
       expect(await commitLevel(database.db, "read")).toBe(2);
     }
-    expect(await counters()).toEqual({ a: 1, b: 2, d: 1, e: 1, x: 1, y: 1 });
+    expect(await counters()).toEqual({ a: 1, b: 2, c: 3, d: 1, e: 1, x: 1, y: 1 });
   });
 });

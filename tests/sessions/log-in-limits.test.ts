@@ -510,8 +510,9 @@ describe("the counters themselves", () => {
       const settings = await commitSettings(app.db, () =>
         app.caller({ ip: "198.18.8.10" }).session.create({ email: user.email, password: PASSWORD }),
       );
-      // The login's read with the points' take; then the points given back with the new session.
-      expect(settings).toEqual([
+      // The login's read with the points' take; then the points given back with the new session. (Security
+      // events, stored in batches on a timer, are not bookkeeping: a batch may be stored meanwhile.)
+      expect(settings.filter(([name]) => name !== "security-events-insert")).toEqual([
         ["login-read+rate-limit-take-3", "off"],
         ["rate-limit-give-back-3+login-insert-session", "off"],
       ]);
