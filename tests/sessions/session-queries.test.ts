@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { deleteExpiredSessions } from "@/server/db/expired-sessions";
 import * as sessions from "@/server/db/sessions";
 import { fileDatabase, testDbKind } from "../support/databases";
+import { commitSettings } from "../support/postgres-commit-setting";
 import { commitLevel } from "../support/sqlite-commit-level";
 
 const db = fileDatabase();
@@ -77,6 +78,20 @@ describe("one session", () => {
     const before = await allSessions();
     await sessions.touchSession(db(), a.ids[0]!, at(5));
     expect(await allSessions()).toEqual(before.map((s) => (s.id === a.ids[0] ? { ...s, lastUsedAt: at(5) } : s)));
+  });
+
+  it("touched is bookkeeping: it does not wait for the disk", async () => {
+    const a = await userWithSessions(60);
+    if (testDbKind() === "sqlite") {
+      expect(await commitLevel(db(), "write")).toBe(2); // FULL, as any write that is not bookkeeping leaves it
+      await sessions.touchSession(db(), a.ids[0]!, at(5));
+      expect(await commitLevel(db(), "read")).toBe(1);
+    } else {
+      expect(await commitSettings(db(), () => sessions.touchSession(db(), a.ids[0]!, at(6)))).toEqual([["session-touch", "off"]]);
+    }
+    expect((await db().session.findUniqueOrThrow({ where: { id: a.ids[0]! } })).lastUsedAt).toEqual(
+      testDbKind() === "sqlite" ? at(5) : at(6),
+    );
   });
 
   it("of a user, deleted by id only when it is that user's", async () => {

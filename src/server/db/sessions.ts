@@ -1,7 +1,7 @@
 // Sessions: rows keyed by the SHA-256 of their token. The log-in's own insert
 // runs on the driver (login-statements.ts); these are the rest.
 import { type Db, Prisma } from "./client";
-import { DriverStatement } from "./driver-statements";
+import { DriverStatement, dateParameter } from "./driver-statements";
 import { type NewSessionRow, sessionColumnList, sessionColumns } from "./login-statements";
 import { flagsColumns, type RawFlags } from "./selects";
 
@@ -58,8 +58,16 @@ export async function markSessionAuthenticated(db: Pick<Db, "session">, id: stri
   await db.session.updateMany({ where: { id }, data: { authenticatedAt: now } });
 }
 
+// Bookkeeping: a lastUsedAt lost in a power cut breaks no promise. Through
+// Prisma it was the one durable write of the validation path: on SQLite it
+// made the event loop wait for the disk to take everything written unsynced
+// since the last durable commit (a pruning's deleted batches, say), and
+// validation's p99 while a million expired sessions were pruned rose 6-fold.
+const TOUCH = new DriverStatement("session-touch", `UPDATE "Session" SET "lastUsedAt" = ? WHERE "id" = ?`, { bookkeeping: true });
+
+/** Notes when a session was last used (validation does, at most once a minute). */
 export async function touchSession(db: Db, id: string, lastUsedAt: Date): Promise<void> {
-  await db.session.updateMany({ where: { id }, data: { lastUsedAt } });
+  await TOUCH.all(db, [dateParameter(db, lastUsedAt), id]);
 }
 
 /** Deletes the session a token hash names, valid or expired; returns what it was. */
