@@ -61,8 +61,8 @@ export async function markSessionAuthenticated(db: Pick<Db, "session">, id: stri
 // Bookkeeping: a lastUsedAt lost in a power cut breaks no promise. Through
 // Prisma it was the one durable write of the validation path: on SQLite it
 // made the event loop wait for the disk to take everything written unsynced
-// since the last durable commit (a pruning's deleted batches, say), and
-// validation's p99 while a million expired sessions were pruned rose 6-fold.
+// since the last durable commit (a pruning's deleted batches, say); while a
+// million expired sessions were pruned, validation once stalled 1.3 s.
 const TOUCH = new DriverStatement("session-touch", `UPDATE "Session" SET "lastUsedAt" = ? WHERE "id" = ?`, { bookkeeping: true });
 
 /** Notes when a session was last used (validation does, at most once a minute). */
