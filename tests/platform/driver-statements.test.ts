@@ -3,7 +3,7 @@
 // statements: a name must be given, and never stand for two texts. A
 // bookkeeping write is wrapped on PostgreSQL to commit unsynced, which a
 // statement with a WITH clause of its own cannot be.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DriverStatement, writeTogether } from "@/server/db/driver-statements";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
 import { commitSettings } from "../support/postgres-commit-setting";
@@ -34,6 +34,24 @@ describe("DriverStatement", () => {
     expect(
       () => new DriverStatement("test-bookkeeping-insert", `INSERT INTO "RateLimit" ("key") VALUES (?)`, { bookkeeping: true }),
     ).not.toThrow();
+  });
+});
+
+describe("a second copy of the modules (Next.js bundles its own for the pages)", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it("runs driver statements on the clients the server entry made", async () => {
+    vi.resetModules();
+    const copy = await import("@/server/db/driver-statements");
+    const client = await import("@/server/db/client");
+    expect(copy.DriverStatement).not.toBe(DriverStatement);
+    expect(client.kindOf(database.db)).toBe(testDbKind());
+    const read = new copy.DriverStatement("test-copy-read", `SELECT COUNT(*) AS "n" FROM "User"`);
+    expect(await read.all<{ n: number | string }>(database.db, [])).toHaveLength(1);
   });
 });
 

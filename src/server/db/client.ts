@@ -40,7 +40,13 @@ export type Driver =
     }
   | { kind: "postgres"; pool: pg.Pool };
 
-const drivers = new WeakMap<Db, Driver>();
+// Next.js bundles its own copy of this module for the pages (booted-app.ts),
+// which must find the drivers of the clients the server entry made: the
+// registry lives on globalThis, where both copies see it.
+const DRIVERS = Symbol.for("accounts.db.drivers");
+const holder = globalThis as { [DRIVERS]?: WeakMap<Db, Driver> };
+holder[DRIVERS] ??= new WeakMap();
+const drivers: WeakMap<Db, Driver> = holder[DRIVERS];
 
 export function driverOf(db: Db): Driver {
   const driver = drivers.get(db);
