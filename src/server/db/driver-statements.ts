@@ -40,12 +40,20 @@ const utcTimestamps = {
  */
 export const UNSYNCED_COMMIT = `set_config('synchronous_commit', 'off', true)`;
 
+/**
+ * Writes as WITH clauses of one statement that returns no rows and commits
+ * unsynced: a data-modifying WITH clause runs to completion whether or not
+ * its rows are read.
+ */
+function unsyncedWrites(clauses: string[]): string {
+  return `WITH ${clauses.join(", ")}, "unsynced" AS (SELECT ${UNSYNCED_COMMIT} AS "setting") SELECT 1 FROM "unsynced" WHERE "setting" IS NULL`;
+}
+
 /** A bookkeeping statement (one INSERT, UPDATE or DELETE) as PostgreSQL runs it: the same rows back, its commit unsynced. */
 function unsyncedOnPostgres(sql: string): string {
-  // A data-modifying WITH clause runs to completion whether or not its rows are read.
   return /\bRETURNING\b/i.test(sql)
     ? `WITH "kept" AS (${sql}) SELECT "kept".* FROM "kept" WHERE ${UNSYNCED_COMMIT} IS NOT NULL`
-    : `WITH "kept" AS (${sql}), "unsynced" AS (SELECT ${UNSYNCED_COMMIT} AS "setting") SELECT 1 FROM "unsynced" WHERE "setting" IS NULL`;
+    : unsyncedWrites([`"kept" AS (${sql})`]);
 }
 
 /** "?" placeholders as PostgreSQL's "$1", "$2", … */
@@ -163,12 +171,10 @@ export async function writeTogether(db: Db, writes: Write[]): Promise<void> {
   const name = writes.map((w) => w.statement.name).join("+");
   let text = pgTogether.get(name);
   if (!text) {
+    const clause = (w: Write, i: number) => `"write${i}" AS (${w.statement.sql})`;
     // Bookkeeping: every write a WITH clause, and the statement itself sets its commit unsynced.
-    const clauses = (bookkeeping ? writes : writes.slice(0, -1)).map((w, i) => `"write${i}" AS (${w.statement.sql})`);
     text = numbered(
-      bookkeeping
-        ? `WITH ${clauses.join(", ")}, "unsynced" AS (SELECT ${UNSYNCED_COMMIT} AS "setting") SELECT 1 FROM "unsynced" WHERE "setting" IS NULL`
-        : `WITH ${clauses.join(", ")} ${last.statement.sql}`,
+      bookkeeping ? unsyncedWrites(writes.map(clause)) : `WITH ${writes.slice(0, -1).map(clause).join(", ")} ${last.statement.sql}`,
     );
     pgTogether.set(name, text);
   }
