@@ -3,11 +3,13 @@
 // statements: a name must be given, and never stand for two texts. A
 // bookkeeping write is wrapped on PostgreSQL to commit unsynced, which a
 // statement with a WITH clause of its own cannot be.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DriverStatement, writeTogether } from "@/server/db/driver-statements";
-import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
+import { fileDatabase, testDbKind } from "../support/databases";
 import { commitSettings } from "../support/postgres-commit-setting";
 import { commitLevel } from "../support/sqlite-commit-level";
+
+const db = fileDatabase();
 
 describe("DriverStatement", () => {
   it("refuses an empty name, and a name already given to another text", () => {
@@ -38,30 +40,18 @@ describe("DriverStatement", () => {
 });
 
 describe("a second copy of the modules (Next.js bundles its own for the pages)", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(() => database.drop());
-
   it("runs driver statements on the clients the server entry made", async () => {
     vi.resetModules();
     const copy = await import("@/server/db/driver-statements");
     const client = await import("@/server/db/client");
     expect(copy.DriverStatement).not.toBe(DriverStatement);
-    expect(client.kindOf(database.db)).toBe(testDbKind());
+    expect(client.kindOf(db())).toBe(testDbKind());
     const read = new copy.DriverStatement("test-copy-read", `SELECT COUNT(*) AS "n" FROM "User"`);
-    expect(await read.all<{ n: number | string }>(database.db, [])).toHaveLength(1);
+    expect(await read.all<{ n: number | string }>(db(), [])).toHaveLength(1);
   });
 });
 
 describe("writeTogether", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(() => database.drop());
-
   // Not bookkeeping: these writes wait for the disk.
   const INSERT = new DriverStatement("test-rate-limit-insert", `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES (?, ?, NULL)`);
   const write = (key: string, points: number) => ({ statement: INSERT, values: [key, points] });
@@ -70,28 +60,28 @@ describe("writeTogether", () => {
   });
   const kept = (key: string, points: number) => ({ statement: KEEP, values: [key, points] });
   const counters = async () =>
-    Object.fromEntries((await database.db.rateLimit.findMany({ orderBy: { key: "asc" } })).map((r) => [r.key, r.points]));
+    Object.fromEntries((await db().rateLimit.findMany({ orderBy: { key: "asc" } })).map((r) => [r.key, r.points]));
 
   it("commits its writes together or not at all; bookkeeping ones do not wait for the disk, others do", async () => {
-    await writeTogether(database.db, [write("a", 1), write("b", 2), write("c", 3)]);
+    await writeTogether(db(), [write("a", 1), write("b", 2), write("c", 3)]);
     expect(await counters()).toEqual({ a: 1, b: 2, c: 3 });
     // The second write fails (the key is taken): the first is not kept either.
-    await expect(writeTogether(database.db, [write("f", 3), write("a", 4)])).rejects.toThrow();
+    await expect(writeTogether(db(), [write("f", 3), write("a", 4)])).rejects.toThrow();
     expect(await counters()).toEqual({ a: 1, b: 2, c: 3 });
     if (testDbKind() === "postgres") {
-      const settings = await commitSettings(database.db, async () => {
-        await writeTogether(database.db, [kept("x", 1), kept("y", 1)]);
-        await writeTogether(database.db, [write("d", 1), write("e", 1)]);
+      const settings = await commitSettings(db(), async () => {
+        await writeTogether(db(), [kept("x", 1), kept("y", 1)]);
+        await writeTogether(db(), [write("d", 1), write("e", 1)]);
       });
       expect(settings).toEqual([
         ["test-rate-limit-keep+test-rate-limit-keep", "off"],
         ["test-rate-limit-insert+test-rate-limit-insert", "on"],
       ]);
     } else {
-      await writeTogether(database.db, [kept("x", 1), kept("y", 1)]);
-      expect(await commitLevel(database.db, "read")).toBe(1);
-      await writeTogether(database.db, [write("d", 1), write("e", 1)]);
-      expect(await commitLevel(database.db, "read")).toBe(2);
+      await writeTogether(db(), [kept("x", 1), kept("y", 1)]);
+      expect(await commitLevel(db(), "read")).toBe(1);
+      await writeTogether(db(), [write("d", 1), write("e", 1)]);
+      expect(await commitLevel(db(), "read")).toBe(2);
     }
     expect(await counters()).toEqual({ a: 1, b: 2, c: 3, d: 1, e: 1, x: 1, y: 1 });
   });
