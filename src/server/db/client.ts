@@ -124,7 +124,29 @@ type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
  */
 type SqliteSynchronous = "full" | "normal";
 
-export type DbOptions = { sqliteSynchronous?: SqliteSynchronous };
+export type DbOptions = {
+  sqliteSynchronous?: SqliteSynchronous;
+  /** How long a SQLite write waits for a lock another connection holds (migrations, scripts); LOCK_WAIT_MS. */
+  lockWaitMs?: number;
+};
+
+/**
+ * How long a SQLite write waits for a lock another process holds (a
+ * migration, a script), before it fails with SQLITE_BUSY. Prisma's
+ * statements wait inside SQLite's busy handler, which sleeps on the event
+ * loop; work on the driver (every hot path: validation, log-ins, rate-limit
+ * counts, the pruning) waits between attempts on a timer instead
+ * (`createDb`), so that requests that need no write go on meanwhile. Seen
+ * before: a pruning batch held the event loop 4.4 s while another
+ * connection wrote a million rows in one transaction.
+ */
+const LOCK_WAIT_MS = 5000;
+
+/** SQLITE_BUSY and its extended codes (a lock another connection holds, or a snapshot it made stale): nothing was written. */
+function lockedByAnother(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"));
+}
 
 type RunOptions = { bookkeeping?: boolean; read?: boolean };
 
@@ -135,6 +157,20 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   synchronous: SqliteSynchronous = "full";
   /** The connection commits as "normal" now, though `synchronous` is "full": a bookkeeping write came last. */
   private relaxed = false;
+  lockWaitMs = LOCK_WAIT_MS;
+  /** SQLite's busy handler waits for locks now (Prisma's statements); work on the driver waits on a timer instead. */
+  private waitsInSqlite = true;
+
+  /**
+   * Sets whether the next statement waits for another connection's lock in
+   * SQLite's busy handler (Prisma's) or fails at once (driver work, which
+   * tries again on a timer). Switched only when the kind of work changes.
+   */
+  waitForLocks(connection: BetterSqlite3.Database, inSqlite: boolean): void {
+    if (this.waitsInSqlite === inSqlite) return;
+    connection.pragma(`busy_timeout = ${inSqlite ? this.lockWaitMs : 0}`);
+    this.waitsInSqlite = inSqlite;
+  }
 
   /**
    * Sets how the next statement commits, called inside the gate. With
@@ -171,6 +207,8 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
     }
     this.connection.pragma(`synchronous = ${this.synchronous.toUpperCase()}`);
     this.relaxed = false;
+    this.connection.pragma(`busy_timeout = ${this.lockWaitMs}`);
+    this.waitsInSqlite = true;
     this.connection.pragma("cache_size = -32000");
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
@@ -183,11 +221,13 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
     adapter.queryRaw = (query) =>
       gate.around(() => {
         this.commitAs(connection);
+        this.waitForLocks(connection, true);
         return queryRaw(query);
       });
     adapter.executeRaw = (query) =>
       gate.around(() => {
         this.commitAs(connection);
+        this.waitForLocks(connection, true);
         return executeRaw(query);
       });
     const startTransaction = adapter.startTransaction.bind(adapter);
@@ -197,6 +237,7 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
       let transaction: SqliteTransaction;
       try {
         this.commitAs(connection);
+        this.waitForLocks(connection, true);
         transaction = await startTransaction(isolationLevel);
       } catch (error) {
         gate.leave();
@@ -222,9 +263,11 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   if (databaseKind(url) === "sqlite") {
     const file = sqlitePath(url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    // Wait up to 5 s for a lock held by another process (migrations, scripts).
-    const adapter = new SqliteAdapterFactory({ url: `file:${file}`, timeout: 5000 });
+    // Wait up to 5 s for a lock held by another process (migrations, scripts): LOCK_WAIT_MS.
+    const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
+    const adapter = new SqliteAdapterFactory({ url: `file:${file}`, timeout: lockWaitMs });
     adapter.synchronous = options.sqliteSynchronous ?? "full";
+    adapter.lockWaitMs = lockWaitMs;
     const client = new SqliteClient({ adapter });
     db = client;
     drivers.set(db, {
@@ -233,13 +276,26 @@ export function createDb(url: string, options: DbOptions = {}): Db {
         if (!adapter.connection) await client.$connect();
       }),
       // Prisma opens its connection on first use (and again after $disconnect).
+      // Work that finds another connection's lock fails at once, having
+      // written nothing (a transaction rolls back), and is tried again after
+      // a pause that doubles, up to 50 ms, for lockWaitMs in all: the event
+      // loop serves other requests meanwhile.
       run: async (work, options) => {
-        if (!adapter.connection) await client.$connect();
-        return adapter.gate.around(() => {
-          const connection = adapter.connection!;
-          adapter.commitAs(connection, options);
-          return work(connection);
-        });
+        const giveUpAt = performance.now() + lockWaitMs;
+        for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+          if (!adapter.connection) await client.$connect();
+          try {
+            return await adapter.gate.around(() => {
+              const connection = adapter.connection!;
+              adapter.commitAs(connection, options);
+              adapter.waitForLocks(connection, false);
+              return work(connection);
+            });
+          } catch (error) {
+            if (!lockedByAnother(error) || performance.now() + pause > giveUpAt) throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
       },
     });
   } else {

@@ -1,0 +1,134 @@
+// A SQLite write that finds another connection's lock (a migration, a script
+// writing to the same file) fails at once when it runs on the driver and is
+// tried again on a timer, up to the lock wait (LOCK_WAIT_MS), instead of
+// waiting in SQLite's busy handler, which sleeps on the event loop: the
+// server goes on answering meanwhile. Prisma's statements still wait in
+// SQLite, as before.
+import { Worker } from "node:worker_threads";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, createDb, type Db, sqlitePath } from "@/server/db/client";
+import { DriverStatement, writeTogether } from "@/server/db/driver-statements";
+import { createTestDatabase, type TestDatabase, testDbKind } from "../support/databases";
+
+const LOCK_WAIT_MS = 1500;
+const INSERT = new DriverStatement("test-lock-insert", `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES (?, ?, NULL)`, {
+  bookkeeping: true,
+});
+const DURABLE_INSERT = new DriverStatement(
+  "test-lock-durable-insert",
+  `INSERT INTO "RateLimit" ("key", "points", "expire") VALUES (?, ?, NULL)`,
+);
+
+describe.runIf(testDbKind() === "sqlite")("a SQLite lock held by another connection", () => {
+  let database: TestDatabase;
+  let db: Db;
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    db = createDb(database.url, { lockWaitMs: LOCK_WAIT_MS });
+    await INSERT.all(db, ["untouched", 7]);
+  });
+  afterAll(async () => {
+    await closeDb(db);
+    await database.drop();
+  });
+
+  const points = async (key: string) => (await db.rateLimit.findMany({ where: { key } })).map((r) => r.points);
+  /** Another connection in a write transaction, as a migration or a script would be. */
+  const holdLock = () => {
+    const other = new Database(sqlitePath(database.url));
+    other.exec("BEGIN IMMEDIATE");
+    return other;
+  };
+  /** Counts the event loop's turns (a timer every 5 ms) while `work` runs. */
+  async function turnsDuring<T>(work: () => Promise<T>): Promise<{ turns: number; result: PromiseSettledResult<T> }> {
+    let turns = 0;
+    const timer = setInterval(() => turns++, 5);
+    try {
+      const [result] = await Promise.allSettled([work()]);
+      return { turns, result: result! };
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  it("a driver write waits for it with the event loop turning, then writes once", async () => {
+    const other = holdLock();
+    let releasedBeforeWritten = false;
+    const { turns, result } = await turnsDuring(async () => {
+      const released = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          other.exec("COMMIT");
+          other.close();
+          resolve();
+        }, 200),
+      );
+      let written = false;
+      const writing = INSERT.all(db, ["after-lock", 1]).then(() => (written = true));
+      await released;
+      releasedBeforeWritten = !written;
+      return writing;
+    });
+    expect(result.status).toBe("fulfilled");
+    // The release itself ran on a timer while the write waited: with the write waiting in SQLite it never could.
+    expect(releasedBeforeWritten).toBe(true);
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(await points("after-lock")).toEqual([1]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
+  it("writes together: the transaction waits, then commits every write once", async () => {
+    const other = holdLock();
+    setTimeout(() => {
+      other.exec("COMMIT");
+      other.close();
+    }, 150);
+    await writeTogether(db, [
+      { statement: DURABLE_INSERT, values: ["together-a", 1] },
+      { statement: DURABLE_INSERT, values: ["together-b", 2] },
+    ]);
+    expect(await points("together-a")).toEqual([1]);
+    expect(await points("together-b")).toEqual([2]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
+  it("gives up with SQLITE_BUSY after the lock wait, having written nothing, the event loop turning all along", async () => {
+    const other = holdLock();
+    const started = performance.now();
+    const { turns, result } = await turnsDuring(() => INSERT.all(db, ["never", 1]));
+    const waited = performance.now() - started;
+    other.exec("ROLLBACK");
+    other.close();
+    expect(result.status).toBe("rejected");
+    expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_BUSY" });
+    // It tried until the wait was nearly over (its last pause is at most 50 ms), not once.
+    expect(waited).toBeGreaterThanOrEqual(LOCK_WAIT_MS - 100);
+    expect(turns).toBeGreaterThanOrEqual(50);
+    expect(await points("never")).toEqual([]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
+  it("Prisma's statements still wait for it in SQLite after driver work, and write once it is gone", async () => {
+    await INSERT.all(db, ["driver-first", 1]);
+    // The lock is held on another thread, released after 300 ms: this thread's wait in SQLite cannot release it.
+    const holder = new Worker(
+      `const { parentPort, workerData } = require("node:worker_threads");
+       const Database = require(workerData.driver);
+       const other = new Database(workerData.file);
+       other.exec("BEGIN IMMEDIATE");
+       parentPort.postMessage("locked");
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       other.exec("COMMIT");
+       other.close();
+       parentPort.postMessage("released");`,
+      { eval: true, workerData: { driver: require.resolve("better-sqlite3"), file: sqlitePath(database.url) } },
+    );
+    const released = new Promise((resolve) => holder.on("message", (m) => m === "released" && resolve(m)));
+    await new Promise((resolve) => holder.once("message", resolve));
+    await db.rateLimit.create({ data: { key: "prisma-after", points: 3 } });
+    await released;
+    await holder.terminate();
+    expect(await points("prisma-after")).toEqual([3]);
+    expect(await points("driver-first")).toEqual([1]);
+  });
+});
