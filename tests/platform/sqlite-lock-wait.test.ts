@@ -1,9 +1,9 @@
 // A SQLite write that finds another connection's lock (a migration, a script
-// writing to the same file) fails at once when it runs on the driver and is
-// tried again on a timer, up to the lock wait (LOCK_WAIT_MS), instead of
-// waiting in SQLite's busy handler, which sleeps on the event loop: the
-// server goes on answering meanwhile. Prisma's statements still wait in
-// SQLite, as before.
+// writing to the same file) fails at once and is tried again on a timer, up
+// to the lock wait (LOCK_WAIT_MS in db/client.ts), instead of waiting in
+// SQLite's busy handler, which sleeps on the event loop: the server goes on
+// answering meanwhile. A Prisma transaction waits so for the lock before it
+// begins; once open, its statements wait in SQLite.
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,27 +108,80 @@ describe.runIf(testDbKind() === "sqlite")("a SQLite lock held by another connect
     expect(await points("untouched")).toEqual([7]);
   });
 
-  it("Prisma's statements still wait for it in SQLite after driver work, and write once it is gone", async () => {
+  /** Runs `write` while another connection holds the lock, released by a timer after 150 ms: whether the release came first. */
+  async function writeWhileLocked(write: () => Promise<unknown>) {
+    const other = holdLock();
+    let releasedBeforeWritten = false;
+    const { turns, result } = await turnsDuring(async () => {
+      const released = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          other.exec("COMMIT");
+          other.close();
+          resolve();
+        }, 150),
+      );
+      let written = false;
+      const writing = write().then(() => (written = true));
+      await released;
+      releasedBeforeWritten = !written;
+      return writing;
+    });
+    return { releasedBeforeWritten, turns, result };
+  }
+
+  it("a Prisma statement outside a transaction waits for it on a timer too, then writes once", async () => {
+    const { releasedBeforeWritten, turns, result } = await writeWhileLocked(() =>
+      db.rateLimit.create({ data: { key: "prisma-alone", points: 3 } }),
+    );
+    expect(result.status).toBe("fulfilled");
+    expect(releasedBeforeWritten).toBe(true);
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(await points("prisma-alone")).toEqual([3]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
+  it("a Prisma transaction waits for it on a timer before it begins, then commits every write once", async () => {
+    const { releasedBeforeWritten, turns, result } = await writeWhileLocked(() =>
+      db.$transaction(async (tx) => {
+        await tx.rateLimit.create({ data: { key: "prisma-tx-a", points: 4 } });
+        await tx.rateLimit.create({ data: { key: "prisma-tx-b", points: 5 } });
+      }),
+    );
+    expect(result.status).toBe("fulfilled");
+    expect(releasedBeforeWritten).toBe(true);
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(await points("prisma-tx-a")).toEqual([4]);
+    expect(await points("prisma-tx-b")).toEqual([5]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
+  it("inside an open Prisma transaction, a lock another process takes meanwhile is waited for in SQLite, not failed at once", async () => {
     await INSERT.all(db, ["driver-first", 1]);
-    // The lock is held on another thread, released after 300 ms: this thread's wait in SQLite cannot release it.
+    // Another thread takes the lock once the transaction has begun, and keeps it 300 ms: this thread's wait in SQLite cannot release it.
     const holder = new Worker(
       `const { parentPort, workerData } = require("node:worker_threads");
        const Database = require(workerData.driver);
-       const other = new Database(workerData.file);
-       other.exec("BEGIN IMMEDIATE");
-       parentPort.postMessage("locked");
-       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
-       other.exec("COMMIT");
-       other.close();
-       parentPort.postMessage("released");`,
+       parentPort.once("message", () => {
+         const other = new Database(workerData.file);
+         other.exec("BEGIN IMMEDIATE");
+         parentPort.postMessage("locked");
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+         other.exec("COMMIT");
+         other.close();
+       });`,
       { eval: true, workerData: { driver: require.resolve("better-sqlite3"), file: sqlitePath(database.url) } },
     );
-    const released = new Promise((resolve) => holder.on("message", (m) => m === "released" && resolve(m)));
-    await new Promise((resolve) => holder.once("message", resolve));
-    await db.rateLimit.create({ data: { key: "prisma-after", points: 3 } });
-    await released;
-    await holder.terminate();
-    expect(await points("prisma-after")).toEqual([3]);
+    try {
+      await db.$transaction(async (tx) => {
+        const locked = new Promise((resolve) => holder.once("message", resolve));
+        holder.postMessage("lock");
+        await locked;
+        await tx.rateLimit.create({ data: { key: "prisma-waited", points: 6 } });
+      });
+    } finally {
+      await holder.terminate();
+    }
+    expect(await points("prisma-waited")).toEqual([6]);
     expect(await points("driver-first")).toEqual([1]);
   });
 });

@@ -132,20 +132,40 @@ export type DbOptions = {
 
 /**
  * How long a SQLite write waits for a lock another process holds (a
- * migration, a script), before it fails with SQLITE_BUSY. Prisma's
- * statements wait inside SQLite's busy handler, which sleeps on the event
- * loop; work on the driver (every hot path: validation, log-ins, rate-limit
- * counts, the pruning) waits between attempts on a timer instead
- * (`createDb`), so that requests that need no write go on meanwhile. Seen
- * before: a pruning batch held the event loop 4.4 s while another
- * connection wrote a million rows in one transaction.
+ * migration, a script), before it fails with SQLITE_BUSY. SQLite's own
+ * wait (its busy handler) sleeps on the calling thread, here the event loop:
+ * a pruning batch held it 4.4 s while another connection wrote a million
+ * rows in one transaction. So the server's statements meet such a lock at
+ * once and are tried again on a timer (untilUnlocked), and requests that
+ * need no write go on meanwhile. Only a Prisma transaction's own statements
+ * still wait in SQLite: it takes the lock on a timer first (startTransaction
+ * below), so they wait only if another process takes it again in between.
  */
 const LOCK_WAIT_MS = 5000;
 
-/** SQLITE_BUSY and its extended codes (a lock another connection holds, or a snapshot it made stale): nothing was written. */
+/** SQLITE_BUSY and its extended codes (a lock another connection holds, or a snapshot it made stale), from the driver or through Prisma's adapter: nothing was written. */
 function lockedByAnother(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const e = error as { code?: unknown; cause?: { originalCode?: unknown } } | null;
+  const code = e?.code ?? e?.cause?.originalCode;
   return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"));
+}
+
+/**
+ * Runs `attempt` until it meets no other connection's lock, pausing on a
+ * timer between tries (1 ms, doubling up to 50 ms) for `lockWaitMs` in all,
+ * then fails as the last try did. An attempt that met a lock wrote nothing
+ * (a transaction rolls back), so trying again is safe.
+ */
+async function untilUnlocked<T>(lockWaitMs: number, attempt: () => Promise<T>): Promise<T> {
+  const giveUpAt = performance.now() + lockWaitMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!lockedByAnother(error) || performance.now() + pause > giveUpAt) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
 }
 
 type RunOptions = { bookkeeping?: boolean; read?: boolean };
@@ -158,13 +178,14 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   /** The connection commits as "normal" now, though `synchronous` is "full": a bookkeeping write came last. */
   private relaxed = false;
   lockWaitMs = LOCK_WAIT_MS;
-  /** SQLite's busy handler waits for locks now (Prisma's statements); work on the driver waits on a timer instead. */
+  /** SQLite's busy handler waits for locks now (a Prisma transaction is open); other work waits on a timer instead. */
   private waitsInSqlite = true;
 
   /**
-   * Sets whether the next statement waits for another connection's lock in
-   * SQLite's busy handler (Prisma's) or fails at once (driver work, which
-   * tries again on a timer). Switched only when the kind of work changes.
+   * Sets whether the next statements wait for another connection's lock in
+   * SQLite's busy handler (a Prisma transaction's) or fail at once (all
+   * other work, which untilUnlocked tries again). Switched only when the
+   * kind of work changes.
    */
   waitForLocks(connection: BetterSqlite3.Database, inSqlite: boolean): void {
     if (this.waitsInSqlite === inSqlite) return;
@@ -218,20 +239,34 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
     const queryRaw = adapter.queryRaw.bind(adapter);
     const executeRaw = adapter.executeRaw.bind(adapter);
     const connection = this.connection;
+    // A statement outside a transaction is one autocommit: tried again as a whole.
     adapter.queryRaw = (query) =>
-      gate.around(() => {
-        this.commitAs(connection);
-        this.waitForLocks(connection, true);
-        return queryRaw(query);
-      });
+      untilUnlocked(this.lockWaitMs, () =>
+        gate.around(() => {
+          this.commitAs(connection);
+          this.waitForLocks(connection, false);
+          return queryRaw(query);
+        }),
+      );
     adapter.executeRaw = (query) =>
-      gate.around(() => {
-        this.commitAs(connection);
-        this.waitForLocks(connection, true);
-        return executeRaw(query);
-      });
+      untilUnlocked(this.lockWaitMs, () =>
+        gate.around(() => {
+          this.commitAs(connection);
+          this.waitForLocks(connection, false);
+          return executeRaw(query);
+        }),
+      );
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
+      // Prisma begins a deferred transaction, whose first write would wait
+      // for another connection's lock in SQLite: wait for it here first.
+      await untilUnlocked(this.lockWaitMs, () =>
+        gate.around(() => {
+          this.waitForLocks(connection, false);
+          connection.exec("BEGIN IMMEDIATE");
+          connection.exec("ROLLBACK");
+        }),
+      );
       const entering = gate.enter();
       if (entering) await entering;
       let transaction: SqliteTransaction;
@@ -276,27 +311,17 @@ export function createDb(url: string, options: DbOptions = {}): Db {
         if (!adapter.connection) await client.$connect();
       }),
       // Prisma opens its connection on first use (and again after $disconnect).
-      // Work that finds another connection's lock fails at once, having
-      // written nothing (a transaction rolls back), and is tried again after
-      // a pause that doubles, up to 50 ms, for lockWaitMs in all: the event
-      // loop serves other requests meanwhile.
-      run: async (work, options) => {
-        const giveUpAt = performance.now() + lockWaitMs;
-        for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      // Work that meets another connection's lock is tried again on a timer (untilUnlocked).
+      run: (work, options) =>
+        untilUnlocked(lockWaitMs, async () => {
           if (!adapter.connection) await client.$connect();
-          try {
-            return await adapter.gate.around(() => {
-              const connection = adapter.connection!;
-              adapter.commitAs(connection, options);
-              adapter.waitForLocks(connection, false);
-              return work(connection);
-            });
-          } catch (error) {
-            if (!lockedByAnother(error) || performance.now() + pause > giveUpAt) throw error;
-          }
-          await new Promise((resolve) => setTimeout(resolve, pause));
-        }
-      },
+          return adapter.gate.around(() => {
+            const connection = adapter.connection!;
+            adapter.commitAs(connection, options);
+            adapter.waitForLocks(connection, false);
+            return work(connection);
+          });
+        }),
     });
   } else {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
