@@ -155,6 +155,25 @@ describe.runIf(testDbKind() === "sqlite")("a SQLite lock held by another connect
     expect(await points("untouched")).toEqual([7]);
   });
 
+  it("a Prisma transaction may wait for it longer than Prisma's own 2 s to start, within the lock wait", async () => {
+    const patient = createDb(database.url, { lockWaitMs: 3000 });
+    try {
+      await patient.rateLimit.count();
+      const other = holdLock();
+      setTimeout(() => {
+        other.exec("COMMIT");
+        other.close();
+      }, 2300);
+      await patient.$transaction(async (tx) => {
+        await tx.rateLimit.create({ data: { key: "prisma-patient", points: 8 } });
+      });
+    } finally {
+      await closeDb(patient);
+    }
+    expect(await points("prisma-patient")).toEqual([8]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
   it("inside an open Prisma transaction, a lock another process takes meanwhile is waited for in SQLite, not failed at once", async () => {
     await INSERT.all(db, ["driver-first", 1]);
     // Another thread takes the lock once the transaction has begun, and keeps it 300 ms: this thread's wait in SQLite cannot release it.

@@ -142,6 +142,8 @@ export type DbOptions = {
  * below), so they wait only if another process takes it again in between.
  */
 const LOCK_WAIT_MS = 5000;
+/** How long Prisma lets a transaction wait to start by default (its `maxWait`). */
+const PRISMA_MAX_WAIT_MS = 2000;
 
 /** SQLITE_BUSY and its extended codes (a lock another connection holds, or a snapshot it made stale), from the driver or through Prisma's adapter: nothing was written. */
 function lockedByAnother(error: unknown): boolean {
@@ -303,7 +305,8 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     const adapter = new SqliteAdapterFactory({ url: `file:${file}`, timeout: lockWaitMs });
     adapter.synchronous = options.sqliteSynchronous ?? "full";
     adapter.lockWaitMs = lockWaitMs;
-    const client = new SqliteClient({ adapter });
+    // Prisma gives a transaction 2 s to start; its start now includes waiting on a timer for another connection's lock.
+    const client = new SqliteClient({ adapter, transactionOptions: { maxWait: PRISMA_MAX_WAIT_MS + lockWaitMs } });
     db = client;
     drivers.set(db, {
       kind: "sqlite",
