@@ -52,62 +52,6 @@ describe.runIf(testDbKind() === "sqlite")("a SQLite lock held by another connect
     }
   }
 
-  it("a driver write waits for it with the event loop turning, then writes once", async () => {
-    const other = holdLock();
-    let releasedBeforeWritten = false;
-    const { turns, result } = await turnsDuring(async () => {
-      const released = new Promise<void>((resolve) =>
-        setTimeout(() => {
-          other.exec("COMMIT");
-          other.close();
-          resolve();
-        }, 200),
-      );
-      let written = false;
-      const writing = INSERT.all(db, ["after-lock", 1]).then(() => (written = true));
-      await released;
-      releasedBeforeWritten = !written;
-      return writing;
-    });
-    expect(result.status).toBe("fulfilled");
-    // The release itself ran on a timer while the write waited: with the write waiting in SQLite it never could.
-    expect(releasedBeforeWritten).toBe(true);
-    expect(turns).toBeGreaterThanOrEqual(10);
-    expect(await points("after-lock")).toEqual([1]);
-    expect(await points("untouched")).toEqual([7]);
-  });
-
-  it("writes together: the transaction waits, then commits every write once", async () => {
-    const other = holdLock();
-    setTimeout(() => {
-      other.exec("COMMIT");
-      other.close();
-    }, 150);
-    await writeTogether(db, [
-      { statement: DURABLE_INSERT, values: ["together-a", 1] },
-      { statement: DURABLE_INSERT, values: ["together-b", 2] },
-    ]);
-    expect(await points("together-a")).toEqual([1]);
-    expect(await points("together-b")).toEqual([2]);
-    expect(await points("untouched")).toEqual([7]);
-  });
-
-  it("gives up with SQLITE_BUSY after the lock wait, having written nothing, the event loop turning all along", async () => {
-    const other = holdLock();
-    const started = performance.now();
-    const { turns, result } = await turnsDuring(() => INSERT.all(db, ["never", 1]));
-    const waited = performance.now() - started;
-    other.exec("ROLLBACK");
-    other.close();
-    expect(result.status).toBe("rejected");
-    expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_BUSY" });
-    // It tried until the wait was nearly over (its last pause is at most 50 ms), not once.
-    expect(waited).toBeGreaterThanOrEqual(LOCK_WAIT_MS - 100);
-    expect(turns).toBeGreaterThanOrEqual(50);
-    expect(await points("never")).toEqual([]);
-    expect(await points("untouched")).toEqual([7]);
-  });
-
   /** Runs `write` while another connection holds the lock, released by a timer after 150 ms: whether the release came first. */
   async function writeWhileLocked(write: () => Promise<unknown>) {
     const other = holdLock();
@@ -128,6 +72,46 @@ describe.runIf(testDbKind() === "sqlite")("a SQLite lock held by another connect
     });
     return { releasedBeforeWritten, turns, result };
   }
+
+  it("a driver write waits for it with the event loop turning, then writes once", async () => {
+    const { releasedBeforeWritten, turns, result } = await writeWhileLocked(() => INSERT.all(db, ["after-lock", 1]));
+    expect(result.status).toBe("fulfilled");
+    // The release itself ran on a timer while the write waited: with the write waiting in SQLite it never could.
+    expect(releasedBeforeWritten).toBe(true);
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(await points("after-lock")).toEqual([1]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
+  it("writes together: the transaction waits, then commits every write once", async () => {
+    const { releasedBeforeWritten, result } = await writeWhileLocked(() =>
+      writeTogether(db, [
+        { statement: DURABLE_INSERT, values: ["together-a", 1] },
+        { statement: DURABLE_INSERT, values: ["together-b", 2] },
+      ]),
+    );
+    expect(result.status).toBe("fulfilled");
+    expect(releasedBeforeWritten).toBe(true);
+    expect(await points("together-a")).toEqual([1]);
+    expect(await points("together-b")).toEqual([2]);
+    expect(await points("untouched")).toEqual([7]);
+  });
+
+  it("gives up with SQLITE_BUSY after the lock wait, having written nothing, the event loop turning all along", async () => {
+    const other = holdLock();
+    const started = performance.now();
+    const { turns, result } = await turnsDuring(() => INSERT.all(db, ["never", 1]));
+    const waited = performance.now() - started;
+    other.exec("ROLLBACK");
+    other.close();
+    expect(result.status).toBe("rejected");
+    expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_BUSY" });
+    // It tried until the wait was nearly over (its last pause is at most 50 ms), not once.
+    expect(waited).toBeGreaterThanOrEqual(LOCK_WAIT_MS - 100);
+    expect(turns).toBeGreaterThanOrEqual(50);
+    expect(await points("never")).toEqual([]);
+    expect(await points("untouched")).toEqual([7]);
+  });
 
   it("a Prisma statement outside a transaction waits for it on a timer too, then writes once", async () => {
     const { releasedBeforeWritten, turns, result } = await writeWhileLocked(() =>
