@@ -7,7 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
-import { alertOf, logIn, logOut } from "./support/pages";
+import { alertOf, logIn, logOut, openTab } from "./support/pages";
 import { AuthenticatorApp, enrolAuthenticatorApp } from "./support/second-factors";
 
 // Each test visits many pages and runs axe on each (one to three seconds a run on two shared cores).
@@ -187,7 +187,7 @@ test("as an admin: each dashboard tab and the user panel pass axe", async ({ pag
   await expect(page.getByText("No users match.")).toBeVisible();
   await expectAccessible(page, "admin, no users match");
 
-  await page.getByRole("tab", { name: "Teacher tokens" }).click();
+  await openTab(page, "Teacher tokens");
   await page.getByRole("button", { name: "Create token" }).waitFor();
   await expectAccessible(page, "admin, teacher tokens");
   await page.getByLabel("Note (optional)").fill("Maths department");
@@ -197,7 +197,7 @@ test("as an admin: each dashboard tab and the user panel pass axe", async ({ pag
   await expect(page.getByLabel("New teacher token")).toBeVisible();
   await expectAccessible(page, "admin, a new teacher token");
 
-  await page.getByRole("tab", { name: "Audit log" }).click();
+  await openTab(page, "Audit log");
   await expect(page.getByRole("list", { name: "Audit entries" })).toBeVisible();
   await expectAccessible(page, "admin, audit log");
 });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createAdmin, freshEmail } from "./support/accounts";
-import { alertOf, logIn, logOut, register, registerVerifiedStudent } from "./support/pages";
+import { alertOf, logIn, logOut, openTab, register, registerVerifiedStudent } from "./support/pages";
 import { enrolAuthenticatorApp, logInWithCode } from "./support/second-factors";
 
 test("admin invites a teacher, the teacher flags a student, the student never sees the spammer flag", async ({ page }) => {
@@ -17,7 +17,7 @@ test("admin invites a teacher, the teacher flags a student, the student never se
   const { app } = await enrolAuthenticatorApp(page);
   await page.getByRole("link", { name: "Admin dashboard" }).click();
   await expect(page.getByRole("heading", { name: "Admin dashboard" })).toBeVisible();
-  await page.getByRole("tab", { name: "Teacher tokens" }).click();
+  await openTab(page, "Teacher tokens");
   await page.getByLabel("Note (optional)").fill("Science department");
   await page.getByRole("radio", { name: "One email address" }).check();
   await page.getByLabel("Teacher's email address").fill(teacherEmail.toUpperCase());
@@ -112,7 +112,7 @@ test("admin invites a teacher, the teacher flags a student, the student never se
   expect(selfDelete.body.error.data.appCode).toBe("SELF_DELETE");
 
   // The audit log shows the teacher's changes.
-  await page.getByRole("tab", { name: "Audit log" }).click();
+  await openTab(page, "Audit log");
   await expect(page.getByRole("list", { name: "Audit entries" })).toContainText(
     `Tess Teacher <${teacherEmail}> set Report spammer of ${studentEmail} from false to true`,
   );

@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import { E2E_URL } from "../playwright.config";
 import { createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
-import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
+import { alertOf, logIn, openTab, registerVerifiedStudent } from "./support/pages";
 import { AuthenticatorApp, enrolAuthenticatorApp } from "./support/second-factors";
 
 const dir = "e2e/.artifacts/screenshots";
@@ -100,14 +100,14 @@ test("the admin dashboard and the 403 page, as a person sees them", async ({ pag
     .getByRole("region", { name: "Manage Dana Admin" })
     .first()
     .screenshot({ path: `${dir}/${testInfo.project.name}-admin-user-events.png` });
-  await page.getByRole("tab", { name: "Teacher tokens" }).click();
+  await openTab(page, "Teacher tokens");
   await page.getByLabel("Note (optional)").fill("Maths department");
   await page.getByRole("radio", { name: "Addresses at one domain" }).check();
   await page.getByLabel("Email domain").fill("school.example");
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(page.getByLabel("New teacher token")).toBeVisible();
   await shot("admin-tokens");
-  await page.getByRole("tab", { name: "Audit log" }).click();
+  await openTab(page, "Audit log");
   await expect(page.getByRole("list", { name: "Audit entries" })).toBeVisible();
   await shot("admin-audit");
   await page.getByRole("link", { name: "Your account" }).click();

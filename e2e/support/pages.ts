@@ -19,6 +19,19 @@ export async function logIn(page: Page, email: string, password = PASSWORD) {
   await page.getByRole("button", { name: "Log in", exact: true }).click();
 }
 
+/**
+ * Opens a tab of the admin dashboard. A click that lands before the page's
+ * script has run (the heading is already there, rendered by the server) does
+ * nothing, so the tab is clicked until it is selected.
+ */
+export async function openTab(page: Page, name: string) {
+  const tab = page.getByRole("tab", { name });
+  await expect(async () => {
+    await tab.click();
+    await expect(tab).toHaveAttribute("aria-selected", "true", { timeout: 1000 });
+  }).toPass();
+}
+
 export async function logOut(page: Page) {
   await page.goto("/account");
   await page.getByRole("button", { name: "Log out", exact: true }).click();
