@@ -73,27 +73,41 @@ describe.runIf(testDbKind() === "sqlite")("a SQLite lock held by another connect
     return { releasedBeforeWritten, turns, result };
   }
 
-  it("a driver write waits for it with the event loop turning, then writes once", async () => {
-    const { releasedBeforeWritten, turns, result } = await writeWhileLocked(() => INSERT.all(db, ["after-lock", 1]));
+  // Each write, and the rows it must leave: it waits with the event loop turning (the release, itself
+  // on a timer, comes first: with the write waiting in SQLite it never could), then writes once.
+  const waitingWrites: [string, () => Promise<unknown>, Record<string, number[]>][] = [
+    ["a driver write", () => INSERT.all(db, ["after-lock", 1]), { "after-lock": [1] }],
+    [
+      "writes together (one transaction on the driver)",
+      () =>
+        writeTogether(db, [
+          { statement: DURABLE_INSERT, values: ["together-a", 1] },
+          { statement: DURABLE_INSERT, values: ["together-b", 2] },
+        ]),
+      { "together-a": [1], "together-b": [2] },
+    ],
+    [
+      "a Prisma statement outside a transaction",
+      () => db.rateLimit.create({ data: { key: "prisma-alone", points: 3 } }),
+      { "prisma-alone": [3] },
+    ],
+    [
+      "a Prisma transaction, which waits before it begins",
+      () =>
+        db.$transaction(async (tx) => {
+          await tx.rateLimit.create({ data: { key: "prisma-tx-a", points: 4 } });
+          await tx.rateLimit.create({ data: { key: "prisma-tx-b", points: 5 } });
+        }),
+      { "prisma-tx-a": [4], "prisma-tx-b": [5] },
+    ],
+  ];
+
+  it.each(waitingWrites)("%s: waits for it on a timer, the event loop turning, then writes once", async (_, write, rows) => {
+    const { releasedBeforeWritten, turns, result } = await writeWhileLocked(write);
     expect(result.status).toBe("fulfilled");
-    // The release itself ran on a timer while the write waited: with the write waiting in SQLite it never could.
     expect(releasedBeforeWritten).toBe(true);
     expect(turns).toBeGreaterThanOrEqual(10);
-    expect(await points("after-lock")).toEqual([1]);
-    expect(await points("untouched")).toEqual([7]);
-  });
-
-  it("writes together: the transaction waits, then commits every write once", async () => {
-    const { releasedBeforeWritten, result } = await writeWhileLocked(() =>
-      writeTogether(db, [
-        { statement: DURABLE_INSERT, values: ["together-a", 1] },
-        { statement: DURABLE_INSERT, values: ["together-b", 2] },
-      ]),
-    );
-    expect(result.status).toBe("fulfilled");
-    expect(releasedBeforeWritten).toBe(true);
-    expect(await points("together-a")).toEqual([1]);
-    expect(await points("together-b")).toEqual([2]);
+    for (const [key, expected] of Object.entries(rows)) expect(await points(key)).toEqual(expected);
     expect(await points("untouched")).toEqual([7]);
   });
 
@@ -110,32 +124,6 @@ describe.runIf(testDbKind() === "sqlite")("a SQLite lock held by another connect
     expect(waited).toBeGreaterThanOrEqual(LOCK_WAIT_MS - 100);
     expect(turns).toBeGreaterThanOrEqual(50);
     expect(await points("never")).toEqual([]);
-    expect(await points("untouched")).toEqual([7]);
-  });
-
-  it("a Prisma statement outside a transaction waits for it on a timer too, then writes once", async () => {
-    const { releasedBeforeWritten, turns, result } = await writeWhileLocked(() =>
-      db.rateLimit.create({ data: { key: "prisma-alone", points: 3 } }),
-    );
-    expect(result.status).toBe("fulfilled");
-    expect(releasedBeforeWritten).toBe(true);
-    expect(turns).toBeGreaterThanOrEqual(10);
-    expect(await points("prisma-alone")).toEqual([3]);
-    expect(await points("untouched")).toEqual([7]);
-  });
-
-  it("a Prisma transaction waits for it on a timer before it begins, then commits every write once", async () => {
-    const { releasedBeforeWritten, turns, result } = await writeWhileLocked(() =>
-      db.$transaction(async (tx) => {
-        await tx.rateLimit.create({ data: { key: "prisma-tx-a", points: 4 } });
-        await tx.rateLimit.create({ data: { key: "prisma-tx-b", points: 5 } });
-      }),
-    );
-    expect(result.status).toBe("fulfilled");
-    expect(releasedBeforeWritten).toBe(true);
-    expect(turns).toBeGreaterThanOrEqual(10);
-    expect(await points("prisma-tx-a")).toEqual([4]);
-    expect(await points("prisma-tx-b")).toEqual([5]);
     expect(await points("untouched")).toEqual([7]);
   });
 
