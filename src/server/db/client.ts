@@ -295,6 +295,23 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   }
 }
 
+/**
+ * Each PostgreSQL connection, before its first statement: never a
+ * whole-table read where an index answers. Once most sessions are pruned and
+ * vacuumed, the statistics say "Session" holds a few rows while its indexes
+ * keep their size, and the planner prices the token's unique index at (index
+ * pages ÷ rows) reads: it read the whole table for every validation (at 1M
+ * pruned sessions, 17-39 validations a second instead of 1,445). Every
+ * statement of the app has its index; a table without one (the search tier's
+ * single row) is still read whole, and no JIT compiles it: with whole-table
+ * reads off, such a plan's cost passes jit_above_cost, and compiling cost
+ * 140 ms a statement (the search triggers of each new user). Short
+ * statements gain nothing from JIT anyway. docs/performance.md.
+ */
+async function planFor(client: pg.ClientBase): Promise<void> {
+  await client.query("SET enable_seqscan = off; SET jit = off");
+}
+
 export function createDb(url: string, options: DbOptions = {}): Db {
   let db: Db;
   if (databaseKind(url) === "sqlite") {
@@ -327,7 +344,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
         }),
     });
   } else {
-    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, onConnect: planFor });
     // A connection dropped while idle (a restart, pg_terminate_backend) is
     // replaced on the next query; without a listener it would end the process.
     pool.on("error", () => undefined);
