@@ -45,8 +45,9 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL's plans once most sessio
 
   /** Validation's lookup (db/sessions.ts): a session by its token's hash, through a unique index. */
   const LOOKUP = `SELECT "id", "userId" FROM "Session" WHERE "tokenHash" = $1`;
-  const planOf = async (client: { query: pg.Client["query"] }) =>
-    (await client.query(`EXPLAIN ${LOOKUP}`, ["a token's hash"])).rows.map((r: { "QUERY PLAN": string }) => r["QUERY PLAN"]).join("\n");
+  const explain = async (client: { query: pg.Client["query"] }, statement: string, values: unknown[] = []) =>
+    (await client.query(`EXPLAIN ${statement}`, values)).rows.map((r: { "QUERY PLAN": string }) => r["QUERY PLAN"]).join("\n");
+  const planOf = (client: { query: pg.Client["query"] }) => explain(client, LOOKUP, ["a token's hash"]);
 
   it("the statistics are those of the trap: a few rows, an index of the size before", async () => {
     const { rows } = await plain.query(`SELECT "reltuples", "relpages" FROM pg_class WHERE relname = 'Session_tokenHash_key'`);
@@ -69,9 +70,7 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL's plans once most sessio
         expect(text).toMatch(/Index (Only )?Scan (using|on) "Session_tokenHash_key"/);
         // A table with no index to use is still read whole, and not compiled:
         // such a plan's cost passes jit_above_cost (140 ms a statement).
-        const whole = (await client.query(`EXPLAIN (ANALYZE) SELECT count(*) FROM "UserSearchTier" WHERE "coldUntilAt" IS NULL`)).rows
-          .map((r) => r["QUERY PLAN"])
-          .join("\n");
+        const whole = await explain(client, `(ANALYZE) SELECT count(*) FROM "UserSearchTier" WHERE "coldUntilAt" IS NULL`);
         expect(whole).toMatch(/Seq Scan on "UserSearchTier"/);
         expect(whole).not.toMatch(/JIT/);
         expect((await client.query("SHOW jit")).rows[0].jit).toBe("off");
