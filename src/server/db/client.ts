@@ -238,26 +238,21 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
       this.connection = null;
       await dispose();
     };
-    const queryRaw = adapter.queryRaw.bind(adapter);
-    const executeRaw = adapter.executeRaw.bind(adapter);
     const connection = this.connection;
     // A statement outside a transaction is one autocommit: tried again as a whole.
-    adapter.queryRaw = (query) =>
-      untilUnlocked(this.lockWaitMs, () =>
-        gate.around(() => {
-          this.commitAs(connection);
-          this.waitForLocks(connection, false);
-          return queryRaw(query);
-        }),
-      );
-    adapter.executeRaw = (query) =>
-      untilUnlocked(this.lockWaitMs, () =>
-        gate.around(() => {
-          this.commitAs(connection);
-          this.waitForLocks(connection, false);
-          return executeRaw(query);
-        }),
-      );
+    type Query = Parameters<typeof adapter.queryRaw>[0];
+    const autocommit =
+      <R>(statement: (query: Query) => Promise<R>) =>
+      (query: Query) =>
+        untilUnlocked(this.lockWaitMs, () =>
+          gate.around(() => {
+            this.commitAs(connection);
+            this.waitForLocks(connection, false);
+            return statement(query);
+          }),
+        );
+    adapter.queryRaw = autocommit(adapter.queryRaw.bind(adapter));
+    adapter.executeRaw = autocommit(adapter.executeRaw.bind(adapter));
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
       // Prisma begins a deferred transaction, whose first write would wait
