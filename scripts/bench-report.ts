@@ -137,7 +137,7 @@ ${optionalRow("cold start to the first answer, median ms", "coldStartMs")}
 ${optionalRow("idle RSS after the start, MB", "idleRssMb")}
 ${optionalRow("peak RSS under the validation storm, MB", "validatePeakRssMb")}
 
-Cold start, from spawning \`node dist/serve.js\` to its first answered request: ${r.coldStart ? `median ${r.coldStart.medianMs} ms over ${r.coldStart.startsMs.length} starts (${r.coldStart.startsMs.join(", ")} ms)` : "not measured"}.
+Cold start, from spawning \`node dist/serve.js\` to its first answered request: ${r.coldStart ? `median ${r.coldStart.medianMs} ms over ${r.coldStart.startsMs.length} starts ${r.coldStart.duringLoadsMs ? "with nothing else running, the 1k and the large database in turn " : ""}(${r.coldStart.startsMs.join(", ")} ms)${r.coldStart.duringLoadsMs ? `; the starts during the loads, sharing the cores with what ran then: ${r.coldStart.duringLoadsMs.join(", ")} ms` : ""}` : "not measured"}.
 
 | Load | req/s | p99 ms | non-2xx | event-loop p99 ms | peak RSS MB |
 | --- | --- | --- | --- | --- | --- |
