@@ -133,8 +133,8 @@ const running = new Set<ChildProcess>();
 
 /**
  * The cold-start target's figure: servers started one at a time with nothing
- * else running (no other server, no load, no seeding), alternating the 1k
- * and the large database, each after a pause. The starts during the loads
+ * else running (no other server, no load, no seeding: before the loads),
+ * alternating the 1k and the large database, each after a pause. The starts during the loads
  * (also reported) share the cores with whatever ran then: a server started
  * right after another one shares them with that one's own start-up work.
  */
@@ -500,6 +500,9 @@ async function sqliteDurabilityCost(passwordHash: string): Promise<DurabilityRun
  * 16 parallel attempts would exceed its per-account-and-client budget of 10
  * points, taken before each password is checked, and be refused.
  */
+/** Seconds of log-in storm before the measured bursts (2 until 2026-11-29). */
+const STORM_WARM_UP_SECONDS = 24;
+
 function logInStorm(): Partial<autocannon.Options> {
   let logIns = 0;
   return {
@@ -581,6 +584,16 @@ async function main() {
     if (DB_KIND === "postgres") await db.$executeRawUnsafe("VACUUM ANALYZE");
     await db.$disconnect();
   }
+  // The cold-start target's starts, while the machine is quiet: after the
+  // seeding and (PostgreSQL) a checkpoint that writes out what it left, before
+  // any load. At the end of the run PostgreSQL is still busy with the pruning's
+  // aftermath (autovacuum, checkpoints), which showed in the starts there.
+  if (DB_KIND === "postgres") {
+    const db = createDb(databaseUrl("large"));
+    await db.$executeRawUnsafe("CHECKPOINT");
+    await db.$disconnect();
+  }
+  const quietStarts = await coldStartsAlone();
 
   // argon2: one hash with the production parameters, in this process, on
   // this thread (the hash alone: no worker pool, no messages).
@@ -635,8 +648,13 @@ async function main() {
   // and the storm see the machine in the same state: these machines' speed
   // drifts within minutes, and one window of the bound after the storm once
   // came out 25 % below what the hash time measured beside the bursts implied.
+  // The warm-up lasts until V8 has optimized the log-in's code (about 2,000
+  // log-ins): in 5-second storms on a fresh server the CPU per log-in besides
+  // the hash fell from 5.7-6.1 ms in the first to 3.3-3.8 from the fifth on,
+  // the compiler threads' share from 1.0-1.2 ms to 0.2 (docs/performance.md).
+  // A server that has run for a while is in that state; the bursts measure it.
   const storm = logInStorm();
-  await load(app, "warm-up", storm, 2);
+  await load(app, "warm-up", storm, STORM_WARM_UP_SECONDS);
   const bursts: Load[] = [];
   const boundWindows: number[] = [];
   const stormCpu: CpuShare[] = [];
@@ -760,7 +778,6 @@ async function main() {
   await stopServer(pruner);
   await largeDb.$disconnect();
   const durability = DB_KIND === "sqlite" ? await sqliteDurabilityCost(passwordHash) : undefined;
-  const quietStarts = await coldStartsAlone();
 
   const bound = argon2Bound(hashMs);
   // Each log-in of the storm verifies one password, so the hashing threads'
