@@ -168,7 +168,7 @@ export const APP_ERRORS = {
   BATCH_TOO_LARGE: {
     httpStatus: 400,
     trpcCode: "BAD_REQUEST",
-    when: "A tRPC batch with more than 10 calls, or with more than one call that checks or sets a password (`session.create`, `user.register`, `user.delete`, `user.resetPassword`, `user.startTotp`, `user.regenerateRecoveryCodes`, `user.disableTotp`, and `user.update`, `user.passkeyRegistrationOptions` or `user.removePasskey` with a password). Refused before any call runs: every call of the batch answers this.",
+    when: "A tRPC batch with more than 10 calls, or with more than one call that checks or sets a password (`session.create`, `user.register`, `user.delete`, `user.resetPassword`, `user.startTotp`, `user.regenerateRecoveryCodes`, `user.disableTotp`, and any call whose input carries `password` or `currentPassword`, such as `user.update` changing the password or the email address). Refused before any call runs: every call of the batch answers this.",
   },
   SERVICE_UNAVAILABLE: {
     httpStatus: 503,

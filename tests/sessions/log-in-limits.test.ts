@@ -157,6 +157,7 @@ describe("batches", () => {
       ["user.resetPassword", { token: "x".repeat(43), password: PASSWORD }],
       ["user.delete", { password: WRONG }],
       ["user.update", { password: { current: WRONG, next: "another long passphrase" } }],
+      ["user.update", { email: freshEmail("batch-move"), currentPassword: WRONG }],
       ["user.startTotp", { password: WRONG }],
       ["user.regenerateRecoveryCodes", { password: WRONG, code: "123456" }],
       ["user.disableTotp", { password: WRONG, code: "123456" }],

@@ -19,14 +19,19 @@ const PASSWORD_PROCEDURES = new Set([
   "user.regenerateRecoveryCodes",
   "user.disableTotp",
 ]);
-/** Procedures that run argon2 when their input carries `password` (a re-authentication, or a new password). */
-const PASSWORD_WHEN_GIVEN = new Set(["user.update", "user.passkeyRegistrationOptions", "user.removePasskey"]);
+/**
+ * Input fields that carry a password to check or set: `password` (a log-in,
+ * a re-authentication, a new password) and `currentPassword` (the
+ * confirmation of an email change). A call of any procedure whose input
+ * carries one counts, so a procedure that gains such a field is counted
+ * without being listed here.
+ */
+const PASSWORD_FIELDS = ["password", "currentPassword"] as const;
 
 async function runsArgon2(call: TRPCRequestInfo["calls"][number]): Promise<boolean> {
   if (PASSWORD_PROCEDURES.has(call.path)) return true;
-  if (!PASSWORD_WHEN_GIVEN.has(call.path)) return false;
-  const input = (await call.getRawInput().catch(() => null)) as { password?: unknown } | null;
-  return input?.password != null;
+  const input = (await call.getRawInput().catch(() => null)) as Record<string, unknown> | null;
+  return typeof input === "object" && input !== null && PASSWORD_FIELDS.some((field) => input[field] != null);
 }
 
 const batchTooLarge = (message: string) => new AppError("BATCH_TOO_LARGE", message);
