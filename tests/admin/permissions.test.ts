@@ -236,6 +236,24 @@ describe("admin.setFlags", () => {
     expect(await app.db.user.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
   });
 
+  it.each(CALLER_KINDS)(
+    "%s about themselves: the answer shows reportSpammer only to teachers and admins, and changes nothing",
+    async (kind) => {
+      if (noSession(kind)) return expectOutcome(() => cast.as(kind).admin.setFlags({}), "SESSION_INVALID");
+      await app.db.user.updateMany({ where: { admin: false }, data: { reportSpammer: true } });
+      try {
+        const before = await snapshot(app);
+        const result = await cast.as(kind).admin.setFlags({});
+        expect(result.userId).toBe(cast.users[kind].id);
+        expect(result.reportSpammer).toBe(kind === "teacher");
+        expect(result).toEqual({ ...(await cast.as(kind).user.info()), name: undefined, userId: cast.users[kind].id });
+        expect(await snapshot(app)).toEqual(before);
+      } finally {
+        await app.db.user.updateMany({ data: { reportSpammer: false } });
+      }
+    },
+  );
+
   it("null or absent flags are left as they are", async () => {
     await cast.as("admin").admin.setFlags(onTarget({ privilegedStudent: true }));
     const result = await cast.as("admin").admin.setFlags({ userId: cast.users.target.id, privilegedStudent: null, teacher: null });

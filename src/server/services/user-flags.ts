@@ -1,7 +1,17 @@
 // admin.setFlags: changing a user's flags under the permission table, all or
 // nothing, with an audit entry per changed flag.
 import type { z } from "zod";
-import { byFlag, canSetFlag, FLAG_ACTION, FLAG_NAMES, type FlagDecision, type FlagName, may } from "@/shared/permissions";
+import {
+  type Actor,
+  byFlag,
+  canSetFlag,
+  FLAG_ACTION,
+  FLAG_NAMES,
+  type FlagDecision,
+  type FlagName,
+  flagsSeenBy,
+  may,
+} from "@/shared/permissions";
 import type { setFlagsInput } from "@/shared/schemas/admin";
 import { AppError } from "../app-error";
 import type { UserFlagsRow } from "../db/selects";
@@ -46,7 +56,7 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
     const changed = requested.filter((flag) => target[flag] !== input[flag]);
     // A change of an admin's admin flag is a demotion (assertNotLastAdmin passes anyone else).
     if (changed.includes("admin")) await assertNotLastAdmin(tx, target);
-    if (!changed.length) return flagsOf(target);
+    if (!changed.length) return flagsOf(target, caller);
 
     const data = Object.fromEntries(changed.map((flag) => [flag, input[flag]!]));
     const updated = await updateUserFlags(tx, target.id, data);
@@ -61,10 +71,17 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
         newValue: String(updated[flag]),
       })),
     );
-    return flagsOf(updated);
+    return flagsOf(updated, caller);
   });
 }
 
-function flagsOf(user: UserFlagsRow) {
-  return { userId: user.id, ...byFlag((flag) => user[flag]) };
+/** The flags after the call, as the caller may see them: reportSpammer is hidden from whom the table hides it, themselves included. */
+function flagsOf(user: UserFlagsRow, caller: Actor) {
+  return {
+    userId: user.id,
+    ...flagsSeenBy(
+      caller,
+      byFlag((flag) => user[flag]),
+    ),
+  };
 }
