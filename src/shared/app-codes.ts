@@ -18,7 +18,7 @@ export const APP_ERRORS = {
   VALIDATION_FAILED: {
     httpStatus: 400,
     trpcCode: "BAD_REQUEST",
-    when: "The input does not fit the procedure's schema (the message names each field: `email: Enter a valid email address.`), the body is not valid JSON, a chosen password breaks a password rule (in the common list, only spaces, one character or short group repeated, a simple sequence, the person's name or address; the message says which), or text holds a NUL, a lone surrogate, or (names, notes) a control character or bidi override. Nothing was changed.",
+    when: "The input does not fit the procedure's schema (the message names each field: `email: Enter a valid email address.`), the body is not valid JSON, a chosen password breaks a password rule (in the common list, only spaces, one character or short group repeated, a simple sequence, the person's name or address; the message says which), or text holds a NUL, a lone surrogate, or (names, notes) a control character, a bidi override or an invisible character where no script needs it. Nothing was changed.",
   },
   TEACHER_TOKEN_INVALID: {
     httpStatus: 400,

@@ -3,26 +3,95 @@
 // typed as one character or as "e" + accent is the same name, found by the
 // same search. Controls would corrupt logs and layouts; bidi overrides make
 // text display in another order than it is stored ("Ada" + U+202E + "nimda"
-// shows as "Adaadmin"); lone surrogates cannot be stored at all.
+// shows as "Adaadmin"); characters that display as nothing make two names look
+// alike; lone surrogates cannot be stored at all.
 import { z } from "zod";
 
 /** A UTF-16 surrogate half without its partner (not a character). */
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** C0 and C1 controls with DEL, and the bidi embeddings, overrides and isolates. */
+/** C0 and C1 controls with DEL, the bidi embeddings, overrides and isolates, and the line and paragraph separators. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
-const HIDDEN_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const HIDDEN_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/;
+
+/**
+ * Characters that display as nothing (Unicode's default-ignorable code
+ * points: zero-width spaces and joiners, direction marks, fillers, variation
+ * selectors, tags): "Ad" + U+200B + "min" shows as "Admin" and is not found by
+ * searching "admin". Each is refused unless it stands where a writing system
+ * or an emoji needs it (invisibleAllowed).
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+
+/** Letters of scripts written without joiners or direction marks: an invisible character next to one only hides. */
+const PLAIN_LETTER = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/u;
+const LETTER = /\p{L}/u;
+// Only Unicode properties that every browser with property escapes (ES2018)
+// knows: this schema also runs in the pages, where an unknown one would stop
+// the page's script.
+const RIGHT_TO_LEFT_LETTER =
+  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}]/u;
+/** Emoji and emoji modifiers (skin tones); the digits, # and * have the property too, for keycaps. */
+const EMOJI = /\p{Emoji}/u;
+const TAG = /[\u{E0020}-\u{E007F}]/u;
+
+const letterOfJoiningScript = (c: string | undefined) => c !== undefined && LETTER.test(c) && !PLAIN_LETTER.test(c);
+const rightToLeft = (c: string | undefined) => c !== undefined && RIGHT_TO_LEFT_LETTER.test(c);
+
+/**
+ * Where an invisible character is part of how text is written, judged by the
+ * character it follows (combining marks skipped: `base`) or, for a direction
+ * mark, also the one after it:
+ * - zero-width (non-)joiners after a letter of a script that shapes with them
+ *   (Arabic, Persian, the Indic scripts…) or inside an emoji sequence (👩‍🏫);
+ * - direction marks (LRM, RLM, ALM) next to right-to-left letters;
+ * - variation selectors after an emoji, a symbol or a letter of such a script
+ *   (❤️, 1️⃣, CJK ideographic variants);
+ * - Mongolian's own selectors and vowel separator after Mongolian;
+ * - tag characters in a flag sequence (🏴 + tags + cancel tag).
+ */
+function invisibleAllowed(c: string, base: string | undefined, previous: string | undefined, next: string | undefined): boolean {
+  if (c === "\u200C" || c === "\u200D")
+    return letterOfJoiningScript(base) || (base !== undefined && EMOJI.test(base) && !/[0-9#*]/.test(base));
+  if (c === "\u200E" || c === "\u200F" || c === "\u061C") return rightToLeft(base) || rightToLeft(next);
+  if (/[\uFE00-\uFE0F]/u.test(c)) return base !== undefined && (EMOJI.test(base) || /\p{S}/u.test(base) || letterOfJoiningScript(base));
+  if (/[\u{E0100}-\u{E01EF}]/u.test(c)) return base !== undefined && /\p{Ideographic}/u.test(base);
+  if (/[\u180B-\u180F]/u.test(c)) return base !== undefined && /\p{Script=Mongolian}/u.test(base);
+  if (TAG.test(c)) return previous === "\u{1F3F4}" || (previous !== undefined && TAG.test(previous));
+  return false;
+}
+
+/** Whether every invisible character of the text stands where a script or an emoji needs it. */
+function invisiblesInPlace(text: string): boolean {
+  if (!INVISIBLE.test(text)) return true;
+  const chars = [...text];
+  let base: string | undefined;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (INVISIBLE.test(c)) {
+      if (!invisibleAllowed(c, base, chars[i - 1], chars[i + 1])) return false;
+      // Two in a row only where sequences need them: a selector then a joiner (❤️‍🔥), or a flag's tags.
+      const previous = chars[i - 1];
+      if (previous !== undefined && INVISIBLE.test(previous) && !TAG.test(c) && !(/[\uFE00-\uFE0F]/u.test(previous) && c === "\u200D"))
+        return false;
+    } else if (!/\p{M}/u.test(c)) {
+      base = c;
+    }
+  }
+  return true;
+}
 
 export const FREE_TEXT_REFUSED = "Remove the invisible control or text-direction characters.";
 
 /** Whether people-written text holds nothing invisible that changes how it reads. */
 function isCleanFreeText(text: string): boolean {
-  return !HIDDEN_CONTROLS.test(text) && !LONE_SURROGATE.test(text);
+  return !HIDDEN_CONTROLS.test(text) && !LONE_SURROGATE.test(text) && invisiblesInPlace(text);
 }
 
 /**
  * A free-text field: NFC-normalised, trimmed, refusing controls, bidi
- * overrides and lone surrogates. Chain .min() and .max() for its bounds.
+ * overrides, invisible characters out of place and lone surrogates. Chain
+ * .min() and .max() for its bounds.
  */
 export function freeTextSchema(missing: string) {
   return z.string({ error: missing }).normalize("NFC").trim().refine(isCleanFreeText, { error: FREE_TEXT_REFUSED });
