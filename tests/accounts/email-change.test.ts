@@ -3,12 +3,14 @@
 // change" voids a pending address, confirming one logs everyone else out and
 // gives the old address a way back, and the request is neither an oracle for
 // registered addresses nor a way to mail strangers at will.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashPool } from "@/server/auth/password";
 import { RATE_LIMITS } from "@/shared/policy";
-import { freshEmail, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
+import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { snapshot } from "../support/roles";
+import { enrolTotp, resetClock, userWithTotp } from "../support/second-factors";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
@@ -274,3 +276,116 @@ describe("security events", () => {
     expect(await app.db.securityEvent.count({ where: { userId: bystander.id } })).toBe(0);
   });
 });
+
+describe("an account taken over and taken back", () => {
+  afterEach(() => resetClock());
+
+  /** The session cookie a call set. */
+  async function sessionOf(call: (resHeaders: Headers) => Promise<unknown>): Promise<string> {
+    const resHeaders = new Headers();
+    await call(resHeaders);
+    const token = cookieValue(resHeaders, "session");
+    if (!token) throw new Error("no session cookie");
+    return token;
+  }
+
+  it("the take-back link removes every second factor and passkey, the taker's included; other accounts keep theirs", async () => {
+    const { user, token } = await signedIn(app, { name: "Grace Hopper" });
+    const bystander = await userWithTotp(app);
+    const bystanderBefore = await secondFactorRows(bystander.user.id);
+    // The taker holds a session and the password: moves the address to their own and confirms it.
+    const takerAddress = freshEmail("taker");
+    await app.caller({ token }).user.update({ email: takerAddress, currentPassword: PASSWORD });
+    const taker = await sessionOf(async (resHeaders) =>
+      app.caller({ resHeaders }).user.verify({ token: await linkTo(takerAddress, "/verify") }),
+    );
+    // ... then adds a passkey and an authenticator app of their own.
+    const key = new SoftAuthenticator(app.config.APP_URL);
+    const as = app.caller({ token: taker });
+    const { challengeId, options } = await as.user.passkeyRegistrationOptions({ password: PASSWORD });
+    await as.user.addPasskey({ challengeId, name: "taker's key", passkey: key.register(options) });
+    await enrolTotp(app, taker);
+    // The owner uses the link mailed to the old address.
+    const takeBack = await linkTo(user.email, "/reset-password");
+    await app.caller().user.resetPassword({ token: takeBack, password: NEW_PASSWORD });
+    expect(await secondFactorRows(user.id)).toEqual({ apps: 0, codes: 0, passkeys: 0, secondFactor: false });
+    expect(await secondFactorRows(bystander.user.id)).toEqual(bystanderBefore);
+    // The owner logs in with the password alone; the taker's passkey opens nothing.
+    const owner = await app.caller().session.create({ email: user.email, password: NEW_PASSWORD });
+    expect(owner).toMatchObject({ userId: user.id });
+    const challenge = await app.caller().session.passkeyOptions();
+    await expectAppError(
+      app.caller().session.createWithPasskey({ challengeId: challenge.challengeId, passkey: key.assert(challenge.options) }),
+      "FORBIDDEN",
+      "SECOND_FACTOR_INVALID",
+    );
+    // It is recorded.
+    const event = await app.db.securityEvent.findFirstOrThrow({ where: { userId: user.id, type: "password_reset.completed" } });
+    expect(JSON.parse(event.details ?? "{}")).toMatchObject({ takeBack: true, secondFactorsRemoved: true });
+  });
+
+  it("a plain reset link leaves second factors as they are", async () => {
+    const { user } = await userWithTotp(app);
+    const before = await secondFactorRows(user.id);
+    await app.caller().user.resetPassword({ token: await requestReset(user.email), password: NEW_PASSWORD });
+    expect(await secondFactorRows(user.id)).toEqual(before);
+  });
+
+  it("a session opened by a mailed link is not a recent proof: adding a passkey asks for the password", async () => {
+    const { token } = await signedIn(app);
+    const address = freshEmail("moved");
+    await app.caller({ token }).user.update({ email: address, currentPassword: PASSWORD });
+    const linked = await sessionOf(async (resHeaders) =>
+      app.caller({ resHeaders }).user.verify({ token: await linkTo(address, "/verify") }),
+    );
+    await expectAppError(app.caller({ token: linked }).user.passkeyRegistrationOptions({}), "FORBIDDEN", "REAUTHENTICATION_REQUIRED");
+  });
+
+  it("a sign-up link of an address confirmed meanwhile (by a reset) opens no session, even less past a second factor", async () => {
+    const email = freshEmail("signup");
+    await app.caller({ ip: "192.0.2.91" }).user.register({ email, password: PASSWORD, name: "Vera Test" });
+    const signUpLink = await linkTo(email, "/verify");
+    await app.caller().user.resetPassword({ token: await requestReset(email), password: NEW_PASSWORD });
+    const login = await app.db.login.findUniqueOrThrow({ where: { email } });
+    expect(login.emailVerifiedAt).not.toBeNull();
+    const sessions = await app.db.session.count({ where: { userId: login.userId } });
+    await expectAppError(app.caller().user.verify({ token: signUpLink }), "BAD_REQUEST", "TOKEN_INVALID");
+    expect(await app.db.session.count({ where: { userId: login.userId } })).toBe(sessions);
+  });
+
+  it("a password change racing a reset never outlives it: afterwards the reset's password is the one that works", async () => {
+    for (let round = 0; round < 6; round++) {
+      const { user, token } = await signedIn(app);
+      const reset = await requestReset(user.email);
+      const owners = `the owner's passphrase ${round}`;
+      const takers = `the taker's passphrase ${round}`;
+      const [byReset, byTaker] = await Promise.allSettled([
+        app.caller().user.resetPassword({ token: reset, password: owners }),
+        app.caller({ token, ip: "198.51.100.7" }).user.update({ password: { current: PASSWORD, next: takers } }),
+      ]);
+      expect(byReset.status).toBe("fulfilled");
+      const logIn = (password: string) =>
+        app
+          .caller({ ip: "198.51.100.8" })
+          .session.create({ email: user.email, password })
+          .then(
+            () => true,
+            () => false,
+          );
+      expect({ round, owner: await logIn(owners), taker: await logIn(takers), change: byTaker.status }).toMatchObject({
+        owner: true,
+        taker: false,
+      });
+    }
+  });
+});
+
+async function secondFactorRows(userId: string) {
+  const [apps, codes, passkeys, user] = await Promise.all([
+    app.db.totpFactor.count({ where: { userId } }),
+    app.db.recoveryCode.count({ where: { userId } }),
+    app.db.passkey.count({ where: { userId } }),
+    app.db.user.findUniqueOrThrow({ where: { id: userId }, select: { secondFactor: true } }),
+  ]);
+  return { apps, codes, passkeys, secondFactor: user.secondFactor };
+}

@@ -95,7 +95,7 @@ describe("reads return exactly their fields", () => {
     });
     expect(await users.findLoginWithHash(db(), a.id)).toEqual({ userId: a.id, email: a.email, passwordHash: a.passwordHash });
     expect(await users.findLoginEmail(db(), a.id)).toEqual({ email: a.email });
-    expect(await users.findLoginAddresses(db(), a.id)).toEqual({ email: a.email, pendingEmail: null });
+    expect(await users.findLoginAddresses(db(), a.id)).toEqual({ email: a.email, pendingEmail: null, emailVerifiedAt: VERIFIED_AT });
   });
 
   it("of the holder of an address, counting its sessions and its unused links only", async () => {
@@ -170,26 +170,27 @@ describe("writes change their own rows only", () => {
     expect(await users.promoteConfirmedHolder(db(), holder.id, holder.email)).toBe(false);
   });
 
-  it("a password hash: set, or replaced only while it is still the one read", async () => {
+  it("a password hash is replaced only while it is still the one read; whether it was", async () => {
     const a = await user();
-    await onlyChanges(a.id, () => users.setPasswordHash(db(), a.id, "set"));
-    expect((await loginOf(a.id)).passwordHash).toBe("set");
-    await onlyChanges(a.id, () => users.updatePasswordHashIfUnchanged(db(), a.id, "stale", "rehash"));
-    expect((await loginOf(a.id)).passwordHash).toBe("set");
-    await onlyChanges(a.id, () => users.updatePasswordHashIfUnchanged(db(), a.id, "set", "rehash"));
+    expect(await onlyChanges(a.id, () => users.updatePasswordHashIfUnchanged(db(), a.id, "stale", "rehash"))).toBe(false);
+    expect((await loginOf(a.id)).passwordHash).toBe(a.passwordHash);
+    expect(await onlyChanges(a.id, () => users.updatePasswordHashIfUnchanged(db(), a.id, a.passwordHash, "rehash"))).toBe(true);
     expect((await loginOf(a.id)).passwordHash).toBe("rehash");
   });
 
   it("a pending address: set, cleared (whether there was one), confirmed only while it is still the one asked for", async () => {
     const a = await user();
     expect(await onlyChanges(a.id, () => users.clearPendingEmail(db(), a.id))).toBe(false);
-    await onlyChanges(a.id, () => users.setPendingEmail(db(), a.id, "next@school.example"));
+    // Set only while the password is still the one the request proved.
+    expect(await onlyChanges(a.id, () => users.setPendingEmailIfPasswordIs(db(), a.id, "next@school.example", "stale"))).toBe(false);
+    expect((await loginOf(a.id)).pendingEmail).toBeNull();
+    expect(await onlyChanges(a.id, () => users.setPendingEmailIfPasswordIs(db(), a.id, "next@school.example", a.passwordHash))).toBe(true);
     expect((await loginOf(a.id)).pendingEmail).toBe("next@school.example");
     expect(await onlyChanges(a.id, () => users.confirmPendingEmail(db(), a.id, "other@school.example", NOW))).toBe(false);
     expect(await loginOf(a.id)).toMatchObject({ email: a.email, pendingEmail: "next@school.example", emailVerifiedAt: VERIFIED_AT });
     expect(await onlyChanges(a.id, () => users.clearPendingEmail(db(), a.id))).toBe(true);
     expect((await loginOf(a.id)).pendingEmail).toBeNull();
-    await users.setPendingEmail(db(), a.id, "next@school.example");
+    await users.setPendingEmailIfPasswordIs(db(), a.id, "next@school.example", a.passwordHash);
     expect(await onlyChanges(a.id, () => users.confirmPendingEmail(db(), a.id, "next@school.example", NOW))).toBe(true);
     expect(await loginOf(a.id)).toMatchObject({ email: "next@school.example", pendingEmail: null, emailVerifiedAt: NOW });
   });
@@ -199,6 +200,9 @@ describe("writes change their own rows only", () => {
     expect(await onlyChanges(a.id, () => users.markEmailVerified(db(), a.id, "other@school.example", NOW))).toBe(false);
     expect((await loginOf(a.id)).emailVerifiedAt).toBeNull();
     expect(await onlyChanges(a.id, () => users.markEmailVerified(db(), a.id, a.email, NOW))).toBe(true);
+    expect((await loginOf(a.id)).emailVerifiedAt).toEqual(NOW);
+    // Confirmed already: not again (a sign-up link outlived by a reset).
+    expect(await onlyChanges(a.id, () => users.markEmailVerified(db(), a.id, a.email, new Date(NOW.getTime() + 1000)))).toBe(false);
     expect((await loginOf(a.id)).emailVerifiedAt).toEqual(NOW);
     const b = await user({ verified: false });
     await onlyChanges(b.id, () => users.markUnverifiedEmailVerified(db(), b.id, NOW));

@@ -27,7 +27,8 @@ export type NewSessionRow = {
   userAgent: string | null;
   aal: Assurance["aal"];
   method: SessionMethod;
-  authenticatedAt: Date;
+  /** Null: its user proved nothing but a mailbox (a mailed link). */
+  authenticatedAt: Date | null;
 };
 
 export const sessionColumns = [

@@ -142,7 +142,7 @@ export async function findLoginEmail(db: Logins, userId: string) {
 }
 
 export async function findLoginAddresses(db: Logins, userId: string) {
-  return db.login.findUnique({ where: { userId }, select: { email: true, pendingEmail: true } });
+  return db.login.findUnique({ where: { userId }, select: { email: true, pendingEmail: true, emailVerifiedAt: true } });
 }
 
 /** userId → address, for the users given. */
@@ -157,17 +157,25 @@ export async function findLoginOwnersByEmails(db: Logins, emails: string[]): Pro
   return new Map(logins.map((login) => [login.email, login.userId]));
 }
 
-export async function setPasswordHash(db: Logins, userId: string, passwordHash: string): Promise<void> {
-  await db.login.update({ where: { userId }, data: { passwordHash } });
+/**
+ * Replaces a hash only if it is still the one read (a rehash at log-in must
+ * not undo a password change, nor a change confirmed by the old password a
+ * reset made meanwhile); whether it did.
+ */
+export async function updatePasswordHashIfUnchanged(db: Logins, userId: string, oldHash: string, passwordHash: string): Promise<boolean> {
+  const { count } = await db.login.updateMany({ where: { userId, passwordHash: oldHash }, data: { passwordHash } });
+  return count === 1;
 }
 
-/** Replaces a hash only if it is still the one read (a rehash at log-in must not undo a password change). */
-export async function updatePasswordHashIfUnchanged(db: Logins, userId: string, oldHash: string, passwordHash: string): Promise<void> {
-  await db.login.updateMany({ where: { userId, passwordHash: oldHash }, data: { passwordHash } });
-}
-
-export async function setPendingEmail(db: Logins, userId: string, pendingEmail: string): Promise<void> {
-  await db.login.update({ where: { userId }, data: { pendingEmail } });
+/** Sets the pending address, if the password is still the one the request proved (`passwordHash`); whether it did. */
+export async function setPendingEmailIfPasswordIs(
+  db: Logins,
+  userId: string,
+  pendingEmail: string,
+  passwordHash: string,
+): Promise<boolean> {
+  const { count } = await db.login.updateMany({ where: { userId, passwordHash }, data: { pendingEmail } });
+  return count === 1;
 }
 
 /** Forgets a pending address change; whether there was one. */
@@ -185,9 +193,13 @@ export async function confirmPendingEmail(db: Logins, userId: string, email: str
   return count === 1;
 }
 
-/** Marks the address confirmed, if it is still the login's; whether it was. */
+/**
+ * Marks the address confirmed, if it is still the login's and not confirmed
+ * yet (a sign-up link outlived by a reset, which confirms too, must not log
+ * in: the account may have a second factor by then); whether it did.
+ */
 export async function markEmailVerified(db: Logins, userId: string, email: string, now: Date): Promise<boolean> {
-  const { count } = await db.login.updateMany({ where: { userId, email }, data: { emailVerifiedAt: now } });
+  const { count } = await db.login.updateMany({ where: { userId, email, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
   return count === 1;
 }
 

@@ -11,6 +11,7 @@ import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashToken } from "../auth/secret-token";
 import { isUniqueViolation } from "../db/errors";
 import { findMailedLinkWithName, markLinkUsed } from "../db/mailed-links";
+import { deleteSecondFactors } from "../db/second-factors";
 import { deleteSessionsOfUser } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
 import { findLoginEmail, markUnverifiedEmailVerified, resetLoginPassword } from "../db/users";
@@ -63,7 +64,8 @@ export async function previewResetLink(s: Services, token: unknown): Promise<Mai
  * user's other reset links and any pending address change, and tells them by
  * mail. It also confirms the address: whoever opened the link reads that
  * mailbox. A take-back link (sent to the old address when a change was
- * confirmed) first moves the login back to that address.
+ * confirmed) first moves the login back to that address, and removes every
+ * second factor and passkey.
  */
 export async function resetPassword(s: Services, token: string, password: string, meta: RequestMeta): Promise<{ ok: true }> {
   const row = await findMailedLinkWithName(s.db, hashToken(token));
@@ -93,9 +95,20 @@ export async function resetPassword(s: Services, token: string, password: string
     }
     await markUnverifiedEmailVerified(tx, row.userId, now);
     const sessionsEnded = await deleteSessionsOfUser(tx, row.userId);
+    // Whoever took the account over could have added an authenticator app or
+    // a passkey of their own: a take-back removes them all, the owner's too
+    // (set up again after logging in), or the taker would keep a way in and
+    // the owner would be asked for a factor only the taker has.
+    if (takeBack) await deleteSecondFactors(tx, row.userId);
     await enqueueMail(tx, { kind: "password-changed", to: row.email, userId: row.userId });
     await s.securityEvents.record(
-      { type: "password_reset.completed", userId: row.userId, email: row.email, client: meta, details: { sessionsEnded, takeBack } },
+      {
+        type: "password_reset.completed",
+        userId: row.userId,
+        email: row.email,
+        client: meta,
+        details: { sessionsEnded, takeBack, ...(takeBack ? { secondFactorsRemoved: true } : {}) },
+      },
       tx,
     );
   });

@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/permissions";
 import type { Me, updateUserInput } from "@/shared/schemas/user";
-import { sessionInvalid, validationFailed } from "../app-error";
+import { AppError, sessionInvalid, validationFailed } from "../app-error";
 import { hashPassword } from "../auth/password";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import type { Db } from "../db/client";
@@ -18,9 +18,9 @@ import {
   findUserAdminFlag,
   findUserFlagsRaw,
   findUserProfile,
-  setPasswordHash,
-  setPendingEmail,
+  setPendingEmailIfPasswordIs,
   setUserName,
+  updatePasswordHashIfUnchanged,
 } from "../db/users";
 import { deleteMailByAddress, enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
@@ -67,6 +67,9 @@ export function permissionsOf(caller: UserFlagsRow) {
 
 export type UpdateRequest = z.output<typeof updateUserInput>;
 
+/** The password a request proved was changed (a reset, another session) before the request could write. */
+const passwordChangedMeanwhile = () => new AppError("WRONG_PASSWORD", "Your password was changed meanwhile. Nothing was changed.");
+
 const currentPasswordNeeded = () => validationFailed("currentPassword", "Enter your current password to change your email address.");
 
 /**
@@ -97,13 +100,17 @@ export async function updateMe(s: Services, session: { id: string; userId: strin
   }
   // Counted before the password is checked, like every limit.
   if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail, meta);
-  if (currentPassword && (input.password || newEmail)) await confirmPassword(s, session.userId, currentPassword, meta);
+  const proved =
+    currentPassword && (input.password || newEmail) ? await confirmPassword(s, session.userId, currentPassword, meta) : undefined;
   const passwordHash = input.password ? await hashPassword(input.password.next, { client: meta.ip ?? "" }) : undefined;
 
   await inTransaction(s.db, async (tx) => {
     if (input.name !== undefined) await setUserName(tx, session.userId, input.name);
+    // The writes below hold only if the password proved above is still the
+    // account's: a reset (or another change) that landed meanwhile wins, and
+    // this request changes nothing (the hash is compared in the same UPDATE).
     if (passwordHash) {
-      await setPasswordHash(tx, session.userId, passwordHash);
+      if (!(await updatePasswordHashIfUnchanged(tx, session.userId, proved!.passwordHash, passwordHash))) throw passwordChangedMeanwhile();
       const count = await deleteSessionsOfUser(tx, session.userId, session.id);
       await voidUnusedLinks(tx, session.userId, "reset-password");
       await voidPendingEmail(tx, session.userId);
@@ -116,7 +123,8 @@ export async function updateMe(s: Services, session: { id: string; userId: strin
     if (newEmail) {
       // A pending change this replaces loses its link.
       await voidPendingEmail(tx, session.userId);
-      await setPendingEmail(tx, session.userId, newEmail);
+      if (!(await setPendingEmailIfPasswordIs(tx, session.userId, newEmail, passwordHash ?? proved!.passwordHash)))
+        throw passwordChangedMeanwhile();
       // The worker mints the link (or writes the in-use notice) and composes both mails (services/queued-mail.ts).
       await enqueueMail(tx, { kind: "confirm-new-email", to: newEmail, userId: session.userId });
       await enqueueMail(tx, { kind: "email-change-notice", to: login.email, userId: session.userId, params: { newEmail } });

@@ -97,7 +97,8 @@ export async function previewAddressLink(s: Services, token: unknown): Promise<A
   const preview = await previewMailedLink(s.db, token, ["verify", "change-email"] as const);
   if (preview.state !== "valid") return preview;
   const login = await findLoginAddresses(s.db, preview.userId);
-  const current = preview.purpose === "change-email" ? login?.pendingEmail === preview.email : login?.email === preview.email;
+  const current =
+    preview.purpose === "change-email" ? login?.pendingEmail === preview.email : login?.email === preview.email && !login.emailVerifiedAt;
   return current ? preview : { state: "invalid" };
 }
 

@@ -76,7 +76,9 @@ function newSession(
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
     aal: assurance.aal,
     method: assurance.method,
-    authenticatedAt: now,
+    // A mailed link proves the mailbox, not the person: such a session is no
+    // recent proof for a sensitive change (services/reauthentication.ts).
+    authenticatedAt: assurance.method === "link" ? null : now,
   };
   return { issued: { token, userId, expiresAt, ...assurance }, row };
 }

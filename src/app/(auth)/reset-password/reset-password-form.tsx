@@ -43,7 +43,9 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink; linkL
       <section className="card">
         <h1>{takeBack ? "Your account is yours again" : "Your password was changed"}</h1>
         <Alert tone="success">
-          {takeBack && props.link.state === "valid" ? `Your account's address is ${props.link.email} again. ` : ""}
+          {takeBack && props.link.state === "valid"
+            ? `Your account's address is ${props.link.email} again. Its two-step verification and passkeys were removed: set them up again after logging in. `
+            : ""}
           You were logged out everywhere. Log in with your new password.
         </Alert>
         <p className="footer-links">
@@ -88,7 +90,8 @@ export function ResetPasswordForm(props: { token: string; link: ResetLink; linkL
       <p className="lead">
         {props.link.state === "valid" && takeBack ? (
           <>
-            Your account's address goes back to <strong className="address">{props.link.email}</strong>, and the new address is dropped.{" "}
+            Your account's address goes back to <strong className="address">{props.link.email}</strong>, the new address is dropped, and
+            every authenticator app and passkey is removed (whoever changed the address may have added their own).{" "}
           </>
         ) : props.link.state === "valid" ? (
           <>

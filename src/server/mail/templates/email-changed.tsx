@@ -11,7 +11,8 @@ export function EmailChanged(props: { name: string; newEmail: string; revertLink
         you log in with the new address.
       </MailText>
       <MailText>
-        {"If this was not you, take your account back: this link moves it back to this address, logs everyone out " +
+        {"If this was not you, take your account back: this link moves it back to this address, logs everyone out, " +
+          "removes every authenticator app and passkey (set yours up again afterwards) " +
           `and lets you choose a new password. It works once, for ${lifetime}.`}
       </MailText>
       <MailButton href={props.revertLink}>This was not me: take my account back</MailButton>
