@@ -20,6 +20,7 @@ import {
   startLogIn,
   userWithTotp,
 } from "../support/second-factors";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
@@ -288,5 +289,43 @@ describe("enrolment on one session leaves the others", () => {
     const { token } = await signedIn(app);
     await enrolTotp(app, token);
     expect(await secondFactorState(app, first.user.id)).toEqual(before);
+  });
+});
+
+describe("the account's address is told of every change to its second factors", () => {
+  const subjects = async (email: string) => (await app.mailsTo(email)).map((mail) => `${mail.kind}: ${mail.subject}`);
+  const NOTICE = "second-factor-changed";
+
+  it("an authenticator app turned on and off, a passkey added and removed: one mail each, to this account only", async () => {
+    const { user, token } = await signedIn(app);
+    const bystander = await signedIn(app);
+    const { authenticator } = await enrolTotp(app, token);
+    const key = new SoftAuthenticator(app.config.APP_URL);
+    const as = app.caller({ token });
+    const { challengeId, options } = await as.user.passkeyRegistrationOptions({ password: PASSWORD });
+    const { id } = await as.user.addPasskey({ challengeId, name: "Lab laptop", passkey: key.register(options) });
+    await as.user.removePasskey({ id, password: PASSWORD });
+    await as.user.disableTotp({ password: PASSWORD, code: authenticator.next() });
+    expect(await subjects(user.email)).toEqual([
+      `${NOTICE}: Two-step verification was turned on`,
+      `${NOTICE}: A passkey was added to your account`,
+      `${NOTICE}: A passkey was removed from your account`,
+      `${NOTICE}: Two-step verification was turned off`,
+    ]);
+    const added = (await app.mailsTo(user.email))[1]!;
+    expect(added.text).toContain("Lab laptop");
+    expect(added.text).toContain("/account");
+    expect(await subjects(bystander.user.email)).toEqual([]);
+  });
+
+  it("a refused change mails nothing", async () => {
+    const { user, token } = await signedIn(app);
+    await expectAppError(app.caller({ token }).user.startTotp({ password: "not the password" }), "FORBIDDEN", "WRONG_PASSWORD");
+    await expectAppError(
+      app.caller({ token }).user.removePasskey({ id: "no-such-passkey", password: PASSWORD }),
+      "NOT_FOUND",
+      "PASSKEY_NOT_FOUND",
+    );
+    expect(await subjects(user.email)).toEqual([]);
   });
 });

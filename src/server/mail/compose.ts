@@ -6,6 +6,7 @@
 import { render, toPlainText } from "@react-email/render";
 import type { ReactElement } from "react";
 import { createElement } from "react";
+import type { SecondFactorChange } from "./mail-kinds";
 import { ConfirmNewEmail } from "./templates/confirm-new-email";
 import { EmailAddressInUse } from "./templates/email-address-in-use";
 import { EmailChangeNotice } from "./templates/email-change-notice";
@@ -13,7 +14,7 @@ import { EmailChanged } from "./templates/email-changed";
 import { PasswordChanged } from "./templates/password-changed";
 import { RegistrationAttempt } from "./templates/registration-attempt";
 import { ResetPassword } from "./templates/reset-password";
-import { RecoveryCodeUsed, SecondFactorsReset } from "./templates/second-factor-notices";
+import { RecoveryCodeUsed, SECOND_FACTOR_CHANGE_WORDS, SecondFactorChanged, SecondFactorsReset } from "./templates/second-factor-notices";
 import { VerifyEmail } from "./templates/verify-email";
 
 export type ComposedMail = { subject: string; html: string; text: string };
@@ -72,5 +73,18 @@ export function secondFactorsResetMail(name: string, appUrl: string) {
   return compose(
     "Your two-step verification was reset",
     createElement(SecondFactorsReset, { name, accountLink: `${appUrl}/account`, forgotLink: `${appUrl}/forgot-password` }),
+  );
+}
+
+export function secondFactorChangedMail(name: string, appUrl: string, change: SecondFactorChange, passkeyName?: string) {
+  return compose(
+    SECOND_FACTOR_CHANGE_WORDS[change].subject,
+    createElement(SecondFactorChanged, {
+      name,
+      change,
+      passkeyName,
+      accountLink: `${appUrl}/account`,
+      forgotLink: `${appUrl}/forgot-password`,
+    }),
   );
 }

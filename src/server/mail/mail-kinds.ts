@@ -19,6 +19,8 @@ const MAIL_KINDS = {
   // A recovery code opened a session; an admin removed the account's second factors.
   "recovery-code-used": { link: null },
   "second-factors-reset": { link: null },
+  // An authenticator app turned on or off, a passkey added or removed: a taker's new way in is not silent.
+  "second-factor-changed": { link: null },
 } as const satisfies Record<string, { link: LinkPurpose | null }>;
 
 export type MailKind = keyof typeof MAIL_KINDS;
@@ -40,7 +42,12 @@ export type QueuedMail =
       to: string;
       userId: string;
     }
-  | { kind: "email-change-notice" | "email-changed"; to: string; userId: string; params: { newEmail: string } };
+  | { kind: "email-change-notice" | "email-changed"; to: string; userId: string; params: { newEmail: string } }
+  | { kind: "second-factor-changed"; to: string; userId: string; params: { change: SecondFactorChange; passkeyName?: string } };
+
+/** What a second-factor-changed mail tells. */
+export const SECOND_FACTOR_CHANGES = ["app-added", "app-removed", "passkey-added", "passkey-removed"] as const;
+export type SecondFactorChange = (typeof SECOND_FACTOR_CHANGES)[number];
 
 export function isMailKind(kind: string): kind is MailKind {
   return Object.hasOwn(MAIL_KINDS, kind);

@@ -22,6 +22,7 @@ import { inTransaction } from "../db/transactions";
 import { findLoginEmail } from "../db/users";
 import type { RequestMeta } from "../request-meta";
 import { type Reauthentication, reauthenticate } from "./reauthentication";
+import { noticeSecondFactorChange } from "./second-factor-notice";
 import type { Services } from "./service-container";
 import type { ValidSession } from "./sessions";
 
@@ -84,10 +85,12 @@ export async function addPasskey(
     const passkey = await insertPasskey(tx, { userId: session.userId, name: input.name, ...credential });
     await refreshSecondFactorMark(tx, session.userId);
     await raiseSessionAssurance(tx, session.id, "passkey", new Date());
+    await noticeSecondFactorChange(tx, session.userId, "passkey-added", input.name);
     return passkey;
   }).catch((error: unknown) => {
     throw isUniqueViolation(error) ? rejected("this passkey is registered already.") : error;
   });
+  s.mail.kickSoon();
   s.securityEvents.note({ type: "passkey.added", userId: session.userId, client: meta, details: { passkeyId: created.id } });
   return { id: created.id };
 }
@@ -102,7 +105,9 @@ export async function removePasskey(s: Services, session: ValidSession, input: {
   await inTransaction(s.db, async (tx) => {
     if (!(await deletePasskeyOfUser(tx, session.userId, input.id))) throw passkeyNotFound();
     await refreshSecondFactorMark(tx, session.userId);
+    await noticeSecondFactorChange(tx, session.userId, "passkey-removed");
   });
+  s.mail.kickSoon();
   s.securityEvents.note({ type: "passkey.removed", userId: session.userId, client: meta, details: { passkeyId: input.id } });
   return { ok: true as const };
 }

@@ -12,7 +12,7 @@ import { saveComposedMail } from "../db/mail-outbox";
 import { inTransaction } from "../db/transactions";
 import { findLoginOwnerWithName, findMailRecipientByEmail, findMailRecipientByUserId } from "../db/users";
 import type { ComposedMail } from "../mail/compose";
-import { isMailKind } from "../mail/mail-kinds";
+import { isMailKind, SECOND_FACTOR_CHANGES, type SecondFactorChange } from "../mail/mail-kinds";
 import { storeMailedToken, voidUnusedLinks } from "./mailed-token";
 
 export type QueuedRow = {
@@ -109,6 +109,12 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       return save(db, row, who.userId, await mails.recoveryCodeUsedMail(who.name, config.APP_URL));
     case "second-factors-reset":
       return save(db, row, who.userId, await mails.secondFactorsResetMail(who.name, config.APP_URL));
+    case "second-factor-changed": {
+      const { change, passkeyName } = paramsOf(row);
+      if (!SECOND_FACTOR_CHANGES.includes(change as SecondFactorChange)) return { drop: "no change to name" };
+      const name = typeof passkeyName === "string" ? passkeyName : undefined;
+      return save(db, row, who.userId, await mails.secondFactorChangedMail(who.name, config.APP_URL, change as SecondFactorChange, name));
+    }
   }
 }
 

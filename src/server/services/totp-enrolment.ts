@@ -20,6 +20,7 @@ import { raiseSessionAssurance } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
 import type { RequestMeta } from "../request-meta";
 import { confirmPassword } from "./reauthentication";
+import { noticeSecondFactorChange } from "./second-factor-notice";
 import { proveSecondFactor, secondFactorInvalid } from "./second-factor-proof";
 import type { Services } from "./service-container";
 import type { ValidSession } from "./sessions";
@@ -53,7 +54,9 @@ export async function confirmTotp(s: Services, session: ValidSession, code: stri
     await replaceRecoveryCodes(tx, session.userId, recoveryCodes.map(recoveryCodeHash));
     await refreshSecondFactorMark(tx, session.userId);
     await raiseSessionAssurance(tx, session.id, "totp", new Date());
+    await noticeSecondFactorChange(tx, session.userId, "app-added");
   });
+  s.mail.kickSoon();
   s.securityEvents.note({ type: "second_factor.enabled", userId: session.userId, client: meta, details: { method: "totp" } });
   return { recoveryCodes };
 }
@@ -84,7 +87,9 @@ export async function disableTotp(s: Services, session: ValidSession, input: { p
   await inTransaction(s.db, async (tx) => {
     await deleteTotpFactor(tx, session.userId);
     if (!(await refreshSecondFactorMark(tx, session.userId))) await deleteRecoveryCodes(tx, session.userId);
+    await noticeSecondFactorChange(tx, session.userId, "app-removed");
   });
+  s.mail.kickSoon();
   s.securityEvents.note({ type: "second_factor.disabled", userId: session.userId, client: meta, details: { method: "totp" } });
   return { ok: true as const };
 }

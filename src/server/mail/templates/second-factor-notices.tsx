@@ -1,3 +1,4 @@
+import type { SecondFactorChange } from "../mail-kinds";
 import { MailButton, MailLayout, MailText } from "./layout";
 
 type Props = { name: string; accountLink: string; forgotLink: string };
@@ -28,6 +29,32 @@ export function SecondFactorsReset(props: Props) {
       </MailText>
       <MailButton href={props.accountLink}>Set it up again</MailButton>
       <MailText>If you did not ask for this, reset your password at {props.forgotLink} and tell your school&apos;s administrator.</MailText>
+    </MailLayout>
+  );
+}
+
+/** The subject and first sentence of each change. */
+export const SECOND_FACTOR_CHANGE_WORDS: Record<SecondFactorChange, { subject: string; what: (passkeyName?: string) => string }> = {
+  "app-added": { subject: "Two-step verification was turned on", what: () => "An authenticator app was set up for your account." },
+  "app-removed": { subject: "Two-step verification was turned off", what: () => "The authenticator app of your account was turned off." },
+  "passkey-added": {
+    subject: "A passkey was added to your account",
+    what: (name) => `A passkey${name ? ` named “${name}”` : ""} was added to your account. It logs in without your address or password.`,
+  },
+  "passkey-removed": { subject: "A passkey was removed from your account", what: () => "A passkey of your account was removed." },
+};
+
+export function SecondFactorChanged(props: Props & { change: SecondFactorChange; passkeyName?: string }) {
+  const words = SECOND_FACTOR_CHANGE_WORDS[props.change];
+  return (
+    <MailLayout preview={words.subject} heading={words.subject}>
+      <MailText>Hello {props.name},</MailText>
+      <MailText>{words.what(props.passkeyName)}</MailText>
+      <MailButton href={props.accountLink}>Review your account</MailButton>
+      <MailText>
+        If this was not you, someone else can use your account: reset your password at {props.forgotLink}, remove any passkey or app you do
+        not know on your account page, and tell your school&apos;s administrator.
+      </MailText>
     </MailLayout>
   );
 }
