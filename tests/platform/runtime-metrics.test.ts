@@ -20,7 +20,10 @@ const busyFor = (ms: number) => {
 
 describe("/api/metrics", () => {
   it("does not exist for a caller without the token, or with a wrong one", async () => {
-    for (const authorization of [undefined, "Bearer ", `Bearer ${TOKEN.slice(0, -1)}x`, `Bearer ${TOKEN}x`, TOKEN.toUpperCase()]) {
+    const wrong = [undefined, "Bearer ", `Bearer ${TOKEN.slice(0, -1)}x`, `Bearer ${TOKEN}x`, TOKEN.toUpperCase()];
+    // As many characters as the token, but more bytes: a length check on characters once let this throw (a 500 telling the length).
+    wrong.push(`Bearer ${"\u00e9".repeat(TOKEN.length)}`);
+    for (const authorization of wrong) {
       const res = await get(authorization);
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ error: "NOT_FOUND" });
