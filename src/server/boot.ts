@@ -69,7 +69,7 @@ export async function boot(config: Config, options: BootOptions = {}): Promise<R
       return pagesReady.then((next) => next.handle(req, res));
     };
     stops.push(async () => (await pagesReady?.catch(() => null))?.close());
-    const server = http.createServer(createEdge({ appUrl: config.APP_URL, apis: jsonApis(services), pages }));
+    const server = http.createServer(createEdge({ appUrl: config.APP_URL, apis: jsonApis(services), pages, anyPageMethod: options.dev }));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? config.PORT, config.HOST, () => resolve());

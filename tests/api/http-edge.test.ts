@@ -237,6 +237,43 @@ describe("the edge's other paths", () => {
     expectRefusal("seed 000", absolute, 400, "VALIDATION_FAILED");
   });
 
+  it("pages take GET and HEAD only, and a path that does not decode is 400: Next.js never sees either (it answered 500)", async () => {
+    const seen: string[] = [];
+    const edge = http.createServer(
+      createEdge({
+        appUrl: app.config.APP_URL,
+        apis: jsonApis(app.services),
+        pages: (req, res) => {
+          seen.push(`${req.method} ${req.url}`);
+          res.writeHead(200).end("page");
+        },
+      }),
+    );
+    await new Promise<void>((resolve) => edge.listen(0, "127.0.0.1", resolve));
+    const to = (edge.address() as import("node:net").AddressInfo).port;
+    try {
+      for (const method of ["TRACE", "PUT", "DELETE", "PATCH", "POST", "OPTIONS"]) {
+        for (const path of ["/login", "/api/health/pages", "/api/docs/init.js"]) {
+          const answer = await raw(method, path, {}, undefined, to);
+          expect(answer.status, `${method} ${path}`).toBe(405);
+          expect(answer.headers.allow).toBe("GET, HEAD");
+          expectSecurityHeaders(answer);
+        }
+      }
+      for (const path of ["/api/docs/%ff", "/login%e9", "/%c0%af"]) {
+        const answer = await raw("GET", path, {}, undefined, to);
+        expect(answer.status, path).toBe(400);
+        expectSecurityHeaders(answer);
+      }
+      expect(seen).toEqual([]);
+      expect((await raw("GET", "/login?next=%2Faccount", {}, undefined, to)).text).toBe("page");
+      expect((await raw("HEAD", "/api/docs/init.js", {}, undefined, to)).status).toBe(200);
+      expect(seen).toEqual(["GET /login?next=%2Faccount", "HEAD /api/docs/init.js"]);
+    } finally {
+      await new Promise((resolve) => edge.close(resolve));
+    }
+  });
+
   it("a client-sent peer-address header is overwritten by the socket's address", async () => {
     const user = await seedUser(app);
     await raw(

@@ -2,7 +2,8 @@
 // here (the server entry and the tests' HTTP servers alike). It records the
 // socket's address (overwriting whatever a client sent under that header),
 // sets the security headers, refuses a malformed Host, and hands the JSON
-// APIs' paths to their API and everything else to Next.js.
+// APIs' paths to their API and everything else to Next.js: pages take GET and
+// HEAD (405 otherwise) on a path that percent-decodes (400 otherwise).
 //
 // For the JSON APIs it also answers what no route gets to answer, each in
 // that API's own envelope and with the same headers: 400 for a malformed Host
@@ -46,7 +47,13 @@ const methodNotAllowed = (allow: string, pathname: string) => new AppError("METH
 const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 
 /** The Node request listener for the whole app. */
-export function createEdge(options: { appUrl: string; apis: readonly JsonApi[]; pages: PageHandler }) {
+export function createEdge(options: {
+  appUrl: string;
+  apis: readonly JsonApi[];
+  pages: PageHandler;
+  /** Any method reaches the pages (the development server: its error overlay posts to Next.js). */
+  anyPageMethod?: boolean;
+}) {
   const headers = Object.entries(securityHeaders(options.appUrl));
   return function edge(req: IncomingMessage, res: ServerResponse): void {
     recordPeerAddress(req);
@@ -56,13 +63,37 @@ export function createEdge(options: { appUrl: string; apis: readonly JsonApi[]; 
     const api = options.apis.find((a) => a.owns(pathname));
     if (api) {
       serveApi(api, req, res, url, pathname).catch((error: unknown) => lastResort(res, error));
-    } else if (!url) {
-      res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
-      res.end("400 Bad Request: the Host header or the request target is malformed.\n");
+    } else if (!url || !decodes(url.pathname)) {
+      plainAnswer(res, 400, "400 Bad Request: the Host header or the request target is malformed.");
+    } else if (!options.anyPageMethod && !PAGE_METHODS.includes(req.method ?? "")) {
+      res.setHeader("allow", PAGE_METHODS.join(", "));
+      plainAnswer(res, 405, `405 Method Not Allowed: pages take ${PAGE_METHODS.join(" and ")}.`);
     } else {
       Promise.resolve(options.pages(req, res)).catch((error: unknown) => lastResort(res, error));
     }
   };
+}
+
+/**
+ * What pages and Next.js's route handlers take: they only read (no server
+ * actions; forms post to the APIs). Next.js answered other methods, TRACE
+ * among them, and paths that do not percent-decode, with a bare 500.
+ */
+const PAGE_METHODS = ["GET", "HEAD"];
+
+/** Whether a path's percent-escapes decode to UTF-8 (Next.js fails on one that does not). */
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function plainAnswer(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+  res.end(`${text}\n`);
 }
 
 /** Host names, IPv4 and bracketed IPv6 addresses, with an optional port; URL parsing checks the rest. */
@@ -172,6 +203,5 @@ async function send(res: ServerResponse, response: Response, head: boolean): Pro
 function lastResort(res: ServerResponse, error: unknown): void {
   logger.error({ err: error }, "request failed");
   if (res.headersSent) return void res.destroy();
-  res.writeHead(500, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
-  res.end("500 Internal Server Error\n");
+  plainAnswer(res, 500, "500 Internal Server Error");
 }
