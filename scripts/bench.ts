@@ -28,6 +28,7 @@ import {
   validationDuringPruning,
   validationUnderAdminLoad,
 } from "./bench-contention";
+import { directoryUser } from "./bench-directory";
 import { type CpuShare, type DurabilityRuns, type FloodProbe, type Load, writeReports } from "./bench-report";
 import { seedDirectory } from "./bench-seed";
 import { DEFAULT_POSTGRES_URL, findOrStartPostgres, type PostgresServer } from "./postgres-server";
@@ -323,7 +324,19 @@ function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuShare {
  * answer, how many were refused OVERLOADED, and the time until logged in
  * when a refused client retries after Retry-After.
  */
-async function logInDuringFlood(server: Server, flood: boolean, seconds: number, deviceCookie: string | null = null): Promise<FloodProbe> {
+/** Accounts whose returning browsers the flood probe logs in with, in turn: enough that each comes back after over 10 s. */
+const KNOWN_BROWSERS = 120;
+
+/** A returning browser: an account's address and the device cookie its browser got at an earlier log-in. */
+type KnownBrowser = { email: string; cookie: string };
+
+/**
+ * `known`: the log-ins come from returning browsers, a different account's
+ * each time in turn (a person logs in once; one account's place ahead of the
+ * queue comes back only every 10 seconds, hash-pool.ts); none: a new browser
+ * logging in to the bench's student account.
+ */
+async function logInDuringFlood(server: Server, flood: boolean, seconds: number, known: KnownBrowser[] = []): Promise<FloodProbe> {
   let n = 0;
   const flooding = flood
     ? autocannon({
@@ -352,6 +365,7 @@ async function logInDuringFlood(server: Server, flood: boolean, seconds: number,
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
     const started = performance.now();
+    const browser = known.length ? known[untilIn.length % known.length] : undefined;
     for (;;) {
       const t = performance.now();
       const res = await fetch(`${server.base}/api/trpc/session.create`, {
@@ -359,9 +373,9 @@ async function logInDuringFlood(server: Server, flood: boolean, seconds: number,
         headers: {
           "content-type": "application/json",
           "x-forwarded-for": "192.168.77.7",
-          ...(deviceCookie ? { cookie: deviceCookie } : {}),
+          ...(browser ? { cookie: browser.cookie } : {}),
         },
-        body: JSON.stringify({ email: "student@bench.example", password: PASSWORD }),
+        body: JSON.stringify({ email: browser?.email ?? "student@bench.example", password: PASSWORD }),
       });
       await res.arrayBuffer();
       latencies.push(performance.now() - t);
@@ -679,21 +693,27 @@ async function main() {
     eventLoopP99: Math.max(...bursts.map((b) => b.eventLoopP99)),
     peakRssMb: Math.max(...bursts.map((b) => b.peakRssMb)),
   };
-  // A returning browser, which logged in before any flood: its device cookie puts its attempts ahead of the queue
-  // (and spares it the account's budget for unknown clients, which the flood spends).
-  const first = await fetch(`${app.base}/api/trpc/session.create`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-forwarded-for": "192.168.77.7" },
-    body: JSON.stringify({ email: "student@bench.example", password: PASSWORD }),
-  });
-  const device = first.headers
-    .getSetCookie()
-    .find((c) => c.startsWith("device="))
-    ?.split(";")[0];
-  if (!device) throw new Error(`the returning browser's first log-in got no device cookie (HTTP ${first.status})`);
+  // Returning browsers, which logged in before any flood: a device cookie puts an attempt ahead of the queue
+  // (and spares it the account's budget for unknown clients, which the flood spends). One account's browser goes
+  // ahead once every 10 s, so the probe logs in to a different directory account each time, as people would.
+  const known: KnownBrowser[] = [];
+  for (let i = 0; i < KNOWN_BROWSERS; i++) {
+    const email = i === SOUGHT.index ? SOUGHT.email : directoryUser(i).email;
+    const first = await fetch(`${app.base}/api/trpc/session.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": "192.168.77.7" },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const cookie = first.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("device="))
+      ?.split(";")[0];
+    if (!cookie) throw new Error(`a returning browser's first log-in got no device cookie (HTTP ${first.status})`);
+    known.push({ email, cookie });
+  }
   const quiet = await logInDuringFlood(app, false, Math.max(3, DURATION / 2));
   const flooded = await logInDuringFlood(app, true, DURATION);
-  const floodedKnown = await logInDuringFlood(app, true, DURATION, device);
+  const floodedKnown = await logInDuringFlood(app, true, DURATION, known);
   for (const [name, p] of [
     ["new browser", flooded],
     ["returning browser", floodedKnown],

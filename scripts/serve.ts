@@ -7,10 +7,15 @@ import { boot } from "../src/server/boot";
 
 async function main() {
   const dev = process.argv.includes("--dev");
+  // The compiled entry is the production server: started by hand without
+  // NODE_ENV (a container's command), it must not fall back to development,
+  // which logs mailed links, keeps mail for a development mailbox and sends
+  // Server-Timing. An explicit NODE_ENV is kept.
+  if (!dev) (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
   const config = parseConfig(process.env);
   const app = await boot(config, { dev });
   console.log(
-    `[accounts] serving ${config.APP_URL} (listening on ${app.url.replace("http://", "")}, ${dev ? "development" : "production"})`,
+    `[accounts] serving ${config.APP_URL} (listening on ${app.url.replace("http://", "")}, ${dev ? "development" : config.NODE_ENV})`,
   );
   let stopping = false;
   const stop = () => {

@@ -104,7 +104,7 @@ describe("the configuration's bounds and defaults are the policy's", () => {
 
 describe("mails state the lifetime of their link", () => {
   it.each([
-    ["verify-email", (lifetime: number) => verifyEmailMail("Ada", "https://app.example/verify?token=t", lifetime)],
+    ["verify-email", (lifetime: number) => verifyEmailMail("https://app.example/verify?token=t", lifetime)],
     ["confirm-new-email", (lifetime: number) => confirmNewEmailMail("https://app.example/verify?token=t", lifetime)],
     ["reset-password", (lifetime: number) => resetPasswordMail("Ada", "https://app.example/reset-password?token=t", lifetime)],
     [

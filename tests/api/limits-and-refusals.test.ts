@@ -1,6 +1,7 @@
 // Limits and refusals that no other file pins down: shared failure budgets,
 // per-client limits, missing users, body sizes and input bounds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientAddressKey } from "@/server/auth/client-address-key";
 import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
@@ -51,6 +52,33 @@ describe("per-client limits", () => {
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(59 * 60);
     // Another client is not affected.
     await app.caller({ ip: "198.18.7.8" }).user.requestPasswordReset({ email: freshEmail("reset-other") });
+  });
+});
+
+describe("an IPv6 client counts by its /64", () => {
+  it("the per-client limit holds across the addresses of one /64; the next /64 and IPv4 clients are apart", async () => {
+    // One home network or host: a new privacy address for every request.
+    for (let i = 0; i < RATE_LIMITS.passwordResetPerIp.points; i++) {
+      await app.caller({ ip: `2001:db8:aa:1:${(i + 1).toString(16)}::${i}` }).user.requestPasswordReset({ email: freshEmail("v6-spray") });
+    }
+    await expectAppError(
+      app.caller({ ip: "2001:0db8:00aa:0001:ffff:ffff:ffff:ffff" }).user.requestPasswordReset({ email: freshEmail("v6-spray") }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
+    await app.caller({ ip: "2001:db8:aa:2::1" }).user.requestPasswordReset({ email: freshEmail("v6-next") });
+    await app.caller({ ip: "198.18.7.9" }).user.requestPasswordReset({ email: freshEmail("v4") });
+  });
+
+  it("the key: IPv6 by its /64 whatever its spelling; IPv4 and IPv4-mapped IPv6 by the address", () => {
+    expect(clientAddressKey("2001:db8:aa:1:2:3:4:5")).toBe("2001:db8:aa:1::/64");
+    expect(clientAddressKey("2001:0DB8:00aa:0001::9%eth0")).toBe("2001:db8:aa:1::/64");
+    expect(clientAddressKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(clientAddressKey("::1")).toBe("0:0:0:0::/64");
+    expect(clientAddressKey("64:ff9b::192.0.2.33")).toBe("64:ff9b:0:0::/64");
+    expect(clientAddressKey("::ffff:198.18.0.1")).toBe("198.18.0.1");
+    expect(clientAddressKey("198.18.0.1")).toBe("198.18.0.1");
+    expect(clientAddressKey(null)).toBe("unknown");
   });
 });
 

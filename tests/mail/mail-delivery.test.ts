@@ -14,14 +14,17 @@ afterAll(() => app.close());
 describe("mail delivery through Resend", () => {
   it("sends the verification mail with text and HTML bodies from EMAIL_FROM", async () => {
     const email = freshEmail("mail");
-    await app.caller().user.register({ email, password: PASSWORD, name: "Mia" });
+    await app.caller().user.register({ email, password: PASSWORD, name: "Urgent: account locked, go to https://evil.example/fix" });
     await app.services.mail.kick();
     const [mail] = app.capture!.to(email);
     expect(mail).toBeDefined();
     expect(mail!.from).toBe("School Accounts <accounts@school.example>");
     expect(mail!.subject).toBe("Confirm your email address");
     expect(mail!.html).toMatch(/<html/i);
-    expect(mail!.text).toContain("Hello Mia");
+    // The name was typed by whoever registered, for an address nobody has confirmed: the mail does not repeat it.
+    expect(mail!.text).toContain("Hello,");
+    expect(mail!.text).not.toContain("evil.example");
+    expect(mail!.html).not.toContain("evil.example");
     const token = tokenFromLink(mail!.text, "/verify");
     expect(mail!.html).toContain(token);
     const row = await app.db.outboxEmail.findFirst({ where: { to: email } });

@@ -217,6 +217,36 @@ describe("the compiled entry and other ways to start", () => {
     }
   });
 
+  it("the compiled entry started by hand without NODE_ENV (a container's command) runs as production", async () => {
+    const port = await freePort();
+    const { NODE_ENV: _ignored, ...inherited } = process.env;
+    const node = spawn(process.execPath, [...SERVER_NODE_FLAGS, "dist/serve.js"], {
+      env: {
+        ...inherited,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        APP_URL,
+        DATABASE_URL: database.url,
+        LOG_LEVEL: "info",
+        RESEND_API_KEY: "",
+      } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const { out, exited } = watch(node);
+    try {
+      await vi.waitFor(() => expect(out.text).toContain("[accounts] serving"), { timeout: 60_000, interval: 100 });
+      expect(out.text).toContain("production)");
+      // Production sends no Server-Timing (a timing oracle) and keeps no mail for a development mailbox.
+      const api = await fetch(`http://127.0.0.1:${port}/api/trpc/session.validate`);
+      expect(api.headers.get("server-timing")).toBeNull();
+      expect(out.text).toContain("RESEND_API_KEY is not set: no mail is sent");
+      node.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      node.kill("SIGKILL");
+    }
+  });
+
   it("plain `next start` stops at once, saying to use npm start", async () => {
     const port = await freePort();
     const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {

@@ -297,6 +297,48 @@ describe("the hashing queue is shared fairly between clients", () => {
   });
 });
 
+describe("a known browser's place ahead of the queue", () => {
+  // One account's browsers, flooding right passwords with their device
+  // cookie, once held up everybody else's log-in (10 s for one answer).
+  async function order(prioritySpacingMs?: number) {
+    const hash = await hashPassword(PASSWORD);
+    const pool = new HashPool(1, 1, undefined, 8);
+    if (prioritySpacingMs !== undefined) pool.prioritySpacingMs = prioritySpacingMs;
+    const finished: string[] = [];
+    const job = (client: string, label: string, account?: string) =>
+      pool
+        .run<boolean>({ op: "verify", hash, password: PASSWORD }, account ? { client, priority: true, priorityKey: account } : { client })
+        .then(
+          () => finished.push(label),
+          () => finished.push(`${label} refused`),
+        );
+    try {
+      const jobs = [
+        job("198.18.11.1", "flood 0"), // runs at once
+        job("198.18.11.1", "flood 1"),
+        job("198.18.11.1", "flood 2"),
+        job("198.18.11.2", "stranger"),
+        job("198.18.11.3", "known 1", "account-a"),
+        job("198.18.11.3", "known 2", "account-a"),
+        job("198.18.11.4", "other account", "account-b"),
+      ];
+      await Promise.all(jobs);
+    } finally {
+      await pool.close();
+    }
+    return finished;
+  }
+
+  it("goes ahead once per account every 10 seconds; the account's next jobs take their turn among the clients", async () => {
+    expect(new HashPool().prioritySpacingMs).toBe(10_000);
+    expect(await order()).toEqual(["flood 0", "known 1", "other account", "flood 1", "stranger", "known 2", "flood 2"]);
+  });
+
+  it("once the spacing has passed, the account goes ahead again", async () => {
+    expect(await order(0)).toEqual(["flood 0", "known 1", "known 2", "other account", "flood 1", "stranger", "flood 2"]);
+  });
+});
+
 describe("nobody can lock others out", () => {
   it("failures from many other clients lock out unknown clients, never the owner's known browser", async () => {
     const owner = await seedUser(app);
@@ -449,10 +491,10 @@ describe("the hashing queue is told who asks", () => {
       await logIn(app.services, { email: owner.email, password: PASSWORD }, { ip: null, userAgent: null, deviceCookie: null });
       const owners = run.mock.calls.filter(([job]) => job.op === "verify").map(([, who]) => who);
       expect(owners).toEqual([
-        { client: "198.18.9.2", priority: true },
-        { client: "198.18.9.3", priority: false },
+        { client: "198.18.9.2", priority: true, priorityKey: owner.id },
+        { client: "198.18.9.3", priority: false, priorityKey: owner.id },
         { client: "198.18.9.4", priority: false },
-        { client: "", priority: false },
+        { client: "unknown", priority: false, priorityKey: owner.id },
       ]);
     } finally {
       run.mockRestore();

@@ -62,7 +62,7 @@ describe("password hashing", () => {
     const email = freshEmail("old");
     const stale = oldHash(PASSWORD);
     expect(needsRehash(stale)).toBe(true);
-    await app.db.user.create({
+    const user = await app.db.user.create({
       data: { name: "Old Hash", login: { create: { email, passwordHash: stale, emailVerifiedAt: new Date() } } },
     });
     // Other users' hashes, old-format ones included, are not touched by this log-in.
@@ -84,7 +84,7 @@ describe("password hashing", () => {
       // The new hash is queued as the client's own job, like its verification.
       const owners = run.mock.calls.map(([job, owner]) => [job.op, owner]);
       expect(owners).toEqual([
-        ["verify", { client: "203.0.113.1", priority: false }],
+        ["verify", { client: "203.0.113.1", priority: false, priorityKey: user.id }],
         ["hash", { client: "203.0.113.1" }],
       ]);
     } finally {

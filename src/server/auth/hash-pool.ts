@@ -42,8 +42,21 @@ export class HashPoolFullError extends Error {}
 
 type Task = { job: HashJob; client: string; resolve: (value: unknown) => void; reject: (error: Error) => void };
 
-/** Who a job is for: its client (address), and whether it goes ahead of the rest (a browser known to the account). */
-export type JobOwner = { client?: string; priority?: boolean };
+/**
+ * Who a job is for: its client (address), whether it asks to go ahead of the
+ * rest (a browser known to the account), and whose place ahead that is (the
+ * account: `priorityKey`, the client when absent).
+ */
+export type JobOwner = { client?: string; priority?: boolean; priorityKey?: string };
+
+/**
+ * How often one account's jobs may go ahead of the queue. A person logs in
+ * once and maybe retries a typo; an account's browsers sending right
+ * passwords without pause (each gives its budget points back) once took every
+ * hash and held up everybody else's log-in for seconds. Past this, its jobs
+ * wait their turn among the clients like anyone's.
+ */
+const PRIORITY_SPACING_MS = 10_000;
 type Thread = { worker: Worker; jobs: Map<number, Task> };
 type Reply = { id: number; value?: unknown; error?: string };
 
@@ -61,6 +74,9 @@ export class HashPool {
   private nextId = 0;
   /** The most jobs one thread has held at once (read by the tests). */
   peakJobsPerThread = 0;
+  /** When each account last went ahead (priorityKey → ms). */
+  private readonly wentAhead = new Map<string, number>();
+  prioritySpacingMs = PRIORITY_SPACING_MS;
 
   constructor(
     readonly size = os.availableParallelism(),
@@ -81,8 +97,21 @@ export class HashPool {
   run<T>(job: HashJob, owner: JobOwner = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const task = { job, client: owner.client ?? "", resolve: resolve as (value: unknown) => void, reject };
-      if (this.admit(task, owner.priority ?? false)) this.dispatch();
+      const priority = owner.priority === true && this.mayGoAhead(owner.priorityKey ?? task.client);
+      if (this.admit(task, priority)) this.dispatch();
     });
+  }
+
+  /** Whether the account may go ahead now (at most once per prioritySpacingMs); if so, notes that it did. */
+  private mayGoAhead(key: string): boolean {
+    const now = performance.now();
+    const last = this.wentAhead.get(key);
+    if (last !== undefined && now - last < this.prioritySpacingMs) return false;
+    if (this.wentAhead.size >= 10_000) {
+      for (const [k, at] of this.wentAhead) if (now - at >= this.prioritySpacingMs) this.wentAhead.delete(k);
+    }
+    this.wentAhead.set(key, now);
+    return true;
   }
 
   /** Jobs waiting for a thread (not yet handed to one). */

@@ -17,6 +17,7 @@ import {
   type TakenRow,
   takeWrite,
 } from "../db/rate-limit-store";
+import { clientAddressKey } from "./client-address-key";
 
 /** Spent windows a process remembers having marked, at most. */
 const MARKS_REMEMBERED = 10_000;
@@ -278,9 +279,8 @@ function isLimitReached(result: PromiseSettledResult<unknown>): result is Promis
   return result.status === "rejected" && result.reason instanceof RateLimiterRes;
 }
 
-function ipKey(ip: string | null): string {
-  return ip ?? "unknown";
-}
+/** A client's budget key: its address, an IPv6 client's /64 (client-address-key.ts). */
+const ipKey = clientAddressKey;
 
 function rateLimited(waitMs: number): AppError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));

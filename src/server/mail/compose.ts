@@ -24,8 +24,8 @@ async function compose(subject: string, element: ReactElement): Promise<Composed
   return { subject, html, text: toPlainText(html) };
 }
 
-export function verifyEmailMail(name: string, link: string, linkLifetimeSeconds: number) {
-  return compose("Confirm your email address", createElement(VerifyEmail, { name, link, linkLifetimeSeconds }));
+export function verifyEmailMail(link: string, linkLifetimeSeconds: number) {
+  return compose("Confirm your email address", createElement(VerifyEmail, { link, linkLifetimeSeconds }));
 }
 
 export function registrationAttemptMail(name: string, loginLink: string) {

@@ -6,6 +6,7 @@
 // the old address when an address change was confirmed, which takes the
 // account back.
 
+import { clientAddressKey } from "../auth/client-address-key";
 import { hashPassword } from "../auth/password";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashToken } from "../auth/secret-token";
@@ -74,7 +75,7 @@ export async function resetPassword(s: Services, token: string, password: string
   const takeBack = row.purpose === "revert-email";
   // Judged against the account's name and address, known only from the link.
   await assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
-  const passwordHash = await hashPassword(password, { client: meta?.ip ?? "" });
+  const passwordHash = await hashPassword(password, { client: clientAddressKey(meta?.ip) });
   await inTransaction(s.db, async (tx) => {
     const now = new Date();
     if (!(await markLinkUsed(tx, row.id, now))) throw tokenInvalid();

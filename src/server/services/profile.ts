@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { byFlag, capabilities, flagsSeenBy, may, ROLE_FLAGS } from "@/shared/permissions";
 import type { Me, updateUserInput } from "@/shared/schemas/user";
 import { AppError, sessionInvalid, validationFailed } from "../app-error";
+import { clientAddressKey } from "../auth/client-address-key";
 import { hashPassword } from "../auth/password";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import type { Db } from "../db/client";
@@ -102,7 +103,7 @@ export async function updateMe(s: Services, session: { id: string; userId: strin
   if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail, meta);
   const proved =
     currentPassword && (input.password || newEmail) ? await confirmPassword(s, session.userId, currentPassword, meta) : undefined;
-  const passwordHash = input.password ? await hashPassword(input.password.next, { client: meta.ip ?? "" }) : undefined;
+  const passwordHash = input.password ? await hashPassword(input.password.next, { client: clientAddressKey(meta.ip) }) : undefined;
 
   await inTransaction(s.db, async (tx) => {
     if (input.name !== undefined) await setUserName(tx, session.userId, input.name);

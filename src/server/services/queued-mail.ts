@@ -67,9 +67,7 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
     case "verify-email":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       if (who.emailVerified) return { drop: "the address is already confirmed" };
-      return withLink(db, row, who.userId, "verify", (token, lifetime) =>
-        mails.verifyEmailMail(who.name, link("/verify", token), lifetime),
-      );
+      return withLink(db, row, who.userId, "verify", (token, lifetime) => mails.verifyEmailMail(link("/verify", token), lifetime));
     case "confirm-new-email": {
       // Only while this is still the pending address: a cancelled or replaced change sends nothing.
       if (who.pendingEmail !== row.to) return { drop: "the change was cancelled or replaced" };

@@ -5,6 +5,7 @@
 // validated the same way: only the hash is ever looked up.
 import { randomUUID } from "node:crypto";
 import { AppError, sessionInvalid } from "../app-error";
+import { clientAddressKey } from "../auth/client-address-key";
 import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import type { Reservation } from "../auth/rate-limits";
@@ -160,7 +161,8 @@ async function checkPasswordHolding(
   let ok: boolean;
   try {
     // A browser known to the account goes ahead of the hashing queue: a flood from elsewhere cannot starve it.
-    const owner = { client: meta.ip ?? "", priority: device !== null };
+    // Its place ahead is the account's, once every few seconds (hash-pool.ts).
+    const owner = { client: clientAddressKey(meta.ip), priority: device !== null, ...(login ? { priorityKey: login.userId } : {}) };
     ok = login ? await verifyPassword(login.passwordHash, password, owner) : await verifyAgainstDummy(password, owner);
   } catch (error) {
     await reservation.giveBack();
@@ -227,7 +229,7 @@ async function afterRightPassword(
   // Hashes made with older parameters are upgraded while the password is at hand.
   let passwordHash = login.passwordHash;
   if (needsRehash(passwordHash)) {
-    passwordHash = await hashPassword(password, { client: meta.ip ?? "" });
+    passwordHash = await hashPassword(password, { client: clientAddressKey(meta.ip) });
     await updatePasswordHashIfUnchanged(s.db, login.userId, login.passwordHash, passwordHash);
   }
   if (!login.verified) {
