@@ -43,7 +43,7 @@ export const APP_ERRORS = {
   SECOND_FACTOR_REQUIRED: {
     httpStatus: 403,
     trpcCode: "FORBIDDEN",
-    when: "The session has one factor (`aal1`) but needs two: a procedure that acts on other users (every `admin.*` procedure) called by a user whose role `MFA_REQUIRED_FOR` lists, or `admin.resetSecondFactors` by anyone; set up two-step verification on the account page first (enrolling raises the current session to `aal2`). The seed APIs also answer it to a right password for an account with a second factor: seed 000 with `ticket`, `methods` and `ticketExpiresAt`, to finish at `POST /api/user/session/second-factor`; seed 002 has no second step. Nothing was changed.",
+    when: "The session has one factor (`aal1`) but needs two: a procedure that acts on other users (every `admin.*` procedure) called by a user whose role `MFA_REQUIRED_FOR` lists, or `admin.resetSecondFactors` by anyone; set up two-step verification on the account page first (enrolling raises the current session to `aal2`). Also adding a passkey (`user.passkeyRegistrationOptions` without a `code`) or starting an authenticator app (`user.startTotp`) from a one-factor session on an account that already has a second factor: log in with it, or give a current app code. The seed APIs also answer it to a right password for an account with a second factor: seed 000 with `ticket`, `methods` and `ticketExpiresAt`, to finish at `POST /api/user/session/second-factor`; seed 002 has no second step. Nothing was changed.",
   },
   SECOND_FACTOR_INVALID: {
     httpStatus: 403,

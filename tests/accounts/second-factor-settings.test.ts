@@ -6,7 +6,7 @@ import { decodeBase32IgnorePadding, encodeBase32NoPadding, encodeBase64, encodeB
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { MINUTE, SECOND_FACTOR } from "@/shared/policy";
-import { PASSWORD, signedIn } from "../support/accounts";
+import { logInAs, PASSWORD, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import {
   Authenticator,
@@ -254,6 +254,8 @@ describe("re-authentication for passkey changes", () => {
   it(`within ${SECOND_FACTOR.reauthenticationSeconds / MINUTE} minutes of the log-in, no proof is needed`, async () => {
     const { user, token } = await signedIn(app);
     const passkey = await insertPasskey(app, user.id);
+    // Two factors, as after adding that passkey (a one-factor session may not add another: below).
+    await app.db.session.updateMany({ where: { tokenHash: hashToken(token) }, data: { aal: "aal2", method: "passkey" } });
     await ageSession(app, token, REAUTH_MS - 60_000);
     const as = app.caller({ token });
     await as.user.passkeyRegistrationOptions({});
@@ -327,5 +329,41 @@ describe("the account's address is told of every change to its second factors", 
       "PASSKEY_NOT_FOUND",
     );
     expect(await subjects(user.email)).toEqual([]);
+  });
+});
+
+describe("a one-factor session cannot add a factor to an account that has one", () => {
+  // A session opened before the owner set up two-step verification (a thief's,
+  // with the password) once added its own passkey and so became two-factor.
+  it("adding a passkey needs a two-factor session or an app code; the password is not enough", async () => {
+    const { user, token } = await signedIn(app);
+    const older = await logInAs(app, user.email); // opened before the app: stays aal1
+    const { authenticator } = await enrolTotp(app, token);
+    const before = await secondFactorState(app, user.id);
+    const thief = app.caller({ token: older });
+    await expectAppError(thief.user.passkeyRegistrationOptions({ password: PASSWORD }), "FORBIDDEN", "SECOND_FACTOR_REQUIRED");
+    expect(await secondFactorState(app, user.id)).toEqual(before);
+    expect(await thief.session.validate()).toMatchObject({ aal: "aal1" });
+    // With a current code it proves the factor, and may.
+    await thief.user.passkeyRegistrationOptions({ code: authenticator.next() });
+    // The two-factor session may, with its password.
+    await app.caller({ token }).user.passkeyRegistrationOptions({ password: PASSWORD });
+  });
+
+  it("setting up an app on an account with a passkey needs a two-factor session", async () => {
+    const { user, token } = await signedIn(app);
+    const older = await logInAs(app, user.email);
+    const key = new SoftAuthenticator(app.config.APP_URL);
+    const { challengeId, options } = await app.caller({ token }).user.passkeyRegistrationOptions({ password: PASSWORD });
+    await app.caller({ token }).user.addPasskey({ challengeId, name: "Mine", passkey: key.register(options) });
+    await expectAppError(app.caller({ token: older }).user.startTotp({ password: PASSWORD }), "FORBIDDEN", "SECOND_FACTOR_REQUIRED");
+    expect((await secondFactorState(app, user.id)).totp).toBeNull();
+    await app.caller({ token }).user.startTotp({ password: PASSWORD });
+  });
+
+  it("an account without a factor: a one-factor session adds the first one", async () => {
+    const { token } = await signedIn(app);
+    await app.caller({ token }).user.passkeyRegistrationOptions({ password: PASSWORD });
+    await app.caller({ token }).user.startTotp({ password: PASSWORD });
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RATE_LIMITS, SECOND_FACTOR } from "@/shared/policy";
 import { cookieValue, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
-import { insertPasskey } from "../support/second-factors";
+import { insertPasskey, twoFactorSession } from "../support/second-factors";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { createTestApp, type TestApp } from "../support/test-app";
 
@@ -108,6 +108,7 @@ describe("adding a passkey", () => {
   it(`holds at most ${SECOND_FACTOR.passkeysPerUser} passkeys per account`, async () => {
     const { user, token } = await signedIn(app);
     for (let i = 0; i < SECOND_FACTOR.passkeysPerUser - 1; i++) await insertPasskey(app, user.id);
+    await twoFactorSession(app, token); // as the session that added them would be
     const caller = app.caller({ token });
     const last = await caller.user.passkeyRegistrationOptions({});
     await caller.user.addPasskey({

@@ -18,6 +18,7 @@ import {
   resetClock,
   secondFactorState,
   startLogIn,
+  twoFactorSession,
   userWithTotp,
 } from "../support/second-factors";
 import { createTestApp, type TestApp } from "../support/test-app";
@@ -94,6 +95,7 @@ describe("an enrolment not yet confirmed is no second factor", () => {
   it("it neither keeps the mark when the last passkey goes, nor shows as a method at log-in", async () => {
     const { user, token } = await signedIn(app);
     const passkey = await insertPasskey(app, user.id);
+    await twoFactorSession(app, token); // as the session that added it would be
     await app.caller({ token }).user.startTotp({ password: PASSWORD });
     expect((await startLogIn(app, user.email)).methods).toEqual(["passkey"]);
     await app.caller({ token }).user.removePasskey({ id: passkey.id, password: PASSWORD });

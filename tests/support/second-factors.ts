@@ -199,3 +199,9 @@ export async function ageSession(app: TestApp, token: string, ms: number): Promi
   });
   expect(count).toBe(1);
 }
+
+/** Marks a session as two-factor (aal2, by passkey), as a session that added or used the account's factor is. */
+export async function twoFactorSession(app: TestApp, token: string): Promise<void> {
+  const { count } = await app.db.session.updateMany({ where: { tokenHash: hashToken(token) }, data: { aal: "aal2", method: "passkey" } });
+  expect(count).toBe(1);
+}

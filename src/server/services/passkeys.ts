@@ -21,6 +21,7 @@ import { raiseSessionAssurance } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
 import { findLoginEmail } from "../db/users";
 import type { RequestMeta } from "../request-meta";
+import { assertMayAddFactor } from "./another-factor";
 import { type Reauthentication, reauthenticate } from "./reauthentication";
 import { noticeSecondFactorChange } from "./second-factor-notice";
 import type { Services } from "./service-container";
@@ -45,6 +46,8 @@ export async function secondFactorsView(s: Services, userId: string) {
 
 export async function passkeyRegistrationOptions(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta) {
   await reauthenticate(s, session, proof, meta);
+  // A code given above was checked: it proves the account's app.
+  await assertMayAddFactor(s, session, proof.password === undefined && proof.code !== undefined);
   if ((await countPasskeysOfUser(s.db, session.userId)) >= SECOND_FACTOR.passkeysPerUser) {
     throw rejected(`an account holds at most ${SECOND_FACTOR.passkeysPerUser}; remove one first.`);
   }

@@ -19,6 +19,7 @@ import {
 import { raiseSessionAssurance } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
 import type { RequestMeta } from "../request-meta";
+import { assertMayAddFactor } from "./another-factor";
 import { confirmPassword } from "./reauthentication";
 import { noticeSecondFactorChange } from "./second-factor-notice";
 import { proveSecondFactor, secondFactorInvalid } from "./second-factor-proof";
@@ -32,6 +33,7 @@ const notEnabled = () => new AppError("TOTP_NOT_ENABLED", "No authenticator app 
 export async function startTotp(s: Services, session: ValidSession, password: string, meta: RequestMeta) {
   const login = await confirmPassword(s, session.userId, password, meta);
   if ((await findTotpFactor(s.db, session.userId))?.confirmedAt) throw alreadyEnabled();
+  await assertMayAddFactor(s, session, false);
   const secret = newTotpSecret();
   if (!(await saveTotpEnrolment(s.db, session.userId, sealSecret(await s.totpKey(), secret), new Date()))) throw alreadyEnabled();
   const uri = totpUri(new URL(s.config.APP_URL).host, login.email, secret);
