@@ -566,7 +566,7 @@ describe("the counters themselves", () => {
       // events, stored in batches on a timer, are not bookkeeping: a batch may be stored meanwhile.)
       expect(settings.filter(([name]) => name !== "security-events-insert")).toEqual([
         ["login-read+rate-limit-take-3", "off"],
-        ["rate-limit-give-back-3+login-insert-session", "off"],
+        ["rate-limit-give-back-3+login-insert-session-if-password", "off"],
       ]);
       expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
     },

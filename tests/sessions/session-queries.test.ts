@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { deleteExpiredSessions } from "@/server/db/expired-sessions";
+import { insertSession } from "@/server/db/login-statements";
 import * as sessions from "@/server/db/sessions";
 import { fileDatabase, testDbKind } from "../support/databases";
 import { commitSettings } from "../support/postgres-commit-setting";
@@ -147,4 +148,36 @@ describe("expired sessions", () => {
       expect(await commitLevel(db(), "read")).toBe(1);
     },
   );
+});
+
+describe("a session stored after a password check", () => {
+  const row = (userId: string, id = randomUUID()) => ({
+    id,
+    tokenHash: randomUUID(),
+    userId,
+    createdAt: NOW,
+    expiresAt: at(3600),
+    lastUsedAt: NOW,
+    ip: "192.0.2.9",
+    userAgent: "UA",
+    aal: "aal1" as const,
+    method: "password" as const,
+    authenticatedAt: NOW,
+  });
+
+  it("is stored only while the login still has the hash that was checked; nothing else changes", async () => {
+    const { id: userId } = await db().user.create({
+      data: { name: "P", login: { create: { email: `${randomUUID()}@school.example`, passwordHash: "current-hash" } } },
+    });
+    const other = await userWithSessions(60);
+    const stale = row(userId);
+    expect(await leavesAllBut([], () => insertSession(db(), stale, [], "hash-before-a-reset"))).toBe(false);
+    // Another user's hash is no pass either.
+    expect(await leavesAllBut([], () => insertSession(db(), row(other.userId), [], "current-hash"))).toBe(false);
+    const fresh = row(userId);
+    expect(await insertSession(db(), fresh, [], "current-hash")).toBe(true);
+    expect(await db().session.findUniqueOrThrow({ where: { id: fresh.id } })).toMatchObject({ userId, tokenHash: fresh.tokenHash });
+    // Without a checked hash (a second step, a passkey) it is stored as it is.
+    expect(await insertSession(db(), row(userId))).toBe(true);
+  });
 });

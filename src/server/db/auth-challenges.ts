@@ -16,6 +16,11 @@ export async function insertChallenge(
 }
 
 /** Deletes a user's challenges of a purpose but the newest `keep` (room for one more of at most keep + 1). */
+/** Ends a user's log-in tickets (a password changed: a ticket is a password check already passed). */
+export async function deleteLogInTicketsOf(db: Pick<Db, "authChallenge">, userId: string): Promise<void> {
+  await db.authChallenge.deleteMany({ where: { userId, purpose: "second-factor" } });
+}
+
 export async function trimChallengesOf(
   db: Pick<Db, "authChallenge">,
   userId: string,

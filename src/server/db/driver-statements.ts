@@ -102,7 +102,11 @@ export class DriverStatement {
      * the disk: on SQLite the next confirmed change syncs it (db/client.ts),
      * on PostgreSQL its commit is asynchronous (UNSYNCED_COMMIT).
      */
-    readonly options: { bookkeeping?: boolean } = {},
+    readonly options: {
+      bookkeeping?: boolean;
+      /** The text PostgreSQL runs instead, where the dialects differ (a row lock SQLite has no words for). */
+      postgres?: string;
+    } = {},
   ) {
     if (!name || (sqlByName.get(name) ?? sql) !== sql) throw new Error(`a driver statement needs a name of its own, not "${name}"`);
     // Its WITH clause could not hold a data-modifying statement wrapped in another (unsyncedOnPostgres).
@@ -130,13 +134,18 @@ export class DriverStatement {
         { bookkeeping: this.options.bookkeeping, read: this.reads },
       );
     }
-    this.pgText ??= numbered(this.options.bookkeeping ? unsyncedOnPostgres(this.sql) : this.sql);
+    this.pgText ??= numbered(this.options.bookkeeping ? unsyncedOnPostgres(this.postgresSql) : this.postgresSql);
     const result = await driver.pool.query({ name: this.name, text: this.pgText, values, types: utcTimestamps });
     return result.rows as Row[];
   }
 
   /** The statement's text on PostgreSQL ("$1" placeholders; a bookkeeping write commits unsynced). */
   private pgText: string | undefined;
+
+  /** Its SQL as PostgreSQL runs it ("?" placeholders). */
+  get postgresSql(): string {
+    return this.options.postgres ?? this.sql;
+  }
 
   private sqlite(connection: BetterSqlite3.Database): BetterSqlite3.Statement {
     return preparedOn(connection, this.name, this.sql);
@@ -152,18 +161,27 @@ export type Write = { statement: DriverStatement; values: unknown[] };
  * statement, the first writes as WITH clauses of the last (one round trip).
  * Bookkeeping when every write is. PostgreSQL runs a statement's WITH
  * clauses on one snapshot: no two of the writes may change the same row.
+ * Returns how many rows the last write returned by its RETURNING clause (a
+ * conditional insert: whether it inserted); 0 when it has none.
  */
-export async function writeTogether(db: Db, writes: Write[]): Promise<void> {
+export async function writeTogether(db: Db, writes: Write[]): Promise<number> {
   const last = writes.at(-1);
-  if (!last) return;
-  if (writes.length === 1) return void (await last.statement.all(db, last.values));
+  if (!last) return 0;
+  if (writes.length === 1) return (await last.statement.all(db, last.values)).length;
   const bookkeeping = writes.every((w) => w.statement.options.bookkeeping);
+  const returning = RETURNING.test(last.statement.sql);
   const driver = driverOf(db);
   if (driver.kind === "sqlite") {
     return driver.run(
       (connection) =>
         connection.transaction(() => {
-          for (const { statement, values } of writes) preparedOn(connection, statement.name, statement.sql).run(...values);
+          for (const { statement, values } of writes.slice(0, -1)) preparedOn(connection, statement.name, statement.sql).run(...values);
+          const final = preparedOn(connection, last.statement.name, last.statement.sql);
+          if (!returning) {
+            final.run(...last.values);
+            return 0;
+          }
+          return final.all(...last.values).length;
         })(),
       { bookkeeping },
     );
@@ -171,15 +189,25 @@ export async function writeTogether(db: Db, writes: Write[]): Promise<void> {
   const name = writes.map((w) => w.statement.name).join("+");
   let text = pgTogether.get(name);
   if (!text) {
-    const clause = (w: Write, i: number) => `"write${i}" AS (${w.statement.sql})`;
-    // Bookkeeping: every write a WITH clause, and the statement itself sets its commit unsynced.
+    const clause = (w: Write, i: number) => `"write${i}" AS (${w.statement.postgresSql})`;
+    const clauses = writes.map(clause);
+    // Bookkeeping: every write a WITH clause, and the statement itself sets its commit unsynced
+    // (returning the last write's rows when it has RETURNING).
+    const lastRows = `"write${writes.length - 1}"`;
     text = numbered(
-      bookkeeping ? unsyncedWrites(writes.map(clause)) : `WITH ${writes.slice(0, -1).map(clause).join(", ")} ${last.statement.sql}`,
+      !bookkeeping
+        ? `WITH ${clauses.slice(0, -1).join(", ")} ${last.statement.postgresSql}`
+        : returning
+          ? `WITH ${clauses.join(", ")}, "unsynced" AS (SELECT ${UNSYNCED_COMMIT} AS "setting") SELECT ${lastRows}.* FROM ${lastRows}, "unsynced" WHERE "unsynced"."setting" IS NOT NULL`
+          : unsyncedWrites(clauses),
     );
     pgTogether.set(name, text);
   }
-  await driver.pool.query({ name, text, values: writes.flatMap((w) => w.values), types: utcTimestamps });
+  const result = await driver.pool.query({ name, text, values: writes.flatMap((w) => w.values), types: utcTimestamps });
+  return returning ? (result.rowCount ?? 0) : 0;
 }
+
+const RETURNING = /\bRETURNING\b/i;
 
 /**
  * Statements kept per SQLite connection before the cache starts again: the

@@ -39,6 +39,22 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(e.cause, depth + 1);
 }
 
+const CONFLICT_CODES = new Set(["P2034", "40P01", "40001"]); // Prisma's write conflict or deadlock; PostgreSQL's deadlock, serialization failure
+
+/**
+ * Two transactions locked the same rows in opposite orders (PostgreSQL
+ * aborted one: deadlock) or could not be serialized: the aborted one changed
+ * nothing and may simply run again.
+ */
+export function isTransactionConflict(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== "object" || depth > 5) return false;
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown };
+  if (typeof e.code === "string" && CONFLICT_CODES.has(e.code)) return true;
+  if (typeof e.originalCode === "string" && CONFLICT_CODES.has(e.originalCode)) return true;
+  if (typeof e.message === "string" && /deadlock detected|could not serialize access/i.test(e.message)) return true;
+  return isTransactionConflict(e.cause, depth + 1);
+}
+
 function hasCode(error: unknown, code: string): boolean {
   return !!error && typeof error === "object" && (error as { code?: unknown }).code === code;
 }

@@ -58,6 +58,27 @@ const INSERT_SESSION = new DriverStatement(
   { bookkeeping: true },
 );
 
+/**
+ * INSERT_SESSION after a password check: stored only while the login still
+ * has the hash the password was checked against. A log-in that checked the
+ * old password while a reset or a password change ran would otherwise store
+ * its session after that change ended every session. PostgreSQL takes a
+ * share lock on the login row, so the insert either waits for such a change
+ * and finds the new hash, or holds the change back until it has committed
+ * and the change's own DELETE sees it; on SQLite the writes of one process
+ * run one after another anyway.
+ */
+const sessionValues = sessionColumns.map(() => "?").join(", ");
+const PASSWORD_STILL = `SELECT 1 FROM "Login" WHERE "userId" = ? AND "passwordHash" = ?`;
+const INSERT_SESSION_IF_PASSWORD = new DriverStatement(
+  "login-insert-session-if-password",
+  `INSERT INTO "Session" (${sessionColumnList}) SELECT ${sessionValues} WHERE EXISTS (${PASSWORD_STILL}) RETURNING "id"`,
+  {
+    bookkeeping: true,
+    postgres: `INSERT INTO "Session" (${sessionColumnList}) SELECT ${sessionValues} WHERE EXISTS (${PASSWORD_STILL} FOR SHARE) RETURNING "id"`,
+  },
+);
+
 type RawLogin = { userId: string; passwordHash: string; emailVerifiedAt: string | null; secondFactor: boolean | number };
 
 /** The login row of an address, if it has one. */
@@ -122,11 +143,21 @@ function readTaking(take: DriverStatement): DriverStatement {
   return statement;
 }
 
-/** Stores a new session; `with`: bookkeeping writes to commit with it (a log-in's budget points given back). */
-export async function insertSession(db: Db, session: NewSessionRow, with_: Write[] = []): Promise<void> {
+/**
+ * Stores a new session; `with`: bookkeeping writes to commit with it (a
+ * log-in's budget points given back); `checkedHash`: the password hash the
+ * log-in checked, the session then stored only while the login still has it
+ * (the writes of `with` commit either way). Whether it was stored.
+ */
+export async function insertSession(db: Db, session: NewSessionRow, with_: Write[] = [], checkedHash?: string): Promise<boolean> {
   const values = sessionColumns.map((c) => {
     const value = session[c];
     return value instanceof Date ? dateParameter(db, value) : value;
   });
-  await writeTogether(db, [...with_, { statement: INSERT_SESSION, values }]);
+  if (checkedHash === undefined) {
+    await writeTogether(db, [...with_, { statement: INSERT_SESSION, values }]);
+    return true;
+  }
+  const write = { statement: INSERT_SESSION_IF_PASSWORD, values: [...values, session.userId, checkedHash] };
+  return (await writeTogether(db, [...with_, write])) === 1;
 }

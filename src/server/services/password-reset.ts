@@ -10,6 +10,7 @@ import { clientAddressKey } from "../auth/client-address-key";
 import { hashPassword } from "../auth/password";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashToken } from "../auth/secret-token";
+import { deleteLogInTicketsOf } from "../db/auth-challenges";
 import { isUniqueViolation } from "../db/errors";
 import { findMailedLinkWithName, markLinkUsed } from "../db/mailed-links";
 import { deleteSecondFactors } from "../db/second-factors";
@@ -96,6 +97,7 @@ export async function resetPassword(s: Services, token: string, password: string
     }
     await markUnverifiedEmailVerified(tx, row.userId, now);
     const sessionsEnded = await deleteSessionsOfUser(tx, row.userId);
+    await deleteLogInTicketsOf(tx, row.userId);
     // Whoever took the account over could have added an authenticator app or
     // a passkey of their own: a take-back removes them all, the owner's too
     // (set up again after logging in), or the taker would keep a way in and

@@ -8,6 +8,7 @@ import { AppError, sessionInvalid, validationFailed } from "../app-error";
 import { clientAddressKey } from "../auth/client-address-key";
 import { hashPassword } from "../auth/password";
 import { assertAcceptablePassword } from "../auth/password-policy";
+import { deleteLogInTicketsOf } from "../db/auth-challenges";
 import type { Db } from "../db/client";
 import { flagsFromRaw, type UserFlagsRow, type UserRow } from "../db/selects";
 import { serializable } from "../db/serializable";
@@ -113,6 +114,7 @@ export async function updateMe(s: Services, session: { id: string; userId: strin
     if (passwordHash) {
       if (!(await updatePasswordHashIfUnchanged(tx, session.userId, proved!.passwordHash, passwordHash))) throw passwordChangedMeanwhile();
       const count = await deleteSessionsOfUser(tx, session.userId, session.id);
+      await deleteLogInTicketsOf(tx, session.userId);
       await voidUnusedLinks(tx, session.userId, "reset-password");
       await voidPendingEmail(tx, session.userId);
       await enqueueMail(tx, { kind: "password-changed", to: login.email, userId: session.userId });

@@ -107,11 +107,15 @@ export async function openSession(
   assurance: Assurance,
   /** A password attempt's points, given back in the same commit as the session. */
   reservation?: Reservation,
+  /** The hash a password was checked against: the session is stored only while the login still has it. */
+  checkedHash?: string,
 ): Promise<IssuedSession> {
   const { issued, row } = newSession(s.config.SESSION_TTL_SECONDS, userId, meta, form, assurance);
   const giveBack = reservation?.givenBackBy();
-  await insertSession(s.db, row, giveBack ? [giveBack.write] : []);
+  const stored = await insertSession(s.db, row, giveBack ? [giveBack.write] : [], checkedHash);
   giveBack?.done();
+  // The password changed (a reset, another session) while this one was checked: it is not the password any more.
+  if (!stored) throw invalidCredentials();
   s.securityEvents.note({ type: "login.succeeded", userId, client: meta, details: { sessionId: row.id, method: assurance.method } });
   return issued;
 }
@@ -229,8 +233,9 @@ async function afterRightPassword(
   // Hashes made with older parameters are upgraded while the password is at hand.
   let passwordHash = login.passwordHash;
   if (needsRehash(passwordHash)) {
-    passwordHash = await hashPassword(password, { client: clientAddressKey(meta.ip) });
-    await updatePasswordHashIfUnchanged(s.db, login.userId, login.passwordHash, passwordHash);
+    const rehashed = await hashPassword(password, { client: clientAddressKey(meta.ip) });
+    // Not if the password changed meanwhile: then the session below is not stored either.
+    if (await updatePasswordHashIfUnchanged(s.db, login.userId, login.passwordHash, rehashed)) passwordHash = rehashed;
   }
   if (!login.verified) {
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
@@ -245,7 +250,7 @@ async function afterRightPassword(
     if (!options.secondStep) throw secondFactorRequired("no-second-step");
     return { secondFactor: await issueSecondFactorTicket(s, login.userId), deviceCookie };
   }
-  return { session: await openSession(s, login.userId, meta, form, ONE_FACTOR, reservation), deviceCookie };
+  return { session: await openSession(s, login.userId, meta, form, ONE_FACTOR, reservation, passwordHash), deviceCookie };
 }
 
 /**
