@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ConfigError, parseConfig } from "../src/env";
 import { createDb } from "../src/server/db/client";
 import { migrate } from "../src/server/db/migrate";
-import { bindingLabel, createTeacherToken } from "../src/server/services/teacher-tokens";
+import { bindingLabel, createTeacherTokenFromCommandLine } from "../src/server/services/teacher-tokens";
 import { teacherTokenOptions } from "../src/shared/schemas/teacher-token";
 import { cliOptions } from "./cli-args";
 
@@ -28,7 +28,7 @@ async function main() {
   await migrate(config.DATABASE_URL, { quiet: true });
   const db = createDb(config.DATABASE_URL);
   try {
-    const created = await createTeacherToken(db, options);
+    const created = await createTeacherTokenFromCommandLine(db, options);
     console.log(created.token);
     const binding = bindingLabel(created);
     console.error(`Valid until ${created.expiresAt.toISOString()} for ${created.maxUses} registration(s)${binding ? `, ${binding}` : ""}.`);

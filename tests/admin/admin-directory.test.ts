@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { refuseWrites } from "../support/refused-writes";
 import { createTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
@@ -139,6 +140,17 @@ describe("teacher tokens", () => {
     await app.caller().user.register({ email: "new.teacher@school.example", password: PASSWORD, name: "New", teacherToken: created.token });
     const after = (await admin().listTeacherTokens()).items.find((t) => t.id === created.id)!;
     expect(after).toMatchObject({ uses: 1, usesLeft: 1, state: "active" });
+  });
+
+  it("a token whose audit entry cannot be written is not created: no live token without its entry", async () => {
+    const before = await app.db.teacherToken.count();
+    const undo = await refuseWrites(app.db, { table: "AuditEntry", on: "INSERT", message: "audit unavailable" });
+    try {
+      await expectAppError(admin().createTeacherToken({ note: "No entry" }), "INTERNAL_SERVER_ERROR", "INTERNAL_ERROR");
+    } finally {
+      await undo();
+    }
+    expect(await app.db.teacherToken.count()).toBe(before);
   });
 
   it("defaults to one use for 14 days and refuses out-of-range options", async () => {

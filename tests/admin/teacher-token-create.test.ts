@@ -31,6 +31,10 @@ describe("npm run teacher-token:create", () => {
     expect(result.stderr).toContain(`for 2 registration(s), only for ${teacher}.`);
     const row = await app.db.teacherToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
     expect(row).toMatchObject({ email: teacher, domain: null, maxUses: 2, uses: 0 });
+    // Audited like the dashboard's, in the same commit, under the command's name.
+    expect(await app.db.auditEntry.findMany({ where: { action: "createTeacherToken", field: row.id } })).toEqual([
+      expect.objectContaining({ actorId: null, actorLabel: "teacher-token:create (command line)" }),
+    ]);
     await expectAppError(
       app.caller().user.register({ email: freshEmail("other"), password: PASSWORD, name: "Other", teacherToken: token }),
       "BAD_REQUEST",

@@ -28,7 +28,7 @@ type Tx = Pick<Db, "teacherToken">;
 type TeacherTokenInput = { maxUses?: number; expiresInDays?: number; note?: string | null; email?: string | null; domain?: string | null };
 
 export async function createTeacherToken(
-  db: Db,
+  db: Pick<Db, "teacherToken">,
   options: TeacherTokenInput & { createdById?: string | null },
 ): Promise<{ id: string; token: string; maxUses: number; expiresAt: Date; email: string | null; domain: string | null }> {
   // Parsed here too: whoever calls, the binding is stored normalised and never both.
@@ -94,17 +94,32 @@ function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date; uses:
 /** Creates a token as an admin, with an audit entry. */
 export async function issueTeacherToken(s: Services, caller: UserFlagsRow, options: TeacherTokenOptions) {
   if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
-  const created = await createTeacherToken(s.db, { ...options, createdById: caller.id });
-  const binding = bindingLabel(created);
-  await audit(s.db, [
-    {
-      actor: caller,
-      action: "createTeacherToken",
-      field: created.id,
-      newValue: `${created.maxUses} use(s) until ${created.expiresAt.toISOString()}${binding ? `, ${binding}` : ""}`,
-    },
-  ]);
-  return created;
+  return createAuditedTeacherToken(s.db, caller, options);
+}
+
+/** How `npm run teacher-token:create` appears in the audit log: it acts for nobody who is logged in. */
+const COMMAND_LINE_ACTOR = { id: null, name: "teacher-token:create (command line)" } as const;
+
+/** A token from the command line (teacher-token:create), audited as the dashboard's are. */
+export function createTeacherTokenFromCommandLine(db: Db, options: TeacherTokenOptions) {
+  return createAuditedTeacherToken(db, COMMAND_LINE_ACTOR, options);
+}
+
+/** The token and its audit entry commit together: no live token without its entry. */
+function createAuditedTeacherToken(db: Db, caller: { id: string | null; name: string }, options: TeacherTokenOptions) {
+  return inTransaction(db, async (tx) => {
+    const created = await createTeacherToken(tx, { ...options, createdById: caller.id });
+    const binding = bindingLabel(created);
+    await audit(tx, [
+      {
+        actor: caller,
+        action: "createTeacherToken",
+        field: created.id,
+        newValue: `${created.maxUses} use(s) until ${created.expiresAt.toISOString()}${binding ? `, ${binding}` : ""}`,
+      },
+    ]);
+    return created;
+  });
 }
 
 /** Every token, newest first, without secrets. */
