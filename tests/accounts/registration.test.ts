@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ARGON2_OPTIONS, hashPool } from "@/server/auth/password";
+import { hashToken } from "@/server/auth/secret-token";
 import { consumeTeacherToken, createTeacherToken } from "@/server/services/teacher-tokens";
 import { freshEmail, PASSWORD } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
@@ -75,6 +76,17 @@ describe("user.register", () => {
     const login = await app.db.login.findUnique({ where: { email }, include: { user: true } });
     expect(login?.user.teacher).toBe(true);
     expect(login?.emailVerifiedAt).not.toBeNull();
+    // The audit log says which token made this teacher: a leaked token's teachers can be found.
+    const { id: tokenId } = await app.db.teacherToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) }, select: { id: true } });
+    expect(await app.db.auditEntry.findMany({ where: { action: "registerWithTeacherToken", field: tokenId } })).toEqual([
+      expect.objectContaining({
+        actorId: login!.userId,
+        actorLabel: "Teach",
+        actorEmail: email,
+        targetId: login!.userId,
+        targetLabel: email,
+      }),
+    ]);
   });
 
   it("refuses an unknown, used-up, expired or revoked teacher token and creates nothing", async () => {

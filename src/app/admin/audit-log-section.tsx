@@ -12,6 +12,7 @@ const ACTION_LABELS: Record<string, string> = {
   revokeTeacherToken: "revoked a teacher token",
   createAdmin: "created the admin account",
   resetSecondFactors: "reset the two-step verification of",
+  registerWithTeacherToken: "registered as a teacher with a teacher token:",
 };
 
 export function AuditLogSection() {

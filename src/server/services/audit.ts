@@ -23,7 +23,8 @@ type AuditAction =
   | "createTeacherToken"
   | "revokeTeacherToken"
   | "createAdmin"
-  | "resetSecondFactors";
+  | "resetSecondFactors"
+  | "registerWithTeacherToken";
 
 export type AuditInput = {
   /** id null: a command-line tool, acting for nobody who is logged in. */

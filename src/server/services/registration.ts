@@ -20,6 +20,7 @@ import {
 } from "../db/users";
 import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
+import { audit } from "./audit";
 import { emailTaken } from "./email-taken";
 import { type MailedLinkPreview, previewMailedLink } from "./mailed-token";
 import type { Services } from "./service-container";
@@ -47,13 +48,24 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
   const teacher = input.teacherToken !== null;
   try {
     await inTransaction(s.db, async (tx) => {
-      if (input.teacherToken) await consumeTeacherToken(tx, input.teacherToken, input.email);
+      const tokenId = input.teacherToken ? await consumeTeacherToken(tx, input.teacherToken, input.email) : null;
       const now = new Date();
       const user = await createUserWithLogin(
         tx,
         { name: input.name, teacher },
         { email: input.email, passwordHash, emailVerifiedAt: teacher ? now : null },
       );
+      // Which token made this teacher: a leaked token's teachers can be found in the audit log.
+      if (tokenId) {
+        await audit(tx, [
+          {
+            actor: { id: user.id, name: input.name },
+            target: { id: user.id, label: input.email },
+            action: "registerWithTeacherToken",
+            field: tokenId,
+          },
+        ]);
+      }
       // The worker mints the link and composes the mail (services/queued-mail.ts).
       if (!teacher) await enqueueMail(tx, { kind: "verify-email", to: input.email, userId: user.id });
     });

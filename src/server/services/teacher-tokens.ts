@@ -72,8 +72,11 @@ export function bindingLabel(binding: { email?: string | null; domain?: string |
  * single conditional UPDATE checks expiry, revocation, remaining uses and the
  * binding and counts the use, so parallel registrations can never exceed maxUses.
  */
-export async function consumeTeacherToken(tx: Tx, token: string, email: string, now = new Date()): Promise<void> {
-  if (!(await takeTeacherTokenUse(tx, hashToken(token), email, domainOf(email), now))) throw teacherTokenInvalid();
+/** Takes a use of the token for `email`; its id. */
+export async function consumeTeacherToken(tx: Tx, token: string, email: string, now = new Date()): Promise<string> {
+  const tokenHash = hashToken(token);
+  if (!(await takeTeacherTokenUse(tx, tokenHash, email, domainOf(email), now))) throw teacherTokenInvalid();
+  return (await tx.teacherToken.findUniqueOrThrow({ where: { tokenHash }, select: { id: true } })).id;
 }
 
 /** Whether a token could be used now for `email` (checked before any work is done). */
