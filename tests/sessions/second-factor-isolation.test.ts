@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
 import { deleteLapsedChallenges, trimChallengesOf } from "@/server/db/auth-challenges";
-import { saveTotpEnrolment } from "@/server/db/second-factors";
+import { confirmTotpFactor, saveTotpEnrolment } from "@/server/db/second-factors";
 import { RATE_LIMITS } from "@/shared/policy";
 import { PASSWORD, seedUser, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
@@ -189,6 +189,19 @@ describe("enrolment rows", () => {
     expect(await secondFactorState(app, user.id)).toEqual(before);
     // No such user: the foreign key fails, and that failure is thrown.
     await expect(saveTotpEnrolment(app.db, "no-such-user", "sealed", new Date())).rejects.toThrow();
+  });
+
+  it("a confirmation checked against a secret a newer start has replaced confirms nothing", async () => {
+    const { user } = await signedIn(app);
+    const started = new Date();
+    expect(await saveTotpEnrolment(app.db, user.id, "sealed-first", started)).toBe(true);
+    // A second start (another tab) replaces the secret before the first code's check writes.
+    expect(await saveTotpEnrolment(app.db, user.id, "sealed-second", started)).toBe(true);
+    const before = await secondFactorState(app, user.id);
+    const startedAfter = new Date(started.getTime() - 60_000);
+    expect(await app.db.$transaction((tx) => confirmTotpFactor(tx, user.id, "sealed-first", 1, startedAfter, new Date()))).toBe(false);
+    expect(await secondFactorState(app, user.id)).toEqual(before);
+    expect(await app.db.$transaction((tx) => confirmTotpFactor(tx, user.id, "sealed-second", 1, startedAfter, new Date()))).toBe(true);
   });
 
   it("two confirmations of one enrolment at once: one gets the recovery codes", async () => {

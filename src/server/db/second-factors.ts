@@ -29,10 +29,21 @@ export async function saveTotpEnrolment(db: Db, userId: string, sealedSecret: st
   return created;
 }
 
-/** Confirms a pending enrolment begun after `startedAfter`, taking `step` as the last accepted. */
-export async function confirmTotpFactor(tx: Writer, userId: string, step: number, startedAfter: Date, now: Date): Promise<boolean> {
+/**
+ * Confirms a pending enrolment begun after `startedAfter`, taking `step` as
+ * the last accepted, only while its secret is still `sealedSecret` (the one
+ * the code was checked against: a newer start may have replaced it).
+ */
+export async function confirmTotpFactor(
+  tx: Writer,
+  userId: string,
+  sealedSecret: string,
+  step: number,
+  startedAfter: Date,
+  now: Date,
+): Promise<boolean> {
   const { count } = await tx.totpFactor.updateMany({
-    where: { userId, confirmedAt: null, createdAt: { gt: startedAfter } },
+    where: { userId, secret: sealedSecret, confirmedAt: null, createdAt: { gt: startedAfter } },
     data: { confirmedAt: now, lastStep: step },
   });
   return count === 1;

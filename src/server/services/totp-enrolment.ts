@@ -52,7 +52,7 @@ export async function confirmTotp(s: Services, session: ValidSession, code: stri
   if (step === null) throw secondFactorInvalid();
   const recoveryCodes = newRecoveryCodes();
   await inTransaction(s.db, async (tx) => {
-    if (!(await confirmTotpFactor(tx, session.userId, step, startedAfter, new Date()))) throw notEnabled();
+    if (!(await confirmTotpFactor(tx, session.userId, factor.secret, step, startedAfter, new Date()))) throw notEnabled();
     await replaceRecoveryCodes(tx, session.userId, recoveryCodes.map(recoveryCodeHash));
     await refreshSecondFactorMark(tx, session.userId);
     await raiseSessionAssurance(tx, session.id, "totp", new Date());
