@@ -177,18 +177,22 @@ describe("the compiled entry and other ways to start", () => {
   });
   afterAll(() => database.drop());
 
+  /** The environment of a started entry: `base` with this file's database, a port, and no mail sent. */
+  const entryEnv = (base: Record<string, string | undefined>, port: number) =>
+    ({
+      ...base,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_URL,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: "info",
+      RESEND_API_KEY: "",
+    }) as unknown as NodeJS.ProcessEnv;
+
   it("`npm start` runs the compiled entry as npm's own child (no shell, no tsx between), which stops on SIGTERM", async () => {
     const port = await freePort();
     const npm = spawn("npm", ["start", "--silent"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        APP_URL,
-        DATABASE_URL: database.url,
-        LOG_LEVEL: "info",
-        RESEND_API_KEY: "",
-      },
+      env: entryEnv(process.env, port),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const { out, exited } = watch(npm);
@@ -221,15 +225,7 @@ describe("the compiled entry and other ways to start", () => {
     const port = await freePort();
     const { NODE_ENV: _ignored, ...inherited } = process.env;
     const node = spawn(process.execPath, [...SERVER_NODE_FLAGS, "dist/serve.js"], {
-      env: {
-        ...inherited,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        APP_URL,
-        DATABASE_URL: database.url,
-        LOG_LEVEL: "info",
-        RESEND_API_KEY: "",
-      } as unknown as NodeJS.ProcessEnv,
+      env: entryEnv(inherited, port),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const { out, exited } = watch(node);
