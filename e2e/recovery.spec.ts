@@ -59,8 +59,19 @@ test("logging out other devices from /account ends them on their next request", 
   await expect(sessions.getByRole("listitem")).toHaveCount(2);
   await expect(sessions).toContainText("Safari on iOS (mobile)");
   await expect(sessions).toContainText("This device");
+  // This session came from the confirmation link, with no password typed: ending
+  // another device asks for it first (a stolen cookie must not lock the owner out).
   await page.getByRole("button", { name: "Log out other devices" }).click();
+  const confirm = page.getByRole("form", { name: "Confirm it’s you" });
+  await expect(confirm).toContainText("Enter your password to log out your other devices.");
+  await confirm.getByLabel("Your password").fill("not my password at all");
+  await confirm.getByRole("button", { name: "Log out" }).click();
+  await expect(alertOf(page)).toHaveText("Your current password is not correct.");
+  await expect(sessions.getByRole("listitem")).toHaveCount(2);
+  await confirm.getByLabel("Your password").fill(PASSWORD);
+  await confirm.getByRole("button", { name: "Log out" }).click();
   await expect(page.getByText("Logged out of 1 other device.")).toBeVisible();
+  await expect(confirm).toHaveCount(0);
   await expect(sessions.getByRole("listitem")).toHaveCount(1);
 
   await phonePage.reload();

@@ -1,11 +1,13 @@
 // Password reset, own sessions, and the client address behind proxies.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/server/auth/password";
 import { clientIp, PEER_ADDRESS_HEADER } from "@/server/auth/request-origin";
+import { hashToken } from "@/server/auth/secret-token";
 import { describeDevice } from "@/server/services/own-sessions";
 import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
+import { ageSession, logInWithTotp, resetClock, userWithTotp } from "../support/second-factors";
 import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
 let app: TestApp;
@@ -13,6 +15,7 @@ beforeAll(async () => {
   app = await createTestApp();
 });
 afterAll(() => app.close());
+afterEach(resetClock);
 
 const NEW_PASSWORD = "a fresh and different passphrase";
 
@@ -180,6 +183,53 @@ describe("own sessions", () => {
     expect(await app.caller({ token: here }).session.revokeOthers()).toEqual({ revoked: 2 });
     for (const t of others) await expectAppError(app.caller({ token: t }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
     expect(await app.caller({ token: here }).session.list()).toHaveLength(1);
+  });
+
+  // A stolen cookie must not lock the owner out: ending other sessions asks for
+  // the proof a sensitive change asks for once the session's proof is stale.
+  it("a session whose proof is stale logs out other devices only with the password or a code", async () => {
+    const { user, authenticator, token: a } = await userWithTotp(app);
+    const here = await logInWithTotp(app, user.email, authenticator);
+    const b = await logInWithTotp(app, user.email, authenticator);
+    const bystander = await seedUser(app);
+    const bystanderToken = await logInAs(app, bystander.email);
+    await ageSession(app, here, 11 * 60_000);
+    const thief = app.caller({ token: here });
+    const idOfA = (await app.caller({ token: a }).session.list()).find((s) => s.current)!.id;
+    const untouched = async () => {
+      for (const t of [a, b, here, bystanderToken]) await app.caller({ token: t }).session.validate();
+    };
+    await expectAppError(thief.session.revokeOthers(), "FORBIDDEN", "REAUTHENTICATION_REQUIRED");
+    await expectAppError(thief.session.revokeOthers({}), "FORBIDDEN", "REAUTHENTICATION_REQUIRED");
+    await expectAppError(thief.session.revoke({ id: idOfA }), "FORBIDDEN", "REAUTHENTICATION_REQUIRED");
+    await expectAppError(thief.session.revokeOthers({ password: "not the password at all" }), "FORBIDDEN", "WRONG_PASSWORD");
+    await expectAppError(thief.session.revoke({ id: idOfA, password: "not the password at all" }), "FORBIDDEN", "WRONG_PASSWORD");
+    await untouched();
+    expect(await app.caller({ token: here }).session.list()).toHaveLength(3);
+
+    // The owner proves it: one session by a code, the rest by the password.
+    expect(await thief.session.revoke({ id: idOfA, code: authenticator.next() })).toEqual({ ok: true });
+    await expectAppError(app.caller({ token: a }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    await ageSession(app, here, 11 * 60_000);
+    expect(await thief.session.revokeOthers({ password: PASSWORD })).toEqual({ revoked: 1 });
+    await expectAppError(app.caller({ token: b }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(await app.caller({ token: bystanderToken }).session.validate()).toMatchObject({ userId: bystander.id });
+  });
+
+  it("a session proved within 10 minutes needs no proof; logging this session out never does", async () => {
+    const user = await seedUser(app);
+    const here = await logInAs(app, user.email);
+    const other = await logInAs(app, user.email);
+    await ageSession(app, here, 9 * 60_000);
+    expect(await app.caller({ token: here }).session.revokeOthers()).toEqual({ revoked: 1 });
+    await expectAppError(app.caller({ token: other }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+
+    const stale = await logInAs(app, user.email);
+    await app.db.session.updateMany({ where: { tokenHash: hashToken(stale) }, data: { authenticatedAt: null } });
+    const own = (await app.caller({ token: stale }).session.list()).find((s) => s.current)!;
+    expect(await app.caller({ token: stale }).session.revoke({ id: own.id })).toEqual({ ok: true });
+    await expectAppError(app.caller({ token: stale }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    expect(await app.caller({ token: here }).session.validate()).toMatchObject({ userId: user.id });
   });
 
   it("needs a session", async () => {

@@ -5,6 +5,7 @@ import type { SESSION_METHODS } from "@/shared/schemas/second-factor";
 import { AppError } from "../app-error";
 import { deleteSessionOfUser, deleteSessionsOfUser, findLiveSessionsOfUser } from "../db/sessions";
 import type { RequestMeta } from "../request-meta";
+import { type Reauthentication, reauthenticate } from "./reauthentication";
 import type { Services } from "./service-container";
 import type { ValidSession } from "./sessions";
 
@@ -36,8 +37,19 @@ export async function listOwnSessions(s: Services, current: ValidSession) {
 
 const sessionNotFound = () => new AppError("SESSION_NOT_FOUND", "You have no session with this id.");
 
+// Ending another session asks for the proof a sensitive change asks for, so a
+// stolen cookie whose proof is stale cannot log its owner out everywhere else.
+// Ending this session (logging out) never does.
+
 /** Ends one of the caller's own sessions; another user's id is not found. */
-export async function revokeOwnSession(s: Services, current: ValidSession, id: string, meta: RequestMeta): Promise<{ ok: true }> {
+export async function revokeOwnSession(
+  s: Services,
+  current: ValidSession,
+  id: string,
+  proof: Reauthentication,
+  meta: RequestMeta,
+): Promise<{ ok: true }> {
+  if (id !== current.id) await reauthenticate(s, current, proof, meta);
   const count = await deleteSessionOfUser(s.db, current.userId, id);
   if (count === 0) throw sessionNotFound();
   s.securityEvents.note({ type: "session.revoked", userId: current.userId, client: meta, details: { scope: "one", sessionId: id, count } });
@@ -45,7 +57,13 @@ export async function revokeOwnSession(s: Services, current: ValidSession, id: s
 }
 
 /** Ends every session of the caller but this one. */
-export async function revokeOtherSessions(s: Services, current: ValidSession, meta: RequestMeta): Promise<{ revoked: number }> {
+export async function revokeOtherSessions(
+  s: Services,
+  current: ValidSession,
+  proof: Reauthentication,
+  meta: RequestMeta,
+): Promise<{ revoked: number }> {
+  await reauthenticate(s, current, proof, meta);
   const count = await deleteSessionsOfUser(s.db, current.userId, current.id);
   // Only when something ended: pressing the button again and again writes nothing.
   if (count) s.securityEvents.note({ type: "session.revoked", userId: current.userId, client: meta, details: { scope: "others", count } });

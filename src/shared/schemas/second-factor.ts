@@ -49,7 +49,7 @@ export const passkeyNameSchema = freeTextSchema("Name the passkey.")
   .max(60, { error: "Use at most 60 characters." });
 
 /** Proof for a sensitive change: the password or an authenticator-app code (or neither, within 10 minutes of a log-in). */
-const reauthenticationFields = {
+export const reauthenticationFields = {
   password: currentPasswordSchema.optional(),
   code: totpCodeSchema.optional(),
 };

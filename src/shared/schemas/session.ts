@@ -1,7 +1,7 @@
 // Inputs and outputs of the session procedures.
 import { z } from "zod";
 import { currentPasswordSchema, emailSchema } from "./fields";
-import { SESSION_METHODS, secondFactorDueOutput } from "./second-factor";
+import { reauthenticationFields, SESSION_METHODS, secondFactorDueOutput } from "./second-factor";
 
 export const createSessionInput = z.object({
   email: emailSchema,
@@ -41,4 +41,6 @@ const ownSessionView = z.object({
 
 export const sessionListOutput = z.array(ownSessionView);
 
-export const revokeSessionInput = z.object({ id: z.string().trim().min(1).max(64) });
+/** Ending another of one's sessions is a sensitive change: a stale session gives the password or a code. */
+export const revokeSessionInput = z.object({ id: z.string().trim().min(1).max(64), ...reauthenticationFields });
+export const revokeOtherSessionsInput = z.object(reauthenticationFields).optional();

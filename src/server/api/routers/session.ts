@@ -4,6 +4,7 @@ import { completeSecondFactorInput, passkeyLogInInput, passkeyLogInOptionsOutput
 import {
   createSessionInput,
   createSessionOutput,
+  revokeOtherSessionsInput,
   revokeSessionInput,
   sessionListOutput,
   sessionOutput,
@@ -72,9 +73,10 @@ export const sessionRouter = router({
   revoke: authenticatedProcedure
     .input(revokeSessionInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) => revokeOwnSession(ctx.services, ctx.session, input.id, ctx.meta)),
+    .mutation(({ ctx, input: { id, ...proof } }) => revokeOwnSession(ctx.services, ctx.session, id, proof, ctx.meta)),
 
   revokeOthers: authenticatedProcedure
+    .input(revokeOtherSessionsInput)
     .output(revokedOutput)
-    .mutation(({ ctx }) => revokeOtherSessions(ctx.services, ctx.session, ctx.meta)),
+    .mutation(({ ctx, input }) => revokeOtherSessions(ctx.services, ctx.session, input ?? {}, ctx.meta)),
 });
