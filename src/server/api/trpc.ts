@@ -1,5 +1,6 @@
 // tRPC setup, in three parts: 1. context, 2. init (error shape), 3. procedures.
 import { initTRPC } from "@trpc/server";
+import { AppError } from "../app-error";
 import { assertSameSite, requestMeta } from "../auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "../auth/session-cookie";
 import type { RequestMeta } from "../request-meta";
@@ -106,8 +107,12 @@ export const publicProcedure = t.procedure.use(typedErrors).use(refusalEvents).u
 
 /** Needs a valid session; inside, ctx.session is known to be present. */
 export const authenticatedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = await validateSessionOrClear(ctx.services, ctx.sessionToken, () => sessionCookie.clear(ctx));
-  return next({ ctx: { ...ctx, session } });
+  const clearCookie = () => sessionCookie.clear(ctx);
+  const session = await validateSessionOrClear(ctx.services, ctx.sessionToken, clearCookie);
+  const result = await next({ ctx: { ...ctx, session } });
+  // The session ended while the call ran (a factor added from it, services/passkeys.ts): its cookie goes, as at validation.
+  if (!result.ok && result.error.cause instanceof AppError && result.error.cause.appCode === "SESSION_INVALID") clearCookie();
+  return result;
 });
 
 /**

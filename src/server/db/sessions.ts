@@ -48,9 +48,10 @@ export async function deleteSessionById(db: Db, id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });
 }
 
-/** Raises a session to two factors (its user set one up, or proved one), as just authenticated. */
-export async function raiseSessionAssurance(db: Pick<Db, "session">, id: string, method: string, now: Date): Promise<void> {
-  await db.session.updateMany({ where: { id }, data: { aal: "aal2", method, authenticatedAt: now } });
+/** Raises a session to two factors (its user set one up, or proved one), as just authenticated; false when it has ended. */
+export async function raiseSessionAssurance(db: Pick<Db, "session">, id: string, method: string, now: Date): Promise<boolean> {
+  const { count } = await db.session.updateMany({ where: { id }, data: { aal: "aal2", method, authenticatedAt: now } });
+  return count === 1;
 }
 
 /** Notes that a session's user proved who they are again (a password or code given for a sensitive change). */

@@ -16,9 +16,9 @@ import {
   listPasskeysOfUser,
   renamePasskeyOfUser,
 } from "../db/passkeys";
+import { changingSecondFactors } from "../db/second-factor-lock";
 import { countUnusedRecoveryCodes, findTotpFactor, refreshSecondFactorMark } from "../db/second-factors";
 import { raiseSessionAssurance } from "../db/sessions";
-import { inTransaction } from "../db/transactions";
 import { findLoginEmail } from "../db/users";
 import type { RequestMeta } from "../request-meta";
 import { assertMayAddFactor } from "./another-factor";
@@ -84,10 +84,11 @@ export async function addPasskey(
   }
   const credential = await verifyRegistration(s.config.APP_URL, input.passkey, row.challenge!);
   if (!credential) throw rejected("the authenticator's answer did not verify (user verification is required).");
-  const created = await inTransaction(s.db, async (tx) => {
+  const created = await changingSecondFactors(s.db, session.userId, async (tx) => {
+    // Ended since it was checked (a log-out elsewhere, a take-back): it adds nothing.
+    if (!(await raiseSessionAssurance(tx, session.id, "passkey", new Date()))) throw sessionInvalid();
     const passkey = await insertPasskey(tx, { userId: session.userId, name: input.name, ...credential });
     await refreshSecondFactorMark(tx, session.userId);
-    await raiseSessionAssurance(tx, session.id, "passkey", new Date());
     await noticeSecondFactorChange(tx, session.userId, "passkey-added", input.name);
     return passkey;
   }).catch((error: unknown) => {
@@ -105,7 +106,7 @@ export async function renamePasskey(s: Services, session: ValidSession, input: {
 
 export async function removePasskey(s: Services, session: ValidSession, input: { id: string } & Reauthentication, meta: RequestMeta) {
   await reauthenticate(s, session, input, meta);
-  await inTransaction(s.db, async (tx) => {
+  await changingSecondFactors(s.db, session.userId, async (tx) => {
     if (!(await deletePasskeyOfUser(tx, session.userId, input.id))) throw passkeyNotFound();
     await refreshSecondFactorMark(tx, session.userId);
     await noticeSecondFactorChange(tx, session.userId, "passkey-removed");

@@ -13,9 +13,9 @@ import { hashToken } from "../auth/secret-token";
 import { deleteLogInTicketsOf } from "../db/auth-challenges";
 import { isUniqueViolation } from "../db/errors";
 import { findMailedLinkWithName, markLinkUsed } from "../db/mailed-links";
+import { changingSecondFactors } from "../db/second-factor-lock";
 import { deleteSecondFactors } from "../db/second-factors";
 import { deleteSessionsOfUser } from "../db/sessions";
-import { inTransaction } from "../db/transactions";
 import { findLoginEmail, markUnverifiedEmailVerified, resetLoginPassword } from "../db/users";
 import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
@@ -77,7 +77,9 @@ export async function resetPassword(s: Services, token: string, password: string
   // Judged against the account's name and address, known only from the link.
   await assertAcceptablePassword(password, { emails: [row.email], names: [row.user.name] });
   const passwordHash = await hashPassword(password, { client: clientAddressKey(meta?.ip) });
-  await inTransaction(s.db, async (tx) => {
+  // Under the user's lock, like every change of their factors: a factor being
+  // added meanwhile is either removed here or added after, by a session ended here.
+  await changingSecondFactors(s.db, row.userId, async (tx) => {
     const now = new Date();
     if (!(await markLinkUsed(tx, row.id, now))) throw tokenInvalid();
     // The password is changed: every other reset link of the user dies, and so

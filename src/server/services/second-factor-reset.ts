@@ -3,8 +3,8 @@
 // mailed to the user. The password stays, so nobody loses their last way to
 // log in.
 import { may } from "@/shared/permissions";
+import { changingSecondFactors } from "../db/second-factor-lock";
 import { deleteSecondFactors } from "../db/second-factors";
-import { inTransaction } from "../db/transactions";
 import { findUserLabel } from "../db/users";
 import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
@@ -17,7 +17,7 @@ import type { ValidSession } from "./sessions";
 export async function resetSecondFactors(s: Services, session: ValidSession, userId: string, meta: RequestMeta) {
   if (!may(session.user, "resetSecondFactors")) throw notPermitted("reset second factors");
   if (session.aal !== "aal2") throw secondFactorRequired("policy");
-  await inTransaction(s.db, async (tx) => {
+  await changingSecondFactors(s.db, userId, async (tx) => {
     const target = await findUserLabel(tx, userId);
     if (!target) throw userNotFound();
     await deleteSecondFactors(tx, userId);

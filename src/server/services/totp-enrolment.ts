@@ -4,9 +4,10 @@
 // Confirming raises the current session to aal2. Making new recovery codes
 // and turning the app off each need the password and a current code.
 import { SECOND_FACTOR } from "@/shared/policy";
-import { AppError } from "../app-error";
+import { AppError, sessionInvalid } from "../app-error";
 import { newRecoveryCodes, recoveryCodeHash } from "../auth/recovery-codes";
 import { matchTotp, newTotpSecret, openSecret, sealSecret, totpSecretText, totpUri } from "../auth/totp";
+import { changingSecondFactors } from "../db/second-factor-lock";
 import {
   confirmTotpFactor,
   deleteRecoveryCodes,
@@ -51,11 +52,12 @@ export async function confirmTotp(s: Services, session: ValidSession, code: stri
   const step = matchTotp(openSecret(await s.totpKey(), factor.secret), code, Date.now());
   if (step === null) throw secondFactorInvalid();
   const recoveryCodes = newRecoveryCodes();
-  await inTransaction(s.db, async (tx) => {
+  await changingSecondFactors(s.db, session.userId, async (tx) => {
+    // Ended since it was checked (a log-out elsewhere, a take-back): it confirms nothing.
+    if (!(await raiseSessionAssurance(tx, session.id, "totp", new Date()))) throw sessionInvalid();
     if (!(await confirmTotpFactor(tx, session.userId, factor.secret, step, startedAfter, new Date()))) throw notEnabled();
     await replaceRecoveryCodes(tx, session.userId, recoveryCodes.map(recoveryCodeHash));
     await refreshSecondFactorMark(tx, session.userId);
-    await raiseSessionAssurance(tx, session.id, "totp", new Date());
     await noticeSecondFactorChange(tx, session.userId, "app-added");
   });
   s.mail.kickSoon();
@@ -86,7 +88,7 @@ export async function regenerateRecoveryCodes(
 /** Turns the app off; the recovery codes go too unless a passkey remains. */
 export async function disableTotp(s: Services, session: ValidSession, input: { password: string; code: string }, meta: RequestMeta) {
   await confirmPasswordAndCode(s, session, input, meta);
-  await inTransaction(s.db, async (tx) => {
+  await changingSecondFactors(s.db, session.userId, async (tx) => {
     await deleteTotpFactor(tx, session.userId);
     if (!(await refreshSecondFactorMark(tx, session.userId))) await deleteRecoveryCodes(tx, session.userId);
     await noticeSecondFactorChange(tx, session.userId, "app-removed");
