@@ -125,6 +125,26 @@ describe("admin.listUsers", () => {
     await expectAppError(admin().listUsers({ limit: 101 }), "BAD_REQUEST", "VALIDATION_FAILED");
     await expectAppError(admin().listUsers({ cursor: "forged" }), "BAD_REQUEST", "VALIDATION_FAILED");
   });
+
+  // A cursor names a row's position: one whose time no row can have (past what
+  // the search keys or the database's dates hold, before 1970, or not in the
+  // form nextCursor has) is refused as a forged one, never a 500.
+  it.each([
+    ["the year 3000", "3000-01-01T00:00:00.000Z"],
+    ["the year 275760", "+275760-09-13T00:00:00.000Z"],
+    ["before 1970", "1969-12-31T23:59:59.000Z"],
+    ["the year -1", "-000001-01-01T00:00:00.000Z"],
+    ["a date without its time", "2026-11-01"],
+    ["a local time", "2026-11-01T10:00:00"],
+  ])("refuses a cursor at %s on every keyset list", async (_, iso) => {
+    const cursor = Buffer.from(`${iso}|someone`).toString("base64url");
+    const userId = (await admin().listUsers({ limit: 1 })).items[0]!.id;
+    for (const query of [undefined, "abc", "ad"]) {
+      await expectAppError(admin().listUsers({ query, cursor }), "BAD_REQUEST", "VALIDATION_FAILED");
+    }
+    await expectAppError(admin().auditLog({ cursor }), "BAD_REQUEST", "VALIDATION_FAILED");
+    await expectAppError(admin().securityEvents({ userId, cursor }), "BAD_REQUEST", "VALIDATION_FAILED");
+  });
 });
 
 describe("teacher tokens", () => {

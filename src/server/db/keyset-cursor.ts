@@ -9,12 +9,23 @@ export function encodeCursor(row: Keyset): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 }
 
+/**
+ * The times a cursor may name: a row's, so from 1970 to well past now. Beyond
+ * 2500 SQLite's search keys (the second shifted left 29 bits, user-search.ts)
+ * leave 64 bits, and PostgreSQL refuses years past 9999: a forged cursor there
+ * must be refused here, not fail in the database.
+ */
+const CURSOR_TIMES = { from: Date.UTC(1970, 0, 1), until: Date.UTC(2500, 0, 1) };
+/** The form encodeCursor writes (toISOString of a four-digit year). */
+const CURSOR_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** The position a cursor names; a cursor that is not ours is VALIDATION_FAILED. */
 export function decodeCursor(cursor: string | null | undefined): Keyset | null {
   if (!cursor) return null;
-  const [iso, id, extra] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || extra !== undefined || Number.isNaN(createdAt.getTime())) {
+  const [iso = "", id, extra] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso);
+  const time = createdAt.getTime();
+  if (!id || extra !== undefined || !CURSOR_ISO.test(iso) || !(time >= CURSOR_TIMES.from && time < CURSOR_TIMES.until)) {
     throw validationFailed("cursor", "This cursor is not valid: pass nextCursor from the previous page.");
   }
   return { createdAt, id };
