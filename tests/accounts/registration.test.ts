@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ARGON2_OPTIONS, hashPool } from "@/server/auth/password";
 import { hashToken } from "@/server/auth/secret-token";
 import { consumeTeacherToken, createTeacherToken } from "@/server/services/teacher-tokens";
-import { freshEmail, PASSWORD } from "../support/accounts";
+import { freshEmail, logInAs, PASSWORD } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
@@ -67,6 +67,37 @@ describe("user.register", () => {
     const mails = await app.mailsTo(email);
     expect(mails.map((m) => m.kind)).toEqual(["verify-email", "registration-attempt"]);
     expect(mails[1]!.text).toContain(`${app.config.APP_URL}/login`);
+  });
+
+  // Whoever registers an address names the account: until the address is
+  // confirmed, no mail to it carries that name (a stranger's text from our domain).
+  it("mails to an unconfirmed address never carry the name it was registered with", async () => {
+    const email = fresh();
+    const bait = "Account suspended: sign in at evil.example";
+    await app.caller({ ip: "198.51.100.17" }).user.register({ email, password, name: bait });
+    await app.caller({ ip: "198.51.100.18" }).user.register({ email, password, name: "Other" });
+    await app.caller({ ip: "198.51.100.19" }).user.requestPasswordReset({ email });
+    // An account asking to move to that address: its holder is told, by name only once confirmed.
+    const mover = fresh();
+    await app.caller({ ip: "198.51.100.20" }).user.register({ email: mover, password, name: "Mo Ver" });
+    await app.db.login.update({ where: { email: mover }, data: { emailVerifiedAt: new Date() } });
+    const moverToken = await logInAs(app, mover);
+    await app.caller({ token: moverToken }).user.update({ email, currentPassword: password });
+    const mails = await app.mailsTo(email);
+    expect(mails.map((m) => m.kind).sort()).toEqual(["email-address-in-use", "registration-attempt", "reset-password", "verify-email"]);
+    for (const mail of mails) {
+      expect(mail.text).not.toContain("evil.example");
+      expect(mail.html).not.toContain("evil.example");
+      expect(mail.text).toMatch(/^Hello,$/m);
+    }
+    // Confirmed, the address is the account's owner's: the same mails greet them by name.
+    await app.db.login.update({ where: { email }, data: { emailVerifiedAt: new Date() } });
+    await app.db.user.updateMany({ where: { login: { email } }, data: { name: "Rightful Owner" } });
+    await app.caller({ ip: "198.51.100.21" }).user.requestPasswordReset({ email });
+    await app.caller({ ip: "198.51.100.22" }).user.register({ email, password, name: "Other" });
+    const later = (await app.mailsTo(email)).slice(mails.length);
+    expect(later.map((m) => m.kind).sort()).toEqual(["registration-attempt", "reset-password"]);
+    for (const mail of later) expect(mail.text).toContain("Hello Rightful Owner,");
   });
 
   it("with a valid teacher token creates a verified teacher", async () => {

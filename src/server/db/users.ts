@@ -97,7 +97,7 @@ export async function findLoginOwner(db: Logins, email: string) {
 
 /** The holder of an address with its name (the mail worker's "address in use"). */
 export async function findLoginOwnerWithName(db: Logins, email: string) {
-  return db.login.findUnique({ where: { email }, select: { userId: true, user: { select: { name: true } } } });
+  return db.login.findUnique({ where: { email }, select: { userId: true, emailVerifiedAt: true, user: { select: { name: true } } } });
 }
 
 /** The account a mail is for, by the address a request named. */

@@ -28,7 +28,7 @@ export function verifyEmailMail(link: string, linkLifetimeSeconds: number) {
   return compose("Confirm your email address", createElement(VerifyEmail, { link, linkLifetimeSeconds }));
 }
 
-export function registrationAttemptMail(name: string, loginLink: string) {
+export function registrationAttemptMail(name: string | null, loginLink: string) {
   return compose("Someone tried to register with your address", createElement(RegistrationAttempt, { name, loginLink }));
 }
 
@@ -36,47 +36,47 @@ export function confirmNewEmailMail(link: string, linkLifetimeSeconds: number) {
   return compose("Confirm your new email address", createElement(ConfirmNewEmail, { link, linkLifetimeSeconds }));
 }
 
-export function emailAddressInUseMail(name: string) {
+export function emailAddressInUseMail(name: string | null) {
   return compose("Someone asked to use your address", createElement(EmailAddressInUse, { name }));
 }
 
-export function emailChangedMail(name: string, newEmail: string, revertLink: string, linkLifetimeSeconds: number) {
+export function emailChangedMail(name: string | null, newEmail: string, revertLink: string, linkLifetimeSeconds: number) {
   return compose(
     "Your account's email address was changed",
     createElement(EmailChanged, { name, newEmail, revertLink, linkLifetimeSeconds }),
   );
 }
 
-export function emailChangedNoticeMail(name: string, newEmail: string) {
+export function emailChangedNoticeMail(name: string | null, newEmail: string) {
   return compose("Your account's email address is being changed", createElement(EmailChangeNotice, { name, newEmail }));
 }
 
-export function resetPasswordMail(name: string, link: string, linkLifetimeSeconds: number) {
+export function resetPasswordMail(name: string | null, link: string, linkLifetimeSeconds: number) {
   return compose("Choose a new password", createElement(ResetPassword, { name, link, linkLifetimeSeconds }));
 }
 
-export function passwordChangedMail(name: string, appUrl: string) {
+export function passwordChangedMail(name: string | null, appUrl: string) {
   return compose(
     "Your password was changed",
     createElement(PasswordChanged, { name, loginLink: `${appUrl}/login`, forgotLink: `${appUrl}/forgot-password` }),
   );
 }
 
-export function recoveryCodeUsedMail(name: string, appUrl: string) {
+export function recoveryCodeUsedMail(name: string | null, appUrl: string) {
   return compose(
     "A recovery code was used to log in",
     createElement(RecoveryCodeUsed, { name, accountLink: `${appUrl}/account`, forgotLink: `${appUrl}/forgot-password` }),
   );
 }
 
-export function secondFactorsResetMail(name: string, appUrl: string) {
+export function secondFactorsResetMail(name: string | null, appUrl: string) {
   return compose(
     "Your two-step verification was reset",
     createElement(SecondFactorsReset, { name, accountLink: `${appUrl}/account`, forgotLink: `${appUrl}/forgot-password` }),
   );
 }
 
-export function secondFactorChangedMail(name: string, appUrl: string, change: SecondFactorChange, passkeyName?: string) {
+export function secondFactorChangedMail(name: string | null, appUrl: string, change: SecondFactorChange, passkeyName?: string) {
   return compose(
     SECOND_FACTOR_CHANGE_WORDS[change].subject,
     createElement(SecondFactorChanged, {

@@ -61,6 +61,9 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
   const who = await recipientOf(db, row);
   if (!who) return { drop: "no account for this mail" };
   const link = (path: string, token: string) => `${config.APP_URL}${path}?token=${encodeURIComponent(token)}`;
+  // Whoever registered an address named its account: until the address is
+  // confirmed that name is a stranger's text, and no mail to it carries it.
+  const name = who.emailVerified ? who.name : null;
   // Loaded on the first mail, not at start: React Email is a large part of the process's memory.
   const mails = await import("../mail/compose");
   switch (row.kind) {
@@ -74,7 +77,14 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       // An address that has an account gets a notice instead of a link; the
       // requester was answered the same either way (no oracle).
       const holder = await findLoginOwnerWithName(db, row.to);
-      if (holder) return save(db, row, holder.userId, await mails.emailAddressInUseMail(holder.user.name), "email-address-in-use");
+      if (holder)
+        return save(
+          db,
+          row,
+          holder.userId,
+          await mails.emailAddressInUseMail(holder.emailVerifiedAt ? holder.user.name : null),
+          "email-address-in-use",
+        );
       return withLink(db, row, who.userId, "change-email", (token, lifetime) =>
         mails.confirmNewEmailMail(link("/verify", token), lifetime),
       );
@@ -85,33 +95,33 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       const newEmail = paramsOf(row).newEmail;
       if (typeof newEmail !== "string") return { drop: "no new address to name" };
       return withLink(db, row, who.userId, "revert-email", (token, lifetime) =>
-        mails.emailChangedMail(who.name, newEmail, link("/reset-password", token), lifetime),
+        mails.emailChangedMail(name, newEmail, link("/reset-password", token), lifetime),
       );
     }
     case "reset-password":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
       return withLink(db, row, who.userId, "reset-password", (token, lifetime) =>
-        mails.resetPasswordMail(who.name, link("/reset-password", token), lifetime),
+        mails.resetPasswordMail(name, link("/reset-password", token), lifetime),
       );
     case "registration-attempt":
       if (who.email !== row.to) return { drop: "the address is not the account's" };
-      return save(db, row, who.userId, await mails.registrationAttemptMail(who.name, `${config.APP_URL}/login`));
+      return save(db, row, who.userId, await mails.registrationAttemptMail(name, `${config.APP_URL}/login`));
     case "email-change-notice": {
       const newEmail = paramsOf(row).newEmail;
       if (typeof newEmail !== "string") return { drop: "no new address to name" };
-      return save(db, row, who.userId, await mails.emailChangedNoticeMail(who.name, newEmail));
+      return save(db, row, who.userId, await mails.emailChangedNoticeMail(name, newEmail));
     }
     case "password-changed":
-      return save(db, row, who.userId, await mails.passwordChangedMail(who.name, config.APP_URL));
+      return save(db, row, who.userId, await mails.passwordChangedMail(name, config.APP_URL));
     case "recovery-code-used":
-      return save(db, row, who.userId, await mails.recoveryCodeUsedMail(who.name, config.APP_URL));
+      return save(db, row, who.userId, await mails.recoveryCodeUsedMail(name, config.APP_URL));
     case "second-factors-reset":
-      return save(db, row, who.userId, await mails.secondFactorsResetMail(who.name, config.APP_URL));
+      return save(db, row, who.userId, await mails.secondFactorsResetMail(name, config.APP_URL));
     case "second-factor-changed": {
       const { change, passkeyName } = paramsOf(row);
       if (!SECOND_FACTOR_CHANGES.includes(change as SecondFactorChange)) return { drop: "no change to name" };
-      const name = typeof passkeyName === "string" ? passkeyName : undefined;
-      return save(db, row, who.userId, await mails.secondFactorChangedMail(who.name, config.APP_URL, change as SecondFactorChange, name));
+      const passkey = typeof passkeyName === "string" ? passkeyName : undefined;
+      return save(db, row, who.userId, await mails.secondFactorChangedMail(name, config.APP_URL, change as SecondFactorChange, passkey));
     }
   }
 }

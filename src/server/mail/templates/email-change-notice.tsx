@@ -1,9 +1,9 @@
-import { MailLayout, MailText } from "./layout";
+import { MailGreeting, MailLayout, MailText } from "./layout";
 
-export function EmailChangeNotice(props: { name: string; newEmail: string }) {
+export function EmailChangeNotice(props: { name: string | null; newEmail: string }) {
   return (
     <MailLayout preview="Your account's email address is being changed" heading="Your email address is being changed">
-      <MailText>Hello {props.name},</MailText>
+      <MailGreeting name={props.name} />
       <MailText>
         Someone signed in to your account asked to change its email address to {props.newEmail}. The change takes effect once that address
         is confirmed.

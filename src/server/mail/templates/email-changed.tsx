@@ -1,11 +1,11 @@
 import { durationInWords } from "@/shared/duration-in-words";
-import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
+import { MailButton, MailGreeting, MailLayout, MailLinkFallback, MailText } from "./layout";
 
-export function EmailChanged(props: { name: string; newEmail: string; revertLink: string; linkLifetimeSeconds: number }) {
+export function EmailChanged(props: { name: string | null; newEmail: string; revertLink: string; linkLifetimeSeconds: number }) {
   const lifetime = durationInWords(props.linkLifetimeSeconds);
   return (
     <MailLayout preview="Your account's email address was changed" heading="Your email address was changed">
-      <MailText>Hello {props.name},</MailText>
+      <MailGreeting name={props.name} />
       <MailText>
         Your account's email address was changed to {props.newEmail}, and every device that was logged in has been logged out. From now on
         you log in with the new address.

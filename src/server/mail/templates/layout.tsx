@@ -24,6 +24,11 @@ export function MailLayout(props: { preview: string; heading: string; children: 
   );
 }
 
+/** "Hello Ada," or, when the name is not the address owner's to give (unconfirmed), "Hello,". */
+export function MailGreeting(props: { name: string | null }) {
+  return <MailText>{props.name ? `Hello ${props.name},` : "Hello,"}</MailText>;
+}
+
 export function MailText(props: { children: ReactNode }) {
   return <Text style={{ color: "#374151", fontSize: 15, lineHeight: "22px" }}>{props.children}</Text>;
 }

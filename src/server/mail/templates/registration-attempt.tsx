@@ -1,9 +1,9 @@
-import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
+import { MailButton, MailGreeting, MailLayout, MailLinkFallback, MailText } from "./layout";
 
-export function RegistrationAttempt(props: { name: string; loginLink: string }) {
+export function RegistrationAttempt(props: { name: string | null; loginLink: string }) {
   return (
     <MailLayout preview="Someone tried to register with your address" heading="You already have an account">
-      <MailText>Hello {props.name},</MailText>
+      <MailGreeting name={props.name} />
       <MailText>
         Someone, perhaps you, tried to create a new account with this email address. Your address already has an account, so no second one
         was created and nothing was changed.

@@ -1,11 +1,11 @@
 import { durationInWords } from "@/shared/duration-in-words";
-import { MailButton, MailLayout, MailLinkFallback, MailText } from "./layout";
+import { MailButton, MailGreeting, MailLayout, MailLinkFallback, MailText } from "./layout";
 
-export function ResetPassword(props: { name: string; link: string; linkLifetimeSeconds: number }) {
+export function ResetPassword(props: { name: string | null; link: string; linkLifetimeSeconds: number }) {
   const lifetime = durationInWords(props.linkLifetimeSeconds);
   return (
     <MailLayout preview="Choose a new password" heading="Choose a new password">
-      <MailText>Hello {props.name},</MailText>
+      <MailGreeting name={props.name} />
       <MailText>
         {`Someone, hopefully you, asked to reset the password of your account. The link works for ${lifetime}; ` +
           "once a new password is set with it, every reset link sent to you stops working."}

@@ -1,12 +1,12 @@
 import type { SecondFactorChange } from "../mail-kinds";
-import { MailButton, MailLayout, MailText } from "./layout";
+import { MailButton, MailGreeting, MailLayout, MailText } from "./layout";
 
-type Props = { name: string; accountLink: string; forgotLink: string };
+type Props = { name: string | null; accountLink: string; forgotLink: string };
 
 export function RecoveryCodeUsed(props: Props) {
   return (
     <MailLayout preview="A recovery code was used to log in" heading="A recovery code was used">
-      <MailText>Hello {props.name},</MailText>
+      <MailGreeting name={props.name} />
       <MailText>
         Someone just logged in to your account with your password and one of your recovery codes. Each code works once; make new ones on
         your account page when few are left.
@@ -22,7 +22,7 @@ export function RecoveryCodeUsed(props: Props) {
 export function SecondFactorsReset(props: Props) {
   return (
     <MailLayout preview="Your two-step verification was reset" heading="Your two-step verification was reset">
-      <MailText>Hello {props.name},</MailText>
+      <MailGreeting name={props.name} />
       <MailText>
         An administrator removed your authenticator app, recovery codes and passkeys. You now log in with your password alone; set up
         two-step verification again on your account page.
@@ -48,7 +48,7 @@ export function SecondFactorChanged(props: Props & { change: SecondFactorChange;
   const words = SECOND_FACTOR_CHANGE_WORDS[props.change];
   return (
     <MailLayout preview={words.subject} heading={words.subject}>
-      <MailText>Hello {props.name},</MailText>
+      <MailGreeting name={props.name} />
       <MailText>{words.what(props.passkeyName)}</MailText>
       <MailButton href={props.accountLink}>Review your account</MailButton>
       <MailText>
