@@ -115,6 +115,11 @@ export const APP_ERRORS = {
     trpcCode: "FORBIDDEN",
     when: '`admin.deleteUser` on the caller\'s own account. Nothing was changed: people delete their own account with `user.delete` ("Delete account" on the account page), which asks for their password.',
   },
+  SELF_SECOND_FACTORS_RESET: {
+    httpStatus: 403,
+    trpcCode: "FORBIDDEN",
+    when: "`admin.resetSecondFactors` on the caller's own account. Nothing was changed: people turn off their own authenticator app or remove their passkeys on the account page, which asks for their password and a code.",
+  },
   LAST_ADMIN: {
     httpStatus: 409,
     trpcCode: "CONFLICT",

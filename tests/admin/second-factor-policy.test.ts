@@ -240,6 +240,22 @@ describe("admin.resetSecondFactors", () => {
     expect((await app.caller({ token: admin.token }).admin.listUsers({})).items.length).toBeGreaterThan(0);
   });
 
+  // Turning one's own app off asks for the password and a code: a stolen admin
+  // session whose proof is stale must not do it through the dashboard instead.
+  it("refuses the admin's own id with SELF_SECOND_FACTORS_RESET; nothing changes", async () => {
+    const admin = await signedIn(app, { admin: true });
+    await enrolTotp(app, admin.token);
+    await insertPasskey(app, admin.user.id);
+    const before = await everything(app);
+    await expectAppError(
+      app.caller({ token: admin.token }).admin.resetSecondFactors({ userId: admin.user.id }),
+      "FORBIDDEN",
+      "SELF_SECOND_FACTORS_RESET",
+    );
+    expect(await everything(app)).toEqual(before);
+    expect((await secondFactorState(app, admin.user.id)).mark).toBe(true);
+  });
+
   it("from an aal2 admin: removes the target's app, recovery codes and passkeys, clears the mark, audits, mails; others keep theirs", async () => {
     const target = await fullyEnrolled();
     const other = await fullyEnrolled();

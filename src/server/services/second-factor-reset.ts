@@ -3,6 +3,7 @@
 // mailed to the user. The password stays, so nobody loses their last way to
 // log in.
 import { may } from "@/shared/permissions";
+import { AppError } from "../app-error";
 import { changingSecondFactors } from "../db/second-factor-lock";
 import { deleteSecondFactors } from "../db/second-factors";
 import { findUserLabel } from "../db/users";
@@ -17,6 +18,13 @@ import type { ValidSession } from "./sessions";
 export async function resetSecondFactors(s: Services, session: ValidSession, userId: string, meta: RequestMeta) {
   if (!may(session.user, "resetSecondFactors")) throw notPermitted("reset second factors");
   if (session.aal !== "aal2") throw secondFactorRequired("policy");
+  // One's own factors go with the password and a code (the account page), never by an admin's reset.
+  if (userId === session.userId) {
+    throw new AppError(
+      "SELF_SECOND_FACTORS_RESET",
+      "You cannot reset your own two-step verification from the admin dashboard. Use the account page, which asks for your password and a code.",
+    );
+  }
   await changingSecondFactors(s.db, userId, async (tx) => {
     const target = await findUserLabel(tx, userId);
     if (!target) throw userNotFound();
