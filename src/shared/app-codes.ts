@@ -48,7 +48,7 @@ export const APP_ERRORS = {
   SECOND_FACTOR_INVALID: {
     httpStatus: 403,
     trpcCode: "FORBIDDEN",
-    when: "A wrong second factor: a TOTP code that is not the current one (one 30-second step of drift is allowed) or was used already, an unknown or spent recovery code, or a passkey assertion that does not verify. At a log-in's second step the answer carries `triesLeft`. Wrong codes count against the account's second-factor limit. Nothing was changed.",
+    when: "A wrong second factor: a TOTP code that is not the current one (one 30-second step of drift is allowed) or was used already, an unknown or spent recovery code, or a passkey assertion that does not verify. At a log-in's second step the answer carries `triesLeft`. Wrong codes count against the account's second-factor limit (codes a logged-in session gives as proof: against that session's own). Nothing was changed.",
   },
   TICKET_INVALID: {
     httpStatus: 401,

@@ -65,6 +65,10 @@ export const RATE_LIMITS = {
   // Wrong second-factor codes of an account, across all its tickets: a
   // stolen password alone cannot try the million TOTP codes.
   secondFactorFailuresPerAccount: { points: 10, duration: 15 * MINUTE },
+  // Wrong codes a logged-in session gives as proof of a sensitive change: its
+  // own budget, so that a stolen session cannot spend the account's above
+  // (and lock its owner out of the log-in's second step), nor guess for long.
+  secondFactorFailuresPerSession: { points: 10, duration: DAY },
   // Passkey log-ins started (each stores a challenge) from one client address;
   // generous for a school behind one address, small for a flood of rows.
   passkeyLogInsPerIp: { points: 300, duration: 15 * MINUTE },

@@ -65,6 +65,7 @@ const LIMIT_WORDS: Record<string, string> = {
   emailChangePerUser: "too many email address changes asked by this account",
   emailChangePerAddress: "too many accounts asked to move to this address",
   secondFactorFailuresPerAccount: "too many wrong second-factor codes for this account",
+  secondFactorFailuresPerSession: "too many wrong second-factor codes given as proof by one session",
   passkeyLogInsPerIp: "too many passkey log-ins started from one network address",
 };
 

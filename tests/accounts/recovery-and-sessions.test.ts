@@ -216,6 +216,34 @@ describe("own sessions", () => {
     expect(await app.caller({ token: bystanderToken }).session.validate()).toMatchObject({ userId: bystander.id });
   });
 
+  // A stolen session without the password may guess app codes as proof: its
+  // guesses draw on a budget of its own, never on the account's, or it could
+  // lock the owner out of the log-in's second step (and guess the account's way).
+  it("wrong codes given as proof spend the session's own budget, not the owner's log-in budget", async () => {
+    const { user, authenticator, token: owner } = await userWithTotp(app);
+    const thief = await logInWithTotp(app, user.email, authenticator);
+    const bystander = await userWithTotp(app);
+    await ageSession(app, thief, 11 * 60_000);
+    const wrong = authenticator.wrong();
+    const { points } = RATE_LIMITS.secondFactorFailuresPerSession;
+    for (let i = 0; i < points; i++) {
+      await expectAppError(app.caller({ token: thief }).session.revokeOthers({ code: wrong }), "FORBIDDEN", "SECOND_FACTOR_INVALID");
+    }
+    await expectAppError(
+      app.caller({ token: thief }).session.revokeOthers({ code: authenticator.next() }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
+    await expectAppError(app.caller({ token: thief }).session.revokeOthers({ code: wrong }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    // Nobody was logged out, and the owner still logs in with two steps.
+    await app.caller({ token: owner }).session.validate();
+    expect(await logInWithTotp(app, user.email, authenticator)).toBeTruthy();
+    expect(await logInWithTotp(app, bystander.user.email, bystander.authenticator)).toBeTruthy();
+    // The owner's own sessions keep their budgets too.
+    await ageSession(app, owner, 11 * 60_000);
+    expect(await app.caller({ token: owner }).session.revokeOthers({ code: authenticator.next() })).toEqual({ revoked: 2 });
+  });
+
   it("a session proved within 10 minutes needs no proof; logging this session out never does", async () => {
     const user = await seedUser(app);
     const here = await logInAs(app, user.email);

@@ -134,6 +134,11 @@ export class RateLimits {
     return this.reserve([["secondFactorFailuresPerAccount", userId]], null, client);
   }
 
+  /** The same for a code a logged-in session gives as proof of a sensitive change: that session's budget only. */
+  reserveSessionSecondFactorAttempt(sessionId: string, client: Client): Promise<Reservation> {
+    return this.reserve([["secondFactorFailuresPerSession", sessionId]], null, client);
+  }
+
   /** `taken`: the rows of this reservation's statement, run already (passwordAttemptTake). */
   private async reserve(budgets: [LimitName, string][], email: string | null, client: Client, taken?: TakenRow[]): Promise<Reservation> {
     const results = taken ? settleEach(this.budgets(budgets), taken) : await this.take(budgets);

@@ -33,7 +33,7 @@ export type Reauthentication = { password?: string | undefined; code?: string | 
 export async function reauthenticate(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta): Promise<void> {
   if (proof.password !== undefined) await confirmPassword(s, session.userId, proof.password, meta);
   else if (proof.code !== undefined) {
-    if (!(await proveSecondFactor(s, session.userId, { totp: proof.code }, meta, null))) throw secondFactorInvalid();
+    if (!(await proveSecondFactor(s, session.userId, { totp: proof.code }, meta, null, session.id))) throw secondFactorInvalid();
   } else if (recentlyAuthenticated(session)) return;
   else {
     throw new AppError("REAUTHENTICATION_REQUIRED", "Enter your password (or a code from your authenticator app) to make this change.");

@@ -51,7 +51,9 @@ async function spendRecoveryCodeAndTell(s: Services, userId: string, code: strin
 
 /**
  * The method a proof passed by, or null when it is wrong. `challenge`: the
- * WebAuthn challenge the caller handed out for a passkey proof.
+ * WebAuthn challenge the caller handed out for a passkey proof. `sessionId`:
+ * the logged-in session giving the proof (re-authentication), whose own
+ * budget it draws on instead of the account's (the log-in's).
  */
 export async function proveSecondFactor(
   s: Services,
@@ -59,8 +61,11 @@ export async function proveSecondFactor(
   proof: SecondFactorProof,
   meta: RequestMeta,
   challenge: string | null,
+  sessionId?: string,
 ): Promise<SessionMethod | null> {
-  const reservation = await s.rateLimits.reserveSecondFactorAttempt(userId, meta);
+  const reservation = sessionId
+    ? await s.rateLimits.reserveSessionSecondFactorAttempt(sessionId, meta)
+    : await s.rateLimits.reserveSecondFactorAttempt(userId, meta);
   let method: SessionMethod | null;
   try {
     method = await check(s, userId, proof, challenge);
