@@ -32,6 +32,10 @@ export default {
     "src/server/db/second-factors.ts",
     "src/server/db/auth-challenges.ts",
     "src/server/db/let-requests-in.ts",
+    "src/server/services/own-sessions.ts",
+    "src/server/services/another-factor.ts",
+    "src/server/api/call-limits.ts",
+    "src/shared/schemas/free-text.ts",
   ],
   // Each worker runs its own Vitest with its own databases (tests/support/databases.ts).
   concurrency: 2,

@@ -42,6 +42,8 @@ const FILES = [
   "tests/api/http-api.test.ts",
   "tests/api/seed-apis.test.ts",
   "tests/platform/database-outage.test.ts",
+  "tests/accounts/recovery-and-sessions.test.ts",
+  "tests/accounts/free-text.test.ts",
 ];
 
 class InListOrder extends BaseSequencer {

@@ -122,6 +122,9 @@ describe("controls and bidi overrides in names and notes", () => {
     "Mongolian vowel separator between Latin letters": "\u180e",
     "joiners piled up after an Arabic letter": "\u0627\u200d\u200d",
     "direction marks piled up after a Hebrew letter": "\u05d0\u200f\u200f",
+    "two presentation selectors after an emoji": "\u2764\ufe0f\ufe0f",
+    "a non-joiner after an emoji's selector": "\u2764\ufe0f\u200c",
+    "a zero-width space after a black flag": "\u{1f3f4}\u200b",
   };
   it.each(Object.entries(hidden))("%s is refused by every API, with a message at the field", async (_label, char) => {
     const before = await snapshot(app);
@@ -138,9 +141,17 @@ describe("controls and bidi overrides in names and notes", () => {
       expect(answer.status, path).toBe(400);
       const { appCode, message } = refusal(path, answer.body);
       expect(appCode, path).toBe("VALIDATION_FAILED");
-      if (path.startsWith("/api/trpc/")) expect(message, path).toBe(FREE_TEXT_REFUSED);
+      if (path.startsWith("/api/trpc/")) expect(message, path).toBe("Remove the invisible control or text-direction characters.");
       if (path.startsWith("/api/user")) expect(message, path).toContain(FREE_TEXT_REFUSED);
     }
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("a name that is not text is refused with the field's own message", async () => {
+    const before = await snapshot(app);
+    const answer = await send("POST", "/api/trpc/user.update", { name: 42 }, token);
+    expect(answer.status).toBe(400);
+    expect(refusal("/api/trpc/user.update", answer.body)).toEqual({ appCode: "VALIDATION_FAILED", message: "Enter your name." });
     expect(await snapshot(app)).toEqual(before);
   });
 
@@ -151,6 +162,8 @@ describe("controls and bidi overrides in names and notes", () => {
       "ليلى أحمد",
       "ليلى\u200f أحمد", // a right-to-left mark after Arabic
       "\u200fשרה כהן", // and before Hebrew
+      "שרה\u200e 2B", // a left-to-right mark after Hebrew, before Latin
+      "ليلى\u061c 12", // an Arabic letter mark after Arabic
       "مهر\u200cانگیز", // Persian: a zero-width non-joiner inside a name
       "क्\u200dष Kumar", // Devanagari: a zero-width joiner after a virama
       "张伟",

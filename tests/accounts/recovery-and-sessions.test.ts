@@ -152,9 +152,14 @@ describe("own sessions", () => {
     await seedUser(app).then((other) => logInAs(app, other.email));
     const list = await app.caller({ token: desk }).session.list();
     expect(list).toHaveLength(2);
-    expect(list.find((s) => s.current)).toMatchObject({ device: "Firefox on Windows (desktop)", ip: "192.0.2.10" });
-    expect(list.find((s) => !s.current)).toMatchObject({ device: "Safari on iOS (mobile)", ip: "192.0.2.11" });
+    expect(list.find((s) => s.current)).toMatchObject({ device: "Firefox on Windows (desktop)", ip: "192.0.2.10", aal: "aal1" });
+    expect(list.find((s) => !s.current)).toMatchObject({ device: "Safari on iOS (mobile)", ip: "192.0.2.11", aal: "aal1" });
     expect(describeDevice(null)).toBe("Unknown device");
+    // A client no parser knows is shown by its own words (cut short); one with a known system only, by that.
+    expect(describeDevice("???")).toBe("???");
+    expect(describeDevice(`robot/${"9".repeat(80)}`)).toBe(`robot/${"9".repeat(54)}`);
+    expect(describeDevice("school-sync/2.1 (+https://sync.school.example/bot)")).toBe("school-sync");
+    expect(describeDevice("(iPhone; CPU iPhone OS 17_5 like Mac OS X)")).toBe("Unknown browser on iOS (mobile)");
   });
 
   it("revokes one of the caller's sessions; it fails on its very next request", async () => {
@@ -164,7 +169,8 @@ describe("own sessions", () => {
     const other = (await app.caller({ token: a }).session.list()).find((s) => !s.current)!;
     expect(await app.caller({ token: a }).session.revoke({ id: other.id })).toEqual({ ok: true });
     await expectAppError(app.caller({ token: b }).user.get(), "UNAUTHORIZED", "SESSION_INVALID");
-    await expectAppError(app.caller({ token: a }).session.revoke({ id: other.id }), "NOT_FOUND", "SESSION_NOT_FOUND");
+    const gone = await expectAppError(app.caller({ token: a }).session.revoke({ id: other.id }), "NOT_FOUND", "SESSION_NOT_FOUND");
+    expect(gone.message).toBe("You have no session with this id.");
   });
 
   it("another user's session id is NOT_FOUND and stays valid", async () => {

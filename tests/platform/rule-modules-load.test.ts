@@ -27,6 +27,10 @@ const RULE_MODULES: Record<string, () => Promise<object>> = {
   "server/db/second-factors": () => import("@/server/db/second-factors"),
   "server/db/auth-challenges": () => import("@/server/db/auth-challenges"),
   "server/db/let-requests-in": () => import("@/server/db/let-requests-in"),
+  "server/services/own-sessions": () => import("@/server/services/own-sessions"),
+  "server/services/another-factor": () => import("@/server/services/another-factor"),
+  "server/api/call-limits": () => import("@/server/api/call-limits"),
+  "shared/schemas/free-text": () => import("@/shared/schemas/free-text"),
 };
 
 describe("the rule modules", () => {

@@ -121,7 +121,7 @@ describe("batches", () => {
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(body),
     });
-    return { res, body: (await res.json()) as { error?: { data: { appCode: string; httpStatus: number } } }[] };
+    return { res, body: (await res.json()) as { error?: { message: string; data: { appCode: string; httpStatus: number } } }[] };
   }
 
   it("a batch of 60 session.create calls is refused before any password is checked", async () => {
@@ -147,6 +147,13 @@ describe("batches", () => {
     };
     expect(await queries(MAX_CALLS_PER_BATCH)).toEqual({ status: 401, codes: Array(MAX_CALLS_PER_BATCH).fill("SESSION_INVALID") });
     expect(await queries(MAX_CALLS_PER_BATCH + 1)).toEqual({ status: 400, codes: Array(MAX_CALLS_PER_BATCH + 1).fill("BATCH_TOO_LARGE") });
+    const res = await fetch(
+      `${await app.httpUrl()}/api/trpc/${Array(MAX_CALLS_PER_BATCH + 2)
+        .fill("session.validate")
+        .join(",")}?batch=1&input={}`,
+    );
+    const [first] = (await res.json()) as { error: { message: string } }[];
+    expect(first!.error.message).toBe(`A batch may hold at most ${MAX_CALLS_PER_BATCH} calls; this one holds ${MAX_CALLS_PER_BATCH + 2}.`);
   });
 
   it("a batch holds at most one call that checks or sets a password, whichever procedure", async () => {
@@ -189,6 +196,30 @@ describe("batches", () => {
     ]);
     expect(byCode.map((item) => item.error?.data.appCode)).toEqual(["INVALID_CREDENTIALS", "SESSION_INVALID", "SESSION_INVALID"]);
     expect(await app.db.user.count({ where: { name: "Batch" } })).toBe(0);
+  });
+
+  it("a procedure that always hashes counts in a batch whatever its input, and the refusal says why", async () => {
+    const user = await seedUser(app);
+    for (const path of [
+      "session.create",
+      "user.register",
+      "user.delete",
+      "user.resetPassword",
+      "user.startTotp",
+      "user.regenerateRecoveryCodes",
+      "user.disableTotp",
+    ]) {
+      const verifications = await countVerifications(async () => {
+        const { res, body } = await batch([
+          { path: "session.create", input: { email: user.email, password: WRONG } },
+          { path, input: { passphrase: WRONG } },
+        ]);
+        expect(res.status, path).toBe(400);
+        expect(body.map((item) => item.error?.data.appCode)).toEqual(["BATCH_TOO_LARGE", "BATCH_TOO_LARGE"]);
+        expect(body[0]!.error?.message).toBe("A batch may hold at most one call that checks or sets a password: send them one at a time.");
+      });
+      expect(verifications, path).toBe(0);
+    }
   });
 
   it("bodies other than JSON (multipart, octet-stream, form) are refused with UNSUPPORTED_MEDIA_TYPE and change nothing", async () => {

@@ -17,7 +17,7 @@ export function describeDevice(userAgent: string | null): string {
   const os = parsed.os.name;
   const kind = parsed.platform.type;
   if (!browser && !os) return userAgent.slice(0, 60);
-  return `${browser ?? "Unknown browser"}${os ? ` on ${os}` : ""}${kind ? ` (${kind})` : ""}`;
+  return `${browser || "Unknown browser"}${os ? ` on ${os}` : ""}${kind ? ` (${kind})` : ""}`;
 }
 
 export async function listOwnSessions(s: Services, current: ValidSession) {
