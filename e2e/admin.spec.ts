@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createAdmin, freshEmail } from "./support/accounts";
-import { alertOf, logIn, logOut, openTab, register, registerVerifiedStudent } from "./support/pages";
+import { alertOf, logIn, logOut, openTab, register, registerVerifiedStudent, WRONG_LOG_IN } from "./support/pages";
 import { enrolAuthenticatorApp, logInWithCode } from "./support/second-factors";
 
 test("admin invites a teacher, the teacher flags a student, the student never sees the spammer flag", async ({ page }) => {
@@ -214,5 +214,5 @@ test("account page: change name, ask for a new email, change password, delete th
   await page.getByRole("button", { name: "Delete account" }).click();
   await expect(page.getByText("Your account was deleted.")).toBeVisible();
   await logIn(page, email, "an entirely new passphrase");
-  await expect(alertOf(page)).toHaveText("The email address or password is not correct.");
+  await expect(alertOf(page)).toHaveText(WRONG_LOG_IN);
 });

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
-import { alertOf, logIn, registerVerifiedStudent } from "./support/pages";
+import { alertOf, logIn, registerVerifiedStudent, WRONG_LOG_IN } from "./support/pages";
 
 test("forgot password → mail → new password → log in", async ({ page }) => {
   const email = freshEmail("forgot");
@@ -32,7 +32,7 @@ test("forgot password → mail → new password → log in", async ({ page }) =>
   await waitForMail(email, /Your password was changed/);
 
   await logIn(page, email, PASSWORD);
-  await expect(alertOf(page)).toHaveText("The email address or password is not correct.");
+  await expect(alertOf(page)).toHaveText(WRONG_LOG_IN);
   await logIn(page, email, "my brand new passphrase");
   await expect(page).toHaveURL(/\/account$/);
 

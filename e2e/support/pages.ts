@@ -53,5 +53,9 @@ export async function registerVerifiedStudent(page: Page, email: string, name: s
   await confirmAddress(page, linkIn(mail, "/verify"));
 }
 
+/** What the log-in page says to a wrong password, an unknown address and an unconfirmed one alike. */
+export const WRONG_LOG_IN =
+  "The email address or password is not correct. New account? Confirm your address first, with the link in the mail we sent you.";
+
 /** The visible error alert (Next's empty route announcer also has role=alert). */
 export const alertOf = (page: Page) => page.getByRole("alert").and(page.locator(":not(#__next-route-announcer__)"));

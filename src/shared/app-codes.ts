@@ -38,7 +38,7 @@ export const APP_ERRORS = {
   INVALID_CREDENTIALS: {
     httpStatus: 401,
     trpcCode: "UNAUTHORIZED",
-    when: "`session.create`: unknown email or wrong password. Both answer the same, in similar time.",
+    when: "`session.create`: unknown email, wrong password, or the right password of an address not confirmed yet (which is mailed a fresh confirmation link). All answer the same, in similar time: a log-in never tells whether an address has an account.",
   },
   SECOND_FACTOR_REQUIRED: {
     httpStatus: 403,
@@ -79,11 +79,6 @@ export const APP_ERRORS = {
     httpStatus: 404,
     trpcCode: "NOT_FOUND",
     when: "`user.renamePasskey` or `user.removePasskey` with an id that is not one of the caller's passkeys.",
-  },
-  EMAIL_NOT_VERIFIED: {
-    httpStatus: 403,
-    trpcCode: "FORBIDDEN",
-    when: "`session.create` with the right password for an address that is not confirmed yet.",
   },
   SESSION_INVALID: {
     httpStatus: 401,

@@ -39,7 +39,7 @@ describe("previewAddressLink", () => {
     expect(await snapshot(app)).toEqual(before);
     expect((await tokenRow(token)).usedAt).toBeNull();
     expect((await app.db.login.findUniqueOrThrow({ where: { email } })).emailVerifiedAt).toBeNull();
-    await expectAppError(app.caller().session.create({ email, password: PASSWORD }), "FORBIDDEN", "EMAIL_NOT_VERIFIED");
+    await expectAppError(app.caller().session.create({ email, password: PASSWORD }), "UNAUTHORIZED", "INVALID_CREDENTIALS");
     // Only the confirmation itself uses the link.
     await app.caller().user.verify({ token });
     expect(await previewAddressLink(app.services, token)).toEqual({ state: "used" });

@@ -61,10 +61,10 @@ const noSession = (kind: CallerKind) => kind === "anonymous" || kind === "unveri
 const PASSWORD_OF_CAST = "correct horse battery staple";
 
 describe("the unverified user cannot get a session", () => {
-  it("log-in is refused with EMAIL_NOT_VERIFIED", async () => {
+  it("log-in is refused as a wrong password is (INVALID_CREDENTIALS)", async () => {
     await expect(
       app.caller().session.create({ email: cast.users.unverified.email, password: cast.users.unverified.password }),
-    ).rejects.toMatchObject({ appCode: "EMAIL_NOT_VERIFIED" });
+    ).rejects.toMatchObject({ appCode: "INVALID_CREDENTIALS" });
   });
 });
 

@@ -88,8 +88,8 @@ describe("log-ins", () => {
     const user = await seedUser(app, { verified: false });
     await expectAppError(
       client("198.51.100.9").session.create({ email: user.email, password: PASSWORD }),
-      "FORBIDDEN",
-      "EMAIL_NOT_VERIFIED",
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
     );
     expect((await eventsOf(user.id)).map((e) => [e.type, e.details.reason])).toEqual([["login.failed", "email_not_verified"]]);
   });

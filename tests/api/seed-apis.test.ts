@@ -325,7 +325,7 @@ describe("both APIs decide as tRPC does", () => {
     for (const [input, code] of [
       [{ email: user.email, password: "wrong password!" }, "INVALID_CREDENTIALS"],
       [{ email: freshEmail("ghost"), password: "wrong password!" }, "INVALID_CREDENTIALS"],
-      [{ email: unverified.email, password: PASSWORD }, "EMAIL_NOT_VERIFIED"],
+      [{ email: unverified.email, password: PASSWORD }, "INVALID_CREDENTIALS"],
     ] as const) {
       const viaTrpc = await app
         .caller()

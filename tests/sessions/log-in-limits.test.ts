@@ -645,14 +645,17 @@ describe("the counters themselves", () => {
     expect(Object.values(await pointsOf(user.email))).toEqual([1, 1]);
   });
 
-  it("an address not yet confirmed, or a second step due, gives the points back too", async () => {
+  it("a second step due gives the points back too; an address not yet confirmed keeps them, as a wrong password does", async () => {
     const unconfirmed = await seedUser(app, { verified: false });
     await expectAppError(
       app.caller({ ip: "198.18.8.4" }).session.create({ email: unconfirmed.email, password: PASSWORD }),
-      "FORBIDDEN",
-      "EMAIL_NOT_VERIFIED",
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
     );
-    expect(Object.values(await pointsOf(unconfirmed.email))).toEqual([0, 0]);
+    expect(await pointsOf(unconfirmed.email)).toMatchObject({
+      [`loginFailuresPerAccountAndClient:${unconfirmed.email} 198.18.8.4`]: 1,
+      [`loginFailuresPerAccount:${unconfirmed.email}`]: 1,
+    });
     const { user } = await userWithTotp(app);
     await startLogIn(app, user.email, { ip: "198.18.8.5" });
     expect(await pointsOf(user.email)).toMatchObject({

@@ -40,6 +40,8 @@ describe("session.create", () => {
     expect(stored?.ip).toBe("203.0.113.1");
   });
 
+  const PASSWORD_OF_PROBE = "the prober's own long passphrase";
+
   it("answers an unknown email and a wrong password with the same INVALID_CREDENTIALS", async () => {
     const user = await seedUser(app);
     const wrong = await expectAppError(
@@ -56,15 +58,38 @@ describe("session.create", () => {
     expect(wrong.message).toBe("The email address or password is not correct.");
   });
 
-  it("refuses the right password of an unverified address with EMAIL_NOT_VERIFIED", async () => {
-    const user = await seedUser(app, { verified: false });
-    const refused = await expectAppError(
-      app.caller().session.create({ email: user.email, password: PASSWORD }),
-      "FORBIDDEN",
-      "EMAIL_NOT_VERIFIED",
+  // Whoever registers an address chooses its password: were the right password
+  // of an unconfirmed account answered apart, registering and then logging in
+  // with one's own password would tell whether the address was free or taken.
+  it("answers the right password of an unconfirmed address exactly as a wrong one, and mails it a fresh link", async () => {
+    const email = freshEmail("probe");
+    await app.caller({ ip: "198.51.100.60" }).user.register({ email, password: PASSWORD, name: "Pat Quinn" });
+    const taken = await seedUser(app);
+    await app.caller({ ip: "198.51.100.61" }).user.register({ email: taken.email, password: PASSWORD_OF_PROBE, name: "Pat Quinn" });
+    const free = await expectAppError(
+      app.caller({ ip: "198.51.100.62" }).session.create({ email, password: PASSWORD }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
     );
-    expect(refused.message).toBe("Confirm your email address first: open the link we sent you, or ask for a new one.");
-    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+    const someones = await expectAppError(
+      app.caller({ ip: "198.51.100.62" }).session.create({ email: taken.email, password: PASSWORD_OF_PROBE }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+    expect({ message: free.message, details: free.details }).toEqual({ message: someones.message, details: someones.details });
+    expect(await app.db.session.count({ where: { user: { login: { email } } } })).toBe(0);
+    // Its points are kept as a wrong password's are: how soon RATE_LIMITED comes tells nothing either.
+    const pointsOf = async (address: string) =>
+      (
+        await app.db.rateLimit.findMany({ where: { key: { startsWith: "loginFailures", contains: address } }, orderBy: { key: "asc" } })
+      ).map((r) => r.points);
+    expect(await pointsOf(email)).toEqual(await pointsOf(taken.email));
+    // The address's owner (whoever opens the mailbox) gets a fresh link; the account stays unconfirmed.
+    const links = (await app.mailsTo(email)).filter((m) => m.kind === "verify-email");
+    expect(links).toHaveLength(2);
+    expect(await app.db.login.findUniqueOrThrow({ where: { email }, select: { emailVerifiedAt: true } })).toEqual({
+      emailVerifiedAt: null,
+    });
   });
 
   it(`allows ${RATE_LIMITS.loginFailuresPerAccountAndClient.points} failures per address from one client per 15 minutes, then RATE_LIMITED even with the right password`, async () => {

@@ -86,7 +86,7 @@ export const legacyUserApiRoutes: JsonRoute[] = [
     description:
       "Checks the credentials and answers a session token, to send as `session` in the body of the other calls. This API has no second step: an account with two-step verification answers SECOND_FACTOR_REQUIRED (log in through /api/user or the web pages instead).",
     input: z.object({ email: emailSchema, password: currentPasswordSchema }),
-    errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "SECOND_FACTOR_REQUIRED", "RATE_LIMITED", "OVERLOADED"],
+    errors: ["INVALID_CREDENTIALS", "SECOND_FACTOR_REQUIRED", "RATE_LIMITED", "OVERLOADED"],
     auth: "none",
     async handle(ctx) {
       const s = await logInOrRefer(ctx.services, ctx.input, ctx.meta, SESSION_FORM, { secondStep: false });

@@ -65,7 +65,7 @@ export const userApiRoutes: JsonRoute[] = [
     description: `Checks the credentials and sets the session cookie (HttpOnly, SameSite=Lax), which lasts SESSION_TTL_SECONDS (${durationInWords(SESSION_LIFETIME.defaultSeconds)} unless configured). An account with two-step verification answers SECOND_FACTOR_REQUIRED (403) with \`ticket\`, \`methods\` and \`ticketExpiresAt\`: send the ticket and a code to \`/session/second-factor\` within 5 minutes.`,
     input: createSessionInput,
     output: success(sessionOutput),
-    errors: ["INVALID_CREDENTIALS", "EMAIL_NOT_VERIFIED", "SECOND_FACTOR_REQUIRED", "RATE_LIMITED", "OVERLOADED"],
+    errors: ["INVALID_CREDENTIALS", "SECOND_FACTOR_REQUIRED", "RATE_LIMITED", "OVERLOADED"],
     auth: "none",
     async handle(ctx) {
       const s = await logInOrRefer(ctx.services, ctx.input, ctx.meta);

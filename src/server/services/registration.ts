@@ -21,6 +21,7 @@ import {
 import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
 import { audit } from "./audit";
+import { queueConfirmationLink } from "./confirmation-link";
 import { emailTaken } from "./email-taken";
 import { type MailedLinkPreview, previewMailedLink } from "./mailed-token";
 import type { Services } from "./service-container";
@@ -157,16 +158,8 @@ export async function verifyEmail(
   return session;
 }
 
-/**
- * Sends a fresh link to an unverified address; earlier links stop working.
- * The request only records "a confirmation for this address": the same work
- * for every address. The worker sends it only when the address has an
- * unverified account. Past the address's limit nothing is recorded.
- */
+/** Sends a fresh link to an unverified address (earlier links stop working); the same answer for every address. */
 export async function resendVerification(s: Services, email: string, meta: RequestMeta): Promise<{ ok: true }> {
-  if (await s.rateLimits.consumeMailRequest("resendVerification", email, meta)) {
-    await enqueueMail(s.db, { kind: "verify-email", to: email });
-    s.mail.kickSoon();
-  }
+  await queueConfirmationLink(s, email, meta);
   return { ok: true };
 }

@@ -23,6 +23,7 @@ import {
 } from "../db/sessions";
 import { updatePasswordHashIfUnchanged } from "../db/users";
 import type { RequestMeta } from "../request-meta";
+import { queueConfirmationLink } from "./confirmation-link";
 import { secondFactorRequired } from "./second-factor-required";
 import { issueSecondFactorTicket, type SecondFactorDue } from "./second-factor-ticket";
 import type { Services } from "./service-container";
@@ -213,6 +214,15 @@ export async function logIn(
   }
   const reservation = await checkPasswordHolding(s, input.email, login, input.password, meta, "log-in", taken);
   if (!reservation || !login) throw invalidCredentials();
+  if (!login.verified) {
+    // Answered as a wrong password is, its points kept too: whoever registered
+    // an address with their own password could otherwise tell, by logging in
+    // with it, whether the address was free or someone's account. The
+    // address gets a fresh confirmation link instead.
+    s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
+    await queueConfirmationLink(s, input.email, meta);
+    throw invalidCredentials();
+  }
   try {
     return await afterRightPassword(s, login, input.password, meta, form, options, reservation);
   } finally {
@@ -236,10 +246,6 @@ async function afterRightPassword(
     const rehashed = await hashPassword(password, { client: clientAddressKey(meta.ip) });
     // Not if the password changed meanwhile: then the session below is not stored either.
     if (await updatePasswordHashIfUnchanged(s.db, login.userId, login.passwordHash, rehashed)) passwordHash = rehashed;
-  }
-  if (!login.verified) {
-    s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
-    throw new AppError("EMAIL_NOT_VERIFIED", "Confirm your email address first: open the link we sent you, or ask for a new one.");
   }
   const deviceCookie = deviceCookieAfterLogIn(await s.deviceKey(), s.config.APP_URL, meta.deviceCookie, {
     userId: login.userId,

@@ -7,7 +7,6 @@ import { appCodeOf, messageOf, zodFieldErrors } from "@/shared/error-message";
 import type { SecondFactorMethod } from "@/shared/schemas/second-factor";
 import { createSessionInput } from "@/shared/schemas/session";
 import { api } from "@/trpc/react";
-import { ResendVerification } from "../resend-verification";
 import { PasskeyLogIn } from "./passkey-log-in";
 import { SecondStep } from "./second-step";
 
@@ -15,7 +14,6 @@ export function LoginForm(props: { next: string }) {
   const router = useRouter();
   const utils = api.useUtils();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [email, setEmail] = useState("");
   // A right password for an account with a second factor: the ticket for the second step.
   const [secondFactor, setSecondFactor] = useState<{ ticket: string; methods: SecondFactorMethod[] } | null>(null);
   const [ended, setEnded] = useState(false);
@@ -40,7 +38,6 @@ export function LoginForm(props: { next: string }) {
     }
     setFieldErrors({});
     setEnded(false);
-    setEmail(parsed.data.email);
     login.mutate(parsed.data);
   }
 
@@ -71,9 +68,9 @@ export function LoginForm(props: { next: string }) {
         ) : null}
         {login.error ? (
           <Alert>
-            {code === "EMAIL_NOT_VERIFIED"
-              ? "Confirm your email address first: open the link we sent you, or send a new one below."
-              : messageOf(login.error)}
+            {messageOf(login.error)}
+            {/* The server answers an unconfirmed address as a wrong password (no oracle) and mails it a fresh link. */}
+            {code === "INVALID_CREDENTIALS" ? " New account? Confirm your address first, with the link in the mail we sent you." : null}
           </Alert>
         ) : null}
         <Field label="Email address" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
@@ -87,12 +84,6 @@ export function LoginForm(props: { next: string }) {
       </form>
       <hr className="divider" />
       <PasskeyLogIn onDone={loggedIn} />
-      {code === "EMAIL_NOT_VERIFIED" ? (
-        <>
-          <hr className="divider" />
-          <ResendVerification email={email} />
-        </>
-      ) : null}
       <p className="footer-links">
         New here? <Link href="/register">Create an account</Link>
       </p>
