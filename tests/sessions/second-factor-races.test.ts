@@ -85,6 +85,18 @@ describe("a factor added from a session that ended before its transaction", () =
     expect(await secondFactorState(app, user.id)).toMatchObject({ mark: false, totp: { confirmedAt: null }, recoveryCodes: [] });
     await others.unchanged();
   });
+
+  it("new recovery codes while the app is removed (a take-back, an admin's reset) are not stored: TOTP_NOT_ENABLED", async () => {
+    const others = await bystander();
+    const { user, token, authenticator } = await userWithTotp(app);
+    await withHolder(user.id, async (holder) => {
+      const regenerating = app.caller({ token }).user.regenerateRecoveryCodes({ password: PASSWORD, code: authenticator.next() });
+      expect((await holder.commitWhenBlocking(regenerating, () => holder.removeApp())).status).toBe("rejected");
+      await expectAppError(regenerating, "CONFLICT", "TOTP_NOT_ENABLED");
+    });
+    expect(await secondFactorState(app, user.id)).toEqual({ mark: false, totp: null, recoveryCodes: [], passkeys: [] });
+    await others.unchanged();
+  });
 });
 
 // PostgreSQL: a transaction of another connection --------------------------------
@@ -111,6 +123,12 @@ async function holdUser(userId: string) {
       ]);
       await client.query(`UPDATE "User" SET "secondFactor" = true WHERE "id" = $1`, [userId]);
       return id;
+    },
+    /** The app and its recovery codes removed (the mark with them), as a take-back or an admin's reset does. */
+    async removeApp() {
+      await client.query(`DELETE FROM "TotpFactor" WHERE "userId" = $1`, [userId]);
+      await client.query(`DELETE FROM "RecoveryCode" WHERE "userId" = $1`, [userId]);
+      await client.query(`UPDATE "User" SET "secondFactor" = false WHERE "id" = $1`, [userId]);
     },
     /**
      * Once `call` waits for this transaction, runs `meanwhile` in it and

@@ -80,7 +80,11 @@ export async function regenerateRecoveryCodes(
 ) {
   await confirmPasswordAndCode(s, session, input, meta);
   const recoveryCodes = newRecoveryCodes();
-  await inTransaction(s.db, (tx) => replaceRecoveryCodes(tx, session.userId, recoveryCodes.map(recoveryCodeHash)));
+  await changingSecondFactors(s.db, session.userId, async (tx) => {
+    // The app may have gone since it was checked (a take-back, an admin's reset): then no codes.
+    if (!(await findTotpFactor(tx, session.userId))?.confirmedAt) throw notEnabled();
+    await replaceRecoveryCodes(tx, session.userId, recoveryCodes.map(recoveryCodeHash));
+  });
   s.securityEvents.note({ type: "recovery_codes.regenerated", userId: session.userId, client: meta });
   return { recoveryCodes };
 }
