@@ -205,6 +205,7 @@ describe("own sessions", () => {
     const untouched = async () => {
       for (const t of [a, b, here, bystanderToken]) await app.caller({ token: t }).session.validate();
     };
+    expect((await thief.session.list()).map((s) => s.aal)).toEqual(["aal2", "aal2", "aal2"]);
     await expectAppError(thief.session.revokeOthers(), "FORBIDDEN", "REAUTHENTICATION_REQUIRED");
     await expectAppError(thief.session.revokeOthers({}), "FORBIDDEN", "REAUTHENTICATION_REQUIRED");
     await expectAppError(thief.session.revoke({ id: idOfA }), "FORBIDDEN", "REAUTHENTICATION_REQUIRED");

@@ -198,6 +198,15 @@ describe("batches", () => {
     expect(await app.db.user.count({ where: { name: "Batch" } })).toBe(0);
   });
 
+  it("calls whose input is JSON null are no password calls, and answer as usual (never a 500)", async () => {
+    const { res, body } = await batch([
+      { path: "session.delete", input: null },
+      { path: "user.passkeyRegistrationOptions", input: null },
+    ]);
+    expect(res.status).toBe(401);
+    expect(body.map((item) => item.error?.data.appCode)).toEqual(["SESSION_INVALID", "SESSION_INVALID"]);
+  });
+
   it("a procedure that always hashes counts in a batch whatever its input, and the refusal says why", async () => {
     const user = await seedUser(app);
     for (const path of [
