@@ -1,6 +1,7 @@
 // Configuration, validated once with Zod. A bad value stops the process with
 // a message naming the variable (see docs/configuration.md).
 import { z } from "zod";
+import { DEFAULT_TRUSTED_PROXIES, proxyPeers } from "./server/auth/proxy-peers";
 import { DEFAULT_DATABASE_URL, databaseKind } from "./server/db/database-url";
 import { type Bounded, RETENTION_DAYS, SESSION_LIFETIME } from "./shared/policy";
 import { MFA_ROLES } from "./shared/second-factor-policy";
@@ -49,6 +50,20 @@ export const configSchema = z.object({
   SQLITE_SYNCHRONOUS: z.preprocess(emptyAsUndefined, z.enum(["full", "normal"]).default("full")),
   /** How many reverse-proxy hops in front of the app to trust for X-Forwarded-For (0: none). */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, integer(0, 10).default(0)),
+  /** The peers whose X-Forwarded-For TRUST_PROXY reads: addresses and CIDR ranges (default: loopback and private networks). */
+  TRUSTED_PROXIES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(DEFAULT_TRUSTED_PROXIES)
+      .superRefine((list, ctx) => {
+        try {
+          proxyPeers(list);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+  ),
   RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** Days a delivered mail's row (kind, recipient, time; no body) is kept before it is purged. */
   MAIL_RETENTION_DAYS: z.preprocess(emptyAsUndefined, retentionDays(RETENTION_DAYS.mail)),

@@ -28,6 +28,8 @@ describe("configuration", () => {
     ["SESSION_TTL_SECONDS", String(31 * 86400 + 1)],
     ["TRUST_PROXY", "11"],
     ["TRUST_PROXY", "-1"],
+    ["TRUSTED_PROXIES", "proxy.internal"],
+    ["TRUSTED_PROXIES", "10.0.0.0/8, 300.1.1.1"],
     ["NODE_ENV", "staging"],
     ["METRICS_TOKEN", "short-token"],
     ["HOST", "http://example.org"],

@@ -2,6 +2,7 @@
 // with the same attributes), the Authorization header, the forwarded client
 // address. Each case is a way an anchor or an attribute could be lost.
 import { describe, expect, it } from "vitest";
+import { DEFAULT_TRUSTED_PROXIES, proxyPeers } from "@/server/auth/proxy-peers";
 import { assertSameSite, clientIp, PEER_ADDRESS_HEADER, requestMeta } from "@/server/auth/request-origin";
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from "@/server/auth/session-cookie";
 
@@ -88,6 +89,39 @@ describe("the client address", () => {
     expect(clientIp(headers(null, "::ffff:10.0.0.5"), 1)).toBe("10.0.0.5");
   });
 
+  // The app listens on 0.0.0.0: a client that reaches it directly, not through
+  // the proxy, must not name its own address (a fresh budget per request).
+  it("reads X-Forwarded-For only from a peer among the trusted proxies: by default loopback and private networks", () => {
+    for (const proxy of [
+      "127.0.0.1",
+      "::1",
+      "10.1.2.3",
+      "172.31.0.9",
+      "192.168.1.2",
+      "::ffff:192.168.1.2",
+      "100.64.0.7",
+      "fd12::1",
+      "fe80::1",
+    ]) {
+      expect(clientIp(headers("198.51.100.1", proxy), 1), proxy).toBe("198.51.100.1");
+    }
+    for (const direct of ["203.0.113.5", "::ffff:203.0.113.5", "2001:db8::5", "172.32.0.1", "11.0.0.1"]) {
+      expect(clientIp(headers("198.51.100.1", direct), 1), direct).toBe(direct);
+    }
+    const own = proxyPeers("203.0.113.0/24, 2001:db8::7");
+    expect(clientIp(headers("198.51.100.1", "203.0.113.5"), 1, own)).toBe("198.51.100.1");
+    expect(clientIp(headers("198.51.100.1", "2001:db8::7"), 1, own)).toBe("198.51.100.1");
+    expect(clientIp(headers("198.51.100.1", "2001:db8::8"), 1, own)).toBe("2001:db8::8");
+    expect(clientIp(headers("198.51.100.1", "10.0.0.5"), 1, own)).toBe("10.0.0.5");
+  });
+
+  it("TRUSTED_PROXIES takes addresses and CIDR ranges only", () => {
+    for (const bad of ["proxy.example", "10.0.0.0/33", "::/129", "10.0.0.0/8/8", "10.0.0.0/x", "10.0.0.0/"]) {
+      expect(() => proxyPeers(bad), bad).toThrow(`"${bad}" is not an address or a CIDR range`);
+    }
+    expect(() => proxyPeers(" 10.0.0.0/8 ,, ::1 ")).not.toThrow();
+  });
+
   it("without trusted proxies it is the recorded peer address, whatever X-Forwarded-For says", () => {
     expect(clientIp(headers("203.0.113.9"), 0)).toBe("10.0.0.5");
     expect(clientIp(headers("203.0.113.9", "::ffff:10.0.0.5"), 0)).toBe("::ffff:10.0.0.5");
@@ -162,12 +196,20 @@ describe("what the services record of a request", () => {
       "user-agent": "Agent/1",
       cookie: "device=d1; __Host-device=d2",
     });
-    expect(requestMeta(headers, { TRUST_PROXY: 1, APP_URL: HTTP })).toEqual({
+    expect(requestMeta(headers, { TRUST_PROXY: 1, TRUSTED_PROXIES: DEFAULT_TRUSTED_PROXIES, APP_URL: HTTP })).toEqual({
       ip: "203.0.113.9",
       userAgent: "Agent/1",
       deviceCookie: "d1",
     });
-    expect(requestMeta(headers, { TRUST_PROXY: 0, APP_URL: HTTPS })).toEqual({ ip: "10.0.0.5", userAgent: "Agent/1", deviceCookie: "d2" });
-    expect(requestMeta(new Headers(), { TRUST_PROXY: 0, APP_URL: HTTP })).toEqual({ ip: null, userAgent: null, deviceCookie: null });
+    expect(requestMeta(headers, { TRUST_PROXY: 0, TRUSTED_PROXIES: DEFAULT_TRUSTED_PROXIES, APP_URL: HTTPS })).toEqual({
+      ip: "10.0.0.5",
+      userAgent: "Agent/1",
+      deviceCookie: "d2",
+    });
+    expect(requestMeta(new Headers(), { TRUST_PROXY: 0, TRUSTED_PROXIES: DEFAULT_TRUSTED_PROXIES, APP_URL: HTTP })).toEqual({
+      ip: null,
+      userAgent: null,
+      deviceCookie: null,
+    });
   });
 });

@@ -6,6 +6,7 @@ import type { Config } from "@/env";
 import { AppError } from "../app-error";
 import type { RequestMeta } from "../request-meta";
 import { deviceCookieFrom } from "./device-cookie";
+import { DEFAULT_TRUSTED_PROXIES, isProxyPeer, proxyPeersOf } from "./proxy-peers";
 
 /** Header our server entry sets from the socket; any client-sent value is overwritten. */
 export const PEER_ADDRESS_HEADER = "x-accounts-peer-address";
@@ -16,11 +17,13 @@ export const PEER_ADDRESS_HEADER = "x-accounts-peer-address";
  * appended the address they saw to X-Forwarded-For, so the client is the n-th
  * entry from the right of (X-Forwarded-For + socket address); anything a
  * client wrote further left is ignored, so it can neither dodge its limits
- * nor push everyone into one bucket.
+ * nor push everyone into one bucket. The header is read only when the socket
+ * peer is one of the proxies (TRUSTED_PROXIES, proxy-peers.ts): a client that
+ * reaches the app directly is its own address, whatever it writes.
  */
-export function clientIp(headers: Headers, trustProxy = 0): string | null {
+export function clientIp(headers: Headers, trustProxy = 0, proxies = proxyPeersOf(DEFAULT_TRUSTED_PROXIES)): string | null {
   const peer = headers.get(PEER_ADDRESS_HEADER) || null;
-  if (!trustProxy || !peer) return peer;
+  if (!trustProxy || !peer || !isProxyPeer(proxies, peer)) return peer;
   const forwarded = (headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((part) => part.trim())
@@ -72,9 +75,9 @@ export function assertSameSite(headers: Headers, appUrl: string): void {
 }
 
 /** What the services record of a request: the client address, its User-Agent and its device cookie. */
-export function requestMeta(headers: Headers, config: Pick<Config, "TRUST_PROXY" | "APP_URL">): RequestMeta {
+export function requestMeta(headers: Headers, config: Pick<Config, "TRUST_PROXY" | "TRUSTED_PROXIES" | "APP_URL">): RequestMeta {
   return {
-    ip: clientIp(headers, config.TRUST_PROXY),
+    ip: clientIp(headers, config.TRUST_PROXY, proxyPeersOf(config.TRUSTED_PROXIES)),
     userAgent: headers.get("user-agent"),
     deviceCookie: deviceCookieFrom(headers, config.APP_URL),
   };
