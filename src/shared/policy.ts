@@ -53,6 +53,9 @@ export const RATE_LIMITS = {
   loginFailuresPerClient: { points: 100, duration: 15 * MINUTE },
   loginFailuresPerAccount: { points: 100, duration: DAY },
   loginFailuresPerDevice: { points: 10, duration: 15 * MINUTE },
+  // and a day's worth: the cookie outlives a log-out on a shared computer, so
+  // whoever uses that browser next guesses at most this many times a day.
+  loginFailuresPerDeviceDaily: { points: 30, duration: DAY },
   registerPerEmail: { points: 5, duration: HOUR },
   registerPerIp: { points: 20, duration: HOUR },
   resendVerificationPerEmail: { points: 5, duration: HOUR },

@@ -56,6 +56,7 @@ const LIMIT_WORDS: Record<string, string> = {
   loginFailuresPerClient: "too many failed log-ins from one network address",
   loginFailuresPerAccount: "too many failed log-ins from unknown browsers",
   loginFailuresPerDevice: "too many failed log-ins from a browser known to the account",
+  loginFailuresPerDeviceDaily: "too many failed log-ins in a day from a browser known to the account",
   registerPerEmail: "too many registrations with this address",
   registerPerIp: "too many registrations from one network address",
   resendVerificationPerEmail: "too many confirmation links asked for this address",

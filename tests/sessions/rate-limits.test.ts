@@ -71,9 +71,19 @@ describe("password attempts", () => {
     expect(Object.values(await counts())).toEqual([0, 0, 0]);
   });
 
-  it("from a browser known to the account, take a point from that device's budget only", async () => {
+  it("from a browser known to the account, take a point from that device's budgets only", async () => {
     await limits.reservePasswordAttempt({ ...client, email, device: "nonce-1" });
-    expect(await counts()).toEqual({ "loginFailuresPerDevice:nonce-1": 1 });
+    expect(await counts()).toEqual({ "loginFailuresPerDevice:nonce-1": 1, "loginFailuresPerDeviceDaily:nonce-1": 1 });
+  });
+
+  // A device cookie outlives a log-out (a shared school computer): whoever
+  // uses that browser later must not guess at 10 per 15 minutes all day.
+  it(`from a known browser, at most ${RATE_LIMITS.loginFailuresPerDeviceDaily.points} failures a day, though its 15-minute budget is fresh`, async () => {
+    await spend("loginFailuresPerDeviceDaily", "nonce-2");
+    const refusal = await limits.reservePasswordAttempt({ ...client, email, device: "nonce-2" }).catch((error) => error);
+    expect(refusal).toMatchObject({ appCode: "RATE_LIMITED" });
+    expect(refusal.details.retryAfterSeconds).toBeGreaterThan(RATE_LIMITS.loginFailuresPerDevice.duration);
+    expect(await counts()).toMatchObject({ "loginFailuresPerDevice:nonce-2": 0 });
   });
 
   it("count a client without an address as one client, 'unknown'", async () => {

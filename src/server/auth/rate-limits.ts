@@ -27,6 +27,7 @@ const COUNTS_AN_ADDRESS: ReadonlySet<LimitName> = new Set([
   "loginFailuresPerAccountAndClient",
   "loginFailuresPerAccount",
   "loginFailuresPerDevice",
+  "loginFailuresPerDeviceDaily",
   "registerPerEmail",
   "resendVerificationPerEmail",
   "passwordResetPerEmail",
@@ -121,7 +122,10 @@ export class RateLimits {
 
   private passwordBudgets(attempt: PasswordAttempt): [LimitName, string][] {
     return attempt.device
-      ? [["loginFailuresPerDevice", attempt.device]]
+      ? [
+          ["loginFailuresPerDevice", attempt.device],
+          ["loginFailuresPerDeviceDaily", attempt.device],
+        ]
       : [
           ["loginFailuresPerAccountAndClient", `${attempt.email} ${ipKey(attempt.ip)}`],
           ["loginFailuresPerClient", ipKey(attempt.ip)],
