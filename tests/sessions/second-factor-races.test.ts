@@ -85,18 +85,6 @@ describe("a factor added from a session that ended before its transaction", () =
     expect(await secondFactorState(app, user.id)).toMatchObject({ mark: false, totp: { confirmedAt: null }, recoveryCodes: [] });
     await others.unchanged();
   });
-
-  it("new recovery codes while the app is removed (a take-back, an admin's reset) are not stored: TOTP_NOT_ENABLED", async () => {
-    const others = await bystander();
-    const { user, token, authenticator } = await userWithTotp(app);
-    await withHolder(user.id, async (holder) => {
-      const regenerating = app.caller({ token }).user.regenerateRecoveryCodes({ password: PASSWORD, code: authenticator.next() });
-      expect((await holder.commitWhenBlocking(regenerating, () => holder.removeApp())).status).toBe("rejected");
-      await expectAppError(regenerating, "CONFLICT", "TOTP_NOT_ENABLED");
-    });
-    expect(await secondFactorState(app, user.id)).toEqual({ mark: false, totp: null, recoveryCodes: [], passkeys: [] });
-    await others.unchanged();
-  });
 });
 
 // PostgreSQL: a transaction of another connection --------------------------------
@@ -266,6 +254,18 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL: changes of one user's f
       await expectAppError(confirming, "UNAUTHORIZED", "SESSION_INVALID");
     });
     expect(await secondFactorState(app, user.id)).toMatchObject({ mark: false, totp: { confirmedAt: null }, recoveryCodes: [] });
+    await others.unchanged();
+  });
+
+  it("new recovery codes while the app is removed (a take-back, an admin's reset) are not stored: TOTP_NOT_ENABLED", async () => {
+    const others = await bystander();
+    const { user, token, authenticator } = await userWithTotp(app);
+    await withHolder(user.id, async (holder) => {
+      const regenerating = app.caller({ token }).user.regenerateRecoveryCodes({ password: PASSWORD, code: authenticator.next() });
+      expect((await holder.commitWhenBlocking(regenerating, () => holder.removeApp())).status).toBe("rejected");
+      await expectAppError(regenerating, "CONFLICT", "TOTP_NOT_ENABLED");
+    });
+    expect(await secondFactorState(app, user.id)).toEqual({ mark: false, totp: null, recoveryCodes: [], passkeys: [] });
     await others.unchanged();
   });
 });

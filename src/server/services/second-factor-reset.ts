@@ -10,6 +10,7 @@ import { findUserLabel } from "../db/users";
 import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
 import { notPermitted, userNotFound } from "./access-errors";
+import { callerStillMay } from "./acting-caller";
 import { audit } from "./audit";
 import { secondFactorRequired } from "./second-factor-required";
 import type { Services } from "./service-container";
@@ -26,6 +27,7 @@ export async function resetSecondFactors(s: Services, session: ValidSession, use
     );
   }
   await changingSecondFactors(s.db, userId, async (tx) => {
+    await callerStillMay(tx, session.userId, "resetSecondFactors", "reset second factors");
     const target = await findUserLabel(tx, userId);
     if (!target) throw userNotFound();
     await deleteSecondFactors(tx, userId);

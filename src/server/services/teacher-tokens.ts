@@ -10,6 +10,7 @@ import { AppError } from "../app-error";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import type { Db } from "../db/client";
 import type { UserFlagsRow } from "../db/selects";
+import type { Tx as Transaction } from "../db/serializable";
 import {
   findTeacherTokenFor,
   findTeacherTokenRevocation,
@@ -20,6 +21,7 @@ import {
 } from "../db/teacher-tokens";
 import { inTransaction } from "../db/transactions";
 import { notPermitted } from "./access-errors";
+import { callerStillMay } from "./acting-caller";
 import { audit } from "./audit";
 import type { Services } from "./service-container";
 
@@ -97,7 +99,9 @@ function teacherTokenState(row: { revokedAt: Date | null; expiresAt: Date; uses:
 /** Creates a token as an admin, with an audit entry. */
 export async function issueTeacherToken(s: Services, caller: UserFlagsRow, options: TeacherTokenOptions) {
   if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
-  return createAuditedTeacherToken(s.db, caller, options);
+  return createAuditedTeacherToken(s.db, caller, options, (tx) =>
+    callerStillMay(tx, caller.id, "manageTeacherTokens", "manage teacher tokens"),
+  );
 }
 
 /** How `npm run teacher-token:create` appears in the audit log: it acts for nobody who is logged in. */
@@ -108,9 +112,15 @@ export function createTeacherTokenFromCommandLine(db: Db, options: TeacherTokenO
   return createAuditedTeacherToken(db, COMMAND_LINE_ACTOR, options);
 }
 
-/** The token and its audit entry commit together: no live token without its entry. */
-function createAuditedTeacherToken(db: Db, caller: { id: string | null; name: string }, options: TeacherTokenOptions) {
+/** The token and its audit entry commit together: no live token without its entry. `allowed`: the caller's check in the transaction. */
+function createAuditedTeacherToken(
+  db: Db,
+  caller: { id: string | null; name: string },
+  options: TeacherTokenOptions,
+  allowed?: (tx: Transaction) => Promise<unknown>,
+) {
   return inTransaction(db, async (tx) => {
+    await allowed?.(tx);
     const created = await createTeacherToken(tx, { ...options, createdById: caller.id });
     const binding = bindingLabel(created);
     await audit(tx, [
@@ -151,6 +161,7 @@ export async function listTeacherTokens(s: Services, caller: UserFlagsRow) {
 export async function revokeTeacherToken(s: Services, caller: UserFlagsRow, id: string): Promise<{ ok: true }> {
   if (!may(caller, "manageTeacherTokens")) throw notPermitted("manage teacher tokens");
   await inTransaction(s.db, async (tx) => {
+    await callerStillMay(tx, caller.id, "manageTeacherTokens", "manage teacher tokens");
     const row = await findTeacherTokenRevocation(tx, id);
     if (!row) throw teacherTokenNotFound();
     if (row.revokedAt) return;

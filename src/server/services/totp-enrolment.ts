@@ -18,7 +18,6 @@ import {
   saveTotpEnrolment,
 } from "../db/second-factors";
 import { raiseSessionAssurance } from "../db/sessions";
-import { inTransaction } from "../db/transactions";
 import type { RequestMeta } from "../request-meta";
 import { assertMayAddFactor } from "./another-factor";
 import { confirmPassword } from "./reauthentication";

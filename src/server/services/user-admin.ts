@@ -15,6 +15,7 @@ import { deleteUserById, findUserFlags, findUserFlagsWithEmail, findUserLabel } 
 import { deleteMailByAddress } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
 import { notPermitted, userNotFound } from "./access-errors";
+import { callerStillMay } from "./acting-caller";
 import { audit } from "./audit";
 import { assertNotLastAdmin } from "./last-admin";
 import type { Services } from "./service-container";
@@ -96,6 +97,7 @@ export async function revokeUserSessions(
 ): Promise<{ revoked: number }> {
   if (!may(caller, "revokeSessions")) throw notPermitted("revoke sessions");
   return inTransaction(s.db, async (tx) => {
+    await callerStillMay(tx, caller.id, "revokeSessions", "revoke sessions");
     const target = await findUserLabel(tx, userId);
     if (!target) throw userNotFound();
     const count = await deleteSessionsOfUser(tx, userId);
