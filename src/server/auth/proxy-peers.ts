@@ -8,7 +8,8 @@ import { BlockList, isIP } from "node:net";
 export const DEFAULT_TRUSTED_PROXIES =
   "127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16, fc00::/7, fe80::/10";
 
-export type ProxyPeers = BlockList;
+/** What a BlockList of the proxies answers (written out: the API's published types carry no Node.js types). */
+export type ProxyPeers = { check(address: string, type: "ipv4" | "ipv6"): boolean };
 
 /** A comma-separated list of addresses and CIDR ranges, IPv4 or IPv6; throws naming the first entry that is neither. */
 export function proxyPeers(list: string): ProxyPeers {
