@@ -45,6 +45,7 @@ export const ACTIONS = [
   "viewAuditLog",
   "viewSecurityEvents",
   "resetSecondFactors",
+  "viewSecondFactors",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -62,6 +63,8 @@ export const PERMISSIONS: Record<Action, Partial<Record<Role, Scope>>> = {
   viewAuditLog: { admin: "anyone" },
   viewSecurityEvents: { admin: "anyone" },
   resetSecondFactors: { admin: "anyone" },
+  // Whether a user has two-step verification: which admins lack it is a phisher's short list.
+  viewSecondFactors: { admin: "anyone" },
 };
 
 /** The action that changes each flag. */

@@ -116,6 +116,27 @@ describe("admin.listUsers", () => {
     expect(teachers.items.map((u) => u.name)).toEqual(["Tess Teacher"]);
   });
 
+  // Which admins have no second factor is a phisher's short list: only admins see the mark, or filter by it.
+  it("shows whether users have two-step verification to admins only; a teacher may not filter by it", async () => {
+    await app.db.user.updateMany({ where: { login: { email: "pupil3@school.example" } }, data: { secondFactor: true } });
+    try {
+      const asAdmin = (await admin().listUsers({ limit: 100 })).items;
+      expect(asAdmin.find((u) => u.email === "pupil3@school.example")?.secondFactor).toBe(true);
+      expect(asAdmin.find((u) => u.email === "ada.admin@school.example")?.secondFactor).toBe(false);
+      expect((await admin().listUsers({ secondFactor: true })).items.map((u) => u.email)).toEqual(["pupil3@school.example"]);
+      const teacher = app.caller({ token: teacherToken }).admin;
+      const asTeacher = (await teacher.listUsers({ limit: 100 })).items;
+      expect(asTeacher).toHaveLength(asAdmin.length);
+      expect(asTeacher.every((u) => u.secondFactor === null)).toBe(true);
+      for (const secondFactor of [true, false]) {
+        await expectAppError(teacher.listUsers({ secondFactor }), "FORBIDDEN", "NOT_PERMITTED");
+      }
+      expect((await teacher.listUsers({ secondFactor: null })).items).toHaveLength(asAdmin.length > 50 ? 50 : asAdmin.length);
+    } finally {
+      await app.db.user.updateMany({ where: { login: { email: "pupil3@school.example" } }, data: { secondFactor: false } });
+    }
+  });
+
   it("never returns secrets", async () => {
     const page = await admin().listUsers({ limit: 100 });
     expect(JSON.stringify(page)).not.toMatch(/argon2|passwordHash|tokenHash/);

@@ -74,21 +74,23 @@ export function UsersSection(props: { viewer: Actor }) {
         <input id="user-search" name="query" type="search" placeholder="Search by name or email" defaultValue={query} />
         <SubmitButton className="button">Search</SubmitButton>
       </form>
-      <div className={styles.filter}>
-        <label htmlFor="second-factor-filter">Two-step verification</label>
-        <select
-          id="second-factor-filter"
-          value={secondFactor}
-          onChange={(e) => {
-            setSecondFactor(e.currentTarget.value as SecondFactorFilter);
-            setCursors([null]);
-          }}
-        >
-          <option value="all">All users</option>
-          <option value="with">Set up</option>
-          <option value="without">Not set up</option>
-        </select>
-      </div>
+      {may(viewer, "viewSecondFactors") ? (
+        <div className={styles.filter}>
+          <label htmlFor="second-factor-filter">Two-step verification</label>
+          <select
+            id="second-factor-filter"
+            value={secondFactor}
+            onChange={(e) => {
+              setSecondFactor(e.currentTarget.value as SecondFactorFilter);
+              setCursors([null]);
+            }}
+          >
+            <option value="all">All users</option>
+            <option value="with">Set up</option>
+            <option value="without">Not set up</option>
+          </select>
+        </div>
+      ) : null}
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
       {list.error ? (
         <Alert>
@@ -111,7 +113,7 @@ export function UsersSection(props: { viewer: Actor }) {
               <span className="muted">{user.email}</span>
               {!user.emailVerified ? <span className="badge muted">unconfirmed</span> : null}
               {user.id === viewer.id ? <span className="badge muted">you</span> : null}
-              {user.secondFactor ? (
+              {user.secondFactor === null ? null : user.secondFactor ? (
                 <span className="badge state-active">two-step on</span>
               ) : (
                 <span className="badge muted">no two-step</span>

@@ -30,13 +30,15 @@ export type ListUsersRequest = z.output<typeof listUsersInput>;
  */
 export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUsersRequest) {
   if (!may(caller, "viewUsers")) throw notPermitted("see the user list");
+  const seesFactors = may(caller, "viewSecondFactors");
+  if (input.secondFactor != null && !seesFactors) throw notPermitted("filter users by two-step verification");
   const flags: { flag: FlagName | "secondFactor"; value: boolean }[] = FLAG_NAMES.flatMap((flag) => {
     const value = input.flags?.[flag];
     return value != null ? [{ flag, value }] : [];
   });
   if (input.secondFactor != null) flags.push({ flag: "secondFactor", value: input.secondFactor });
   const rows = await findUserPage(s.db, { query: input.query?.trim(), flags, after: decodeCursor(input.cursor), take: input.limit + 1 });
-  const page = rows.slice(0, input.limit).map(listedUser);
+  const page = rows.slice(0, input.limit).map((row) => listedUser(row, seesFactors));
   const last = page.at(-1);
   return {
     items: page,
@@ -45,7 +47,7 @@ export async function listUsers(s: Services, caller: UserFlagsRow, input: ListUs
 }
 
 /** A row of the list as the API answers it: one object literal, one shape (see flagsFromRaw). */
-function listedUser(u: ListedUserRow): ListedUser {
+function listedUser(u: ListedUserRow, seesFactors: boolean): ListedUser {
   const flags = flagsFromRaw(u);
   return {
     id: flags.id,
@@ -54,7 +56,7 @@ function listedUser(u: ListedUserRow): ListedUser {
     admin: flags.admin,
     privilegedStudent: flags.privilegedStudent,
     reportSpammer: flags.reportSpammer,
-    secondFactor: Boolean(u.secondFactor),
+    secondFactor: seesFactors ? Boolean(u.secondFactor) : null,
     email: u.email ?? "",
     emailVerified: u.emailVerifiedAt != null,
     createdAt: new Date(u.createdAt).toISOString(),

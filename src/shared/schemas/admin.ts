@@ -38,8 +38,8 @@ export const listedUser = z.object({
   emailVerified: z.boolean(),
   createdAt: z.iso.datetime(),
   ...byFlag(() => z.boolean()),
-  /** Has an authenticator app or a passkey. */
-  secondFactor: z.boolean(),
+  /** Has an authenticator app or a passkey; null for a caller who may not see it (viewSecondFactors). */
+  secondFactor: z.boolean().nullable(),
 });
 export type ListedUser = z.infer<typeof listedUser>;
 
