@@ -79,7 +79,11 @@ describe("reads return exactly their fields", () => {
     expect(await users.loginExists(db(), a.email)).toBe(true);
     expect(await users.loginExists(db(), "nobody@school.example")).toBe(false);
     expect(await users.findLoginOwner(db(), a.email)).toEqual({ userId: a.id });
-    expect(await users.findLoginOwnerWithName(db(), a.email)).toEqual({ userId: a.id, user: { name: a.name } });
+    expect(await users.findLoginOwnerWithName(db(), a.email)).toEqual({
+      userId: a.id,
+      emailVerifiedAt: VERIFIED_AT,
+      user: { name: a.name },
+    });
     expect(await users.findMailRecipientByEmail(db(), a.email)).toEqual({
       userId: a.id,
       email: a.email,
