@@ -220,7 +220,10 @@ export async function logIn(
     // with it, whether the address was free or someone's account. The
     // address gets a fresh confirmation link instead.
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
-    await queueConfirmationLink(s, input.email, meta);
+    // Not awaited, and never failing the answer: its statements (or the
+    // client's resend limit answering RATE_LIMITED) would set this answer
+    // apart from a wrong password's in time or in kind.
+    void queueConfirmationLink(s, input.email, meta).catch(() => undefined);
     throw invalidCredentials();
   }
   try {
