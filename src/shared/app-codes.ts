@@ -88,7 +88,7 @@ export const APP_ERRORS = {
   WRONG_PASSWORD: {
     httpStatus: 403,
     trpcCode: "FORBIDDEN",
-    when: "`user.update` (password or address change) or `user.delete` with a wrong current password, or `user.update` whose password was changed by a reset or another session while it ran. Nothing was changed; wrong guesses count against the log-in limits.",
+    when: "`user.update` (password or address change) or `user.delete` with a wrong current password, or `user.update` whose password was changed by a reset or another session while it ran. Nothing was changed; wrong guesses count against the session's own limit (10 a day), not the log-in's.",
   },
   EMAIL_TAKEN: {
     httpStatus: 409,

@@ -72,6 +72,10 @@ export const RATE_LIMITS = {
   // own budget, so that a stolen session cannot spend the account's above
   // (and lock its owner out of the log-in's second step), nor guess for long.
   secondFactorFailuresPerSession: { points: 10, duration: DAY },
+  // The same for wrong passwords a logged-in session gives to confirm a change
+  // (or as proof): not the account's log-in budgets, which a stolen session
+  // could spend to keep the owner out of every new browser for a day.
+  passwordFailuresPerSession: { points: 10, duration: DAY },
   // Passkey log-ins started (each stores a challenge) from one client address;
   // generous for a school behind one address, small for a flood of rows.
   passkeyLogInsPerIp: { points: 300, duration: 15 * MINUTE },

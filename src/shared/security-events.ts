@@ -67,6 +67,7 @@ const LIMIT_WORDS: Record<string, string> = {
   emailChangePerAddress: "too many accounts asked to move to this address",
   secondFactorFailuresPerAccount: "too many wrong second-factor codes for this account",
   secondFactorFailuresPerSession: "too many wrong second-factor codes given as proof by one session",
+  passwordFailuresPerSession: "too many wrong passwords given by one session to confirm a change",
   passkeyLogInsPerIp: "too many passkey log-ins started from one network address",
 };
 

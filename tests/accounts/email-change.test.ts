@@ -5,6 +5,7 @@
 // registered addresses nor a way to mail strangers at will.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashPool } from "@/server/auth/password";
+import { hashToken } from "@/server/auth/secret-token";
 import { RATE_LIMITS } from "@/shared/policy";
 import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
@@ -46,7 +47,7 @@ describe("changing the address needs the password", () => {
     expect(await snapshot(app)).toEqual(before);
   });
 
-  it("a wrong password is WRONG_PASSWORD, counts against the log-in limits and writes nothing", async () => {
+  it("a wrong password is WRONG_PASSWORD, counts against the session's own budget and writes nothing", async () => {
     const { user, token } = await signedIn(app);
     const before = await snapshot(app);
     await expectAppError(
@@ -57,8 +58,9 @@ describe("changing the address needs the password", () => {
       "WRONG_PASSWORD",
     );
     expect(await snapshot(app)).toEqual(before);
-    const budget = await app.db.rateLimit.findUnique({ where: { key: `loginFailuresPerAccountAndClient:${user.email} 192.0.2.91` } });
-    expect(budget?.points).toBe(1);
+    const { id } = await app.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(token) }, select: { id: true } });
+    expect((await app.db.rateLimit.findUnique({ where: { key: `passwordFailuresPerSession:${id}` } }))?.points).toBe(1);
+    expect(await app.db.rateLimit.findUnique({ where: { key: `loginFailuresPerAccountAndClient:${user.email} 192.0.2.91` } })).toBeNull();
   });
 
   it("the password given for a password change in the same request serves for the address too", async () => {

@@ -251,6 +251,34 @@ describe("own sessions", () => {
     expect(await app.caller({ token: owner }).session.revokeOthers({ code: authenticator.next() })).toEqual({ revoked: 2 });
   });
 
+  // Nor its wrong passwords: they draw on the session's own budget, never on the
+  // account's log-in budgets (which would keep the owner out of new browsers for a day).
+  it("wrong passwords given as proof spend the session's own budget, not the account's log-in budgets", async () => {
+    const user = await seedUser(app);
+    const owner = await logInAs(app, user.email);
+    const thief = await logInAs(app, user.email);
+    await ageSession(app, thief, 11 * 60_000);
+    const { points } = RATE_LIMITS.passwordFailuresPerSession;
+    const wrongOnce = [
+      () => app.caller({ token: thief, ip: "203.0.113.77" }).session.revokeOthers({ password: "not the password at all" }),
+      () => app.caller({ token: thief, ip: "203.0.113.77" }).user.delete({ password: "not the password at all" }),
+      () => app.caller({ token: thief, ip: "203.0.113.77" }).user.startTotp({ password: "not the password at all" }),
+    ];
+    for (let i = 0; i < points; i++) await expectAppError(wrongOnce[i % wrongOnce.length]!(), "FORBIDDEN", "WRONG_PASSWORD");
+    await expectAppError(
+      app.caller({ token: thief, ip: "203.0.113.77" }).session.revokeOthers({ password: PASSWORD }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
+    // No log-in budget was touched: the owner's sessions stand, and a new browser anywhere logs in.
+    const loginCounters = await app.db.rateLimit.findMany({ where: { key: { startsWith: "loginFailures", contains: user.email } } });
+    expect(loginCounters.every((r) => r.points === 0)).toBe(true);
+    await app.caller({ token: owner }).session.validate();
+    expect(await app.caller({ ip: "203.0.113.77" }).session.create({ email: user.email, password: PASSWORD })).toMatchObject({
+      userId: user.id,
+    });
+  });
+
   it("a session proved within 10 minutes needs no proof; logging this session out never does", async () => {
     const user = await seedUser(app);
     const here = await logInAs(app, user.email);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddressKey } from "@/server/auth/client-address-key";
 import { RATE_LIMITS } from "@/shared/policy";
-import { freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
+import { cookieValue, freshEmail, logInAs, PASSWORD, seedUser } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { type Cast, seedCast, snapshot } from "../support/roles";
 import { createTestApp, type TestApp } from "../support/test-app";
@@ -16,12 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-describe("failure budgets shared with log-in", () => {
-  it(`wrong current passwords on user.update and user.delete count against the ${RATE_LIMITS.loginFailuresPerAccountAndClient.points} log-in failures per address and client`, async () => {
+describe("a session's own failure budget", () => {
+  it(`wrong current passwords on user.update and user.delete: ${RATE_LIMITS.passwordFailuresPerSession.points} a day per session, never the log-in's budgets`, async () => {
     const user = await seedUser(app);
     const token = await logInAs(app, user.email);
     const me = () => app.caller({ token, ip: "203.0.113.9" }).user;
-    for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
+    for (let i = 0; i < RATE_LIMITS.passwordFailuresPerSession.points; i++) {
       const call =
         i % 2
           ? me().delete({ password: "not my password at all" })
@@ -29,12 +29,16 @@ describe("failure budgets shared with log-in", () => {
       await expectAppError(call, "FORBIDDEN", "WRONG_PASSWORD");
     }
     await expectAppError(me().delete({ password: PASSWORD }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
-    await expectAppError(
-      app.caller({ ip: "203.0.113.9" }).session.create({ email: user.email, password: PASSWORD }),
-      "TOO_MANY_REQUESTS",
-      "RATE_LIMITED",
-    );
     expect(await app.db.user.count({ where: { id: user.id } })).toBe(1);
+    // The same client still logs in (its log-in budgets are untouched), and that new session has its own budget.
+    const resHeaders = new Headers();
+    await app.caller({ ip: "203.0.113.9", resHeaders }).session.create({ email: user.email, password: PASSWORD });
+    const fresh = cookieValue(resHeaders, "session")!;
+    await expectAppError(
+      app.caller({ token: fresh, ip: "203.0.113.9" }).user.delete({ password: "not my password at all" }),
+      "FORBIDDEN",
+      "WRONG_PASSWORD",
+    );
   });
 });
 

@@ -138,6 +138,11 @@ export class RateLimits {
     return this.reserve([["secondFactorFailuresPerAccount", userId]], null, client);
   }
 
+  /** For the current password a logged-in session gives to confirm a change: that session's budget only. */
+  reserveSessionPasswordAttempt(sessionId: string, client: Client): Promise<Reservation> {
+    return this.reserve([["passwordFailuresPerSession", sessionId]], null, client);
+  }
+
   /** The same for a code a logged-in session gives as proof of a sensitive change: that session's budget only. */
   reserveSessionSecondFactorAttempt(sessionId: string, client: Client): Promise<Reservation> {
     return this.reserve([["secondFactorFailuresPerSession", sessionId]], null, client);

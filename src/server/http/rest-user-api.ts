@@ -172,7 +172,7 @@ export const userApiRoutes: JsonRoute[] = [
     errors: ["WRONG_PASSWORD", "LAST_ADMIN", "RATE_LIMITED", "OVERLOADED"],
     auth: "cookie-or-bearer",
     async handle(ctx) {
-      await deleteMe(ctx.services, ctx.session.user, ctx.input.password, ctx.meta);
+      await deleteMe(ctx.services, ctx.session, ctx.input.password, ctx.meta);
       ctx.resHeaders.append("set-cookie", clearSessionCookie(ctx.services.config.APP_URL));
       return { ok: true as const };
     },

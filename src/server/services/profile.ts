@@ -102,8 +102,7 @@ export async function updateMe(s: Services, session: { id: string; userId: strin
   }
   // Counted before the password is checked, like every limit.
   if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail, meta);
-  const proved =
-    currentPassword && (input.password || newEmail) ? await confirmPassword(s, session.userId, currentPassword, meta) : undefined;
+  const proved = currentPassword && (input.password || newEmail) ? await confirmPassword(s, session, currentPassword, meta) : undefined;
   const passwordHash = input.password ? await hashPassword(input.password.next, { client: clientAddressKey(meta.ip) }) : undefined;
 
   await inTransaction(s.db, async (tx) => {
@@ -154,8 +153,14 @@ export async function cancelEmailChange(s: Services, userId: string, meta: Reque
 }
 
 /** Deletes the caller's account with its sessions and tokens, after checking the password. */
-export async function deleteMe(s: Services, caller: UserFlagsRow, password: string, meta: RequestMeta): Promise<void> {
-  const login = await confirmPassword(s, caller.id, password, meta);
+export async function deleteMe(
+  s: Services,
+  session: { id: string; user: UserFlagsRow },
+  password: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const caller = session.user;
+  const login = await confirmPassword(s, { id: session.id, userId: caller.id }, password, meta);
   await serializable(s.db, async (tx) => {
     const user = await findUserAdminFlag(tx, caller.id);
     if (!user) throw sessionInvalid();

@@ -14,11 +14,14 @@ import { checkPassword, type ValidSession } from "./sessions";
 
 const wrongPassword = () => new AppError("WRONG_PASSWORD", "Your current password is not correct.");
 
-/** Checks the caller's password; wrong guesses count against the log-in limits. */
-export async function confirmPassword(s: Services, userId: string, password: string, meta: RequestMeta) {
-  const login = await findLoginWithHash(s.db, userId);
+/**
+ * Checks the caller's password; wrong guesses count against the session's own
+ * budget (passwordFailuresPerSession), never the account's log-in budgets.
+ */
+export async function confirmPassword(s: Services, session: Pick<ValidSession, "id" | "userId">, password: string, meta: RequestMeta) {
+  const login = await findLoginWithHash(s.db, session.userId);
   if (!login) throw sessionInvalid();
-  if (!(await checkPassword(s, login.email, login, password, meta))) throw wrongPassword();
+  if (!(await checkPassword(s, login.email, login, password, meta, session.id))) throw wrongPassword();
   return login;
 }
 
@@ -31,7 +34,7 @@ export type Reauthentication = { password?: string | undefined; code?: string | 
 
 /** Passes when the request proves the user (password, else code) or the session did so recently; else refuses. */
 export async function reauthenticate(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta): Promise<void> {
-  if (proof.password !== undefined) await confirmPassword(s, session.userId, proof.password, meta);
+  if (proof.password !== undefined) await confirmPassword(s, session, proof.password, meta);
   else if (proof.code !== undefined) {
     if (!(await proveSecondFactor(s, session.userId, { totp: proof.code }, meta, null, session.id))) throw secondFactorInvalid();
   } else if (recentlyAuthenticated(session)) return;

@@ -139,9 +139,10 @@ export async function checkPassword(
   login: { userId: string; passwordHash: string } | undefined,
   password: string,
   meta: RequestMeta,
-  purpose: "log-in" | "confirm" = "confirm",
+  /** The logged-in session confirming a change with it: its own budget is spent, not the log-in's. */
+  sessionId: string,
 ): Promise<boolean> {
-  const reservation = await checkPasswordHolding(s, email, login, password, meta, purpose);
+  const reservation = await checkPasswordHolding(s, email, login, password, meta, { confirmIn: sessionId });
   await reservation?.giveBack();
   return reservation !== null;
 }
@@ -157,12 +158,15 @@ async function checkPasswordHolding(
   login: { userId: string; passwordHash: string } | undefined,
   password: string,
   meta: RequestMeta,
-  purpose: "log-in" | "confirm",
+  purpose: "log-in" | { confirmIn: string },
   /** The rows of the attempt's take, run already with the login's read (a log-in without a device cookie). */
   taken?: TakenRow[],
 ): Promise<Reservation | null> {
   const device = login && meta.deviceCookie ? trustedDevice(await s.deviceKey(), meta.deviceCookie, login) : null;
-  const reservation = await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, userAgent: meta.userAgent, device }, taken);
+  const reservation =
+    purpose === "log-in"
+      ? await s.rateLimits.reservePasswordAttempt({ email, ip: meta.ip, userAgent: meta.userAgent, device }, taken)
+      : await s.rateLimits.reserveSessionPasswordAttempt(purpose.confirmIn, meta);
   let ok: boolean;
   try {
     // A browser known to the account goes ahead of the hashing queue: a flood from elsewhere cannot starve it.
@@ -178,7 +182,7 @@ async function checkPasswordHolding(
   const knownDevice = device !== null;
   const userId = login?.userId;
   s.securityEvents.note(
-    purpose === "confirm"
+    purpose !== "log-in"
       ? { type: "password.confirm_failed", userId, client: meta, details: { knownDevice } }
       : { type: "login.failed", userId, client: meta, details: { reason: login ? "wrong_password" : "unknown_address", knownDevice } },
   );

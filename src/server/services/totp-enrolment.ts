@@ -31,7 +31,7 @@ const alreadyEnabled = () =>
 const notEnabled = () => new AppError("TOTP_NOT_ENABLED", "No authenticator app is set up (or the set-up took longer than 10 minutes).");
 
 export async function startTotp(s: Services, session: ValidSession, password: string, meta: RequestMeta) {
-  const login = await confirmPassword(s, session.userId, password, meta);
+  const login = await confirmPassword(s, session, password, meta);
   if ((await findTotpFactor(s.db, session.userId))?.confirmedAt) throw alreadyEnabled();
   await assertMayAddFactor(s, session, false);
   const secret = newTotpSecret();
@@ -66,7 +66,7 @@ export async function confirmTotp(s: Services, session: ValidSession, code: stri
 
 /** The password and a current code of the app, both: for new recovery codes and for turning the app off. */
 async function confirmPasswordAndCode(s: Services, session: ValidSession, input: { password: string; code: string }, meta: RequestMeta) {
-  await confirmPassword(s, session.userId, input.password, meta);
+  await confirmPassword(s, session, input.password, meta);
   if (!(await findTotpFactor(s.db, session.userId))?.confirmedAt) throw notEnabled();
   if (!(await proveSecondFactor(s, session.userId, { totp: input.code }, meta, null, session.id))) throw secondFactorInvalid();
 }

@@ -76,7 +76,7 @@ export const userRouter = router({
     .input(deleteUserInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      await deleteMe(ctx.services, ctx.session.user, input.password, ctx.meta);
+      await deleteMe(ctx.services, ctx.session, input.password, ctx.meta);
       sessionCookie.clear(ctx);
       return { ok: true as const };
     }),
