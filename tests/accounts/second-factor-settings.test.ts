@@ -361,6 +361,47 @@ describe("a one-factor session cannot add a factor to an account that has one", 
     await app.caller({ token }).user.startTotp({ password: PASSWORD });
   });
 
+  // Started while the account had no factor, finished after the owner added one:
+  // the owner's new factor never approved it.
+  it("an app whose set-up began before the owner added a passkey is not confirmed from a one-factor session", async () => {
+    const { user, token: owner } = await signedIn(app);
+    const thief = await logInAs(app, user.email);
+    const started = await app.caller({ token: thief }).user.startTotp({ password: PASSWORD });
+    const key = new SoftAuthenticator(app.config.APP_URL);
+    const { challengeId, options } = await app.caller({ token: owner }).user.passkeyRegistrationOptions({ password: PASSWORD });
+    await app.caller({ token: owner }).user.addPasskey({ challengeId, name: "Owner's", passkey: key.register(options) });
+    const before = await secondFactorState(app, user.id);
+    await expectAppError(
+      app.caller({ token: thief }).user.confirmTotp({ code: new Authenticator(started.secret).next() }),
+      "FORBIDDEN",
+      "SECOND_FACTOR_REQUIRED",
+    );
+    expect(await secondFactorState(app, user.id)).toEqual(before);
+    expect(await app.caller({ token: thief }).session.validate()).toMatchObject({ aal: "aal1" });
+  });
+
+  it("a passkey whose registration began before the owner set up an app is not added from a one-factor session", async () => {
+    const { user, token: owner } = await signedIn(app);
+    const thief = await logInAs(app, user.email);
+    const stolenKey = new SoftAuthenticator(app.config.APP_URL);
+    const { challengeId, options } = await app.caller({ token: thief }).user.passkeyRegistrationOptions({ password: PASSWORD });
+    const { authenticator } = await enrolTotp(app, owner);
+    const before = await secondFactorState(app, user.id);
+    await expectAppError(
+      app.caller({ token: thief }).user.addPasskey({ challengeId, name: "Thief's", passkey: stolenKey.register(options) }),
+      "FORBIDDEN",
+      "SECOND_FACTOR_REQUIRED",
+    );
+    expect(await secondFactorState(app, user.id)).toEqual(before);
+    // A registration begun once the app was there, proved by its code, goes through from the same session.
+    const proved = await app.caller({ token: thief }).user.passkeyRegistrationOptions({ code: authenticator.next() });
+    const key = new SoftAuthenticator(app.config.APP_URL);
+    await app
+      .caller({ token: thief })
+      .user.addPasskey({ challengeId: proved.challengeId, name: "Proved", passkey: key.register(proved.options) });
+    expect((await secondFactorState(app, user.id)).passkeys).toHaveLength(1);
+  });
+
   it("an account without a factor: a one-factor session adds the first one", async () => {
     const { token } = await signedIn(app);
     await app.caller({ token }).user.passkeyRegistrationOptions({ password: PASSWORD });

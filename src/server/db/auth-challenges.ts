@@ -6,7 +6,7 @@ import type { Db } from "./client";
 
 export type ChallengePurpose = "second-factor" | "passkey-login" | "passkey-register";
 
-export type ChallengeRow = { id: string; userId: string | null; challenge: string | null; tries: number; expiresAt: Date };
+export type ChallengeRow = { id: string; userId: string | null; challenge: string | null; tries: number; expiresAt: Date; createdAt: Date };
 
 export async function insertChallenge(
   db: Pick<Db, "authChallenge">,
@@ -40,7 +40,7 @@ export async function trimChallengesOf(
 export async function findChallenge(db: Db, tokenHash: string, purpose: ChallengePurpose): Promise<ChallengeRow | null> {
   return db.authChallenge.findFirst({
     where: { tokenHash, purpose, usedAt: null },
-    select: { id: true, userId: true, challenge: true, tries: true, expiresAt: true },
+    select: { id: true, userId: true, challenge: true, tries: true, expiresAt: true, createdAt: true },
   });
 }
 

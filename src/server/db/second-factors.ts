@@ -93,6 +93,15 @@ export async function refreshSecondFactorMark(tx: Writer, userId: string): Promi
   return has;
 }
 
+/** Whether the user gained a factor (an app confirmed, a passkey) after `since`: one that a set-up begun then never saw. */
+export async function factorAddedSince(tx: Writer, userId: string, since: Date): Promise<boolean> {
+  const [apps, passkeys] = await Promise.all([
+    tx.totpFactor.count({ where: { userId, confirmedAt: { gt: since } } }),
+    tx.passkey.count({ where: { userId, createdAt: { gt: since } } }),
+  ]);
+  return apps + passkeys > 0;
+}
+
 /** Which second factors a user has, for the log-in's second step. */
 export async function secondFactorsOf(db: Db, userId: string): Promise<{ totp: boolean; passkey: boolean; recoveryCodes: number }> {
   const [totp, passkeys, recoveryCodes] = await Promise.all([

@@ -21,7 +21,7 @@ import { countUnusedRecoveryCodes, findTotpFactor, refreshSecondFactorMark } fro
 import { raiseSessionAssurance } from "../db/sessions";
 import { findLoginEmail } from "../db/users";
 import type { RequestMeta } from "../request-meta";
-import { assertMayAddFactor } from "./another-factor";
+import { assertMayAddFactor, assertNoFactorAddedSince } from "./another-factor";
 import { type Reauthentication, reauthenticate } from "./reauthentication";
 import { noticeSecondFactorChange } from "./second-factor-notice";
 import type { Services } from "./service-container";
@@ -85,6 +85,7 @@ export async function addPasskey(
   const credential = await verifyRegistration(s.config.APP_URL, input.passkey, row.challenge!);
   if (!credential) throw rejected("the authenticator's answer did not verify (user verification is required).");
   const created = await changingSecondFactors(s.db, session.userId, async (tx) => {
+    await assertNoFactorAddedSince(tx, session, row.createdAt);
     // Ended since it was checked (a log-out elsewhere, a take-back): it adds nothing.
     if (!(await raiseSessionAssurance(tx, session.id, "passkey", new Date()))) throw sessionInvalid();
     const passkey = await insertPasskey(tx, { userId: session.userId, name: input.name, ...credential });

@@ -19,7 +19,7 @@ import {
 } from "../db/second-factors";
 import { raiseSessionAssurance } from "../db/sessions";
 import type { RequestMeta } from "../request-meta";
-import { assertMayAddFactor } from "./another-factor";
+import { assertMayAddFactor, assertNoFactorAddedSince } from "./another-factor";
 import { confirmPassword } from "./reauthentication";
 import { noticeSecondFactorChange } from "./second-factor-notice";
 import { proveSecondFactor, secondFactorInvalid } from "./second-factor-proof";
@@ -52,6 +52,7 @@ export async function confirmTotp(s: Services, session: ValidSession, code: stri
   if (step === null) throw secondFactorInvalid();
   const recoveryCodes = newRecoveryCodes();
   await changingSecondFactors(s.db, session.userId, async (tx) => {
+    await assertNoFactorAddedSince(tx, session, factor.createdAt);
     // Ended since it was checked (a log-out elsewhere, a take-back): it confirms nothing.
     if (!(await raiseSessionAssurance(tx, session.id, "totp", new Date()))) throw sessionInvalid();
     if (!(await confirmTotpFactor(tx, session.userId, factor.secret, step, startedAfter, new Date()))) throw notEnabled();
