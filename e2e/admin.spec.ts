@@ -56,6 +56,9 @@ test("admin invites a teacher, the teacher flags a student, the student never se
   // Teacher and admin flags are not the teacher's to change, and say why.
   await expect(row.getByRole("switch", { name: `Teacher for ${studentName}` })).toBeDisabled();
   await expect(row).toContainText("Only admins can change this");
+  // Who has two-step verification is the admins' to see: no filter, no badge for a teacher.
+  await expect(page.getByLabel("Two-step verification")).toHaveCount(0);
+  await expect(row).not.toContainText("two-step");
   await logOut(page);
 
   // The student sees the privilege but never the spammer flag.
