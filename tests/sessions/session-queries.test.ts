@@ -180,4 +180,16 @@ describe("a session stored after a password check", () => {
     // Without a checked hash (a second step, a passkey) it is stored as it is.
     expect(await insertSession(db(), row(userId))).toBe(true);
   });
+
+  // The log-in read "no second factor" before its hash; a factor set up
+  // meanwhile (the owner's app, a passkey) must not be skipped by that log-in.
+  it("is not stored once the user has gained a second factor since the log-in read the account", async () => {
+    const { id: userId } = await db().user.create({
+      data: { name: "Q", login: { create: { email: `${randomUUID()}@school.example`, passwordHash: "current-hash" } } },
+    });
+    await db().user.update({ where: { id: userId }, data: { secondFactor: true } });
+    expect(await leavesAllBut([], () => insertSession(db(), row(userId), [], "current-hash"))).toBe(false);
+    await db().user.update({ where: { id: userId }, data: { secondFactor: false } });
+    expect(await insertSession(db(), row(userId), [], "current-hash")).toBe(true);
+  });
 });

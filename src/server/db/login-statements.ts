@@ -66,10 +66,15 @@ const INSERT_SESSION = new DriverStatement(
  * share lock on the login row, so the insert either waits for such a change
  * and finds the new hash, or holds the change back until it has committed
  * and the change's own DELETE sees it; on SQLite the writes of one process
- * run one after another anyway.
+ * run one after another anyway. The session is one factor, so it is stored
+ * only while the user still has no second factor either: the log-in read
+ * the mark before its hash, and a factor set up meanwhile must not be
+ * skipped (the user row is read, not locked: a change of factors committed
+ * after this statement began is ordered after this log-in).
  */
 const sessionValues = sessionColumns.map(() => "?").join(", ");
-const PASSWORD_STILL = `SELECT 1 FROM "Login" WHERE "userId" = ? AND "passwordHash" = ?`;
+const PASSWORD_STILL = `SELECT 1 FROM "Login" l WHERE l."userId" = ? AND l."passwordHash" = ?
+  AND NOT EXISTS (SELECT 1 FROM "User" u WHERE u."id" = l."userId" AND u."secondFactor")`;
 const INSERT_SESSION_IF_PASSWORD = new DriverStatement(
   "login-insert-session-if-password",
   `INSERT INTO "Session" (${sessionColumnList}) SELECT ${sessionValues} WHERE EXISTS (${PASSWORD_STILL}) RETURNING "id"`,

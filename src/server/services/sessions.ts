@@ -115,7 +115,8 @@ export async function openSession(
   const giveBack = reservation?.givenBackBy();
   const stored = await insertSession(s.db, row, giveBack ? [giveBack.write] : [], checkedHash);
   giveBack?.done();
-  // The password changed (a reset, another session) while this one was checked: it is not the password any more.
+  // The password changed (a reset, another session) while this one was checked, or the account gained a
+  // second factor meanwhile (login-statements.ts): this log-in is refused; tried again, it asks for the factor.
   if (!stored) throw invalidCredentials();
   s.securityEvents.note({ type: "login.succeeded", userId, client: meta, details: { sessionId: row.id, method: assurance.method } });
   return issued;
