@@ -4,7 +4,7 @@
 // every way an assertion or registration must be refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RATE_LIMITS, SECOND_FACTOR } from "@/shared/policy";
-import { cookieValue, signedIn } from "../support/accounts";
+import { cookieValue, PASSWORD, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { insertPasskey, twoFactorSession } from "../support/second-factors";
 import { SoftAuthenticator } from "../support/soft-authenticator";
@@ -20,7 +20,7 @@ afterAll(() => app.close());
 async function userWithPasskey(authenticator = new SoftAuthenticator(app.config.APP_URL)) {
   const { user, token } = await signedIn(app);
   const caller = app.caller({ token });
-  const { challengeId, options } = await caller.user.passkeyRegistrationOptions({});
+  const { challengeId, options } = await caller.user.passkeyRegistrationOptions({ password: PASSWORD });
   const { id } = await caller.user.addPasskey({ challengeId, name: "Laptop", passkey: authenticator.register(options) });
   return { user, token, authenticator, passkeyId: id };
 }
@@ -38,7 +38,7 @@ describe("adding a passkey", () => {
   it("refuses an authenticator without user verification, and leaves nothing behind", async () => {
     const { user, token } = await signedIn(app);
     const caller = app.caller({ token });
-    const { challengeId, options } = await caller.user.passkeyRegistrationOptions({});
+    const { challengeId, options } = await caller.user.passkeyRegistrationOptions({ password: PASSWORD });
     const unverified = new SoftAuthenticator(app.config.APP_URL, false);
     await expectAppError(
       caller.user.addPasskey({ challengeId, name: "Key", passkey: unverified.register(options) }),
@@ -53,7 +53,7 @@ describe("adding a passkey", () => {
     const { user, token } = await signedIn(app);
     const caller = app.caller({ token });
     const authenticator = new SoftAuthenticator(app.config.APP_URL);
-    const first = await caller.user.passkeyRegistrationOptions({});
+    const first = await caller.user.passkeyRegistrationOptions({ password: PASSWORD });
     await expectAppError(
       caller.user.addPasskey({
         challengeId: first.challengeId,
@@ -69,7 +69,7 @@ describe("adding a passkey", () => {
       "BAD_REQUEST",
       "PASSKEY_REJECTED",
     );
-    const mine = await caller.user.passkeyRegistrationOptions({});
+    const mine = await caller.user.passkeyRegistrationOptions({ password: PASSWORD });
     const other = await signedIn(app);
     await expectAppError(
       app
@@ -84,11 +84,11 @@ describe("adding a passkey", () => {
   it(`keeps at most ${SECOND_FACTOR.passkeyRegistrationsOpen} registrations open per user: a newer one ends the oldest, no one else's`, async () => {
     const { user, token } = await signedIn(app);
     const other = await signedIn(app);
-    const theirs = await app.caller({ token: other.token }).user.passkeyRegistrationOptions({});
+    const theirs = await app.caller({ token: other.token }).user.passkeyRegistrationOptions({ password: PASSWORD });
     const caller = app.caller({ token });
     const open = SECOND_FACTOR.passkeyRegistrationsOpen;
     const asked = [];
-    for (let i = 0; i < open + 2; i++) asked.push(await caller.user.passkeyRegistrationOptions({}));
+    for (let i = 0; i < open + 2; i++) asked.push(await caller.user.passkeyRegistrationOptions({ password: PASSWORD }));
     expect(await app.db.authChallenge.count({ where: { userId: user.id, purpose: "passkey-register" } })).toBe(open);
     const authenticator = new SoftAuthenticator(app.config.APP_URL);
     await expectAppError(
@@ -110,13 +110,13 @@ describe("adding a passkey", () => {
     for (let i = 0; i < SECOND_FACTOR.passkeysPerUser - 1; i++) await insertPasskey(app, user.id);
     await twoFactorSession(app, token); // as the session that added them would be
     const caller = app.caller({ token });
-    const last = await caller.user.passkeyRegistrationOptions({});
+    const last = await caller.user.passkeyRegistrationOptions({ password: PASSWORD });
     await caller.user.addPasskey({
       challengeId: last.challengeId,
       name: "Last",
       passkey: new SoftAuthenticator(app.config.APP_URL).register(last.options),
     });
-    await expectAppError(caller.user.passkeyRegistrationOptions({}), "BAD_REQUEST", "PASSKEY_REJECTED");
+    await expectAppError(caller.user.passkeyRegistrationOptions({ password: PASSWORD }), "BAD_REQUEST", "PASSKEY_REJECTED");
     expect(await app.db.passkey.count({ where: { userId: user.id } })).toBe(SECOND_FACTOR.passkeysPerUser);
   });
 

@@ -59,7 +59,7 @@ describe("a factor added from a session that ended before its transaction", () =
   it("addPasskey stores nothing and answers SESSION_INVALID", async () => {
     const others = await bystander();
     const { user, token } = await signedIn(app);
-    const { challengeId, options } = await app.caller({ token }).user.passkeyRegistrationOptions({});
+    const { challengeId, options } = await app.caller({ token }).user.passkeyRegistrationOptions({ password: PASSWORD });
     const session = await validateSession(app.services, token);
     await app.db.session.delete({ where: { id: session.id } }); // logged out on another device meanwhile
     // As the router hands it over, parsed.
@@ -228,7 +228,7 @@ describe.runIf(testDbKind() === "postgres")("PostgreSQL: changes of one user's f
   it("a passkey added from a session ended while it waited is not stored: SESSION_INVALID, and the cookie is cleared", async () => {
     const others = await bystander();
     const { user, token } = await signedIn(app);
-    const { challengeId, options } = await app.caller({ token }).user.passkeyRegistrationOptions({});
+    const { challengeId, options } = await app.caller({ token }).user.passkeyRegistrationOptions({ password: PASSWORD });
     const passkey = new SoftAuthenticator(app.config.APP_URL).register(options);
     const { id: sessionId } = await sessionRow(token);
     const resHeaders = new Headers();

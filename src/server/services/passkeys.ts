@@ -22,7 +22,7 @@ import { raiseSessionAssurance } from "../db/sessions";
 import { findLoginEmail } from "../db/users";
 import type { RequestMeta } from "../request-meta";
 import { assertMayAddFactor, assertNoFactorAddedSince } from "./another-factor";
-import { type Reauthentication, reauthenticate } from "./reauthentication";
+import { type Reauthentication, reauthenticate, reauthenticateInRequest } from "./reauthentication";
 import { noticeSecondFactorChange } from "./second-factor-notice";
 import type { Services } from "./service-container";
 import type { ValidSession } from "./sessions";
@@ -45,7 +45,7 @@ export async function secondFactorsView(s: Services, userId: string) {
 }
 
 export async function passkeyRegistrationOptions(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta) {
-  await reauthenticate(s, session, proof, meta);
+  await reauthenticateInRequest(s, session, proof, meta, "add a passkey");
   // A code given above was checked: it proves the account's app.
   await assertMayAddFactor(s, session, proof.password === undefined && proof.code !== undefined);
   if ((await countPasskeysOfUser(s.db, session.userId)) >= SECOND_FACTOR.passkeysPerUser) {

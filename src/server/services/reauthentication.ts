@@ -43,3 +43,23 @@ export async function reauthenticate(s: Services, session: ValidSession, proof: 
   }
   await markSessionAuthenticated(s.db, session.id, new Date());
 }
+
+/**
+ * A change whose effect outlives a password reset (a new passkey logs in
+ * without the password): the password or a code in this very request, however
+ * recently the session proved its user. A cookie stolen minutes after a
+ * log-in could otherwise add a passkey, and the owner's reset would then leave
+ * them asked for a passkey only the thief has.
+ */
+export async function reauthenticateInRequest(
+  s: Services,
+  session: ValidSession,
+  proof: Reauthentication,
+  meta: RequestMeta,
+  what: string,
+) {
+  if (proof.password === undefined && proof.code === undefined) {
+    throw new AppError("REAUTHENTICATION_REQUIRED", `Enter your password (or a code from your authenticator app) to ${what}.`);
+  }
+  await reauthenticate(s, session, proof, meta);
+}

@@ -53,7 +53,8 @@ export function SecondFactorChanged(props: Props & { change: SecondFactorChange;
       <MailButton href={props.accountLink}>Review your account</MailButton>
       <MailText>
         If this was not you, someone else can use your account: reset your password at {props.forgotLink}, remove any passkey or app you do
-        not know on your account page, and tell your school&apos;s administrator.
+        not know on your account page, and tell your school&apos;s administrator. If logging in then asks for a passkey or a code you do not
+        have, your administrator can reset your two-step verification.
       </MailText>
     </MailLayout>
   );
