@@ -274,6 +274,28 @@ describe("seed 002: one's own report_spammer", () => {
     expect((await app.db.user.findUniqueOrThrow({ where: { id: other.id } })).reportSpammer).toBe(false);
   });
 
+  it("takes report_spammer as /user/info gives it, 0 or 1, as well as a boolean", async () => {
+    const teacher = await seedUser(app, { teacher: true });
+    const session = (await call("POST", "/user/login", { email: teacher.email, password: PASSWORD })).body.session;
+    const shown = (await call("POST", "/user/info", { session, user: null })).body.report_spammer;
+    expect(shown).toBe(0);
+    const before = await snapshot(app);
+    expect(await update(session, { report_spammer: shown })).toMatchObject({ status: 200, body: { error: null } });
+    expect(await snapshot(app)).toEqual(before);
+    expect(await update(session, { report_spammer: 1 })).toMatchObject({ status: 403, body: { error: "SELF_REPORT_SPAMMER" } });
+    const student = await seedUser(app);
+    expect((await update(session, { user: student.id, report_spammer: 1 })).body).toEqual({ error: null });
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: student.id } })).reportSpammer).toBe(true);
+    expect((await update(session, { user: student.id, report_spammer: 0 })).body).toEqual({ error: null });
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: student.id } })).reportSpammer).toBe(false);
+    for (const odd of [2, -1, 0.5, "1"]) {
+      expect(await update(session, { user: student.id, report_spammer: odd })).toMatchObject({
+        status: 400,
+        body: { error: "VALIDATION_FAILED" },
+      });
+    }
+  });
+
   it("a student's answer never tells whether they are flagged: it follows the value /user/info shows them", async () => {
     const flagged = await seedUser(app);
     const unflagged = await seedUser(app);

@@ -32,8 +32,19 @@ export function toInfoFlags(flags: Flags): Record<LegacyFlagField, boolean | num
   return byField((flag) => (NUMBERS_IN_INFO.has(flag) ? Number(flags[flag]) : flags[flag]));
 }
 
-/** /user/update's flag fields: null (or absent) leaves a flag as it is. */
-export const updateFlagsShape = byField(() => z.boolean().nullish());
+/**
+ * /user/update's flag fields: null (or absent) leaves a flag as it is. The
+ * seed types them Boolean; one that /user/info gives as 0 or 1 is taken that
+ * way too, so a client may send back what it was shown.
+ */
+export const updateFlagsShape = byField((flag) =>
+  NUMBERS_IN_INFO.has(flag)
+    ? z
+        .union([z.boolean(), z.literal(0), z.literal(1)])
+        .nullish()
+        .transform((value) => (typeof value === "number" ? value === 1 : value))
+    : z.boolean().nullish(),
+);
 
 export function fromUpdateFlags(input: Partial<Record<LegacyFlagField, boolean | null>>): Partial<Record<FlagName, boolean | null>> {
   return byFlag((flag) => input[fieldOf(flag)]);
