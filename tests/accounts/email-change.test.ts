@@ -172,6 +172,49 @@ describe("confirming a new address", () => {
   });
 });
 
+describe("the old address while its take-back link lives", () => {
+  // The taker registers the freed old address (no proof needed for an
+  // unconfirmed account): the owner's take-back link once answered EMAIL_TAKEN.
+  it("an unconfirmed account registered at the old address does not block the take-back: it is removed", async () => {
+    const { user, token } = await signedIn(app, { name: "Olive Owner" });
+    const bystander = await signedIn(app);
+    const taker = freshEmail("taker");
+    await app.caller({ token }).user.update({ email: taker, currentPassword: PASSWORD });
+    const resHeaders = new Headers();
+    await app.caller({ resHeaders }).user.verify({ token: await linkTo(taker, "/verify") });
+    const takerSession = cookieValue(resHeaders, "session")!;
+    const takeBack = await linkTo(user.email, "/reset-password");
+    expect(
+      await app
+        .caller({ ip: "198.51.100.120" })
+        .user.register({ email: user.email, password: "holding this address now", name: "Mallory Other" }),
+    ).toEqual({
+      verified: false,
+    });
+    const squatter = await app.db.login.findUniqueOrThrow({ where: { email: user.email }, select: { userId: true } });
+    expect(squatter.userId).not.toBe(user.id);
+
+    expect(await app.caller().user.resetPassword({ token: takeBack, password: NEW_PASSWORD })).toEqual({ ok: true });
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ email: user.email });
+    expect(await app.db.user.findUnique({ where: { id: squatter.userId } })).toBeNull();
+    await expectAppError(app.caller({ token: takerSession }).session.validate(), "UNAUTHORIZED", "SESSION_INVALID");
+    await logInAs(app, user.email, NEW_PASSWORD);
+    expect(await app.caller({ token: bystander.token }).session.validate()).toMatchObject({ userId: bystander.user.id });
+  });
+
+  it("a confirmed account at the old address is not removed: the take-back answers EMAIL_TAKEN and changes nothing", async () => {
+    const { user, token } = await signedIn(app);
+    await app.caller({ token }).user.update({ email: freshEmail("moved"), currentPassword: PASSWORD });
+    const moved = await app.db.login.findUniqueOrThrow({ where: { userId: user.id }, select: { pendingEmail: true } });
+    await app.caller().user.verify({ token: await linkTo(moved.pendingEmail!, "/verify") });
+    const takeBack = await linkTo(user.email, "/reset-password");
+    const holder = await seedUser(app, { email: user.email });
+    await expectAppError(app.caller().user.resetPassword({ token: takeBack, password: NEW_PASSWORD }), "CONFLICT", "EMAIL_TAKEN");
+    expect(await app.db.user.findUnique({ where: { id: holder.id } })).not.toBeNull();
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ email: moved.pendingEmail });
+  });
+});
+
 describe("neither an oracle nor a mail cannon", () => {
   it("an address that has an account gets the same answer and the same queued mail; its owner a notice without a link or the requester's words", async () => {
     const owner = await seedUser(app, { name: "Owner Person" });

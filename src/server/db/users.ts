@@ -223,6 +223,16 @@ export async function resetLoginPassword(
   return count === 1;
 }
 
+/**
+ * Deletes the account (not `exceptUserId`) whose login holds `email` without
+ * having confirmed it; whether one went. A take-back link proves the mailbox:
+ * an account someone registered at that address meanwhile proved nothing.
+ */
+export async function deleteUnconfirmedHolderOf(db: Users, email: string, exceptUserId: string): Promise<boolean> {
+  const { count } = await db.user.deleteMany({ where: { id: { not: exceptUserId }, login: { is: { email, emailVerifiedAt: null } } } });
+  return count > 0;
+}
+
 /** Confirms the address of a login not yet confirmed. */
 export async function markUnverifiedEmailVerified(db: Logins, userId: string, now: Date): Promise<void> {
   await db.login.updateMany({ where: { userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });

@@ -16,7 +16,7 @@ import { findMailedLinkWithName, markLinkUsed } from "../db/mailed-links";
 import { changingSecondFactors } from "../db/second-factor-lock";
 import { deleteSecondFactors } from "../db/second-factors";
 import { deleteSessionsOfUser } from "../db/sessions";
-import { findLoginEmail, markUnverifiedEmailVerified, resetLoginPassword } from "../db/users";
+import { deleteUnconfirmedHolderOf, findLoginEmail, markUnverifiedEmailVerified, resetLoginPassword } from "../db/users";
 import { enqueueMail } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
 import { emailTaken } from "./email-taken";
@@ -88,6 +88,9 @@ export async function resetPassword(s: Services, token: string, password: string
     // able to void the owner's way back with a reset of their own.
     const voided = takeBack ? ([...PURPOSES, "change-email"] as const) : ([PURPOSE, "change-email"] as const);
     for (const purpose of voided) await voidUnusedLinks(tx, row.userId, purpose);
+    // Whoever took the account over may have registered the freed old address
+    // to block the way back; unconfirmed, that account goes (a confirmed one stays: EMAIL_TAKEN).
+    const holderRemoved = takeBack && (await deleteUnconfirmedHolderOf(tx, row.email, row.userId));
     try {
       // A reset link was sent to this address: if the login moved since, it is
       // void. A take-back link moves the login back to its address.
@@ -112,7 +115,12 @@ export async function resetPassword(s: Services, token: string, password: string
         userId: row.userId,
         email: row.email,
         client: meta,
-        details: { sessionsEnded, takeBack, ...(takeBack ? { secondFactorsRemoved: true } : {}) },
+        details: {
+          sessionsEnded,
+          takeBack,
+          ...(takeBack ? { secondFactorsRemoved: true } : {}),
+          ...(holderRemoved ? { unconfirmedHolderRemoved: true } : {}),
+        },
       },
       tx,
     );
