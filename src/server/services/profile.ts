@@ -155,12 +155,12 @@ export async function cancelEmailChange(s: Services, userId: string, meta: Reque
 /** Deletes the caller's account with its sessions and tokens, after checking the password. */
 export async function deleteMe(
   s: Services,
-  session: { id: string; user: UserFlagsRow },
+  session: { id: string; userId: string; user: UserFlagsRow },
   password: string,
   meta: RequestMeta,
 ): Promise<void> {
   const caller = session.user;
-  const login = await confirmPassword(s, { id: session.id, userId: caller.id }, password, meta);
+  const login = await confirmPassword(s, session, password, meta);
   await serializable(s.db, async (tx) => {
     const user = await findUserAdminFlag(tx, caller.id);
     if (!user) throw sessionInvalid();

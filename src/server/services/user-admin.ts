@@ -11,7 +11,7 @@ import { serializable } from "../db/serializable";
 import { deleteSessionsOfUser } from "../db/sessions";
 import { inTransaction } from "../db/transactions";
 import { findUserPage } from "../db/user-search";
-import { deleteUserById, findUserFlags, findUserFlagsWithEmail, findUserLabel } from "../db/users";
+import { deleteUserById, findUserFlagsWithEmail, findUserLabel } from "../db/users";
 import { deleteMailByAddress } from "../mail/outbox";
 import type { RequestMeta } from "../request-meta";
 import { notPermitted, userNotFound } from "./access-errors";
@@ -77,8 +77,7 @@ const selfDeleteRefused = () =>
 export async function deleteUser(s: Services, callerId: string, userId: string): Promise<void> {
   if (callerId === userId) throw selfDeleteRefused();
   await serializable(s.db, async (tx) => {
-    const caller = await findUserFlags(tx, callerId);
-    if (!caller || !may(caller, "deleteUsers")) throw notPermitted("delete users");
+    const caller = await callerStillMay(tx, callerId, "deleteUsers", "delete users");
     const target = await findUserFlagsWithEmail(tx, userId);
     if (!target) throw userNotFound();
     if (!mayOn(caller, "deleteUsers", target)) throw notPermitted("delete this user");

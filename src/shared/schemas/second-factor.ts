@@ -48,7 +48,10 @@ export const passkeyNameSchema = freeTextSchema("Name the passkey.")
   .min(1, { error: "Name the passkey." })
   .max(60, { error: "Use at most 60 characters." });
 
-/** Proof for a sensitive change: the password or an authenticator-app code (or neither, within 10 minutes of a log-in). */
+/**
+ * Proof for a sensitive change: the password or an authenticator-app code (or
+ * neither, within 10 minutes of a log-in; adding a passkey always needs one).
+ */
 export const reauthenticationFields = {
   password: currentPasswordSchema.optional(),
   code: totpCodeSchema.optional(),
