@@ -43,13 +43,16 @@ export function recordApiTime(ms: number): void {
 
 export function readRuntimeMetrics(reset: boolean) {
   const s = state();
-  sample();
+  // One reading for both figures: a second one, taken a moment later, could
+  // exceed the peak it is reported beside.
+  const rss = process.memoryUsage.rss();
+  s.peakRss = Math.max(s.peakRss, rss);
   const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
   const out = {
     eventLoopDelayMs: { p50: ms(s.histogram.percentile(50)), p99: ms(s.histogram.percentile(99)), max: ms(s.histogram.max) },
     // The server time of tRPC requests (what Server-Timing says outside production).
     apiTimeMs: { count: s.apiTime.count, p50: ms(s.apiTime.percentile(50) * 1000), p99: ms(s.apiTime.percentile(99) * 1000) },
-    rssBytes: process.memoryUsage.rss(),
+    rssBytes: rss,
     peakRssBytes: s.peakRss,
   };
   if (reset) {
