@@ -68,7 +68,7 @@ export const RATE_LIMITS = {
   // Wrong second-factor codes of an account, across all its tickets: a
   // stolen password alone cannot try the million TOTP codes.
   secondFactorFailuresPerAccount: { points: 10, duration: 15 * MINUTE },
-  // Wrong codes a logged-in session gives as proof of a sensitive change: its
+  // Wrong codes a logged-in session gives as proof of a sensitive change (or to confirm a new app): its
   // own budget, so that a stolen session cannot spend the account's above
   // (and lock its owner out of the log-in's second step), nor guess for long.
   secondFactorFailuresPerSession: { points: 10, duration: DAY },

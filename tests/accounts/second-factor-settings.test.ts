@@ -5,7 +5,7 @@
 import { decodeBase32IgnorePadding, encodeBase32NoPadding, encodeBase64, encodeBase64urlNoPadding } from "@oslojs/encoding";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/server/auth/secret-token";
-import { MINUTE, SECOND_FACTOR } from "@/shared/policy";
+import { MINUTE, RATE_LIMITS, SECOND_FACTOR } from "@/shared/policy";
 import { logInAs, PASSWORD, signedIn } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import {
@@ -182,6 +182,36 @@ describe("enrolment conflicts", () => {
     await expectAppError(as.user.confirmTotp({ code: new Authenticator(started.secret).at(1) }), "FORBIDDEN", "SECOND_FACTOR_INVALID");
     await as.user.confirmTotp({ code: new Authenticator(restarted.secret).next() });
     expect(await as.session.validate()).toMatchObject({ aal: "aal2", method: "totp" });
+  });
+
+  // Set-up codes are guesses like any other: without a budget, a stolen session
+  // could try a million codes against the owner's pending set-up and take it over.
+  it(`wrong set-up codes spend the session's own budget (${RATE_LIMITS.secondFactorFailuresPerSession.points} a day); the owner's set-up stands`, async () => {
+    const { user, token: owner } = await signedIn(app);
+    const thief = await logInAs(app, user.email);
+    const bystander = await signedIn(app);
+    const started = await app.caller({ token: owner }).user.startTotp({ password: PASSWORD });
+    const theirs = await app.caller({ token: bystander.token }).user.startTotp({ password: PASSWORD });
+    const authenticator = new Authenticator(started.secret);
+    const { points } = RATE_LIMITS.secondFactorFailuresPerSession;
+    for (let i = 0; i < points; i++) {
+      await expectAppError(
+        app.caller({ token: thief }).user.confirmTotp({ code: authenticator.wrong() }),
+        "FORBIDDEN",
+        "SECOND_FACTOR_INVALID",
+      );
+    }
+    await expectAppError(
+      app.caller({ token: thief }).user.confirmTotp({ code: authenticator.next() }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
+    expect(await secondFactorState(app, user.id)).toMatchObject({ mark: false, recoveryCodes: [], totp: { confirmedAt: null } });
+    expect(await app.caller({ token: thief }).session.validate()).toMatchObject({ aal: "aal1" });
+    // The owner's session and another user's have budgets of their own.
+    expect((await app.caller({ token: owner }).user.confirmTotp({ code: authenticator.next() })).recoveryCodes).toHaveLength(10);
+    await app.caller({ token: bystander.token }).user.confirmTotp({ code: new Authenticator(theirs.secret).next() });
+    expect(await app.caller({ token: bystander.token }).session.validate()).toMatchObject({ aal: "aal2" });
   });
 
   it("stores the secret sealed: the row holds neither the base32 text nor the bytes", async () => {

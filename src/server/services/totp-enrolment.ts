@@ -48,8 +48,15 @@ export async function confirmTotp(s: Services, session: ValidSession, code: stri
   const factor = await findTotpFactor(s.db, session.userId);
   const startedAfter = new Date(Date.now() - SECOND_FACTOR.enrolmentSeconds * 1000);
   if (!factor || factor.confirmedAt || factor.createdAt <= startedAfter) throw notEnabled();
+  // A guess like any other code: from the session's own budget (a stolen
+  // session must not try a million codes against its owner's set-up).
+  const reservation = await s.rateLimits.reserveSessionSecondFactorAttempt(session.id, meta);
   const step = matchTotp(openSecret(await s.totpKey(), factor.secret), code, Date.now());
-  if (step === null) throw secondFactorInvalid();
+  if (step === null) {
+    s.securityEvents.note({ type: "second_factor.failed", userId: session.userId, client: meta, details: { method: "totp" } });
+    throw secondFactorInvalid();
+  }
+  await reservation.giveBack();
   const recoveryCodes = newRecoveryCodes();
   await changingSecondFactors(s.db, session.userId, async (tx) => {
     await assertNoFactorAddedSince(tx, session, factor.createdAt);
