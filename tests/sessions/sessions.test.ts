@@ -100,6 +100,17 @@ describe("session.create", () => {
     expect(await app.db.login.findUniqueOrThrow({ where: { email }, select: { emailVerifiedAt: true } })).toEqual({
       emailVerifiedAt: null,
     });
+    // That link spends the address's budget only: had it spent the client's
+    // resend budget, the client's next RATE_LIMITED would come one request
+    // sooner after a free address than after someone's.
+    for (let i = 0; i < RATE_LIMITS.resendVerificationPerIp.points; i++) {
+      expect(await app.caller({ ip: "198.51.100.62" }).user.resendVerification({ email: freshEmail("other") })).toEqual({ ok: true });
+    }
+    await expectAppError(
+      app.caller({ ip: "198.51.100.62" }).user.resendVerification({ email: freshEmail("other") }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
   });
 
   it(`allows ${RATE_LIMITS.loginFailuresPerAccountAndClient.points} failures per address from one client per 15 minutes, then RATE_LIMITED even with the right password`, async () => {

@@ -273,18 +273,26 @@ export class RateLimits {
    * nothing, so others' requests cannot lock an owner out, and the answer
    * says nothing about the address.
    */
-  async consumeMailRequest(action: Exclude<Action, "register">, email: string, from: Client): Promise<boolean> {
-    const budgets: [LimitName, string][] = [
-      [`${action}PerEmail`, email],
-      [`${action}PerIp`, ipKey(from.ip)],
-    ];
+  async consumeMailRequest(
+    action: Exclude<Action, "register">,
+    email: string,
+    from: Client,
+    /**
+     * "address": the address's budget only, for mail a request sends on its
+     * own (a log-in's fresh confirmation link): a point off the client's
+     * budget would tell the client, by its next RATE_LIMITED, that it was sent.
+     */
+    budgetsOf: "address-and-client" | "address" = "address-and-client",
+  ): Promise<boolean> {
+    const budgets: [LimitName, string][] = [[`${action}PerEmail`, email]];
+    if (budgetsOf === "address-and-client") budgets.push([`${action}PerIp`, ipKey(from.ip)]);
     const results = await this.take(budgets);
-    const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes>];
+    const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes> | undefined];
     for (const result of results) {
       if (result.status === "rejected" && !(result.reason instanceof RateLimiterRes)) throw result.reason;
     }
     await this.reportFirstRefusals(budgets, results, email, from);
-    if (client.status === "rejected") throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
+    if (client?.status === "rejected") throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
     return address.status === "fulfilled";
   }
 }

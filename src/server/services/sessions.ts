@@ -225,10 +225,10 @@ export async function logIn(
     // with it, whether the address was free or someone's account. The
     // address gets a fresh confirmation link instead.
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
-    // Not awaited, and never failing the answer: its statements (or the
-    // client's resend limit answering RATE_LIMITED) would set this answer
-    // apart from a wrong password's in time or in kind.
-    void queueConfirmationLink(s, input.email, meta).catch(() => undefined);
+    // Not awaited, and never failing the answer: its statements would set
+    // this answer apart from a wrong password's in time. Under the address's
+    // limit only: a point off the client's resend budget would show later.
+    void queueConfirmationLink(s, input.email, meta, "address").catch(() => undefined);
     throw invalidCredentials();
   }
   try {
