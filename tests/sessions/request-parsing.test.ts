@@ -76,6 +76,20 @@ describe("the client address", () => {
     }
     expect(clientIp(headers("2001:db8::1"), 1)).toBe("2001:db8::1");
     expect(clientIp(headers("::ffff:203.0.113.9"), 1)).toBe("203.0.113.9");
+    // Shaped like an address, but none: the proxy's peer.
+    for (const junk of ["999.0.0.1", ":::", "1.2.3", "::g"]) expect(clientIp(headers(junk), 1), junk).toBe("10.0.0.5");
+  });
+
+  // Some proxies append the client's port: counted with it, every connection
+  // (a fresh source port) would bring fresh per-client budgets.
+  it("drops the port a proxy writes after the address", () => {
+    expect(clientIp(headers("203.0.113.9:41234"), 1)).toBe("203.0.113.9");
+    expect(clientIp(headers("[2001:db8::1]:443"), 1)).toBe("2001:db8::1");
+    expect(clientIp(headers("[2001:db8::1]"), 1)).toBe("2001:db8::1");
+    expect(clientIp(headers("[::ffff:203.0.113.9]:80"), 1)).toBe("203.0.113.9");
+    for (const junk of ["203.0.113.9:", "203.0.113.9:99999", "[2001:db8::1]:x", "[203.0.113.9]:80", "2001:db8::1:443:"]) {
+      expect(clientIp(headers(junk), 1), junk).toBe("10.0.0.5");
+    }
   });
 
   it("counts the trusted proxies from the right, ignoring empty entries and spaces, never past the left end", () => {

@@ -2,6 +2,7 @@
 // records, and whether a mutation was sent by another site (CSRF). Both APIs
 // (tRPC and the seeds' routes) read requests through these.
 
+import net from "node:net";
 import type { Config } from "@/env";
 import { AppError } from "../app-error";
 import type { RequestMeta } from "../request-meta";
@@ -29,8 +30,22 @@ export function clientIp(headers: Headers, trustProxy = 0, proxies = proxyPeersO
     .map((part) => part.trim())
     .filter(Boolean);
   const chain = [...forwarded, peer];
-  const client = chain[Math.max(0, chain.length - 1 - trustProxy)]!;
-  return /^[0-9a-fA-F:.]{2,45}$/.test(client) ? client.replace(/^::ffff:/, "") : peer;
+  const client = forwardedAddress(chain[Math.max(0, chain.length - 1 - trustProxy)]!);
+  return client ? client.replace(/^::ffff:/i, "") : peer;
+}
+
+/**
+ * The address of one X-Forwarded-For entry: an IPv4 or IPv6 address, or one
+ * with the port some proxies append ("203.0.113.9:41234", "[2001:db8::1]:443")
+ * without it; counted with its port, every connection would be a new client.
+ * Null for anything else.
+ */
+function forwardedAddress(entry: string): string | null {
+  if (net.isIP(entry)) return entry;
+  const withPort = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/.exec(entry);
+  if (!withPort || (withPort[3] !== undefined && Number(withPort[3]) > 65535)) return null;
+  const [, v6, v4] = withPort;
+  return (v6 !== undefined && net.isIPv6(v6)) || (v4 !== undefined && net.isIPv4(v4)) ? (v6 ?? v4)! : null;
 }
 
 /**
