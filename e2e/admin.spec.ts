@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createAdmin, freshEmail } from "./support/accounts";
+import { ageSessionsOf, createAdmin, freshEmail, PASSWORD } from "./support/accounts";
 import { alertOf, logIn, logOut, openTab, register, registerVerifiedStudent, WRONG_LOG_IN } from "./support/pages";
 import { enrolAuthenticatorApp, logInWithCode } from "./support/second-factors";
 
@@ -165,6 +165,60 @@ test("an admin sees a user's recent security events in the user panel, newest fi
   await student.reload();
   await expect(student).toHaveURL(/\/login/);
   await studentBrowser.close();
+});
+
+// Granting admin and deleting an account need a proof no older than 10
+// minutes: a stolen admin session must not make its thief an admin for good.
+test("an admin whose last proof is over 10 minutes old gives their password before granting admin or deleting", async ({
+  page,
+  browser,
+}) => {
+  const adminEmail = freshEmail("proof-admin");
+  createAdmin(adminEmail, "Pia Admin");
+  const studentEmail = freshEmail("proof-student");
+  const studentName = `Ruth ${Date.now()}`;
+  const studentBrowser = await browser.newContext();
+  await registerVerifiedStudent(await studentBrowser.newPage(), studentEmail, studentName);
+  await studentBrowser.close();
+
+  await logIn(page, adminEmail);
+  await expect(page).toHaveURL(/\/account$/);
+  await enrolAuthenticatorApp(page);
+  ageSessionsOf(adminEmail, 11);
+  await page.goto("/admin");
+  await page.getByLabel("Search users by name or email").fill(studentEmail);
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.getByRole("listitem", { name: studentName });
+  const adminSwitch = row.getByRole("switch", { name: `Admin for ${studentName}` });
+  // Not check(): the switch turns back while the password is asked for.
+  await adminSwitch.click();
+  const confirm = row.getByRole("form", { name: "Confirm it’s you" });
+  await expect(confirm).toContainText(`Enter your password to give ${studentName} admin rights.`);
+  await expect(adminSwitch).not.toBeChecked();
+  await confirm.getByLabel("Your password").fill("not my password at all");
+  await confirm.getByRole("button", { name: "Give admin rights" }).click();
+  await expect(confirm.getByRole("alert")).toHaveText("Your current password is not correct.");
+  await expect(adminSwitch).not.toBeChecked();
+  await confirm.getByLabel("Your password").fill(PASSWORD);
+  await confirm.getByRole("button", { name: "Give admin rights" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await expect(confirm).toHaveCount(0);
+  await expect(adminSwitch).toBeChecked();
+
+  // The proof restarted the 10 minutes; once they have passed, deleting asks again.
+  await adminSwitch.uncheck();
+  await expect(adminSwitch).not.toBeChecked();
+  ageSessionsOf(adminEmail, 11);
+  await row.getByRole("button", { name: `Manage ${studentName}` }).click();
+  const panel = page.getByRole("region", { name: `Manage ${studentName}` });
+  await panel.getByRole("button", { name: "Delete user" }).click();
+  await panel.getByRole("button", { name: `Yes, delete ${studentName}` }).click();
+  const again = panel.getByRole("form", { name: "Confirm it’s you" });
+  await expect(again).toContainText(`Enter your password to delete ${studentName}.`);
+  await again.getByLabel("Your password").fill(PASSWORD);
+  await again.getByRole("button", { name: `Delete ${studentName}` }).click();
+  await expect(page.getByText(`${studentName} was deleted.`)).toBeVisible();
+  await expect(page.getByRole("listitem", { name: studentName })).toHaveCount(0);
 });
 
 test("anonymous visitors are sent to log in, and come back to the dashboard after", async ({ page }) => {

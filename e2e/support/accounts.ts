@@ -1,5 +1,6 @@
 // Test data for the browser tests, made with the project's own scripts.
 import { execFileSync } from "node:child_process";
+import Database from "better-sqlite3";
 
 let n = 0;
 export const PASSWORD = "a long and memorable passphrase";
@@ -25,4 +26,23 @@ export function createAdmin(email: string, name: string, password = PASSWORD): v
     env: { ...env, ADMIN_PASSWORD: password },
     stdio: ["ignore", "ignore", "inherit"],
   });
+}
+
+/**
+ * Makes every session of an address look as if its user last proved who they
+ * are this many minutes ago (written to the server's database, as the API
+ * tests do: no page can wind the clock).
+ */
+export function ageSessionsOf(email: string, minutes: number): void {
+  const db = new Database("data/e2e/app.db");
+  try {
+    db.pragma("busy_timeout = 5000");
+    const at = new Date(Date.now() - minutes * 60_000).toISOString().replace("Z", "+00:00");
+    db.prepare(`UPDATE "Session" SET "authenticatedAt" = ? WHERE "userId" = (SELECT "userId" FROM "Login" WHERE "email" = ?)`).run(
+      at,
+      email,
+    );
+  } finally {
+    db.close();
+  }
 }

@@ -58,7 +58,7 @@ export const APP_ERRORS = {
   REAUTHENTICATION_REQUIRED: {
     httpStatus: 403,
     trpcCode: "FORBIDDEN",
-    when: "A sensitive change (second factors, removing a passkey, logging out another of one's sessions) without the password or a second-factor code in the request, more than 10 minutes after the session last proved who its user is; adding a passkey without either, however recent the proof. Give `password` or `code`. Nothing was changed.",
+    when: "A sensitive change (second factors, removing a passkey, logging out another of one's sessions; an admin granting the `admin` flag, deleting an account or resetting someone's two-step verification) without the password or a second-factor code in the request, more than 10 minutes after the session last proved who its user is; adding a passkey without either, however recent the proof. Give `password` or `code`. Nothing was changed.",
   },
   TOTP_ALREADY_ENABLED: {
     httpStatus: 409,

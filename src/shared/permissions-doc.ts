@@ -78,6 +78,17 @@ lists (default \`admin\`; see docs/configuration.md): with one factor they get
 \`SECOND_FACTOR_REQUIRED\` until they set up two-step verification. \`resetSecondFactors\`
 needs an \`aal2\` session whatever the setting says.
 
+## A fresh proof for the most lasting changes
+
+Granting the \`admin\` flag (\`admin.setFlags\` and seed 002's \`/user/update\`),
+\`deleteUsers\` and \`resetSecondFactors\` also need the caller to have proved who
+they are within the last 10 minutes: the password or an authenticator-app code
+in the request (\`password\`, \`code\`), or a session that gave one that
+recently; otherwise \`REAUTHENTICATION_REQUIRED\` and nothing changes. A stolen
+admin session could otherwise make its thief's own account an admin for good,
+or delete and strip other accounts. Whoever may not take the action at all is
+told \`NOT_PERMITTED\` first. Other flag changes and demotions need no proof.
+
 ## Everyone with a session
 
 \`user.get\`, \`user.update\`, \`user.delete\` (own account, with the password),

@@ -96,7 +96,7 @@ describe("an admin demoted while their request runs", () => {
     await insertPasskey(app, target.id);
     const before = await secondFactorState(app, target.id);
     const audits = await auditCount();
-    await expectAppError(resetSecondFactors(app.services, session, target.id, META), "FORBIDDEN", "NOT_PERMITTED");
+    await expectAppError(resetSecondFactors(app.services, session, target.id, {}, META), "FORBIDDEN", "NOT_PERMITTED");
     expect(await secondFactorState(app, target.id)).toEqual(before);
     expect(await auditCount()).toBe(audits);
   });

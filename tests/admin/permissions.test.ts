@@ -9,6 +9,7 @@ import { AdminDashboard } from "@/app/admin/admin-dashboard";
 import Forbidden from "@/app/forbidden";
 import { flagsSelect } from "@/server/db/selects";
 import { fromUpdateFlags, infoFlagsShape, toInfoFlags, updateFlagsShape } from "@/server/http/legacy-user-flags";
+import type { ValidSession } from "@/server/services/sessions";
 import { createTeacherToken } from "@/server/services/teacher-tokens";
 import { setFlags } from "@/server/services/user-flags";
 import type { AppCode } from "@/shared/app-codes";
@@ -58,6 +59,17 @@ async function expectOutcome(call: () => Promise<unknown>, expected: Outcome) {
 }
 
 const noSession = (kind: CallerKind) => kind === "anonymous" || kind === "unverified";
+const META = { ip: "203.0.113.41", userAgent: null, deviceCookie: null };
+/** A request in flight whose caller's account is gone: its session still says admin, proved a moment ago. */
+const goneCaller = (): ValidSession => ({
+  id: "gone-session",
+  userId: "gone",
+  expiresAt: new Date(Date.now() + 60_000),
+  user: { id: "gone", name: "Gone", teacher: true, admin: true, privilegedStudent: false, reportSpammer: false },
+  aal: "aal2",
+  method: "totp",
+  authenticatedAt: new Date(),
+});
 const PASSWORD_OF_CAST = "correct horse battery staple";
 
 describe("the unverified user cannot get a session", () => {
@@ -303,7 +315,7 @@ describe("admin.setFlags", () => {
     expect(await message(cast.as("student").admin.setFlags(onTarget({ privilegedStudent: true })))).toBe(
       "You are not allowed to change user flags.",
     );
-    expect(await message(setFlags(app.services, "gone", onTarget({ privilegedStudent: true })))).toBe(
+    expect(await message(setFlags(app.services, goneCaller(), onTarget({ privilegedStudent: true }), META))).toBe(
       "You are not allowed to change flags.",
     );
   });
@@ -317,7 +329,7 @@ describe("admin.setFlags", () => {
 
   it("a caller whose account is gone may change nothing, not even learn whether the target exists", async () => {
     for (const userId of [cast.users.target.id, "nobody"]) {
-      await expectOutcome(() => setFlags(app.services, "gone", { userId, privilegedStudent: true }), "NOT_PERMITTED");
+      await expectOutcome(() => setFlags(app.services, goneCaller(), { userId, privilegedStudent: true }, META), "NOT_PERMITTED");
     }
   });
 });
@@ -374,7 +386,7 @@ describe("the four flag names are written once (FLAG_NAMES)", () => {
   const keys = (shape: object) => Object.keys(shape);
 
   it("the Zod shapes are built from the list", () => {
-    expect(keys(setFlagsInput.shape)).toEqual(["userId", ...FLAG_NAMES]);
+    expect(keys(setFlagsInput.shape)).toEqual(["userId", ...FLAG_NAMES, "password", "code"]);
     expect(keys(userFlagsOutput.shape)).toEqual(["userId", ...FLAG_NAMES]);
     expect(keys(infoOutput.shape)).toEqual(["userId", "name", ...FLAG_NAMES]);
     expect(keys(listedUser.shape)).toEqual(expect.arrayContaining([...FLAG_NAMES]));

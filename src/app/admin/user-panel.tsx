@@ -2,15 +2,17 @@
 import Link from "next/link";
 import { useState } from "react";
 import { Alert } from "@/components/form";
-import { messageOf } from "@/shared/error-message";
+import { appCodeOf, messageOf } from "@/shared/error-message";
 import type { ListedUser } from "@/shared/schemas/admin";
 import { api } from "@/trpc/react";
+import { ConfirmItsYou } from "./confirm-its-you";
 import { SecurityEventsList } from "./security-events-list";
 
 /**
  * An admin's actions on one user: end their sessions, delete the account; and
  * the user's recent security events. Their own account is deleted from the
- * account page, which asks for the password.
+ * account page, which asks for the password. Deleting and resetting ask for
+ * the admin's password when their last proof is over 10 minutes old.
  */
 export function UserPanel(props: {
   user: ListedUser;
@@ -26,6 +28,11 @@ export function UserPanel(props: {
   const [confirming, setConfirming] = useState(false);
   const [confirmingReset, setConfirmingReset] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // Set when the server asked for a fresh proof: the same change again, with the password.
+  const [proofFor, setProofFor] = useState<"delete" | "reset" | null>(null);
+  const askedForProof = (change: "delete" | "reset") => (error: unknown) => {
+    if (appCodeOf(error) === "REAUTHENTICATION_REQUIRED") setProofFor(change);
+  };
   const revoke = api.admin.revokeSessions.useMutation({
     onSuccess: async (r) => {
       setNotice(`${r.revoked} session${r.revoked === 1 ? "" : "s"} ended.`);
@@ -34,14 +41,17 @@ export function UserPanel(props: {
   });
   const remove = api.admin.deleteUser.useMutation({
     onSuccess: async () => {
+      setProofFor(null);
       props.onNotice(`${user.name} was deleted.`);
       props.onDone();
       await Promise.all([utils.admin.listUsers.invalidate(), utils.admin.auditLog.invalidate()]);
     },
+    onError: askedForProof("delete"),
   });
   const reset = api.admin.resetSecondFactors.useMutation({
     onSuccess: async () => {
       setConfirmingReset(false);
+      setProofFor(null);
       props.onNotice(`Two-step verification of ${user.name} was reset. They log in with their password alone until they set it up again.`);
       await Promise.all([
         utils.admin.listUsers.invalidate(),
@@ -49,8 +59,19 @@ export function UserPanel(props: {
         utils.admin.auditLog.invalidate(),
       ]);
     },
+    onError: askedForProof("reset"),
   });
-  const error = revoke.error ?? remove.error ?? reset.error;
+  const failed = revoke.error ?? remove.error ?? reset.error;
+  // While the password is asked for, its form shows the refusals (a wrong password).
+  const error = proofFor || appCodeOf(failed) === "REAUTHENTICATION_REQUIRED" ? null : failed;
+  const proofError = failed && appCodeOf(failed) !== "REAUTHENTICATION_REQUIRED" ? messageOf(failed) : null;
+  function cancelProof() {
+    setProofFor(null);
+    setConfirming(false);
+    setConfirmingReset(false);
+    remove.reset();
+    reset.reset();
+  }
   return (
     <section className="user-panel" aria-label={`Manage ${user.name}`}>
       <dl className="details compact">
@@ -69,7 +90,7 @@ export function UserPanel(props: {
         <button type="button" className="button secondary" disabled={revoke.isPending} onClick={() => revoke.mutate({ userId: user.id })}>
           Log out everywhere
         </button>
-        {self ? null : confirming ? (
+        {self || proofFor === "delete" ? null : confirming ? (
           <>
             <button type="button" className="button danger" disabled={remove.isPending} onClick={() => remove.mutate({ userId: user.id })}>
               Yes, delete {user.name}
@@ -84,8 +105,27 @@ export function UserPanel(props: {
           </button>
         )}
       </div>
+      {proofFor === "delete" ? (
+        <ConfirmItsYou
+          what={`delete ${user.name}`}
+          submitLabel={`Delete ${user.name}`}
+          busy={remove.isPending}
+          error={proofError}
+          onConfirm={(password) => remove.mutate({ userId: user.id, password })}
+          onCancel={cancelProof}
+        />
+      ) : null}
       {props.canReset && !self && user.secondFactor ? (
-        confirmingReset ? (
+        proofFor === "reset" ? (
+          <ConfirmItsYou
+            what={`reset the two-step verification of ${user.name}`}
+            submitLabel="Reset two-step verification"
+            busy={reset.isPending}
+            error={proofError}
+            onConfirm={(password) => reset.mutate({ userId: user.id, password })}
+            onCancel={cancelProof}
+          />
+        ) : confirmingReset ? (
           <div className="pending">
             <p>
               This removes the authenticator app, the recovery codes and the passkeys of {user.name}: they will log in with their password

@@ -1,12 +1,13 @@
 "use client";
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Alert, SubmitButton } from "@/components/form";
 import { appCodeOf, messageOf } from "@/shared/error-message";
 import { type Actor, FLAG_LABELS, FLAG_NAMES, type FlagName, flagDecisionReason, may } from "@/shared/permissions";
 import type { ListedUser } from "@/shared/schemas/admin";
 import { api } from "@/trpc/react";
 import styles from "./admin.module.css";
+import { ConfirmItsYou } from "./confirm-its-you";
 import { UserPanel } from "./user-panel";
 
 const PAGE_SIZE = 25;
@@ -30,6 +31,10 @@ export function UsersSection(props: { viewer: Actor }) {
       const { [key]: _dropped, ...rest } = o;
       return rest;
     });
+  // The last switch flipped; when granting admin needs a fresh proof, the
+  // same change is asked for again with the password (proof).
+  const asked = useRef<{ user: ListedUser; flag: FlagName; value: boolean } | null>(null);
+  const [proof, setProof] = useState<{ user: ListedUser; flag: FlagName; value: boolean; error: string | null } | null>(null);
   const cursor = cursors.at(-1) ?? null;
   const list = api.admin.listUsers.useQuery({
     query: query || null,
@@ -39,10 +44,15 @@ export function UsersSection(props: { viewer: Actor }) {
   });
   const setFlags = api.admin.setFlags.useMutation({
     onSuccess: async () => {
+      setProof(null);
       setNotice({ tone: "success", text: "Saved." });
       await Promise.all([utils.admin.listUsers.invalidate(), utils.admin.auditLog.invalidate()]);
     },
-    onError: (error) => setNotice({ tone: "error", text: messageOf(error) }),
+    onError: (error, input) => {
+      if (appCodeOf(error) === "REAUTHENTICATION_REQUIRED" && asked.current) setProof({ ...asked.current, error: null });
+      else if (input.password !== undefined) setProof((p) => p && { ...p, error: messageOf(error) });
+      else setNotice({ tone: "error", text: messageOf(error) });
+    },
     // After the list has been refetched (or the change refused), the server's value shows again.
     onSettled: (_data, _error, input) => {
       for (const flag of FLAG_NAMES) if (input[flag] != null) forget(`${input.userId}:${flag}`);
@@ -55,10 +65,12 @@ export function UsersSection(props: { viewer: Actor }) {
     setCursors([null]);
   }
 
-  function toggle(user: ListedUser, flag: FlagName, value: boolean) {
+  function toggle(user: ListedUser, flag: FlagName, value: boolean, password?: string) {
     setNotice(null);
+    if (password === undefined) setProof(null);
+    asked.current = { user, flag, value };
     setOptimistic((o) => ({ ...o, [`${user.id}:${flag}`]: value }));
-    setFlags.mutate({ userId: user.id, [flag]: value });
+    setFlags.mutate({ userId: user.id, [flag]: value, password });
   }
 
   return (
@@ -158,6 +170,16 @@ export function UsersSection(props: { viewer: Actor }) {
               >
                 Manage<span className="visually-hidden"> {user.name}</span>
               </button>
+            ) : null}
+            {proof?.user.id === user.id ? (
+              <ConfirmItsYou
+                what={proof.flag === "admin" ? `give ${user.name} admin rights` : `change ${FLAG_LABELS[proof.flag]} for ${user.name}`}
+                submitLabel={proof.flag === "admin" ? "Give admin rights" : "Save"}
+                busy={setFlags.isPending}
+                error={proof.error}
+                onConfirm={(password) => toggle(proof.user, proof.flag, proof.value, password)}
+                onCancel={() => setProof(null)}
+              />
             ) : null}
             {selected === user.id ? (
               <UserPanel

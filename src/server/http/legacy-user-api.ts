@@ -117,7 +117,7 @@ export const legacyUserApiRoutes: JsonRoute[] = [
     description:
       "Needs the session token in the body (`session`). `user` null means the session's owner. Null leaves a flag as it is. Nobody may ever change their own report_spammer; restating it unchanged (as /user/info shows it to them) is accepted and changes nothing.",
     input: z.object({ session: sessionToken, user: userIdSchema.nullish(), ...updateFlagsShape }),
-    errors: ["NOT_PERMITTED", "SECOND_FACTOR_REQUIRED", "SELF_REPORT_SPAMMER", "LAST_ADMIN", "USER_NOT_FOUND"],
+    errors: ["NOT_PERMITTED", "SECOND_FACTOR_REQUIRED", "SELF_REPORT_SPAMMER", "LAST_ADMIN", "USER_NOT_FOUND", "REAUTHENTICATION_REQUIRED"],
     auth: "body",
     async handle(ctx) {
       // The seed forbids altering one's own report_spammer, not restating it:
@@ -128,11 +128,12 @@ export const legacyUserApiRoutes: JsonRoute[] = [
       const shown = may(ctx.session.user, "viewReportSpammer") && ctx.session.user.reportSpammer;
       const flags = fromUpdateFlags(ctx.input);
       const restated = self && flags.reportSpammer === shown;
-      await setFlags(ctx.services, ctx.session.userId, {
-        userId: ctx.input.user,
-        ...flags,
-        reportSpammer: restated ? null : flags.reportSpammer,
-      });
+      await setFlags(
+        ctx.services,
+        ctx.session,
+        { userId: ctx.input.user, ...flags, reportSpammer: restated ? null : flags.reportSpammer },
+        ctx.meta,
+      );
       return {};
     },
   }),

@@ -1,6 +1,7 @@
-// Sensitive changes (second factors, passkeys; the email address, password
-// and deletion always ask for the password) need the user to prove who they
-// are again: the password or an authenticator-app code in the same request,
+// Sensitive changes (second factors, passkeys, other sessions; an admin's
+// grant of admin, deletion of an account or reset of its second factors; the
+// email address, password and one's own deletion always ask for the
+// password) need the user to prove who they are again: the password or an authenticator-app code in the same request,
 // or a session that did so within the last 10 minutes. A password or code
 // given restarts those 10 minutes.
 import { SECOND_FACTOR } from "@/shared/policy";
@@ -32,16 +33,33 @@ export function recentlyAuthenticated(session: Pick<ValidSession, "authenticated
 
 export type Reauthentication = { password?: string | undefined; code?: string | undefined };
 
-/** Passes when the request proves the user (password, else code) or the session did so recently; else refuses. */
-export async function reauthenticate(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta): Promise<void> {
+/**
+ * Whether the request proves the user (password, else code; a wrong one
+ * throws) or the session did so within the window. A proof given restarts the
+ * window. For a change that needs the proof only in some cases (granting
+ * admin among other flags): the caller decides once it knows.
+ */
+export async function isProved(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta): Promise<boolean> {
   if (proof.password !== undefined) await confirmPassword(s, session, proof.password, meta);
   else if (proof.code !== undefined) {
     if (!(await proveSecondFactor(s, session.userId, { totp: proof.code }, meta, null, session.id))) throw secondFactorInvalid();
-  } else if (recentlyAuthenticated(session)) return;
-  else {
-    throw new AppError("REAUTHENTICATION_REQUIRED", "Enter your password (or a code from your authenticator app) to make this change.");
-  }
+  } else return recentlyAuthenticated(session);
   await markSessionAuthenticated(s.db, session.id, new Date());
+  return true;
+}
+
+export const reauthenticationRequired = (what = "make this change") =>
+  new AppError("REAUTHENTICATION_REQUIRED", `Enter your password (or a code from your authenticator app) to ${what}.`);
+
+/** Passes when the request proves the user (password, else code) or the session did so recently; else refuses. */
+export async function reauthenticate(
+  s: Services,
+  session: ValidSession,
+  proof: Reauthentication,
+  meta: RequestMeta,
+  what?: string,
+): Promise<void> {
+  if (!(await isProved(s, session, proof, meta))) throw reauthenticationRequired(what);
 }
 
 /**
@@ -58,8 +76,6 @@ export async function reauthenticateInRequest(
   meta: RequestMeta,
   what: string,
 ) {
-  if (proof.password === undefined && proof.code === undefined) {
-    throw new AppError("REAUTHENTICATION_REQUIRED", `Enter your password (or a code from your authenticator app) to ${what}.`);
-  }
+  if (proof.password === undefined && proof.code === undefined) throw reauthenticationRequired(what);
   await reauthenticate(s, session, proof, meta);
 }

@@ -12,11 +12,12 @@ import type { RequestMeta } from "../request-meta";
 import { notPermitted, userNotFound } from "./access-errors";
 import { callerStillMay } from "./acting-caller";
 import { audit } from "./audit";
+import { type Reauthentication, reauthenticate } from "./reauthentication";
 import { secondFactorRequired } from "./second-factor-required";
 import type { Services } from "./service-container";
 import type { ValidSession } from "./sessions";
 
-export async function resetSecondFactors(s: Services, session: ValidSession, userId: string, meta: RequestMeta) {
+export async function resetSecondFactors(s: Services, session: ValidSession, userId: string, proof: Reauthentication, meta: RequestMeta) {
   if (!may(session.user, "resetSecondFactors")) throw notPermitted("reset second factors");
   if (session.aal !== "aal2") throw secondFactorRequired("policy");
   // One's own factors go with the password and a code (the account page), never by an admin's reset.
@@ -26,6 +27,8 @@ export async function resetSecondFactors(s: Services, session: ValidSession, use
       "You cannot reset your own two-step verification from the admin dashboard. Use the account page, which asks for your password and a code.",
     );
   }
+  // A stolen admin session must not strip someone's factors (to take their account) without a fresh proof.
+  await reauthenticate(s, session, proof, meta, "reset this user's two-step verification");
   await changingSecondFactors(s.db, userId, async (tx) => {
     await callerStillMay(tx, session.userId, "resetSecondFactors", "reset second factors");
     const target = await findUserLabel(tx, userId);

@@ -18,7 +18,9 @@ import { notPermitted, userNotFound } from "./access-errors";
 import { callerStillMay } from "./acting-caller";
 import { audit } from "./audit";
 import { assertNotLastAdmin } from "./last-admin";
+import { type Reauthentication, reauthenticate } from "./reauthentication";
 import type { Services } from "./service-container";
+import type { ValidSession } from "./sessions";
 
 export type ListUsersRequest = z.output<typeof listUsersInput>;
 
@@ -74,8 +76,18 @@ const selfDeleteRefused = () =>
   );
 
 /** Removes an account by id (admins; never their own, never the last admin). */
-export async function deleteUser(s: Services, callerId: string, userId: string): Promise<void> {
+export async function deleteUser(
+  s: Services,
+  session: ValidSession,
+  userId: string,
+  proof: Reauthentication,
+  meta: RequestMeta,
+): Promise<void> {
+  const callerId = session.userId;
   if (callerId === userId) throw selfDeleteRefused();
+  if (!may(session.user, "deleteUsers")) throw notPermitted("delete users");
+  // A stolen admin session must not erase accounts without a fresh proof.
+  await reauthenticate(s, session, proof, meta, "delete this account");
   await serializable(s.db, async (tx) => {
     const caller = await callerStillMay(tx, callerId, "deleteUsers", "delete users");
     const target = await findUserFlagsWithEmail(tx, userId);

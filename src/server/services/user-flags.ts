@@ -17,10 +17,13 @@ import { AppError } from "../app-error";
 import type { UserFlagsRow } from "../db/selects";
 import { serializable } from "../db/serializable";
 import { findUserFlags, findUserFlagsWithEmail, updateUserFlags } from "../db/users";
+import type { RequestMeta } from "../request-meta";
 import { notPermitted, userNotFound } from "./access-errors";
 import { audit } from "./audit";
 import { assertNotLastAdmin } from "./last-admin";
+import { isProved, reauthenticationRequired } from "./reauthentication";
 import type { Services } from "./service-container";
+import type { ValidSession } from "./sessions";
 
 export type FlagChanges = z.output<typeof setFlagsInput>;
 
@@ -32,9 +35,14 @@ function refusal(flag: FlagName, decision: Refused): AppError {
   return new AppError(decision.appCode, `${decision.reason}.`);
 }
 
-export async function setFlags(s: Services, callerId: string, input: FlagChanges) {
+export async function setFlags(s: Services, session: ValidSession, input: FlagChanges, meta: RequestMeta) {
+  const callerId = session.userId;
   const targetId = input.userId || callerId;
   const requested = FLAG_NAMES.filter((flag) => input[flag] !== null && input[flag] !== undefined);
+  // Granting admin needs a fresh proof: a stolen admin session could
+  // otherwise make its thief's own account an admin for good. Checked before
+  // the transaction (a password is hashed); whether it is a grant, inside it.
+  const proved = input.admin === true && may(session.user, FLAG_ACTION.admin) ? await isProved(s, session, input, meta) : false;
 
   return serializable(s.db, async (tx) => {
     // The caller's flags are read inside the transaction: a caller demoted a
@@ -54,6 +62,7 @@ export async function setFlags(s: Services, callerId: string, input: FlagChanges
     const first = refused.find((r) => r.decision.appCode !== "NOT_PERMITTED") ?? refused[0];
     if (first) throw refusal(first.flag, first.decision);
     const changed = requested.filter((flag) => target[flag] !== input[flag]);
+    if (changed.includes("admin") && input.admin === true && !proved) throw reauthenticationRequired("give someone admin rights");
     // A change of an admin's admin flag is a demotion (assertNotLastAdmin passes anyone else).
     if (changed.includes("admin")) await assertNotLastAdmin(tx, target);
     if (!changed.length) return flagsOf(target, caller);

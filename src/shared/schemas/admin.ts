@@ -1,14 +1,20 @@
 // Inputs and outputs of the admin router.
 import { z } from "zod";
 import { byFlag } from "../permissions";
+import { reauthenticationFields } from "./second-factor";
 import { teacherTokenOptions } from "./teacher-token";
 import { userIdSchema } from "./user";
 
 const flagChange = z.boolean().nullish();
 
+/**
+ * Granting admin also takes a proof (reauthenticationFields): the password or a
+ * code, needed when the session last proved its user over 10 minutes ago.
+ */
 export const setFlagsInput = z.object({
   userId: userIdSchema.nullish(),
   ...byFlag(() => flagChange),
+  ...reauthenticationFields,
 });
 
 export const userFlagsOutput = z.object({
@@ -46,6 +52,8 @@ export type ListedUser = z.infer<typeof listedUser>;
 export const listUsersOutput = z.object({ items: z.array(listedUser), nextCursor: z.string().nullable() });
 
 export const userIdInput = z.object({ userId: userIdSchema });
+/** For the changes a stolen admin session must not make without a fresh proof: deleting an account, resetting its second factors. */
+export const userIdWithProofInput = userIdInput.extend(reauthenticationFields);
 
 export const createTeacherTokenInput = teacherTokenOptions.default({});
 export const createTeacherTokenOutput = z.object({

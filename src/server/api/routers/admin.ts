@@ -14,6 +14,7 @@ import {
   setFlagsInput,
   userFlagsOutput,
   userIdInput,
+  userIdWithProofInput,
 } from "@/shared/schemas/admin";
 import { listAudit } from "../../services/audit";
 import { resetSecondFactors } from "../../services/second-factor-reset";
@@ -27,7 +28,7 @@ export const adminRouter = router({
   setFlags: actingOnOthersProcedure
     .input(setFlagsInput)
     .output(userFlagsOutput)
-    .mutation(({ ctx, input }) => setFlags(ctx.services, ctx.session.userId, input)),
+    .mutation(({ ctx, input }) => setFlags(ctx.services, ctx.session, input, ctx.meta)),
 
   listUsers: actingOnOthersProcedure
     .input(listUsersInput)
@@ -35,10 +36,10 @@ export const adminRouter = router({
     .query(({ ctx, input }) => listUsers(ctx.services, ctx.session.user, input)),
 
   deleteUser: actingOnOthersProcedure
-    .input(userIdInput)
+    .input(userIdWithProofInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      await deleteUser(ctx.services, ctx.session.userId, input.userId);
+      await deleteUser(ctx.services, ctx.session, input.userId, input, ctx.meta);
       return { ok: true as const };
     }),
 
@@ -70,9 +71,9 @@ export const adminRouter = router({
     .query(({ ctx, input }) => listAudit(ctx.services, ctx.session.user, input)),
 
   resetSecondFactors: actingOnOthersProcedure
-    .input(userIdInput)
+    .input(userIdWithProofInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) => resetSecondFactors(ctx.services, ctx.session, input.userId, ctx.meta)),
+    .mutation(({ ctx, input }) => resetSecondFactors(ctx.services, ctx.session, input.userId, input, ctx.meta)),
 
   securityEvents: actingOnOthersProcedure
     .input(securityEventsInput)
