@@ -274,6 +274,31 @@ describe("neither an oracle nor a mail cannon", () => {
     }
   });
 
+  // Wrong passwords spend the session's password budget only: were the
+  // address's budget spent too, anyone logged in could block someone's move
+  // to a chosen address for a day, and a stolen session its owner's changes.
+  it("a request with a wrong password spends neither the new address's change budget nor the user's", async () => {
+    const target = freshEmail("wanted");
+    for (let i = 0; i < RATE_LIMITS.emailChangePerAddress.points; i++) {
+      const { token } = await signedIn(app);
+      await expectAppError(
+        app.caller({ token }).user.update({ email: target, currentPassword: "a wrong guess" }),
+        "FORBIDDEN",
+        "WRONG_PASSWORD",
+      );
+    }
+    const { user, token } = await signedIn(app);
+    for (let i = 0; i < RATE_LIMITS.emailChangePerUser.points; i++) {
+      await expectAppError(
+        app.caller({ token }).user.update({ email: freshEmail("guess"), currentPassword: "a wrong guess" }),
+        "FORBIDDEN",
+        "WRONG_PASSWORD",
+      );
+    }
+    expect(await app.caller({ token }).user.update({ email: target, currentPassword: PASSWORD })).toMatchObject({ pendingEmail: target });
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ pendingEmail: target });
+  });
+
   it(`at most ${RATE_LIMITS.emailChangePerAddress.points} change requests per new address per day, whoever asks`, async () => {
     const target = freshEmail("target");
     for (let i = 0; i < RATE_LIMITS.emailChangePerAddress.points; i++) {

@@ -131,6 +131,43 @@ describe("registration limits", () => {
     expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(60 * 60);
   });
 
+  // A registration refused anyway (a common password, a bad teacher token)
+  // must not spend the address's budget: five such requests an hour from five
+  // addresses would keep anyone from registering it.
+  it("a registration refused for its password or teacher token spends the client's budget, not the address's", async () => {
+    const email = freshEmail("blocked");
+    for (let i = 0; i < RATE_LIMITS.registerPerEmail.points; i++) {
+      await expectAppError(
+        app.caller({ ip: `198.18.2.${i + 1}` }).user.register({ email, password: "qwerty123456", name: "R" }),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+      );
+      await expectAppError(
+        app
+          .caller({ ip: `198.18.2.${i + 1}` })
+          .user.register({ email, password: PASSWORD, name: "R", teacherToken: "not-a-token-at-all-0000" }),
+        "BAD_REQUEST",
+        "TEACHER_TOKEN_INVALID",
+      );
+    }
+    expect(await app.caller({ ip: "198.18.2.99" }).user.register({ email, password: PASSWORD, name: "R" })).toEqual({ verified: false });
+    expect(await app.db.login.count({ where: { email } })).toBe(1);
+    // The client's own budget was spent by its refused requests.
+    const ip = "198.18.3.1";
+    for (let i = 0; i < RATE_LIMITS.registerPerIp.points; i++) {
+      await expectAppError(
+        app.caller({ ip }).user.register({ email: freshEmail("weak"), password: "qwerty123456", name: "R" }),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+      );
+    }
+    await expectAppError(
+      app.caller({ ip }).user.register({ email: freshEmail("ok"), password: PASSWORD, name: "R" }),
+      "TOO_MANY_REQUESTS",
+      "RATE_LIMITED",
+    );
+  });
+
   it(`user.register: ${RATE_LIMITS.registerPerIp.points} per client address per hour; the refused one creates nothing`, async () => {
     const ip = "198.18.1.1";
     for (let i = 0; i < RATE_LIMITS.registerPerIp.points; i++) {

@@ -228,12 +228,13 @@ describe("a budget reached is reported", () => {
       await spend(`${limit}PerEmail`, email);
       await spend(`${limit}PerIp`, client.ip);
     }
-    await limits.consume("register", email, client).catch(() => undefined);
+    await limits.consumeClient("register", client).catch(() => undefined);
+    await limits.consumeAddress("register", email, client).catch(() => undefined);
     await limits.consumeMailRequest("resendVerification", email, client).catch(() => undefined);
     await limits.consumeMailRequest("passwordReset", email, client).catch(() => undefined);
     await spend("emailChangePerUser", "user-1");
     await spend("emailChangePerAddress", email);
-    await limits.consumeEmailChange("user-1", email, client).catch(() => undefined);
+    await limits.reserveEmailChange("user-1", email, client).catch(() => undefined);
     const seen = Object.fromEntries(reports.map((r) => [r.limit, r.email]));
     expect(seen).toEqual({
       loginFailuresPerDevice: email,
@@ -251,19 +252,19 @@ describe("a budget reached is reported", () => {
 
   it("without a statement more for each refusal: a process remembers the windows it has marked", async () => {
     await spend("registerPerIp", client.ip);
-    await outcome(limits.consume("register", "a@school.example", client));
+    await outcome(limits.consumeClient("register", client));
     // Were the mark taken again on every refusal, a missing one would be reported anew.
     await database.db.rateLimit.deleteMany({ where: { key: { startsWith: "limitReached:" } } });
-    await outcome(limits.consume("register", "b@school.example", client));
+    await outcome(limits.consumeClient("register", client));
     expect(reports.map((r) => r.limit)).toEqual(["registerPerIp"]);
     // Another instance knows only the table.
-    await outcome(new RateLimits(database.db, (reached) => reports.push(reached)).consume("register", "c@school.example", client));
+    await outcome(new RateLimits(database.db, (reached) => reports.push(reached)).consumeClient("register", client));
     expect(reports.map((r) => r.limit)).toEqual(["registerPerIp", "registerPerIp"]);
   });
 
   it("remembers at most as many windows as it is told, making room by forgetting the ended ones", async () => {
     const small = new RateLimits(database.db, (reached) => reports.push(reached), 2);
-    const refuse = async (ip: string) => outcome(small.consume("register", `${ip}@school.example`, { ip }));
+    const refuse = async (ip: string) => outcome(small.consumeClient("register", { ip }));
     for (const [ip, seconds] of [
       ["192.0.2.1", 2],
       ["192.0.2.2", 600],
@@ -290,7 +291,7 @@ describe("a budget reached is reported", () => {
 
   it("again in the next window, its mark lasting as long as the budget's window", async () => {
     await spend("registerPerIp", client.ip, 120);
-    await outcome(limits.consume("register", "a@school.example", client));
+    await outcome(limits.consumeClient("register", client));
     const rows = await database.db.rateLimit.findMany();
     const budget = rows.find((r) => r.key === `registerPerIp:${client.ip}`)!;
     const mark = rows.find((r) => r.key === `limitReached:registerPerIp ${client.ip}`)!;
@@ -298,15 +299,27 @@ describe("a budget reached is reported", () => {
     // Both windows end; the budget is spent again in a new one.
     await database.db.rateLimit.deleteMany({ where: { key: { in: [budget.key, mark.key] } } });
     await spend("registerPerIp", client.ip, 3000);
-    await outcome(limits.consume("register", "b@school.example", client));
+    await outcome(limits.consumeClient("register", client));
     expect(reports.map((r) => r.limit)).toEqual(["registerPerIp", "registerPerIp"]);
   });
 
   it("not when the store fails: the store's error, never RATE_LIMITED", async () => {
-    await spend("registerPerEmail", email);
-    const undo = await failWritesOf("registerPerIp");
+    for (const [limit, run] of [
+      ["registerPerIp", () => limits.consumeClient("register", client)],
+      ["registerPerEmail", () => limits.consumeAddress("register", email, client)],
+    ] as const) {
+      const undo = await failWritesOf(limit);
+      try {
+        expect(await outcome(run()), limit).toBe("store error");
+      } finally {
+        await undo();
+      }
+    }
+    // Nor beside a spent budget of the same request.
+    await spend("emailChangePerUser", "user-1");
+    const undo = await failWritesOf("emailChangePerAddress");
     try {
-      expect(await outcome(limits.consume("register", email, client))).toBe("store error");
+      expect(await outcome(limits.reserveEmailChange("user-1", email, client))).toBe("store error");
     } finally {
       await undo();
     }
@@ -341,8 +354,9 @@ describe("requests for mail to an address", () => {
 
 describe("other budgets", () => {
   it("registration counts the address and the client; an email change the user and the new address", async () => {
-    await limits.consume("register", email, client);
-    await limits.consumeEmailChange("user-1", "new@school.example", client);
+    await limits.consumeClient("register", client);
+    await limits.consumeAddress("register", email, client);
+    await limits.reserveEmailChange("user-1", "new@school.example", client);
     expect(await counts()).toEqual({
       [`registerPerEmail:${email}`]: 1,
       [`registerPerIp:${client.ip}`]: 1,
@@ -354,7 +368,7 @@ describe("other budgets", () => {
   it("RATE_LIMITED past either budget, with the longest wait", async () => {
     await spend("emailChangePerUser", "user-1", 200);
     await spend("emailChangePerAddress", email, 900);
-    const refusal = await limits.consumeEmailChange("user-1", email, client).catch((error) => error);
+    const refusal = await limits.reserveEmailChange("user-1", email, client).catch((error) => error);
     expect(refusal).toMatchObject({ appCode: "RATE_LIMITED" });
     expect(refusal.details.retryAfterSeconds).toBeGreaterThan(890);
     expect(refusal.details.retryAfterSeconds).toBeLessThanOrEqual(900);

@@ -219,16 +219,19 @@ export class RateLimits {
     this.markedHere.set(mark, windowEnds);
   }
 
-  /** Counts one request; throws RATE_LIMITED when it goes over a limit. */
-  consume(action: Action, email: string, client: Client): Promise<void> {
-    return this.consumeAll(
-      [
-        [`${action}PerEmail`, email],
-        [`${action}PerIp`, ipKey(client.ip)],
-      ],
-      email,
-      client,
-    );
+  /** Counts one request of a client, before its checks; throws RATE_LIMITED past the client's limit. */
+  consumeClient(action: Action, client: Client): Promise<void> {
+    return this.consumeAll([[`${action}PerIp`, ipKey(client.ip)]], null, client);
+  }
+
+  /**
+   * Counts one request for an address, once the request is otherwise
+   * acceptable: one refused anyway (a common password, a bad teacher token)
+   * must not spend an address's budget, or a few such requests an hour would
+   * keep its owner from registering it. RATE_LIMITED past the limit.
+   */
+  consumeAddress(action: Action, email: string, client: Client): Promise<void> {
+    return this.consumeAll([[`${action}PerEmail`, email]], email, client);
   }
 
   /** Counts a point on each budget; RATE_LIMITED past any of them (a store failure fails closed). */
@@ -247,9 +250,14 @@ export class RateLimits {
     return this.consumeAll([["passkeyLogInsPerIp", ipKey(client.ip)]], null, client);
   }
 
-  /** Counts a request to change a user's address to `newEmail`; RATE_LIMITED past either limit. */
-  consumeEmailChange(userId: string, newEmail: string, client: Client): Promise<void> {
-    return this.consumeAll(
+  /**
+   * Reserves a request to change a user's address to `newEmail` (RATE_LIMITED
+   * past either limit), before its password is checked; the caller gives the
+   * points back when the password is wrong: wrong guesses spend the session's
+   * own budget, and must not block the new address or the user's changes.
+   */
+  reserveEmailChange(userId: string, newEmail: string, client: Client): Promise<Reservation> {
+    return this.reserve(
       [
         ["emailChangePerUser", userId],
         ["emailChangePerAddress", newEmail],

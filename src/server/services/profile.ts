@@ -100,9 +100,16 @@ export async function updateMe(s: Services, session: { id: string; userId: strin
     const context = { emails: [login.email, input.email], names: [current.name, input.name] };
     await assertAcceptablePassword(input.password.next, context, "password.next");
   }
-  // Counted before the password is checked, like every limit.
-  if (newEmail) await s.rateLimits.consumeEmailChange(session.userId, newEmail, meta);
-  const proved = currentPassword && (input.password || newEmail) ? await confirmPassword(s, session, currentPassword, meta) : undefined;
+  // Reserved before the password is checked, like every limit; given back
+  // when it is wrong (its guesses spend the session's own budget instead).
+  const changeReserved = newEmail ? await s.rateLimits.reserveEmailChange(session.userId, newEmail, meta) : undefined;
+  let proved: Awaited<ReturnType<typeof confirmPassword>> | undefined;
+  try {
+    proved = currentPassword && (input.password || newEmail) ? await confirmPassword(s, session, currentPassword, meta) : undefined;
+  } catch (error) {
+    await changeReserved?.giveBack();
+    throw error;
+  }
   const passwordHash = input.password ? await hashPassword(input.password.next, { client: clientAddressKey(meta.ip) }) : undefined;
 
   await inTransaction(s.db, async (tx) => {

@@ -38,9 +38,11 @@ export type RegisterRequest = z.output<typeof registerInput>;
  * tells whether an address is registered.
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
-  await s.rateLimits.consume("register", input.email, meta);
+  await s.rateLimits.consumeClient("register", meta);
   await assertAcceptablePassword(input.password, { emails: [input.email], names: [input.name] });
   if (input.teacherToken && !(await isTeacherTokenUsable(s.db, input.teacherToken, input.email))) throw teacherTokenInvalid();
+  // The address's budget only once the request is acceptable (rate-limits.ts), still before the hash.
+  await s.rateLimits.consumeAddress("register", input.email, meta);
 
   // Hash before looking the address up: both paths then take the same time.
   const passwordHash = await hashPassword(input.password);
