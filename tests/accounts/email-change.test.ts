@@ -202,6 +202,41 @@ describe("the old address while its take-back link lives", () => {
     expect(await app.caller({ token: bystander.token }).session.validate()).toMatchObject({ userId: bystander.user.id });
   });
 
+  // Registering an address unconfirmed must not block whoever is moving to it:
+  // the link proves the mailbox, which the squatter never did.
+  it("an unconfirmed account at the new address does not block the move: the link removes it; a confirmed one still does", async () => {
+    const { user, token } = await signedIn(app);
+    const bystander = await signedIn(app);
+    const next = freshEmail("next");
+    await app.caller({ token }).user.update({ email: next, currentPassword: PASSWORD });
+    const link = await linkTo(next, "/verify");
+    await app.caller({ ip: "198.51.100.121" }).user.register({ email: next, password: "holding this address now", name: "Mallory Other" });
+    const squatter = await app.db.login.findUniqueOrThrow({ where: { email: next }, select: { userId: true } });
+    expect(await app.caller().user.verify({ token: link })).toMatchObject({ userId: user.id });
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: user.id } })).toMatchObject({ email: next, pendingEmail: null });
+    expect(await app.db.user.findUnique({ where: { id: squatter.userId } })).toBeNull();
+    expect(await app.caller({ token: bystander.token }).session.validate()).toMatchObject({ userId: bystander.user.id });
+
+    // Registered before the link was even sent: the link is sent all the same.
+    const early = await signedIn(app);
+    const third = freshEmail("third");
+    await app.caller({ token: early.token }).user.update({ email: third, currentPassword: PASSWORD });
+    await app.caller({ ip: "198.51.100.122" }).user.register({ email: third, password: "holding this address now", name: "Mallory Other" });
+    const changeMail = (await app.mailsTo(third)).find((m) => m.kind === "confirm-new-email");
+    expect(changeMail?.subject).toBe((await app.mailsTo(next)).find((m) => m.kind === "confirm-new-email")?.subject);
+    expect(await app.caller().user.verify({ token: tokenFromLink(changeMail!.text, "/verify") })).toMatchObject({ userId: early.user.id });
+    expect(await app.db.login.findUniqueOrThrow({ where: { email: third } })).toMatchObject({ userId: early.user.id });
+
+    // A confirmed holder is someone's account: EMAIL_TAKEN, nothing removed.
+    const other = await signedIn(app);
+    const wanted = freshEmail("wanted");
+    await app.caller({ token: other.token }).user.update({ email: wanted, currentPassword: PASSWORD });
+    const holder = await seedUser(app, { email: wanted });
+    await expectAppError(app.caller().user.verify({ token: await linkTo(wanted, "/verify") }), "CONFLICT", "EMAIL_TAKEN");
+    expect(await app.db.user.findUnique({ where: { id: holder.id } })).not.toBeNull();
+    expect(await app.db.login.findUniqueOrThrow({ where: { userId: other.user.id } })).toMatchObject({ email: other.user.email });
+  });
+
   it("a confirmed account at the old address is not removed: the take-back answers EMAIL_TAKEN and changes nothing", async () => {
     const { user, token } = await signedIn(app);
     await app.caller({ token }).user.update({ email: freshEmail("moved"), currentPassword: PASSWORD });

@@ -75,16 +75,13 @@ export async function composeQueuedMail(db: Db, config: Pick<Config, "APP_URL">,
       // Only while this is still the pending address: a cancelled or replaced change sends nothing.
       if (who.pendingEmail !== row.to) return { drop: "the change was cancelled or replaced" };
       // An address that has an account gets a notice instead of a link; the
-      // requester was answered the same either way (no oracle).
+      // requester was answered the same either way (no oracle). An account
+      // that never confirmed the address does not hold it against its
+      // mailbox: the link goes out, and using it removes that account
+      // (registration.ts, verifyEmail).
       const holder = await findLoginOwnerWithName(db, row.to);
-      if (holder)
-        return save(
-          db,
-          row,
-          holder.userId,
-          await mails.emailAddressInUseMail(holder.emailVerifiedAt ? holder.user.name : null),
-          "email-address-in-use",
-        );
+      if (holder?.emailVerifiedAt)
+        return save(db, row, holder.userId, await mails.emailAddressInUseMail(holder.user.name), "email-address-in-use");
       return withLink(db, row, who.userId, "change-email", (token, lifetime) =>
         mails.confirmNewEmailMail(link("/verify", token), lifetime),
       );

@@ -12,6 +12,7 @@ import { inTransaction } from "../db/transactions";
 import {
   confirmPendingEmail,
   createUserWithLogin,
+  deleteUnconfirmedHolderOf,
   findLoginAddresses,
   findLoginEmail,
   findLoginOwner,
@@ -136,6 +137,10 @@ export async function verifyEmail(
       // Moves the login to the new address, if it is still the pending one and free.
       const before = await findLoginEmail(tx, row.userId);
       if (!before) throw tokenInvalid();
+      // An account that registered the address without confirming it never
+      // proved the mailbox this link was opened from: it goes (undone with
+      // the rest if the link turns out void). A confirmed holder stays: EMAIL_TAKEN.
+      await deleteUnconfirmedHolderOf(tx, row.email, row.userId);
       try {
         if (!(await confirmPendingEmail(tx, row.userId, row.email, now))) throw tokenInvalid();
       } catch (error) {
