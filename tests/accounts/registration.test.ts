@@ -61,6 +61,8 @@ describe("user.register", () => {
   it("answers an existing address exactly like a new one and mails its owner", async () => {
     const email = fresh();
     await app.caller({ ip: "198.51.100.7" }).user.register({ email, password, name: "Owner" });
+    await app.mailsTo(email);
+    await app.db.login.update({ where: { email }, data: { emailVerifiedAt: new Date() } });
     const again = await app.caller({ ip: "198.51.100.8" }).user.register({ email, password: "a different long password", name: "Other" });
     expect(again).toEqual({ verified: false });
     expect(await app.db.login.count({ where: { email } })).toBe(1);
@@ -69,22 +71,53 @@ describe("user.register", () => {
     expect(mails[1]!.text).toContain(`${app.config.APP_URL}/login`);
   });
 
+  // Registering someone's address first, unconfirmed, with one's own password
+  // used to hold it: the owner's own registration was answered "you already
+  // have an account", and confirming then handed the squatter an account at
+  // the owner's address. Until the address is confirmed, the newest
+  // registration replaces the older one, whose links die with it.
+  it("a new registration of an address nobody has confirmed replaces that registration and its links", async () => {
+    const email = fresh();
+    const bystander = fresh();
+    await app.caller({ ip: "198.51.100.17" }).user.register({ email: bystander, password, name: "Bystander" });
+    await app.caller({ ip: "198.51.100.18" }).user.register({ email, password: "a password chosen by another", name: "Squatter" });
+    const squatterLink = tokenFromLink((await app.mailsTo(email)).at(-1)!.text, "/verify");
+    const squatter = await app.db.login.findUniqueOrThrow({ where: { email } });
+
+    expect(await app.caller({ ip: "198.51.100.19" }).user.register({ email, password, name: "Olive Owner" })).toEqual({ verified: false });
+    expect(await app.db.user.findUnique({ where: { id: squatter.userId } })).toBeNull();
+    const owner = await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } });
+    expect(owner).toMatchObject({ emailVerifiedAt: null, user: { name: "Olive Owner", teacher: false } });
+    const latest = (await app.mailsTo(email)).at(-1)!;
+    expect(latest.kind).toBe("verify-email");
+    await expectAppError(app.caller().user.verify({ token: squatterLink }), "BAD_REQUEST", "TOKEN_INVALID");
+    expect(await app.caller().user.verify({ token: tokenFromLink(latest.text, "/verify") })).toMatchObject({ userId: owner.userId });
+    await expectAppError(
+      app.caller().session.create({ email, password: "a password chosen by another" }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+    expect(await logInAs(app, email, password)).toBeTruthy();
+    expect(await app.db.login.findUniqueOrThrow({ where: { email: bystander } })).toMatchObject({ emailVerifiedAt: null });
+  });
+
   // Whoever registers an address names the account: until the address is
   // confirmed, no mail to it carries that name (a stranger's text from our domain).
   it("mails to an unconfirmed address never carry the name it was registered with", async () => {
     const email = fresh();
     const bait = "Account suspended: sign in at evil.example";
-    await app.caller({ ip: "198.51.100.17" }).user.register({ email, password, name: bait });
+    // The newest registration names the account until the address is confirmed.
     await app.caller({ ip: "198.51.100.18" }).user.register({ email, password, name: "Other" });
+    await app.caller({ ip: "198.51.100.17" }).user.register({ email, password, name: bait });
     await app.caller({ ip: "198.51.100.19" }).user.requestPasswordReset({ email });
-    // An account asking to move to that address: its holder is told, by name only once confirmed.
+    // An account asking to move to that address: an unconfirmed holder does not hold it, so the link goes out.
     const mover = fresh();
     await app.caller({ ip: "198.51.100.20" }).user.register({ email: mover, password, name: "Mo Ver" });
     await app.db.login.update({ where: { email: mover }, data: { emailVerifiedAt: new Date() } });
     const moverToken = await logInAs(app, mover);
     await app.caller({ token: moverToken }).user.update({ email, currentPassword: password });
     const mails = await app.mailsTo(email);
-    expect(mails.map((m) => m.kind).sort()).toEqual(["email-address-in-use", "registration-attempt", "reset-password", "verify-email"]);
+    expect(mails.map((m) => m.kind).sort()).toEqual(["confirm-new-email", "reset-password", "verify-email"]);
     for (const mail of mails) {
       expect(mail.text).not.toContain("evil.example");
       expect(mail.html).not.toContain("evil.example");

@@ -76,8 +76,8 @@ describe("reads return exactly their fields", () => {
 
   it("of a login, the hash only where a password is checked", async () => {
     const a = await user();
-    expect(await users.loginExists(db(), a.email)).toBe(true);
-    expect(await users.loginExists(db(), "nobody@school.example")).toBe(false);
+    expect(await users.findLoginHolder(db(), a.email)).toEqual({ confirmed: true });
+    expect(await users.findLoginHolder(db(), "nobody@school.example")).toBeNull();
     expect(await users.findLoginOwner(db(), a.email)).toEqual({ userId: a.id });
     expect(await users.findLoginOwnerWithName(db(), a.email)).toEqual({
       userId: a.id,

@@ -87,8 +87,10 @@ export async function promoteConfirmedHolder(db: Users, userId: string, email: s
 
 // ---- logins
 
-export async function loginExists(db: Logins, email: string): Promise<boolean> {
-  return (await db.login.findUnique({ where: { email }, select: { id: true } })) !== null;
+/** Whether an address has an account, and whether that account has confirmed it. */
+export async function findLoginHolder(db: Logins, email: string): Promise<{ confirmed: boolean } | null> {
+  const row = await db.login.findUnique({ where: { email }, select: { emailVerifiedAt: true } });
+  return row && { confirmed: row.emailVerifiedAt !== null };
 }
 
 export async function findLoginOwner(db: Logins, email: string) {
@@ -228,8 +230,10 @@ export async function resetLoginPassword(
  * having confirmed it; whether one went. A take-back link proves the mailbox:
  * an account someone registered at that address meanwhile proved nothing.
  */
-export async function deleteUnconfirmedHolderOf(db: Users, email: string, exceptUserId: string): Promise<boolean> {
-  const { count } = await db.user.deleteMany({ where: { id: { not: exceptUserId }, login: { is: { email, emailVerifiedAt: null } } } });
+export async function deleteUnconfirmedHolderOf(db: Users, email: string, exceptUserId: string | null): Promise<boolean> {
+  const { count } = await db.user.deleteMany({
+    where: { ...(exceptUserId === null ? {} : { id: { not: exceptUserId } }), login: { is: { email, emailVerifiedAt: null } } },
+  });
   return count > 0;
 }
 

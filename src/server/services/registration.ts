@@ -15,8 +15,8 @@ import {
   deleteUnconfirmedHolderOf,
   findLoginAddresses,
   findLoginEmail,
+  findLoginHolder,
   findLoginOwner,
-  loginExists,
   markEmailVerified,
 } from "../db/users";
 import { enqueueMail } from "../mail/outbox";
@@ -36,7 +36,8 @@ export type RegisterRequest = z.output<typeof registerInput>;
  * Creates an account. An address that already has one gets the same answer
  * ({verified: false}, or {verified: true} with a teacher token, whose use is
  * taken all the same) and its owner a mail, so neither the answer nor a retry
- * tells whether an address is registered.
+ * tells whether an address is registered. An account whose address nobody has
+ * confirmed is replaced by a new registration of that address.
  */
 export async function register(s: Services, input: RegisterRequest, meta: RequestMeta): Promise<{ verified: boolean }> {
   await s.rateLimits.consumeClient("register", meta);
@@ -47,11 +48,20 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
 
   // Hash before looking the address up: both paths then take the same time.
   const passwordHash = await hashPassword(input.password);
-  if (await loginExists(s.db, input.email)) return registrationAttempt(s, input.email, input.teacherToken);
-
   const teacher = input.teacherToken !== null;
+  const holder = await findLoginHolder(s.db, input.email);
+  // A confirmed address is someone's account. One nobody has confirmed is
+  // replaced by this registration (below): else whoever registered it first,
+  // with a password of their own, held it against its owner, whose own
+  // registration was a no-op and whose click on the link then confirmed the
+  // squatter's account. A teacher token never replaces one (it would confirm
+  // an address its holder may not own).
+  if (holder && (holder.confirmed || teacher)) return registrationAttempt(s, input.email, input.teacherToken);
+
   try {
     await inTransaction(s.db, async (tx) => {
+      // Its links and sessions go with it (the newest registration's link is the one that works).
+      if (holder) await deleteUnconfirmedHolderOf(tx, input.email, null);
       const tokenId = input.teacherToken ? await consumeTeacherToken(tx, input.teacherToken, input.email) : null;
       const now = new Date();
       const user = await createUserWithLogin(
