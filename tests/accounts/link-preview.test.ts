@@ -33,7 +33,7 @@ describe("previewAddressLink", () => {
         state: "valid",
         purpose: "verify",
         email,
-        name: "Grace Hopper",
+        currentEmail: null,
       });
     }
     expect(await snapshot(app)).toEqual(before);
@@ -45,7 +45,7 @@ describe("previewAddressLink", () => {
     expect(await previewAddressLink(app.services, token)).toEqual({ state: "used" });
   });
 
-  it("a new address's link names the new address", async () => {
+  it("a new address's link names the new address and the account's current one", async () => {
     const user = await seedUser(app, { name: "Katherine Johnson" });
     const token = await logInAs(app, user.email);
     const next = freshEmail("preview-new");
@@ -55,7 +55,7 @@ describe("previewAddressLink", () => {
       state: "valid",
       purpose: "change-email",
       email: next,
-      name: "Katherine Johnson",
+      currentEmail: user.email,
     });
     // Once the pending address is dropped (a password reset voids it), the link is dead, as verifyEmail would find.
     await app.db.login.update({ where: { userId: user.id }, data: { pendingEmail: null } });

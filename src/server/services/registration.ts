@@ -111,7 +111,15 @@ async function registrationAttempt(s: Services, email: string, teacherToken: str
 export const tokenInvalid = () => new AppError("TOKEN_INVALID", "This link is not valid or has already been used.");
 export const tokenExpired = () => new AppError("TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
 
-export type AddressLinkPreview = MailedLinkPreview<"verify" | "change-email">;
+/**
+ * A valid address link also carries, for an address change, the account's
+ * current (confirmed) address: the page names the account by it, never by
+ * its name, which is text anyone may write ("Urgent: sign in at …") and which
+ * the mails to unconfirmed addresses leave out too.
+ */
+export type AddressLinkPreview =
+  | (Extract<MailedLinkPreview<"verify" | "change-email">, { state: "valid" }> & { currentEmail: string | null })
+  | Exclude<MailedLinkPreview<"verify" | "change-email">, { state: "valid" }>;
 
 /**
  * What an address link would confirm, for the /verify page to show before
@@ -123,9 +131,10 @@ export async function previewAddressLink(s: Services, token: unknown): Promise<A
   const preview = await previewMailedLink(s.db, token, ["verify", "change-email"] as const);
   if (preview.state !== "valid") return preview;
   const login = await findLoginAddresses(s.db, preview.userId);
-  const current =
-    preview.purpose === "change-email" ? login?.pendingEmail === preview.email : login?.email === preview.email && !login.emailVerifiedAt;
-  return current ? preview : { state: "invalid" };
+  if (!login) return { state: "invalid" };
+  const changing = preview.purpose === "change-email";
+  const current = changing ? login.pendingEmail === preview.email : login.email === preview.email && !login.emailVerifiedAt;
+  return current ? { ...preview, currentEmail: changing ? login.email : null } : { state: "invalid" };
 }
 
 /** Confirms an address from its emailed link and logs its owner in (a session token of `form`). */

@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: "Confirm your email", robots: { index
 /**
  * Shows what the link confirms and waits for the person to press the button:
  * opening the page changes nothing (mail scanners open links too), and
- * whoever was sent someone else's link sees whose account it is.
+ * whoever was sent someone else's link sees which account it is (by its
+ * address: a name is text anyone may write).
  */
 export default async function VerifyPage(props: { searchParams: Promise<{ token?: string | string[] }> }) {
   const { token } = await props.searchParams;
@@ -25,7 +26,7 @@ export default async function VerifyPage(props: { searchParams: Promise<{ token?
       token={token}
       purpose={link.purpose}
       email={link.email}
-      name={link.name}
+      currentEmail={link.currentEmail}
       signedInAs={session && session.userId !== link.userId ? session.user.name : null}
       linkLifetimes={LINK_LIFETIMES}
     />
