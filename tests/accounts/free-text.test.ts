@@ -125,6 +125,16 @@ describe("controls and bidi overrides in names and notes", () => {
     "two presentation selectors after an emoji": "\u2764\ufe0f\ufe0f",
     "a non-joiner after an emoji's selector": "\u2764\ufe0f\u200c",
     "a zero-width space after a black flag": "\u{1f3f4}\u200b",
+    // Format characters that are not default-ignorable, yet show as nothing in browsers.
+    "interlinear annotation anchor U+FFF9": "\ufff9",
+    "interlinear annotation separator U+FFFA": "\ufffa",
+    "interlinear annotation terminator U+FFFB": "\ufffb",
+    "Egyptian hieroglyph format control U+13430": "\u{13430}",
+    "Arabic number sign U+0600 between Latin letters": "\u0600",
+    "Arabic end of ayah U+06DD": "\u06dd",
+    "Syriac abbreviation mark U+070F": "\u070f",
+    "Kaithi number sign U+110BD": "\u{110bd}",
+    "language tag U+E0001": "\u{e0001}",
   };
   it.each(Object.entries(hidden))("%s is refused by every API, with a message at the field", async (_label, char) => {
     const before = await snapshot(app);
@@ -181,6 +191,48 @@ describe("controls and bidi overrides in names and notes", () => {
       const answer = await send("POST", "/api/trpc/user.update", { name: text }, token);
       expect(answer.status, text).toBe(200);
       expect(await name()).toBe(text);
+    }
+  });
+});
+
+describe("names that show as nothing, or as a pile of marks", () => {
+  it.each([
+    ["only combining marks", "\u0301".repeat(100), "Write it with at least one letter, digit or symbol."],
+    ["one combining mark", "\u0308", "Write it with at least one letter, digit or symbol."],
+    ["marks around spaces", "\u0301 \u0302", "Write it with at least one letter, digit or symbol."],
+    ["a hundred accents on one letter", `Ada${"\u0301".repeat(100)}`, "Remove the accents piled on one letter."],
+    ["five accents on one letter", "Adx\u0301\u0302\u0303\u0304\u0306", "Remove the accents piled on one letter."],
+  ])("%s is refused by every API, with a message at the field", async (_label, text, message) => {
+    const before = await snapshot(app);
+    for (const [method, path, body, bearer] of [
+      ["POST", "/api/trpc/user.update", { name: text }, token],
+      ["POST", "/api/trpc/admin.createTeacherToken", { note: text }, adminToken],
+      ["PATCH", "/api/user/update", { name: text }, token],
+      ["POST", "/user/register", { email: freshEmail("marks"), password: PASSWORD, name: text, teacher_token: null }, undefined],
+    ] as const) {
+      const answer = await send(method, path, body, bearer);
+      expect(answer.status, path).toBe(400);
+      const refused = refusal(path, answer.body);
+      expect(refused.appCode, path).toBe("VALIDATION_FAILED");
+      if (path.startsWith("/api/trpc/")) expect(refused.message, path).toBe(message);
+      if (path.startsWith("/api/user")) expect(refused.message, path).toContain(message);
+    }
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("scripts that stack marks as they are written are accepted", async () => {
+    for (const text of [
+      "Nguye\u0302\u0303n Thi\u0323", // Vietnamese, typed decomposed: stored composed
+      "བསྒྲུབས་", // Tibetan: subjoined letters and a vowel below one another
+      "क्षत्रिय", // Devanagari: viramas and vowel signs
+      "שָׁלוֹם", // Hebrew with points
+      "مُحَمَّد", // Arabic with a shadda and short vowels
+      "ทิพย์", // Thai
+      "-",
+    ]) {
+      const answer = await send("POST", "/api/trpc/user.update", { name: text }, token);
+      expect(answer.status, text).toBe(200);
+      expect(await name()).toBe(text.normalize("NFC"));
     }
   });
 });

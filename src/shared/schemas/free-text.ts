@@ -17,11 +17,14 @@ const HIDDEN_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u
 /**
  * Characters that display as nothing (Unicode's default-ignorable code
  * points: zero-width spaces and joiners, direction marks, fillers, variation
- * selectors, tags): "Ad" + U+200B + "min" shows as "Admin" and is not found by
+ * selectors, tags; and every format character, some of which are not
+ * default-ignorable yet show as nothing in browsers: U+FFF9 interlinear
+ * annotations, U+13430 Egyptian format controls, U+0600 Arabic number signs):
+ * "Ad" + U+200B + "min" shows as "Admin" and is not found by
  * searching "admin". Each is refused unless it stands where a writing system
  * or an emoji needs it (invisibleAllowed).
  */
-const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
 
 /** Letters of scripts written without joiners or direction marks: an invisible character next to one only hides. */
 const PLAIN_LETTER = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/u;
@@ -82,6 +85,17 @@ function invisiblesInPlace(text: string): boolean {
 }
 
 export const FREE_TEXT_REFUSED = "Remove the invisible control or text-direction characters.";
+export const FREE_TEXT_NOTHING_VISIBLE = "Write it with at least one letter, digit or symbol.";
+export const FREE_TEXT_PILED_MARKS = "Remove the accents piled on one letter.";
+
+/** Something that shows: a letter, digit, symbol or punctuation (combining marks alone show as nothing or as a smear). */
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
+/**
+ * More combining marks in a row than any script writes on one letter (Tibetan
+ * stacks three below a letter, Vietnamese two on a vowel): a pile of a hundred
+ * accents spills over the names above and below it.
+ */
+const PILED_MARKS = /\p{M}{5}/u;
 
 /** Whether people-written text holds nothing invisible that changes how it reads. */
 function isCleanFreeText(text: string): boolean {
@@ -90,9 +104,19 @@ function isCleanFreeText(text: string): boolean {
 
 /**
  * A free-text field: NFC-normalised, trimmed, refusing controls, bidi
- * overrides, invisible characters out of place and lone surrogates. Chain
+ * overrides, invisible characters out of place, lone surrogates, text with
+ * nothing visible and accents piled on one letter. Chain
  * .min() and .max() for its bounds.
  */
 export function freeTextSchema(missing: string) {
-  return z.string({ error: missing }).normalize("NFC").trim().refine(isCleanFreeText, { error: FREE_TEXT_REFUSED });
+  return (
+    z
+      .string({ error: missing })
+      .normalize("NFC")
+      .trim()
+      .refine(isCleanFreeText, { error: FREE_TEXT_REFUSED })
+      // Empty text is the bounds' to judge (.min()): it has its own message.
+      .refine((text) => text === "" || VISIBLE.test(text), { error: FREE_TEXT_NOTHING_VISIBLE })
+      .refine((text) => !PILED_MARKS.test(text), { error: FREE_TEXT_PILED_MARKS })
+  );
 }
