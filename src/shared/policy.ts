@@ -68,6 +68,11 @@ export const RATE_LIMITS = {
   // Wrong second-factor codes of an account, across all its tickets: a
   // stolen password alone cannot try the million TOTP codes.
   secondFactorFailuresPerAccount: { points: 10, duration: 15 * MINUTE },
+  // The same for a browser whose device cookie vouches that it finished the
+  // second step of this account before (device-cookie.ts): its own budget, so
+  // that a password holder spending the account's cannot stop the owner's
+  // browser. A password alone never earns such a cookie.
+  secondFactorFailuresPerDevice: { points: 10, duration: 15 * MINUTE },
   // Wrong codes a logged-in session gives as proof of a sensitive change (or to confirm a new app): its
   // own budget, so that a stolen session cannot spend the account's above
   // (and lock its owner out of the log-in's second step), nor guess for long.

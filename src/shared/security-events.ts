@@ -66,6 +66,7 @@ const LIMIT_WORDS: Record<string, string> = {
   emailChangePerUser: "too many email address changes asked by this account",
   emailChangePerAddress: "too many accounts asked to move to this address",
   secondFactorFailuresPerAccount: "too many wrong second-factor codes for this account",
+  secondFactorFailuresPerDevice: "too many wrong second-factor codes from a browser that finished this account's second step before",
   secondFactorFailuresPerSession: "too many wrong second-factor codes given as proof by one session",
   passwordFailuresPerSession: "too many wrong passwords given by one session to confirm a change",
   passkeyLogInsPerIp: "too many passkey log-ins started from one network address",

@@ -96,6 +96,54 @@ describe("trustedDevice", () => {
   });
 });
 
+/** An entry of a browser that also finished the account's second step: `.2` after the MAC, the MAC covering it. */
+const secondStepEntry = (account: typeof ada, nonce: string, age = 0) => {
+  const issued = (NOW - age).toString(36);
+  const mac = createHmac("sha256", KEY)
+    .update(`${account.userId}.${issued}.${nonce}.2.${account.passwordHash}`)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
+  return `${account.userId}.${issued}.${nonce}.${mac}.2`;
+};
+
+describe("entries of the second step", () => {
+  it("vouch for the second step and the password; a password entry for the password only", () => {
+    expect(trustedDevice(KEY, secondStepEntry(ada, "s1"), ada, "second-step")).toBe("s1");
+    expect(trustedDevice(KEY, secondStepEntry(ada, "s1"), ada)).toBe("s1");
+    expect(trustedDevice(KEY, entry(ada, "p1"), ada, "second-step")).toBeNull();
+    expect(trustedDevice(KEY, `${entry(ada, "p1")}~${secondStepEntry(ada, "s1")}`, ada, "second-step")).toBe("s1");
+    expect(trustedDevice(KEY, secondStepEntry(ada, "s1"), bob, "second-step")).toBeNull();
+    expect(trustedDevice(KEY, secondStepEntry(ada, "s1"), { ...ada, passwordHash: "$argon2id$new" }, "second-step")).toBeNull();
+  });
+
+  it("cannot be forged from a password entry: the mark is under the MAC", () => {
+    for (const forged of [`${entry(ada, "p1")}.2`, `${entry(ada, "p1")}.3`, secondStepEntry(ada, "s1").replace(/\.2$/, ".3")]) {
+      expect(trustedDevice(KEY, forged, ada, "second-step"), forged).toBeNull();
+      expect(trustedDevice(KEY, forged, ada), forged).toBeNull();
+    }
+    // Without its mark, a second step's entry is no password entry either.
+    expect(trustedDevice(KEY, secondStepEntry(ada, "s1").replace(/\.2$/, ""), ada)).toBeNull();
+  });
+
+  it("are issued after the second step, and kept as they are by the next password step", () => {
+    const issued = parseSetCookie(deviceCookieAfterLogIn(KEY, HTTP, entry(bob, "b1"), ada, "second-step")).value.split("~");
+    expect(issued[0]).toMatch(/^ada\.[0-9a-z]+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+\.2$/);
+    expect(issued[1]).toBe(entry(bob, "b1"));
+    const nonce = issued[0]!.split(".")[2]!;
+    expect(trustedDevice(KEY, issued.join("~"), ada, "second-step")).toBe(nonce);
+    vi.setSystemTime((NOW + 3600) * 1000);
+    const next = parseSetCookie(deviceCookieAfterLogIn(KEY, HTTP, issued.join("~"), ada)).value.split("~");
+    expect(next).toEqual(issued);
+    // A second step's entry that no longer holds (a new password) is replaced by a password entry.
+    const changed = { ...ada, passwordHash: "$argon2id$new" };
+    const replaced = parseSetCookie(deviceCookieAfterLogIn(KEY, HTTP, issued.join("~"), changed)).value.split("~");
+    expect(replaced[0]).not.toMatch(/\.2$/);
+    expect(trustedDevice(KEY, replaced.join("~"), changed)).toBe(replaced[0]!.split(".")[2]);
+    expect(trustedDevice(KEY, replaced.join("~"), changed, "second-step")).toBeNull();
+  });
+});
+
 describe("deviceCookieAfterLogIn", () => {
   it("sets an HttpOnly, SameSite=Lax, Path=/ cookie for the trust period; Secure with the __Host- prefix over https", () => {
     const plain = parseSetCookie(deviceCookieAfterLogIn(KEY, HTTP, null, ada));

@@ -688,3 +688,74 @@ describe("the counters themselves", () => {
     expect(left.map((r) => r.key)).toEqual(["prune-live", "prune-recent"]);
   });
 });
+
+// The account's budget for wrong codes (10 per 15 minutes) keeps a password
+// holder from guessing the million codes; spent by them, it used to stop the
+// owner's own right code too. A browser that finished the second step before
+// draws on a budget of its own: a password alone never makes one.
+describe("the second step from a browser that finished it before", () => {
+  const cookie = (value: string | null): Record<string, string> => (value ? { cookie: `device=${value}` } : {});
+
+  /** The password step from a browser (its device cookie given): the ticket, and the device cookie the answer sets. */
+  async function passwordStep(email: string, ip: string, device: string | null) {
+    const resHeaders = new Headers();
+    const result = await app.caller({ ip, headers: cookie(device), resHeaders }).session.create({ email, password: PASSWORD });
+    if (!("secondFactor" in result)) throw new Error("expected a second step");
+    return { ticket: result.secondFactor.ticket, device: cookieValue(resHeaders, "device")! };
+  }
+
+  /** The second step from that browser: the session, and the device cookie the answer sets. */
+  async function secondStep(ip: string, device: string, ticket: string, code: string) {
+    const resHeaders = new Headers();
+    const session = await app.caller({ ip, headers: cookie(device), resHeaders }).session.completeSecondFactor({ ticket, totp: code });
+    return { session, device: cookieValue(resHeaders, "device") };
+  }
+
+  async function bothSteps(email: string, ip: string, device: string | null, code: string) {
+    const first = await passwordStep(email, ip, device);
+    return secondStep(ip, first.device, first.ticket, code);
+  }
+
+  it("a password holder's wrong codes stop unknown browsers' second step, never the owner's two-step browser", async () => {
+    const { user, authenticator } = await userWithTotp(app);
+    const bystander = await userWithTotp(app);
+    const owner = await bothSteps(user.email, "198.18.9.1", null, authenticator.next());
+    expect(owner.device).toBeTruthy();
+
+    // The thief has the password: a device cookie of their own, and tickets.
+    let thiefDevice: string | null = null;
+    for (let i = 0; i < RATE_LIMITS.secondFactorFailuresPerAccount.points; i++) {
+      const first = await passwordStep(user.email, "198.18.9.2", thiefDevice);
+      thiefDevice = first.device;
+      await expectAppError(
+        secondStep("198.18.9.2", first.device, first.ticket, authenticator.wrong()),
+        "FORBIDDEN",
+        "SECOND_FACTOR_INVALID",
+      );
+    }
+    // The account's budget is spent: from the thief's browser, or a new one, even the right code is refused.
+    for (const device of [thiefDevice, null]) {
+      await expectAppError(bothSteps(user.email, "198.18.9.3", device, authenticator.next()), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    }
+    // The owner's browser logs in: its password step kept what the second step had vouched for.
+    expect((await bothSteps(user.email, "198.18.9.1", owner.device, authenticator.next())).session).toMatchObject({
+      userId: user.id,
+      aal: "aal2",
+    });
+    // Others' accounts were never touched.
+    expect((await bothSteps(bystander.user.email, "198.18.9.4", null, bystander.authenticator.next())).session.userId).toBe(
+      bystander.user.id,
+    );
+  });
+
+  it("that browser's own wrong codes spend its own budget, then it is refused too", async () => {
+    const { user, authenticator } = await userWithTotp(app);
+    const { device } = await bothSteps(user.email, "198.18.10.1", null, authenticator.next());
+    for (let i = 0; i < RATE_LIMITS.secondFactorFailuresPerDevice.points; i++) {
+      await expectAppError(bothSteps(user.email, "198.18.10.1", device, authenticator.wrong()), "FORBIDDEN", "SECOND_FACTOR_INVALID");
+    }
+    await expectAppError(bothSteps(user.email, "198.18.10.1", device, authenticator.next()), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    // The account's own budget was not spent: another browser finishes with a right code.
+    expect((await bothSteps(user.email, "198.18.10.2", null, authenticator.next())).session).toMatchObject({ userId: user.id });
+  });
+});

@@ -133,9 +133,13 @@ export class RateLimits {
         ];
   }
 
-  /** reservePasswordAttempt for a second-factor code (TOTP or recovery) of an account, whatever the ticket. */
-  reserveSecondFactorAttempt(userId: string, client: Client): Promise<Reservation> {
-    return this.reserve([["secondFactorFailuresPerAccount", userId]], null, client);
+  /**
+   * reservePasswordAttempt for a second-factor code (TOTP or recovery) of an
+   * account, whatever the ticket; `device`: the browser finished this
+   * account's second step before (device-cookie.ts), and draws on its own budget.
+   */
+  reserveSecondFactorAttempt(userId: string, client: Client, device: string | null = null): Promise<Reservation> {
+    return this.reserve([device ? ["secondFactorFailuresPerDevice", device] : ["secondFactorFailuresPerAccount", userId]], null, client);
   }
 
   /** For the current password a logged-in session gives to confirm a change: that session's budget only. */

@@ -89,7 +89,9 @@ export const userApiRoutes: JsonRoute[] = [
     async handle(ctx) {
       const { ticket, code } = ctx.input;
       const proof = /^\s*\d[\d\s]*$/.test(code) ? { totp: code } : { recoveryCode: code };
-      return sessionCreated(ctx, await completeSecondFactor(ctx.services, { ticket, ...proof }, ctx.meta));
+      const { deviceCookie, ...session } = await completeSecondFactor(ctx.services, { ticket, ...proof }, ctx.meta);
+      if (deviceCookie) ctx.resHeaders.append("set-cookie", deviceCookie);
+      return sessionCreated(ctx, session);
     },
   }),
   route({

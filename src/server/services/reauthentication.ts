@@ -42,7 +42,8 @@ export type Reauthentication = { password?: string | undefined; code?: string | 
 export async function isProved(s: Services, session: ValidSession, proof: Reauthentication, meta: RequestMeta): Promise<boolean> {
   if (proof.password !== undefined) await confirmPassword(s, session, proof.password, meta);
   else if (proof.code !== undefined) {
-    if (!(await proveSecondFactor(s, session.userId, { totp: proof.code }, meta, null, session.id))) throw secondFactorInvalid();
+    if (!(await proveSecondFactor(s, session.userId, { totp: proof.code }, meta, null, { sessionId: session.id })))
+      throw secondFactorInvalid();
   } else return recentlyAuthenticated(session);
   await markSessionAuthenticated(s.db, session.id, new Date());
   return true;

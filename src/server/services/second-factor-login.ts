@@ -4,6 +4,7 @@
 // of parallel right answers, one opens a session.
 import { SECOND_FACTOR } from "@/shared/policy";
 import { AppError } from "../app-error";
+import { deviceCookieAfterLogIn, trustedDevice } from "../auth/device-cookie";
 import { hashToken, newSecretToken } from "../auth/secret-token";
 import { authenticationOptions } from "../auth/webauthn";
 import {
@@ -17,6 +18,7 @@ import {
 } from "../db/auth-challenges";
 import { findPasskeysOfUser } from "../db/passkeys";
 import { countUnusedRecoveryCodes } from "../db/second-factors";
+import { findLoginWithHash } from "../db/users";
 import type { RequestMeta } from "../request-meta";
 import { verifyPasskeyAssertion } from "./passkey-assertion";
 import { proveSecondFactor, type SecondFactorProof, secondFactorInvalid } from "./second-factor-proof";
@@ -40,18 +42,27 @@ export async function ticketPasskeyOptions(s: Services, ticket: string) {
   return options;
 }
 
-/** Finishes a log-in with its ticket and one second factor; opens an aal2 session. */
+/**
+ * Finishes a log-in with its ticket and one second factor; opens an aal2
+ * session. The browser's device cookie (Set-Cookie) then vouches for the
+ * second step too: its codes draw on a budget of their own from then on
+ * (device-cookie.ts), which a password holder spending the account's cannot
+ * touch.
+ */
 export async function completeSecondFactor(
   s: Services,
   input: { ticket: string } & SecondFactorProof,
   meta: RequestMeta,
   form: SessionTokenForm = "secret",
-): Promise<IssuedSession> {
+): Promise<IssuedSession & { deviceCookie: string | null }> {
   const row = await liveChallenge(s, input.ticket, "second-factor");
   const userId = row.userId!;
   // The try is counted before the check: parallel tries cannot pass the limit.
   if (!(await takeChallengeTry(s.db, row.id, SECOND_FACTOR.ticketTries, new Date()))) throw ticketInvalid();
-  const method = await proveSecondFactor(s, userId, input, meta, row.challenge);
+  const login = await findLoginWithHash(s.db, userId);
+  const key = await s.deviceKey();
+  const device = login && meta.deviceCookie ? trustedDevice(key, meta.deviceCookie, login, "second-step") : null;
+  const method = await proveSecondFactor(s, userId, input, meta, row.challenge, { device });
   if (!method) throw secondFactorInvalid({ triesLeft: Math.max(0, SECOND_FACTOR.ticketTries - row.tries - 1) });
   if (!(await spendChallenge(s.db, row.id, new Date()))) throw ticketInvalid();
   const session = await openSession(s, userId, meta, form, { aal: "aal2", method });
@@ -59,7 +70,8 @@ export async function completeSecondFactor(
     const left = await countUnusedRecoveryCodes(s.db, userId);
     s.securityEvents.note({ type: "recovery_code.used", userId, client: meta, details: { left } });
   }
-  return session;
+  const deviceCookie = login ? deviceCookieAfterLogIn(key, s.config.APP_URL, meta.deviceCookie, login, "second-step") : null;
+  return { ...session, deviceCookie };
 }
 
 /** Options for a passkey log-in without an address: any discoverable passkey of this site. */

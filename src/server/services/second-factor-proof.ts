@@ -51,9 +51,10 @@ async function spendRecoveryCodeAndTell(s: Services, userId: string, code: strin
 
 /**
  * The method a proof passed by, or null when it is wrong. `challenge`: the
- * WebAuthn challenge the caller handed out for a passkey proof. `sessionId`:
- * the logged-in session giving the proof (re-authentication), whose own
- * budget it draws on instead of the account's (the log-in's).
+ * WebAuthn challenge the caller handed out for a passkey proof. `budget`: the
+ * logged-in session giving the proof (re-authentication), or a browser that
+ * finished this account's second step before, whose own budget it draws on
+ * instead of the account's (the log-in's).
  */
 export async function proveSecondFactor(
   s: Services,
@@ -61,11 +62,12 @@ export async function proveSecondFactor(
   proof: SecondFactorProof,
   meta: RequestMeta,
   challenge: string | null,
-  sessionId?: string,
+  budget: { sessionId: string } | { device: string | null } = { device: null },
 ): Promise<SessionMethod | null> {
-  const reservation = sessionId
-    ? await s.rateLimits.reserveSessionSecondFactorAttempt(sessionId, meta)
-    : await s.rateLimits.reserveSecondFactorAttempt(userId, meta);
+  const reservation =
+    "sessionId" in budget
+      ? await s.rateLimits.reserveSessionSecondFactorAttempt(budget.sessionId, meta)
+      : await s.rateLimits.reserveSecondFactorAttempt(userId, meta, budget.device);
   let method: SessionMethod | null;
   try {
     method = await check(s, userId, proof, challenge);

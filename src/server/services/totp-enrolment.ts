@@ -76,7 +76,8 @@ export async function confirmTotp(s: Services, session: ValidSession, code: stri
 async function confirmPasswordAndCode(s: Services, session: ValidSession, input: { password: string; code: string }, meta: RequestMeta) {
   await confirmPassword(s, session, input.password, meta);
   if (!(await findTotpFactor(s.db, session.userId))?.confirmedAt) throw notEnabled();
-  if (!(await proveSecondFactor(s, session.userId, { totp: input.code }, meta, null, session.id))) throw secondFactorInvalid();
+  if (!(await proveSecondFactor(s, session.userId, { totp: input.code }, meta, null, { sessionId: session.id })))
+    throw secondFactorInvalid();
 }
 
 export async function regenerateRecoveryCodes(

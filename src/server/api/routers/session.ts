@@ -41,7 +41,12 @@ export const sessionRouter = router({
   completeSecondFactor: publicProcedure
     .input(completeSecondFactorInput)
     .output(sessionOutput)
-    .mutation(async ({ ctx, input }) => opened(ctx, await completeSecondFactor(ctx.services, input, ctx.meta))),
+    .mutation(async ({ ctx, input }) => {
+      const { deviceCookie, ...session } = await completeSecondFactor(ctx.services, input, ctx.meta);
+      const view = opened(ctx, session);
+      if (deviceCookie) ctx.resHeaders.append("set-cookie", deviceCookie);
+      return view;
+    }),
 
   /** WebAuthn options to answer a ticket with one of the account's passkeys. */
   secondFactorPasskeyOptions: publicProcedure
