@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createTeacherToken, freshEmail } from "./support/accounts";
+import { createTeacherToken, freshEmail, PASSWORD } from "./support/accounts";
 import { linkIn, waitForMail } from "./support/mail";
 import { alertOf, confirmAddress, logIn, register, registerVerifiedStudent, WRONG_LOG_IN } from "./support/pages";
 
@@ -99,7 +99,13 @@ test("/verify confirms only when asked: a plain GET and opening the page change 
   await expect(page.getByRole("heading", { name: "Confirm your email address" })).toBeVisible();
   await expect(page.getByText(`This confirms ${email} for the new account registered with it.`)).toBeVisible();
 
-  // The link was not used by any of that: pressing the button is what confirms.
+  // The link was not used by any of that: pressing the button is what confirms,
+  // with the password the account was registered with (the link may be of
+  // someone else's registration: the newest one of an unconfirmed address wins).
+  await page.getByLabel("The password you registered with").fill("not the password I chose");
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
+  await expect(alertOf(page)).toContainText("This is not the password this account was registered with.");
+  await page.getByLabel("The password you registered with").fill(PASSWORD);
   await page.getByRole("button", { name: "Confirm my email address" }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("heading", { name: "Hello, Sven Scanner" })).toBeVisible();

@@ -49,6 +49,7 @@ test("every page, as a person sees it", async ({ page }, testInfo) => {
   await page.goto(linkIn(mail, "/verify"));
   await expect(page.getByRole("button", { name: "Confirm my email address" })).toBeVisible();
   await shot("verify");
+  await page.getByLabel("The password you registered with").fill(PASSWORD);
   await page.getByRole("button", { name: "Confirm my email address" }).click();
   await expect(page.getByRole("heading", { name: /Hello/ })).toBeVisible();
   await shot("account");

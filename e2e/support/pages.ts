@@ -38,9 +38,14 @@ export async function logOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
 }
 
-/** Opens a mailed /verify link and presses its button (opening alone confirms nothing). */
-export async function confirmAddress(page: Page, link: string) {
+/**
+ * Opens a mailed /verify link and presses its button (opening alone confirms
+ * nothing); a new account's link asks for the password it was registered with.
+ */
+export async function confirmAddress(page: Page, link: string, password = PASSWORD) {
   await page.goto(link);
+  const asked = page.getByLabel("The password you registered with");
+  if (await asked.count()) await asked.fill(password);
   await page.getByRole("button", { name: "Confirm my email address" }).click();
   await expect(page).toHaveURL(/\/account$/);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ARGON2_OPTIONS, hashPool } from "@/server/auth/password";
 import { hashToken } from "@/server/auth/secret-token";
 import { consumeTeacherToken, createTeacherToken } from "@/server/services/teacher-tokens";
+import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD } from "../support/accounts";
 import { expectAppError } from "../support/expect-app-error";
 import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
@@ -335,6 +336,49 @@ describe("user.verify", () => {
 
   it("refuses an unknown token", async () => {
     await expectAppError(app.caller().user.verify({ token: "x".repeat(43) }), "BAD_REQUEST", "TOKEN_INVALID");
+  });
+
+  // The last registration of an address nobody has confirmed wins, and the
+  // mailbox's owner clicks whichever link arrives: with the password, the
+  // link confirms only the account its clicker registered.
+  it("with the password (as the page sends it): the registration's own confirms; another's is WRONG_PASSWORD and the link stays unused", async () => {
+    const email = fresh();
+    await app.caller({ ip: "198.51.100.30" }).user.register({ email, password, name: "Owner" });
+    // Someone else registers the address after the owner did: theirs replaces it, and its link is mailed.
+    await app.caller({ ip: "198.51.100.31" }).user.register({ email, password: "a password chosen by another", name: "Mallory" });
+    const link = tokenFromLink((await app.mailsTo(email)).at(-1)!.text, "/verify");
+    const before = await app.db.login.findUniqueOrThrow({ where: { email } });
+    const refused = await expectAppError(
+      app.caller({ ip: "198.51.100.30" }).user.verify({ token: link, password }),
+      "FORBIDDEN",
+      "WRONG_PASSWORD",
+    );
+    expect(refused.message).toMatch(/not the password this account was registered with/);
+    expect(await app.db.login.findUniqueOrThrow({ where: { email } })).toEqual(before);
+    expect((await app.db.emailVerificationToken.findFirstOrThrow({ where: { tokenHash: hashToken(link) } })).usedAt).toBeNull();
+    // Registering again makes it the owner's; its link confirms with their password.
+    await app.caller({ ip: "198.51.100.30" }).user.register({ email, password, name: "Owner" });
+    const own = tokenFromLink((await app.mailsTo(email)).at(-1)!.text, "/verify");
+    await expectAppError(app.caller().user.verify({ token: link, password }), "BAD_REQUEST", "TOKEN_INVALID");
+    expect(await app.caller().user.verify({ token: own, password })).toMatchObject({ aal: "aal1", method: "link" });
+    expect(await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } })).toMatchObject({
+      user: { name: "Owner" },
+      emailVerifiedAt: expect.any(Date),
+    });
+  });
+
+  it(`wrong registration passwords at the link spend the log-in budgets: ${RATE_LIMITS.loginFailuresPerAccountAndClient.points} from one client, then RATE_LIMITED`, async () => {
+    const { email, token } = await registered();
+    for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
+      await expectAppError(
+        app.caller({ ip: "198.51.100.32" }).user.verify({ token, password: "not the password at all" }),
+        "FORBIDDEN",
+        "WRONG_PASSWORD",
+      );
+    }
+    await expectAppError(app.caller({ ip: "198.51.100.32" }).user.verify({ token, password }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    expect((await app.db.login.findUniqueOrThrow({ where: { email } })).emailVerifiedAt).toBeNull();
+    expect(await app.caller({ ip: "198.51.100.33" }).user.verify({ token, password })).toMatchObject({ method: "link" });
   });
 
   it("refuses an expired token with TOKEN_EXPIRED and leaves the login unverified", async () => {

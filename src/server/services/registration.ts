@@ -2,7 +2,8 @@
 import type { z } from "zod";
 import type { registerInput } from "@/shared/schemas/account";
 import { AppError } from "../app-error";
-import { hashPassword } from "../auth/password";
+import { clientAddressKey } from "../auth/client-address-key";
+import { hashPassword, verifyPassword } from "../auth/password";
 import { assertAcceptablePassword } from "../auth/password-policy";
 import { hashToken } from "../auth/secret-token";
 import { isUniqueViolation } from "../db/errors";
@@ -17,6 +18,7 @@ import {
   findLoginEmail,
   findLoginHolder,
   findLoginOwner,
+  findLoginWithHash,
   markEmailVerified,
 } from "../db/users";
 import { enqueueMail } from "../mail/outbox";
@@ -108,6 +110,37 @@ async function registrationAttempt(s: Services, email: string, teacherToken: str
   return { verified: teacherToken !== null };
 }
 
+/**
+ * The password a new account was registered with, given at its link: a wrong
+ * one is another registration's link (the newest registration of an
+ * unconfirmed address replaces the older one), and confirms nothing. Checked
+ * under the log-in budgets of the address, reserved first.
+ */
+async function confirmRegistrationPassword(s: Services, userId: string, password: string, meta: RequestMeta): Promise<void> {
+  const login = await findLoginWithHash(s.db, userId);
+  if (!login) throw tokenInvalid();
+  const reservation = await s.rateLimits.reservePasswordAttempt({
+    email: login.email,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    device: null,
+  });
+  let right: boolean;
+  try {
+    right = await verifyPassword(login.passwordHash, password, { client: clientAddressKey(meta.ip) });
+  } catch (error) {
+    await reservation.giveBack();
+    throw error;
+  }
+  if (!right) {
+    throw new AppError(
+      "WRONG_PASSWORD",
+      "This is not the password this account was registered with. If you did not register it, register again: your registration replaces it.",
+    );
+  }
+  await reservation.giveBack();
+}
+
 export const tokenInvalid = () => new AppError("TOKEN_INVALID", "This link is not valid or has already been used.");
 export const tokenExpired = () => new AppError("TOKEN_EXPIRED", "This link has expired. Ask for a new one.");
 
@@ -137,17 +170,23 @@ export async function previewAddressLink(s: Services, token: unknown): Promise<A
   return current ? { ...preview, currentEmail: changing ? login.email : null } : { state: "invalid" };
 }
 
-/** Confirms an address from its emailed link and logs its owner in (a session token of `form`). */
+/**
+ * Confirms an address from its emailed link and logs its owner in (a session
+ * token of `form`). `password`: for a new account's link, the password chosen
+ * at registration, checked before anything changes (the /verify page sends it).
+ */
 export async function verifyEmail(
   s: Services,
   token: string,
   meta: RequestMeta,
   form: SessionTokenForm = "secret",
+  password?: string,
 ): Promise<IssuedSession> {
   const row = await findMailedLink(s.db, hashToken(token));
   // Only address links log in here; a password-reset link is not one.
   if (!row || row.usedAt || (row.purpose !== "verify" && row.purpose !== "change-email")) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
+  if (row.purpose === "verify" && password !== undefined) await confirmRegistrationPassword(s, row.userId, password, meta);
   const session = await inTransaction(s.db, async (tx) => {
     const now = new Date();
     // Conditional update: of parallel uses of one link, exactly one wins.

@@ -1,6 +1,6 @@
 // Inputs and outputs of registration and email verification.
 import { z } from "zod";
-import { emailSchema, nameSchema, passwordSchema, tokenSchema } from "./fields";
+import { currentPasswordSchema, emailSchema, nameSchema, passwordSchema, tokenSchema } from "./fields";
 
 export const registerInput = z.object({
   email: emailSchema,
@@ -16,7 +16,13 @@ export const registerInput = z.object({
 
 export const registerOutput = z.object({ verified: z.boolean() });
 
-export const verifyInput = z.object({ token: tokenSchema });
+/**
+ * `password`: the password chosen at registration. The /verify page always
+ * sends it for a new account's link, so that a link confirms only the account
+ * its clicker registered (the newest registration of an unconfirmed address
+ * replaces the older one); API clients may leave it out.
+ */
+export const verifyInput = z.object({ token: tokenSchema, password: currentPasswordSchema.optional() });
 
 export const resendVerificationInput = z.object({ email: emailSchema });
 

@@ -1,15 +1,23 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { Alert } from "@/components/form";
+import { type FormEvent, useState } from "react";
+import { Alert, Field, SubmitButton } from "@/components/form";
 import { appCodeOf, messageOf } from "@/shared/error-message";
+import { currentPasswordSchema } from "@/shared/schemas/fields";
 import { api } from "@/trpc/react";
 import { type AddressLinkLifetimes, BrokenAddressLink } from "./broken-address-link";
 
 /**
  * The address a link confirms and which account it is (a new one, or the one
  * now at `currentEmail`: never its name, text anyone may write); confirms only
- * when asked.
+ * when asked. A new account's link asks for the password chosen at
+ * registration: the newest registration of an address nobody has confirmed
+ * replaces the older one, so the link in the mailbox may be someone else's.
  */
+
+/** Refusals the person can act on here (a wrong password, a moment's wait): shown in the form, the link still good. */
+const ANSWERED_IN_PLACE = new Set(["WRONG_PASSWORD", "RATE_LIMITED", "OVERLOADED", "VALIDATION_FAILED"]);
+
 export function ConfirmEmail(props: {
   token: string;
   purpose: "verify" | "change-email";
@@ -23,13 +31,25 @@ export function ConfirmEmail(props: {
 }) {
   const router = useRouter();
   const verify = api.user.verify.useMutation({ onSuccess: () => router.replace("/account") });
+  const [passwordError, setPasswordError] = useState<string | undefined>();
+  const inPlace = verify.isError && ANSWERED_IN_PLACE.has(appCodeOf(verify.error) ?? "");
 
-  if (verify.isError) {
+  if (verify.isError && !inPlace) {
     const code = appCodeOf(verify.error);
     const problem = code === "TOKEN_EXPIRED" ? "expired" : code === "TOKEN_INVALID" ? "invalid" : { message: messageOf(verify.error) };
     return <BrokenAddressLink problem={problem} linkLifetimes={props.linkLifetimes} />;
   }
   const changing = props.purpose === "change-email" && props.currentEmail !== null;
+
+  function confirm(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (changing) return verify.mutate({ token: props.token });
+    const parsed = currentPasswordSchema.safeParse(new FormData(event.currentTarget).get("password"));
+    if (!parsed.success) return setPasswordError(parsed.error.issues[0]?.message);
+    setPasswordError(undefined);
+    verify.mutate({ token: props.token, password: parsed.data });
+  }
+
   return (
     <section className="card">
       <h1>{changing ? "Confirm your new email address" : "Confirm your email address"}</h1>
@@ -58,14 +78,22 @@ export function ConfirmEmail(props: {
           instead.
         </Alert>
       ) : null}
-      <button
-        className="button block"
-        type="button"
-        disabled={verify.isPending || verify.isSuccess}
-        onClick={() => verify.mutate({ token: props.token })}
-      >
-        {verify.isSuccess ? "Confirmed. Taking you to your account…" : verify.isPending ? "Confirming…" : "Confirm my email address"}
-      </button>
+      {/* POST and a button disabled until the page's script runs: a form sent before it would put the password in the address. */}
+      <form method="post" noValidate onSubmit={confirm} aria-label="Confirm the address">
+        {inPlace ? <Alert>{messageOf(verify.error)}</Alert> : null}
+        {changing ? null : (
+          <Field
+            label="The password you registered with"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            error={passwordError}
+          />
+        )}
+        <SubmitButton className="button block" disabled={verify.isPending || verify.isSuccess}>
+          {verify.isSuccess ? "Confirmed. Taking you to your account…" : verify.isPending ? "Confirming…" : "Confirm my email address"}
+        </SubmitButton>
+      </form>
       <p className="visually-hidden" role="status">
         {verify.isSuccess ? "Your address is confirmed." : ""}
       </p>

@@ -41,7 +41,7 @@ export const userRouter = router({
     .input(verifyInput)
     .output(sessionOutput)
     .mutation(async ({ ctx, input }) => {
-      const session = await verifyEmail(ctx.services, input.token, ctx.meta);
+      const session = await verifyEmail(ctx.services, input.token, ctx.meta, "secret", input.password);
       sessionCookie.set(ctx, session.token, session.expiresAt);
       return sessionView(session);
     }),
