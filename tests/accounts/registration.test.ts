@@ -1,9 +1,11 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ARGON2_OPTIONS, hashPool } from "@/server/auth/password";
 import { hashToken } from "@/server/auth/secret-token";
 import { consumeTeacherToken, createTeacherToken } from "@/server/services/teacher-tokens";
 import { RATE_LIMITS } from "@/shared/policy";
 import { freshEmail, logInAs, PASSWORD } from "../support/accounts";
+import { testDbKind } from "../support/databases";
 import { expectAppError } from "../support/expect-app-error";
 import { createTestApp, type TestApp, tokenFromLink } from "../support/test-app";
 
@@ -101,6 +103,63 @@ describe("user.register", () => {
     expect(await logInAs(app, email, password)).toBeTruthy();
     expect(await app.db.login.findUniqueOrThrow({ where: { email: bystander } })).toMatchObject({ emailVerifiedAt: null });
   });
+
+  it("an account an admin gave a role to is not replaced, though its address is unconfirmed", async () => {
+    const email = fresh();
+    await app.caller({ ip: "198.51.100.23" }).user.register({ email, password, name: "Pupil" });
+    const held = await app.db.login.findUniqueOrThrow({ where: { email } });
+    await app.db.user.update({ where: { id: held.userId }, data: { teacher: true } });
+    expect(
+      await app.caller({ ip: "198.51.100.24" }).user.register({ email, password: "a password chosen by another", name: "Mallory" }),
+    ).toEqual({
+      verified: false,
+    });
+    expect(await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } })).toMatchObject({
+      userId: held.userId,
+      passwordHash: held.passwordHash,
+      user: { name: "Pupil", teacher: true },
+    });
+  });
+
+  // PostgreSQL: a registration replacing an unconfirmed account while its
+  // confirmation commits. Another connection holds the confirmation's update
+  // of the login row; the registration's removal waits for it, then finds
+  // the address confirmed and removes nothing.
+  it.runIf(testDbKind() === "postgres")(
+    "a confirmation committing meanwhile keeps its account: the registration replaces nothing",
+    async () => {
+      const email = fresh();
+      await app.caller({ ip: "198.51.100.25" }).user.register({ email, password, name: "Owner" });
+      const held = await app.db.login.findUniqueOrThrow({ where: { email } });
+      const client = new pg.Client({ connectionString: app.config.DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(`UPDATE "Login" SET "emailVerifiedAt" = now() WHERE "email" = $1`, [email]);
+        const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+        const registering = Promise.allSettled([
+          app.caller({ ip: "198.51.100.26" }).user.register({ email, password: "a password chosen by another", name: "Mallory" }),
+        ]);
+        for (let polls = 0; ; polls++) {
+          const blocked = await client.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND $1 = ANY(pg_blocking_pids(pid))`, [pid]);
+          if (blocked.rowCount) break;
+          if (polls > 1000) throw new Error("the registration never waited for the confirmation");
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await client.query("COMMIT");
+        const [result] = await registering;
+        expect(result).toMatchObject({ status: "fulfilled", value: { verified: false } });
+      } finally {
+        await client.end();
+      }
+      expect(await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } })).toMatchObject({
+        userId: held.userId,
+        passwordHash: held.passwordHash,
+        emailVerifiedAt: expect.any(Date),
+        user: { name: "Owner" },
+      });
+    },
+  );
 
   // Whoever registers an address names the account: until the address is
   // confirmed, no mail to it carries that name (a stranger's text from our domain).

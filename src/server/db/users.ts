@@ -229,12 +229,28 @@ export async function resetLoginPassword(
  * Deletes the account (not `exceptUserId`) whose login holds `email` without
  * having confirmed it; whether one went. A take-back link proves the mailbox:
  * an account someone registered at that address meanwhile proved nothing.
+ * An account an admin gave a role to (teacher, admin) stays: its removal
+ * would go unaudited. The login row goes first, by a DELETE conditional on
+ * the address still being unconfirmed: on PostgreSQL a confirmation
+ * committing meanwhile updated that row, and the DELETE, having waited for
+ * it, re-checks the condition and removes nothing (a condition on the user
+ * row alone was not re-checked, and removed the just-confirmed account).
  */
-export async function deleteUnconfirmedHolderOf(db: Users, email: string, exceptUserId: string | null): Promise<boolean> {
-  const { count } = await db.user.deleteMany({
-    where: { ...(exceptUserId === null ? {} : { id: { not: exceptUserId } }), login: { is: { email, emailVerifiedAt: null } } },
+export async function deleteUnconfirmedHolderOf(db: Users & Logins, email: string, exceptUserId: string | null): Promise<boolean> {
+  const holder = await db.login.findFirst({
+    where: {
+      email,
+      emailVerifiedAt: null,
+      ...(exceptUserId === null ? {} : { userId: { not: exceptUserId } }),
+      user: { teacher: false, admin: false },
+    },
+    select: { userId: true },
   });
-  return count > 0;
+  if (!holder) return false;
+  const { count } = await db.login.deleteMany({ where: { userId: holder.userId, email, emailVerifiedAt: null } });
+  if (count === 0) return false;
+  await db.user.delete({ where: { id: holder.userId } });
+  return true;
 }
 
 /** Confirms the address of a login not yet confirmed. */

@@ -36,9 +36,9 @@ export function linkTtlMs(kind: MailKind): number | null {
  * address up, so the request does the same work whether it has an account.
  */
 export type QueuedMail =
-  | { kind: "verify-email" | "reset-password"; to: string; userId?: string }
+  | { kind: "verify-email" | "reset-password" | "registration-attempt"; to: string; userId?: string }
   | {
-      kind: "registration-attempt" | "confirm-new-email" | "password-changed" | "recovery-code-used" | "second-factors-reset";
+      kind: "confirm-new-email" | "password-changed" | "recovery-code-used" | "second-factors-reset";
       to: string;
       userId: string;
     }

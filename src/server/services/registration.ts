@@ -17,7 +17,6 @@ import {
   findLoginAddresses,
   findLoginEmail,
   findLoginHolder,
-  findLoginOwner,
   findLoginWithHash,
   markEmailVerified,
 } from "../db/users";
@@ -100,13 +99,15 @@ export async function register(s: Services, input: RegisterRequest, meta: Reques
  * for a new address (else a retry with a one-use token would tell them apart).
  */
 async function registrationAttempt(s: Services, email: string, teacherToken: string | null): Promise<{ verified: boolean }> {
-  const owner = await findLoginOwner(s.db, email);
   await inTransaction(s.db, async (tx) => {
     if (teacherToken) await consumeTeacherToken(tx, teacherToken, email);
-    // The worker composes the mail (services/queued-mail.ts).
-    if (owner) await enqueueMail(tx, { kind: "registration-attempt", to: email, userId: owner.userId });
+    // By address: the worker finds the account when it composes the mail
+    // (services/queued-mail.ts), and drops it if none holds the address by
+    // then. An account read here could be gone by the insert (a parallel
+    // registration replacing an unconfirmed one): a foreign-key error, a 500.
+    await enqueueMail(tx, { kind: "registration-attempt", to: email });
   });
-  if (owner) s.mail.kickSoon();
+  s.mail.kickSoon();
   return { verified: teacherToken !== null };
 }
 
