@@ -135,6 +135,16 @@ describe("controls and bidi overrides in names and notes", () => {
     "Syriac abbreviation mark U+070F": "\u070f",
     "Kaithi number sign U+110BD": "\u{110bd}",
     "language tag U+E0001": "\u{e0001}",
+    "braille pattern blank U+2800": "\u2800",
+    // Joiners and selectors where no script or emoji needs them.
+    "a zero-width joiner after a Han ideograph": "山\u200d",
+    "a zero-width non-joiner after a Hangul syllable": "김\u200c",
+    "a zero-width joiner after Thai": "ก\u200d",
+    "a non-joiner ending a Devanagari word": "राम\u200c ",
+    "a joiner between an emoji and a letter": "🙂\u200d",
+    "an emoji selector after a Han ideograph": "山\ufe0f",
+    "an emoji selector after a digit that is no keycap": "1\ufe0f",
+    "an emoji selector after a dollar sign": "$\ufe0f",
   };
   it.each(Object.entries(hidden))("%s is refused by every API, with a message at the field", async (_label, char) => {
     const before = await snapshot(app);
@@ -186,6 +196,11 @@ describe("controls and bidi overrides in names and notes", () => {
       "Ada ❤\ufe0f Lovelace", // an emoji presentation selector
       "Team 1\ufe0f\u20e3", // a keycap
       "Team 🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}", // a flag written with tag characters
+      "ശ്രീ\u200d ന്\u200d", // Malayalam: a joiner after a virama, one ending a word (a chillu)
+      "ශ්\u200dරී", // Sinhala: a joiner inside a conjunct
+      "≩\ufe00", // a standardized variant of a mathematical symbol
+      "🏳\ufe0f\u200d🌈", // a selector, then a joiner, inside an emoji sequence
+      "👁\ufe0f\u200d🗨\ufe0f", // two selectors in one sequence
       "Ō'Brien-Smith Jr.",
     ]) {
       const answer = await send("POST", "/api/trpc/user.update", { name: text }, token);
@@ -202,6 +217,7 @@ describe("names that show as nothing, or as a pile of marks", () => {
     ["marks around spaces", "\u0301 \u0302", "Write it with at least one letter, digit or symbol."],
     ["a hundred accents on one letter", `Ada${"\u0301".repeat(100)}`, "Remove the accents piled on one letter."],
     ["five accents on one letter", "Adx\u0301\u0302\u0303\u0304\u0306", "Remove the accents piled on one letter."],
+    ["accents piled behind joiners", `क${"\u0301\u0302\u0303\u0304\u200d".repeat(19)}`, "Remove the accents piled on one letter."],
   ])("%s is refused by every API, with a message at the field", async (_label, text, message) => {
     const before = await snapshot(app);
     for (const [method, path, body, bearer] of [

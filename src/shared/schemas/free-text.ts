@@ -24,40 +24,61 @@ const HIDDEN_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u
  * searching "admin". Each is refused unless it stands where a writing system
  * or an emoji needs it (invisibleAllowed).
  */
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
+// U+2800 (braille pattern blank) is a symbol that shows as nothing: a name of it alone looked empty.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u;
+const INVISIBLES = new RegExp(INVISIBLE.source, "gu");
 
-/** Letters of scripts written without joiners or direction marks: an invisible character next to one only hides. */
-const PLAIN_LETTER = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/u;
-const LETTER = /\p{L}/u;
 // Only Unicode properties that every browser with property escapes (ES2018)
 // knows: this schema also runs in the pages, where an unknown one would stop
 // the page's script.
+/**
+ * Letters of the scripts that shape with zero-width (non-)joiners: Arabic
+ * and its relatives, Mongolian, and the Brahmic scripts of South and
+ * South-East Asia. Next to any other letter (Latin, Han, Hangul, Thai…) a
+ * joiner changes nothing it shows, and only hides.
+ */
+const JOINING_LETTER =
+  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}\p{Script=Myanmar}\p{Script=Khmer}]/u;
+const LETTER = /\p{L}/u;
+const MARK = /\p{M}/u;
 const RIGHT_TO_LEFT_LETTER =
   /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}]/u;
 /** Emoji and emoji modifiers (skin tones); the digits, # and * have the property too, for keycaps. */
 const EMOJI = /\p{Emoji}/u;
 const TAG = /[\u{E0020}-\u{E007F}]/u;
 
-const letterOfJoiningScript = (c: string | undefined) => c !== undefined && LETTER.test(c) && !PLAIN_LETTER.test(c);
+const letterOfJoiningScript = (c: string | undefined) => c !== undefined && LETTER.test(c) && JOINING_LETTER.test(c);
 const rightToLeft = (c: string | undefined) => c !== undefined && RIGHT_TO_LEFT_LETTER.test(c);
+/** The digits, # and *: emoji only as keycaps (with U+20E3). */
+const KEYCAP_BASE = /[0-9#*]/;
+const emojiInSequence = (c: string | undefined) => c !== undefined && EMOJI.test(c) && !KEYCAP_BASE.test(c);
 
 /**
  * Where an invisible character is part of how text is written, judged by the
  * character it follows (combining marks skipped: `base`) or, for a direction
  * mark, also the one after it:
  * - zero-width (non-)joiners after a letter of a script that shapes with them
- *   (Arabic, Persian, the Indic scripts…) or inside an emoji sequence (👩‍🏫);
+ *   (Arabic, Persian, the Indic scripts…), before another of its letters or
+ *   marks or after a virama (a Malayalam chillu ends a word with one); or
+ *   between two emoji of a sequence (👩‍🏫);
  * - direction marks (LRM, RLM, ALM) next to right-to-left letters;
- * - variation selectors after an emoji, a symbol or a letter of such a script
- *   (❤️, 1️⃣, CJK ideographic variants);
+ * - the emoji and text presentation selectors after an emoji (❤️; a digit,
+ *   # or * only as a keycap, 1️⃣); the other variation selectors after a Han
+ *   ideograph, a mathematical symbol or a letter of a joining script (their
+ *   standardized variants); ideographic variation selectors after an ideograph;
  * - Mongolian's own selectors and vowel separator after Mongolian;
  * - tag characters in a flag sequence (🏴 + tags + cancel tag).
  */
 function invisibleAllowed(c: string, base: string | undefined, previous: string | undefined, next: string | undefined): boolean {
-  if (c === "\u200C" || c === "\u200D")
-    return letterOfJoiningScript(base) || (base !== undefined && EMOJI.test(base) && !/[0-9#*]/.test(base));
+  if (c === "\u200C" || c === "\u200D") {
+    if (letterOfJoiningScript(base))
+      return letterOfJoiningScript(next) || (next !== undefined && MARK.test(next)) || (previous !== undefined && MARK.test(previous));
+    return emojiInSequence(base) && emojiInSequence(next);
+  }
   if (c === "\u200E" || c === "\u200F" || c === "\u061C") return rightToLeft(base) || rightToLeft(next);
-  if (/[\uFE00-\uFE0F]/u.test(c)) return base !== undefined && (EMOJI.test(base) || /\p{S}/u.test(base) || letterOfJoiningScript(base));
+  if (c === "\uFE0E" || c === "\uFE0F") return base !== undefined && EMOJI.test(base) && (!KEYCAP_BASE.test(base) || next === "\u20E3");
+  if (/[\uFE00-\uFE0D]/u.test(c))
+    return base !== undefined && (/\p{Script=Han}/u.test(base) || /\p{Sm}/u.test(base) || letterOfJoiningScript(base));
   if (/[\u{E0100}-\u{E01EF}]/u.test(c)) return base !== undefined && /\p{Ideographic}/u.test(base);
   if (/[\u180B-\u180F]/u.test(c)) return base !== undefined && /\p{Script=Mongolian}/u.test(base);
   if (TAG.test(c)) return previous === "\u{1F3F4}" || (previous !== undefined && TAG.test(previous));
@@ -117,6 +138,7 @@ export function freeTextSchema(missing: string) {
       .refine(isCleanFreeText, { error: FREE_TEXT_REFUSED })
       // Empty text is the bounds' to judge (.min()): it has its own message.
       .refine((text) => text === "" || VISIBLE.test(text), { error: FREE_TEXT_NOTHING_VISIBLE })
-      .refine((text) => !PILED_MARKS.test(text), { error: FREE_TEXT_PILED_MARKS })
+      // Joiners and selectors between marks do not break a pile: counted without them.
+      .refine((text) => !PILED_MARKS.test(text.replace(INVISIBLES, "")), { error: FREE_TEXT_PILED_MARKS })
   );
 }
