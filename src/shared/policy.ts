@@ -60,6 +60,10 @@ export const RATE_LIMITS = {
   registerPerIp: { points: 20, duration: HOUR },
   resendVerificationPerEmail: { points: 5, duration: HOUR },
   resendVerificationPerIp: { points: 20, duration: HOUR },
+  // Fresh confirmation links a client's log-ins to unconfirmed addresses
+  // send (the right password of one): a budget of its own, spent silently
+  // (the mail is skipped, the answer the same), so that it tells nothing.
+  confirmationOnLogInPerIp: { points: 20, duration: HOUR },
   passwordResetPerEmail: { points: 5, duration: HOUR },
   passwordResetPerIp: { points: 20, duration: HOUR },
   // Email changes: each sends mail to an address the requester chose.

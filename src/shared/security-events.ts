@@ -61,6 +61,7 @@ const LIMIT_WORDS: Record<string, string> = {
   registerPerIp: "too many registrations from one network address",
   resendVerificationPerEmail: "too many confirmation links asked for this address",
   resendVerificationPerIp: "too many confirmation links asked from one network address",
+  confirmationOnLogInPerIp: "too many confirmation links sent for log-ins to unconfirmed addresses from one network address",
   passwordResetPerEmail: "too many reset links asked for this address",
   passwordResetPerIp: "too many reset links asked from one network address",
   emailChangePerUser: "too many email address changes asked by this account",

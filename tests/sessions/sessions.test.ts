@@ -113,6 +113,37 @@ describe("session.create", () => {
     );
   });
 
+  // Those links have a per-client budget of their own, spent silently: a
+  // client that registered many addresses could otherwise have each mailed
+  // again and again by logging in, bounded only by its log-in failures.
+  it(`a client's log-ins send at most ${RATE_LIMITS.confirmationOnLogInPerIp.points} such links an hour; past that, the same answer and no mail`, async () => {
+    const email = freshEmail("flood");
+    await app.caller({ ip: "198.51.100.70" }).user.register({ email, password: PASSWORD, name: "Pat Quinn" });
+    await app.db.rateLimit.create({
+      data: {
+        key: "confirmationOnLogInPerIp:198.51.100.71",
+        points: RATE_LIMITS.confirmationOnLogInPerIp.points,
+        expire: new Date(Date.now() + 3600_000),
+      },
+    });
+    const refused = await expectAppError(
+      app.caller({ ip: "198.51.100.71" }).session.create({ email, password: PASSWORD }),
+      "UNAUTHORIZED",
+      "INVALID_CREDENTIALS",
+    );
+    expect(refused.message).toBe("The email address or password is not correct.");
+    // Another client's log-in still sends one: the first refusal's link, had it gone, would make three.
+    await app
+      .caller({ ip: "198.51.100.72" })
+      .session.create({ email, password: PASSWORD })
+      .catch(() => undefined);
+    await expect.poll(async () => app.db.outboxEmail.count({ where: { to: email, kind: "verify-email" } })).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await app.db.outboxEmail.count({ where: { to: email, kind: "verify-email" } })).toBe(2);
+    // The client's resend budget is untouched.
+    expect(await app.caller({ ip: "198.51.100.71" }).user.resendVerification({ email: freshEmail("other") })).toEqual({ ok: true });
+  });
+
   it(`allows ${RATE_LIMITS.loginFailuresPerAccountAndClient.points} failures per address from one client per 15 minutes, then RATE_LIMITED even with the right password`, async () => {
     const user = await seedUser(app);
     const ip = "198.51.100.7";

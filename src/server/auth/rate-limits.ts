@@ -290,21 +290,29 @@ export class RateLimits {
     email: string,
     from: Client,
     /**
-     * "address": the address's budget only, for mail a request sends on its
-     * own (a log-in's fresh confirmation link): a point off the client's
-     * budget would tell the client, by its next RATE_LIMITED, that it was sent.
+     * "silently": for mail a request sends on its own (a log-in's fresh
+     * confirmation link): the client's budget is one of its own
+     * (confirmationOnLogInPerIp), and past either limit the mail is not sent
+     * and nothing is thrown. A point off the client's resend budget, or a
+     * RATE_LIMITED, would tell the client that it was sent.
      */
-    budgetsOf: "address-and-client" | "address" = "address-and-client",
+    mode: "answer" | "silently" = "answer",
   ): Promise<boolean> {
-    const budgets: [LimitName, string][] = [[`${action}PerEmail`, email]];
-    if (budgetsOf === "address-and-client") budgets.push([`${action}PerIp`, ipKey(from.ip)]);
+    const silently = mode === "silently";
+    const budgets: [LimitName, string][] = [
+      [`${action}PerEmail`, email],
+      [silently ? "confirmationOnLogInPerIp" : `${action}PerIp`, ipKey(from.ip)],
+    ];
     const results = await this.take(budgets);
-    const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes> | undefined];
+    const [address, client] = results as [PromiseSettledResult<RateLimiterRes>, PromiseSettledResult<RateLimiterRes>];
     for (const result of results) {
       if (result.status === "rejected" && !(result.reason instanceof RateLimiterRes)) throw result.reason;
     }
     await this.reportFirstRefusals(budgets, results, email, from);
-    if (client?.status === "rejected") throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
+    if (client.status === "rejected") {
+      if (silently) return false;
+      throw rateLimited((client.reason as RateLimiterRes).msBeforeNext);
+    }
     return address.status === "fulfilled";
   }
 }

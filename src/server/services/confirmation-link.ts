@@ -10,10 +10,10 @@ export async function queueConfirmationLink(
   s: Services,
   email: string,
   meta: RequestMeta,
-  /** "address": sent on the request's own account (a log-in), under the address's limit only (rate-limits.ts). */
-  budgetsOf: "address-and-client" | "address" = "address-and-client",
+  /** "silently": sent on the request's own account (a log-in), under limits that never answer (rate-limits.ts). */
+  mode: "answer" | "silently" = "answer",
 ): Promise<void> {
-  if (!(await s.rateLimits.consumeMailRequest("resendVerification", email, meta, budgetsOf))) return;
+  if (!(await s.rateLimits.consumeMailRequest("resendVerification", email, meta, mode))) return;
   await enqueueMail(s.db, { kind: "verify-email", to: email });
   s.mail.kickSoon();
 }

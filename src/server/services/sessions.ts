@@ -226,9 +226,9 @@ export async function logIn(
     // address gets a fresh confirmation link instead.
     s.securityEvents.note({ type: "login.failed", userId: login.userId, client: meta, details: { reason: "email_not_verified" } });
     // Not awaited, and never failing the answer: its statements would set
-    // this answer apart from a wrong password's in time. Under the address's
-    // limit only: a point off the client's resend budget would show later.
-    void queueConfirmationLink(s, input.email, meta, "address").catch(() => undefined);
+    // this answer apart from a wrong password's in time. Under limits that
+    // never answer: a point off the client's resend budget would show later.
+    void queueConfirmationLink(s, input.email, meta, "silently").catch(() => undefined);
     throw invalidCredentials();
   }
   try {
