@@ -77,6 +77,15 @@ export const RATE_LIMITS = {
   // that a password holder spending the account's cannot stop the owner's
   // browser. A password alone never earns such a cookie.
   secondFactorFailuresPerDevice: { points: 10, duration: 15 * MINUTE },
+  // ...and at most this many a day from one such browser (a copied cookie
+  // outlives a log-out), and from all such browsers of an account together
+  // (copies of many browsers' cookies bring no more).
+  secondFactorFailuresPerDeviceDaily: { points: 30, duration: DAY },
+  secondFactorFailuresPerAccountKnownDevices: { points: 100, duration: DAY },
+  // Wrong registration passwords given at one confirmation link (the /verify
+  // page): the link's own budget. Only the mailbox holds the link, so the
+  // address's log-in budgets, which anyone can spend, are not used.
+  registrationPasswordPerLink: { points: 5, duration: DAY },
   // Wrong codes a logged-in session gives as proof of a sensitive change (or to confirm a new app): its
   // own budget, so that a stolen session cannot spend the account's above
   // (and lock its owner out of the log-in's second step), nor guess for long.

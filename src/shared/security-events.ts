@@ -68,6 +68,11 @@ const LIMIT_WORDS: Record<string, string> = {
   emailChangePerAddress: "too many accounts asked to move to this address",
   secondFactorFailuresPerAccount: "too many wrong second-factor codes for this account",
   secondFactorFailuresPerDevice: "too many wrong second-factor codes from a browser that finished this account's second step before",
+  secondFactorFailuresPerDeviceDaily:
+    "too many wrong second-factor codes in a day from a browser that finished this account's second step before",
+  secondFactorFailuresPerAccountKnownDevices:
+    "too many wrong second-factor codes in a day from browsers that finished this account's second step before",
+  registrationPasswordPerLink: "too many wrong passwords given at one confirmation link",
   secondFactorFailuresPerSession: "too many wrong second-factor codes given as proof by one session",
   passwordFailuresPerSession: "too many wrong passwords given by one session to confirm a change",
   passkeyLogInsPerIp: "too many passkey log-ins started from one network address",

@@ -104,22 +104,25 @@ describe("user.register", () => {
     expect(await app.db.login.findUniqueOrThrow({ where: { email: bystander } })).toMatchObject({ emailVerifiedAt: null });
   });
 
-  it("an account an admin gave a role to is not replaced, though its address is unconfirmed", async () => {
-    const email = fresh();
-    await app.caller({ ip: "198.51.100.23" }).user.register({ email, password, name: "Pupil" });
-    const held = await app.db.login.findUniqueOrThrow({ where: { email } });
-    await app.db.user.update({ where: { id: held.userId }, data: { teacher: true } });
-    expect(
-      await app.caller({ ip: "198.51.100.24" }).user.register({ email, password: "a password chosen by another", name: "Mallory" }),
-    ).toEqual({
-      verified: false,
-    });
-    expect(await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } })).toMatchObject({
-      userId: held.userId,
-      passwordHash: held.passwordHash,
-      user: { name: "Pupil", teacher: true },
-    });
-  });
+  it.each(["teacher", "admin", "privilegedStudent", "reportSpammer"] as const)(
+    "an account given the %s flag is not replaced, though its address is unconfirmed",
+    async (flag) => {
+      const email = fresh();
+      await app.caller({ ip: "198.51.100.23" }).user.register({ email, password, name: "Pupil" });
+      const held = await app.db.login.findUniqueOrThrow({ where: { email } });
+      await app.db.user.update({ where: { id: held.userId }, data: { [flag]: true } });
+      expect(
+        await app.caller({ ip: "198.51.100.24" }).user.register({ email, password: "a password chosen by another", name: "Mallory" }),
+      ).toEqual({
+        verified: false,
+      });
+      expect(await app.db.login.findUniqueOrThrow({ where: { email }, include: { user: true } })).toMatchObject({
+        userId: held.userId,
+        passwordHash: held.passwordHash,
+        user: { name: "Pupil", [flag]: true },
+      });
+    },
+  );
 
   // PostgreSQL: a registration replacing an unconfirmed account while its
   // confirmation commits. Another connection holds the confirmation's update
@@ -426,18 +429,41 @@ describe("user.verify", () => {
     });
   });
 
-  it(`wrong registration passwords at the link spend the log-in budgets: ${RATE_LIMITS.loginFailuresPerAccountAndClient.points} from one client, then RATE_LIMITED`, async () => {
+  it(`wrong registration passwords spend the link's own budget, ${RATE_LIMITS.registrationPasswordPerLink.points} a day; others' wrong log-ins never stop it`, async () => {
     const { email, token } = await registered();
-    for (let i = 0; i < RATE_LIMITS.loginFailuresPerAccountAndClient.points; i++) {
+    // Anyone may spend the address's log-in budgets with wrong log-ins: the link does not draw on them.
+    await app.db.rateLimit.create({
+      data: {
+        key: `loginFailuresPerAccount:${email}`,
+        points: RATE_LIMITS.loginFailuresPerAccount.points,
+        expire: new Date(Date.now() + 3600_000),
+      },
+    });
+    const other = await registered();
+    for (let i = 0; i < RATE_LIMITS.registrationPasswordPerLink.points; i++) {
       await expectAppError(
-        app.caller({ ip: "198.51.100.32" }).user.verify({ token, password: "not the password at all" }),
+        app.caller({ ip: `198.51.100.${40 + i}` }).user.verify({ token, password: "not the password at all" }),
         "FORBIDDEN",
         "WRONG_PASSWORD",
       );
     }
-    await expectAppError(app.caller({ ip: "198.51.100.32" }).user.verify({ token, password }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await expectAppError(app.caller({ ip: "198.51.100.49" }).user.verify({ token, password }), "TOO_MANY_REQUESTS", "RATE_LIMITED");
     expect((await app.db.login.findUniqueOrThrow({ where: { email } })).emailVerifiedAt).toBeNull();
-    expect(await app.caller({ ip: "198.51.100.33" }).user.verify({ token, password })).toMatchObject({ method: "link" });
+    // Another link keeps its own budget, whoever spent this one.
+    expect(await app.caller({ ip: "198.51.100.49" }).user.verify({ token: other.token, password })).toMatchObject({ method: "link" });
+  });
+
+  it("the right registration password confirms though the address's log-in budgets are spent", async () => {
+    const { email, token } = await registered();
+    await app.db.rateLimit.create({
+      data: {
+        key: `loginFailuresPerAccount:${email}`,
+        points: RATE_LIMITS.loginFailuresPerAccount.points,
+        expire: new Date(Date.now() + 3600_000),
+      },
+    });
+    expect(await app.caller({ ip: "198.51.100.50" }).user.verify({ token, password })).toMatchObject({ method: "link" });
+    expect((await app.db.login.findUniqueOrThrow({ where: { email } })).emailVerifiedAt).not.toBeNull();
   });
 
   it("refuses an expired token with TOKEN_EXPIRED and leaves the login unverified", async () => {

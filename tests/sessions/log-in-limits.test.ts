@@ -748,6 +748,25 @@ describe("the second step from a browser that finished it before", () => {
     );
   });
 
+  // A marked cookie copied off a shared computer outlives a log-out: a day's
+  // guesses from it, and from all such browsers of the account, are capped.
+  it(`such browsers guess at most ${RATE_LIMITS.secondFactorFailuresPerDeviceDaily.points} a day each and ${RATE_LIMITS.secondFactorFailuresPerAccountKnownDevices.points} a day together`, async () => {
+    const { user, authenticator } = await userWithTotp(app);
+    const { device } = await bothSteps(user.email, "198.18.11.1", null, authenticator.next());
+    const nonce = device!.split(".")[2]!;
+    const spend = (key: string, points: number) => {
+      const row = { points, expire: new Date(Date.now() + 3600_000) };
+      return app.db.rateLimit.upsert({ where: { key }, create: { key, ...row }, update: row });
+    };
+    await spend(`secondFactorFailuresPerDeviceDaily:${nonce}`, RATE_LIMITS.secondFactorFailuresPerDeviceDaily.points);
+    await expectAppError(bothSteps(user.email, "198.18.11.1", device, authenticator.next()), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    await app.db.rateLimit.deleteMany({ where: { key: `secondFactorFailuresPerDeviceDaily:${nonce}` } });
+    await spend(`secondFactorFailuresPerAccountKnownDevices:${user.id}`, RATE_LIMITS.secondFactorFailuresPerAccountKnownDevices.points);
+    await expectAppError(bothSteps(user.email, "198.18.11.1", device, authenticator.next()), "TOO_MANY_REQUESTS", "RATE_LIMITED");
+    // A browser without the mark draws on the account's own budget, untouched.
+    expect((await bothSteps(user.email, "198.18.11.2", null, authenticator.next())).session).toMatchObject({ userId: user.id });
+  });
+
   it("that browser's own wrong codes spend its own budget, then it is refused too", async () => {
     const { user, authenticator } = await userWithTotp(app);
     const { device } = await bothSteps(user.email, "198.18.10.1", null, authenticator.next());

@@ -139,7 +139,22 @@ export class RateLimits {
    * account's second step before (device-cookie.ts), and draws on its own budget.
    */
   reserveSecondFactorAttempt(userId: string, client: Client, device: string | null = null): Promise<Reservation> {
-    return this.reserve([device ? ["secondFactorFailuresPerDevice", device] : ["secondFactorFailuresPerAccount", userId]], null, client);
+    return this.reserve(
+      device
+        ? [
+            ["secondFactorFailuresPerDevice", device],
+            ["secondFactorFailuresPerDeviceDaily", device],
+            ["secondFactorFailuresPerAccountKnownDevices", userId],
+          ]
+        : [["secondFactorFailuresPerAccount", userId]],
+      null,
+      client,
+    );
+  }
+
+  /** For the registration password given at a confirmation link: that link's own budget. */
+  reserveLinkPasswordAttempt(linkId: string, client: Client): Promise<Reservation> {
+    return this.reserve([["registrationPasswordPerLink", linkId]], null, client);
   }
 
   /** For the current password a logged-in session gives to confirm a change: that session's budget only. */

@@ -229,8 +229,8 @@ export async function resetLoginPassword(
  * Deletes the account (not `exceptUserId`) whose login holds `email` without
  * having confirmed it; whether one went. A take-back link proves the mailbox:
  * an account someone registered at that address meanwhile proved nothing.
- * An account an admin gave a role to (teacher, admin) stays: its removal
- * would go unaudited. The login row goes first, by a DELETE conditional on
+ * An account a teacher or an admin gave a flag to stays: its removal would
+ * go unaudited. The login row goes first, by a DELETE conditional on
  * the address still being unconfirmed: on PostgreSQL a confirmation
  * committing meanwhile updated that row, and the DELETE, having waited for
  * it, re-checks the condition and removes nothing (a condition on the user
@@ -242,7 +242,7 @@ export async function deleteUnconfirmedHolderOf(db: Users & Logins, email: strin
       email,
       emailVerifiedAt: null,
       ...(exceptUserId === null ? {} : { userId: { not: exceptUserId } }),
-      user: { teacher: false, admin: false },
+      user: { teacher: false, admin: false, privilegedStudent: false, reportSpammer: false },
     },
     select: { userId: true },
   });

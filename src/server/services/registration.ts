@@ -115,17 +115,19 @@ async function registrationAttempt(s: Services, email: string, teacherToken: str
  * The password a new account was registered with, given at its link: a wrong
  * one is another registration's link (the newest registration of an
  * unconfirmed address replaces the older one), and confirms nothing. Checked
- * under the log-in budgets of the address, reserved first.
+ * under the link's own budget, reserved first: only the mailbox holds the
+ * link, while the address's log-in budgets are anyone's to spend (a flood of
+ * wrong log-ins would have kept its owner's page refusing).
  */
-async function confirmRegistrationPassword(s: Services, userId: string, password: string, meta: RequestMeta): Promise<void> {
-  const login = await findLoginWithHash(s.db, userId);
+async function confirmRegistrationPassword(
+  s: Services,
+  link: { id: string; userId: string },
+  password: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const login = await findLoginWithHash(s.db, link.userId);
   if (!login) throw tokenInvalid();
-  const reservation = await s.rateLimits.reservePasswordAttempt({
-    email: login.email,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    device: null,
-  });
+  const reservation = await s.rateLimits.reserveLinkPasswordAttempt(link.id, meta);
   let right: boolean;
   try {
     right = await verifyPassword(login.passwordHash, password, { client: clientAddressKey(meta.ip) });
@@ -187,7 +189,7 @@ export async function verifyEmail(
   // Only address links log in here; a password-reset link is not one.
   if (!row || row.usedAt || (row.purpose !== "verify" && row.purpose !== "change-email")) throw tokenInvalid();
   if (row.expiresAt.getTime() <= Date.now()) throw tokenExpired();
-  if (row.purpose === "verify" && password !== undefined) await confirmRegistrationPassword(s, row.userId, password, meta);
+  if (row.purpose === "verify" && password !== undefined) await confirmRegistrationPassword(s, row, password, meta);
   const session = await inTransaction(s.db, async (tx) => {
     const now = new Date();
     // Conditional update: of parallel uses of one link, exactly one wins.
