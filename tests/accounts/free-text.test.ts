@@ -145,6 +145,12 @@ describe("controls and bidi overrides in names and notes", () => {
     "an emoji selector after a Han ideograph": "山\ufe0f",
     "an emoji selector after a digit that is no keycap": "1\ufe0f",
     "an emoji selector after a dollar sign": "$\ufe0f",
+    "a non-joiner between two emoji": "😀\u200c😀",
+    "a variation selector after an Arabic letter": "عل\ufe00ی",
+    "a non-joiner after a pointed Arabic letter, before Latin": "كِ\u200c",
+    "hair space U+200A": "\u200a",
+    "thin space U+2009": "\u2009",
+    "narrow no-break space U+202F": "\u202f",
   };
   it.each(Object.entries(hidden))("%s is refused by every API, with a message at the field", async (_label, char) => {
     const before = await snapshot(app);
@@ -197,6 +203,10 @@ describe("controls and bidi overrides in names and notes", () => {
       "Team 1\ufe0f\u20e3", // a keycap
       "Team 🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}", // a flag written with tag characters
       "ശ്രീ\u200d ന്\u200d", // Malayalam: a joiner after a virama, one ending a word (a chillu)
+      "علی\u200c رضا", // Persian: a non-joiner typed before a space (Shift+Space)
+      "محمد\u200c", // and one ending the name
+      "လျှော့", // Burmese: five marks on one consonant
+      "Ada\u3000Lovelace", // an ideographic space between names
       "ශ්\u200dරී", // Sinhala: a joiner inside a conjunct
       "≩\ufe00", // a standardized variant of a mathematical symbol
       "🏳\ufe0f\u200d🌈", // a selector, then a joiner, inside an emoji sequence
@@ -216,7 +226,7 @@ describe("names that show as nothing, or as a pile of marks", () => {
     ["one combining mark", "\u0308", "Write it with at least one letter, digit or symbol."],
     ["marks around spaces", "\u0301 \u0302", "Write it with at least one letter, digit or symbol."],
     ["a hundred accents on one letter", `Ada${"\u0301".repeat(100)}`, "Remove the accents piled on one letter."],
-    ["five accents on one letter", "Adx\u0301\u0302\u0303\u0304\u0306", "Remove the accents piled on one letter."],
+    ["six accents on one letter", "Adx\u0301\u0302\u0303\u0304\u0306\u0307", "Remove the accents piled on one letter."],
     ["accents piled behind joiners", `क${"\u0301\u0302\u0303\u0304\u200d".repeat(19)}`, "Remove the accents piled on one letter."],
   ])("%s is refused by every API, with a message at the field", async (_label, text, message) => {
     const before = await snapshot(app);

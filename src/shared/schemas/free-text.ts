@@ -25,7 +25,8 @@ const HIDDEN_CONTROLS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u
  * or an emoji needs it (invisibleAllowed).
  */
 // U+2800 (braille pattern blank) is a symbol that shows as nothing: a name of it alone looked empty.
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u;
+// The thin and typographic spaces (U+2000-U+200A, U+202F, U+205F) all but vanish: "Ad" + U+200A + "min".
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800\u2000-\u200A\u202F\u205F]/u;
 const INVISIBLES = new RegExp(INVISIBLE.source, "gu");
 
 // Only Unicode properties that every browser with property escapes (ES2018)
@@ -41,6 +42,8 @@ const JOINING_LETTER =
   /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}\p{Script=Myanmar}\p{Script=Khmer}]/u;
 const LETTER = /\p{L}/u;
 const MARK = /\p{M}/u;
+/** Persian and Urdu keyboards type a non-joiner before a space (Shift+Space): allowed at a word's end after Arabic letters. */
+const ARABIC_LETTER = /\p{Script=Arabic}/u;
 const RIGHT_TO_LEFT_LETTER =
   /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}]/u;
 /** Emoji and emoji modifiers (skin tones); the digits, # and * have the property too, for keycaps. */
@@ -59,26 +62,29 @@ const emojiInSequence = (c: string | undefined) => c !== undefined && EMOJI.test
  * mark, also the one after it:
  * - zero-width (non-)joiners after a letter of a script that shapes with them
  *   (Arabic, Persian, the Indic scripts…), before another of its letters or
- *   marks or after a virama (a Malayalam chillu ends a word with one); or
- *   between two emoji of a sequence (👩‍🏫);
+ *   marks, or at a word's end after an Arabic letter or a virama (a Malayalam
+ *   chillu); a joiner between two emoji of a sequence (👩‍🏫);
  * - direction marks (LRM, RLM, ALM) next to right-to-left letters;
  * - the emoji and text presentation selectors after an emoji (❤️; a digit,
  *   # or * only as a keycap, 1️⃣); the other variation selectors after a Han
- *   ideograph, a mathematical symbol or a letter of a joining script (their
- *   standardized variants); ideographic variation selectors after an ideograph;
+ *   ideograph, a mathematical symbol or a Myanmar letter (their standardized
+ *   variants); ideographic variation selectors after an ideograph;
  * - Mongolian's own selectors and vowel separator after Mongolian;
  * - tag characters in a flag sequence (🏴 + tags + cancel tag).
  */
 function invisibleAllowed(c: string, base: string | undefined, previous: string | undefined, next: string | undefined): boolean {
   if (c === "\u200C" || c === "\u200D") {
-    if (letterOfJoiningScript(base))
-      return letterOfJoiningScript(next) || (next !== undefined && MARK.test(next)) || (previous !== undefined && MARK.test(previous));
-    return emojiInSequence(base) && emojiInSequence(next);
+    if (letterOfJoiningScript(base)) {
+      if (letterOfJoiningScript(next) || (next !== undefined && MARK.test(next))) return true;
+      // At a word's end: after an Arabic letter (Persian, Urdu), or after a virama (a Malayalam chillu).
+      const wordEnd = next === undefined || /\s/u.test(next);
+      return wordEnd && (ARABIC_LETTER.test(base!) || (previous !== undefined && MARK.test(previous)));
+    }
+    return c === "\u200D" && emojiInSequence(base) && emojiInSequence(next);
   }
   if (c === "\u200E" || c === "\u200F" || c === "\u061C") return rightToLeft(base) || rightToLeft(next);
   if (c === "\uFE0E" || c === "\uFE0F") return base !== undefined && EMOJI.test(base) && (!KEYCAP_BASE.test(base) || next === "\u20E3");
-  if (/[\uFE00-\uFE0D]/u.test(c))
-    return base !== undefined && (/\p{Script=Han}/u.test(base) || /\p{Sm}/u.test(base) || letterOfJoiningScript(base));
+  if (/[\uFE00-\uFE0D]/u.test(c)) return base !== undefined && /[\p{Script=Han}\p{Sm}\p{Script=Myanmar}]/u.test(base);
   if (/[\u{E0100}-\u{E01EF}]/u.test(c)) return base !== undefined && /\p{Ideographic}/u.test(base);
   if (/[\u180B-\u180F]/u.test(c)) return base !== undefined && /\p{Script=Mongolian}/u.test(base);
   if (TAG.test(c)) return previous === "\u{1F3F4}" || (previous !== undefined && TAG.test(previous));
@@ -112,11 +118,11 @@ export const FREE_TEXT_PILED_MARKS = "Remove the accents piled on one letter.";
 /** Something that shows: a letter, digit, symbol or punctuation (combining marks alone show as nothing or as a smear). */
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 /**
- * More combining marks in a row than any script writes on one letter (Tibetan
- * stacks three below a letter, Vietnamese two on a vowel): a pile of a hundred
- * accents spills over the names above and below it.
+ * More combining marks in a row than any script writes on one letter (Burmese
+ * and Sanskrit in Tibetan script write five, Vietnamese two): a pile of a
+ * hundred accents spills over the names above and below it.
  */
-const PILED_MARKS = /\p{M}{5}/u;
+const PILED_MARKS = /\p{M}{6}/u;
 
 /** Whether people-written text holds nothing invisible that changes how it reads. */
 function isCleanFreeText(text: string): boolean {
