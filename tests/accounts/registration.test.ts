@@ -384,6 +384,17 @@ describe("user.verify", () => {
     return { email, token: tokenFromLink(mail!.text, "/verify") };
   }
 
+  /** The address's budget for wrong log-ins from unknown clients, spent, as a day of anyone's wrong guesses leaves it. */
+  async function spendLogInBudgetOf(email: string) {
+    await app.db.rateLimit.create({
+      data: {
+        key: `loginFailuresPerAccount:${email}`,
+        points: RATE_LIMITS.loginFailuresPerAccount.points,
+        expire: new Date(Date.now() + 3600_000),
+      },
+    });
+  }
+
   it("verifies, consumes the token and logs in", async () => {
     const { email, token } = await registered();
     const resHeaders = new Headers();
@@ -432,13 +443,7 @@ describe("user.verify", () => {
   it(`wrong registration passwords spend the link's own budget, ${RATE_LIMITS.registrationPasswordPerLink.points} a day; others' wrong log-ins never stop it`, async () => {
     const { email, token } = await registered();
     // Anyone may spend the address's log-in budgets with wrong log-ins: the link does not draw on them.
-    await app.db.rateLimit.create({
-      data: {
-        key: `loginFailuresPerAccount:${email}`,
-        points: RATE_LIMITS.loginFailuresPerAccount.points,
-        expire: new Date(Date.now() + 3600_000),
-      },
-    });
+    await spendLogInBudgetOf(email);
     const other = await registered();
     for (let i = 0; i < RATE_LIMITS.registrationPasswordPerLink.points; i++) {
       await expectAppError(
@@ -455,13 +460,7 @@ describe("user.verify", () => {
 
   it("the right registration password confirms though the address's log-in budgets are spent", async () => {
     const { email, token } = await registered();
-    await app.db.rateLimit.create({
-      data: {
-        key: `loginFailuresPerAccount:${email}`,
-        points: RATE_LIMITS.loginFailuresPerAccount.points,
-        expire: new Date(Date.now() + 3600_000),
-      },
-    });
+    await spendLogInBudgetOf(email);
     expect(await app.caller({ ip: "198.51.100.50" }).user.verify({ token, password })).toMatchObject({ method: "link" });
     expect((await app.db.login.findUniqueOrThrow({ where: { email } })).emailVerifiedAt).not.toBeNull();
   });
